@@ -1,0 +1,201 @@
+import type { PbxMessage, VendorId } from '../model/types';
+import type {
+  AdapterFactory,
+  Channel,
+  ConnectionSettings,
+  Interest,
+  LogLevel,
+  Operation,
+  OperationResult,
+  VendorAdapter,
+} from '../protocols/common/adapter';
+import { AuthError, DisconnectedError, UnsupportedError, errorText } from '../protocols/common/errors';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { Router, type Watcher } from './router';
+
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'auth-failed' | 'closed';
+
+/** A node that uses the connection: it is told every state change. */
+export interface ConnectionUser {
+  onState(state: ConnectionState, detail: string): void;
+}
+
+export interface ConnectionOptions {
+  backoff?: BackoffPolicy;
+  log(level: LogLevel, text: string): void;
+}
+
+/**
+ * One per `pbx-connection` config node: one socket shared by every node that uses it. It
+ * connects when the first node registers, logs in within the login timeout, reconnects with
+ * capped exponential backoff and jitter (an auth failure waits the cap, so a password fixed on
+ * the PBX heals without a redeploy), and re-establishes every interest after each login.
+ */
+export class PbxConnection {
+  state: ConnectionState = 'disconnected';
+  detail = '';
+  private readonly adapter: VendorAdapter;
+  private readonly router = new Router();
+  private readonly users = new Map<ConnectionUser, Array<{ interest: Interest; watcher: Watcher }>>();
+  private readonly backoff: BackoffPolicy;
+  private failures = 0;
+  private generation = 0;
+  private started = false;
+  private closing = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private loginTimer: NodeJS.Timeout | undefined;
+  private lastLogged = '';
+
+  constructor(
+    readonly settings: ConnectionSettings,
+    factory: AdapterFactory,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.adapter = factory(settings, {
+      emit: (channel, key, message) => this.router.dispatch(channel, key, message),
+      listening: (channel, key) => this.router.listening(channel, key),
+      dropped: (reason) => this.onDropped(reason),
+      log: options.log,
+    });
+  }
+
+  get vendor(): VendorId {
+    return this.settings.vendor;
+  }
+
+  supportsChannel(channel: Channel): boolean {
+    return this.adapter.channels.has(channel);
+  }
+
+  supportsOperation(op: Operation): boolean {
+    return this.adapter.operations.has(op);
+  }
+
+  /** Adds a node; the first one starts the connection. */
+  register(user: ConnectionUser): void {
+    if (this.closing) return;
+    if (!this.users.has(user)) this.users.set(user, []);
+    user.onState(this.state === 'disconnected' && !this.started ? 'connecting' : this.state, this.detail);
+    if (!this.started) {
+      this.started = true;
+      this.connect();
+    }
+  }
+
+  /** Removes a node and every interest it held (no duplicate events after a partial deploy). */
+  deregister(user: ConnectionUser): void {
+    const held = this.users.get(user);
+    if (!held) return;
+    this.users.delete(user);
+    for (const { interest, watcher } of held) {
+      if (this.router.remove(interest, watcher) && this.state === 'connected') this.adapter.unwatch(interest);
+    }
+  }
+
+  /** Lets `user` receive messages of `interest`; subscribes on the PBX when it is the first. */
+  watch(user: ConnectionUser, interest: Interest, onMessage: (m: PbxMessage) => void, onError: (e: Error) => void): void {
+    const held = this.users.get(user);
+    if (!held) throw new Error('watch() before register()');
+    if (!this.adapter.channels.has(interest.channel)) {
+      onError(new UnsupportedError(`${this.vendor} does not report ${interest.channel} events`));
+      return;
+    }
+    const watcher: Watcher = { onMessage, onError };
+    held.push({ interest, watcher });
+    if (this.router.add(interest, watcher) && this.state === 'connected') this.establish(interest);
+  }
+
+  /** Runs an operation. Fails at once (never hangs) when not connected. */
+  perform(op: Operation, params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
+    if (!this.adapter.operations.has(op)) {
+      return Promise.reject(new UnsupportedError(`${this.vendor} does not support ${op}`));
+    }
+    if (this.state !== 'connected') {
+      return Promise.reject(new DisconnectedError(`not connected to the PBX (${this.describeState()})`));
+    }
+    return this.adapter.perform(op, params, timeoutMs);
+  }
+
+  suggestions(field: string): Promise<string[]> {
+    if (this.state !== 'connected') return Promise.resolve([]);
+    return this.adapter.suggestions(field);
+  }
+
+  /** Ends the connection for good (redeploy or shutdown). */
+  close(): void {
+    this.closing = true;
+    this.generation++;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.loginTimer);
+    this.adapter.close();
+    this.setState('closed', '');
+  }
+
+  private connect(): void {
+    if (this.closing) return;
+    const generation = ++this.generation;
+    this.setState('connecting', '');
+    const timeoutMs = this.settings.loginTimeoutMs;
+    const timedOut = new Promise<never>((_, reject) => {
+      this.loginTimer = setTimeout(
+        () => reject(new Error(`no login within ${Math.round(timeoutMs / 1000)} s`)),
+        timeoutMs,
+      );
+    });
+    Promise.race([this.adapter.open(), timedOut]).then(
+      () => {
+        clearTimeout(this.loginTimer);
+        if (generation !== this.generation) return;
+        this.failures = 0;
+        this.setState('connected', '');
+        for (const interest of this.router.interests()) this.establish(interest);
+      },
+      (err: unknown) => {
+        clearTimeout(this.loginTimer);
+        if (generation !== this.generation) return;
+        this.adapter.close();
+        const auth = err instanceof AuthError;
+        this.setState(auth ? 'auth-failed' : 'disconnected', errorText(err));
+        this.scheduleRetry(auth ? this.backoff.capMs : backoffDelay(this.failures++, this.backoff));
+      },
+    );
+  }
+
+  private onDropped(reason: string): void {
+    if (this.closing || this.state !== 'connected') return;
+    this.generation++;
+    this.adapter.close();
+    this.setState('disconnected', reason);
+    this.scheduleRetry(backoffDelay(this.failures++, this.backoff));
+  }
+
+  private scheduleRetry(delayMs: number): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.connect(), delayMs);
+  }
+
+  private establish(interest: Interest): void {
+    this.adapter.watch(interest).catch((err: unknown) => {
+      const error = err instanceof Error ? err : new Error(String(err));
+      for (const w of this.router.watchers(interest)) w.onError(error);
+    });
+  }
+
+  private setState(state: ConnectionState, detail: string): void {
+    if (this.state === state && this.detail === detail) return;
+    this.state = state;
+    this.detail = detail;
+    // One log line per state change, none per retry: a PBX down for a day logs one line.
+    const line = `${state}${detail ? `: ${detail}` : ''}`;
+    if (state !== 'connecting' && line !== this.lastLogged) {
+      this.lastLogged = line;
+      this.options.log(state === 'closed' ? 'debug' : state === 'connected' ? 'info' : 'warn', line);
+    }
+    for (const user of this.users.keys()) user.onState(state, detail);
+  }
+
+  private describeState(): string {
+    return this.detail ? `${this.state}: ${this.detail}` : this.state;
+  }
+}

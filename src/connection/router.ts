@@ -1,0 +1,75 @@
+import type { PbxMessage } from '../model/types';
+import { ALL, type Channel, type Interest } from '../protocols/common/adapter';
+
+export type Listener = (message: PbxMessage) => void;
+
+export interface Watcher {
+  onMessage: Listener;
+  onError(err: Error): void;
+}
+
+/**
+ * Routes adapter events to watching nodes by a map lookup on (channel, key), so the cost of an
+ * event does not grow with the number of nodes. It also counts holders per interest so the
+ * connection knows when to subscribe or unsubscribe on the PBX.
+ */
+export class Router {
+  private readonly byChannel = new Map<Channel, Map<string, Set<Watcher>>>();
+
+  /** Adds a watcher; returns true when it is the first for this interest. */
+  add(interest: Interest, watcher: Watcher): boolean {
+    let keys = this.byChannel.get(interest.channel);
+    if (!keys) this.byChannel.set(interest.channel, (keys = new Map()));
+    let set = keys.get(interest.key);
+    const first = !set;
+    if (!set) keys.set(interest.key, (set = new Set()));
+    set.add(watcher);
+    return first;
+  }
+
+  /** Removes a watcher; returns true when it was the last for this interest. */
+  remove(interest: Interest, watcher: Watcher): boolean {
+    const keys = this.byChannel.get(interest.channel);
+    const set = keys?.get(interest.key);
+    if (!keys || !set || !set.delete(watcher)) return false;
+    if (set.size > 0) return false;
+    keys.delete(interest.key);
+    if (keys.size === 0) this.byChannel.delete(interest.channel);
+    return true;
+  }
+
+  interests(): Interest[] {
+    const out: Interest[] = [];
+    for (const [channel, keys] of this.byChannel) for (const key of keys.keys()) out.push({ channel, key });
+    return out;
+  }
+
+  watchers(interest: Interest): Watcher[] {
+    return [...(this.byChannel.get(interest.channel)?.get(interest.key) ?? [])];
+  }
+
+  listening(channel: Channel, key: string): boolean {
+    const keys = this.byChannel.get(channel);
+    return !!keys && (keys.has(key) || keys.has(ALL));
+  }
+
+  /**
+   * Delivers to the watchers of `key` and of `*`. The first gets `message` itself, every further
+   * one its own copy, so one node changing its msg cannot change another's.
+   */
+  dispatch(channel: Channel, key: string, message: PbxMessage): void {
+    const keys = this.byChannel.get(channel);
+    if (!keys) return;
+    let delivered = 0;
+    const deliver = (set: Set<Watcher> | undefined): void => {
+      if (!set) return;
+      for (const w of set) w.onMessage(delivered++ === 0 ? message : copyMessage(message));
+    };
+    deliver(keys.get(key));
+    if (key !== ALL) deliver(keys.get(ALL));
+  }
+}
+
+function copyMessage(m: PbxMessage): PbxMessage {
+  return { topic: m.topic, event: m.event, payload: structuredClone(m.payload), raw: structuredClone(m.raw) };
+}

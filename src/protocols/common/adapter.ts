@@ -1,0 +1,85 @@
+import type { ConnectionOptions } from 'tls';
+import type { PbxMessage, VendorId } from '../../model/types';
+
+/**
+ * The seam between the generic connection (src/connection) and a vendor. One adapter lives as
+ * long as its `pbx-connection`; it opens a fresh socket for every (re)connect. The connection
+ * owns backoff, the login timeout, interest bookkeeping and state; the adapter owns the wire.
+ */
+
+/** What a node can watch. `key` is a user, extension, hw id, event name, ... or `*` for all. */
+export type Channel = 'presence' | 'blf' | 'call' | 'event' | 'signaling' | 'profile' | 'device' | 'provisioning';
+export const ALL = '*';
+
+export interface Interest {
+  channel: Channel;
+  key: string;
+}
+
+/** What a node can ask for. Params come from node properties and `msg.payload`. */
+export type Operation =
+  | 'command'
+  | 'makeCall'
+  | 'callControl'
+  | 'setPresence'
+  | 'profile'
+  | 'provisioningCode'
+  | 'signal';
+
+export interface OperationResult {
+  payload: unknown;
+  /** The vendor's reply frame(s), for `msg.raw`. */
+  raw?: unknown;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn';
+
+export interface AdapterEvents {
+  /** Delivers a normalized message to the nodes that watch (channel, key) or (channel, `*`). */
+  emit(channel: Channel, key: string, message: PbxMessage): void;
+  /** Whether any node watches (channel, key) or (channel, `*`): lets hot paths skip work. */
+  listening(channel: Channel, key: string): boolean;
+  /** The logged-in socket is gone; the connection schedules a reconnect. Not called for a failed `open`. */
+  dropped(reason: string): void;
+  log(level: LogLevel, text: string): void;
+}
+
+export interface ConnectionSettings {
+  vendor: VendorId;
+  url: string;
+  domain: string;
+  app: string;
+  user: string;
+  apiVersion: string;
+  password: string;
+  apiKey: string;
+  /** Filled by a core tls-config node (`addTLSOptions`); verification stays on unless it says otherwise. */
+  tls: ConnectionOptions;
+  /** Handshake and login must finish within this. */
+  loginTimeoutMs: number;
+  /** Keepalive interval; the socket counts as dead after about twice this without traffic. */
+  keepaliveMs: number;
+}
+
+export interface VendorAdapter {
+  readonly channels: ReadonlySet<Channel>;
+  readonly operations: ReadonlySet<Operation>;
+  /** Opens the socket and logs in; resolves when usable. Rejects with AuthError for bad credentials. */
+  open(): Promise<void>;
+  /** Drops the socket now; pending requests reject with DisconnectedError. Idempotent. */
+  close(): void;
+  /**
+   * Establishes an interest on the PBX side. Called while connected: for every interest right
+   * after `open` (so subscriptions survive reconnects) and for each new one. A rejection is
+   * shown on the nodes that hold the interest.
+   */
+  watch(interest: Interest): Promise<void>;
+  /** The last node holding `interest` went away (only called while connected). */
+  unwatch(interest: Interest): void;
+  /** Runs an operation; rejects with UnsupportedError naming vendor and operation where needed. */
+  perform(op: Operation, params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult>;
+  /** Names the PBX reports for editor autocomplete, for a node field (`users`, `extensions`, `hw`, `to`). */
+  suggestions(field: string): Promise<string[]>;
+}
+
+export type AdapterFactory = (settings: ConnectionSettings, events: AdapterEvents) => VendorAdapter;
