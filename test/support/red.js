@@ -1,0 +1,96 @@
+'use strict';
+// Node-RED test harness shared by every node-level test: one helper init, all node modules,
+// small waiting helpers that wait on events (never on fixed sleeps).
+const path = require('path');
+const helper = require('node-red-node-test-helper');
+
+// Fast reconnects and short timeouts so fault tests run in milliseconds, not minutes.
+helper.init(require.resolve('node-red'), {
+  pbxConnectionBackoff: { baseMs: 20, capMs: 300, jitter: 0.5 },
+  pbxConnectionLoginTimeout: 1500,
+  pbxConnectionKeepalive: 400,
+});
+
+const NODE_TYPES = [
+  'pbx-connection',
+  'pbx-presence-in',
+  'pbx-blf-in',
+  'pbx-call-in',
+  'pbx-event',
+  'pbx-make-call',
+  'pbx-call-control',
+  'pbx-set-presence',
+  'pbx-profile',
+  'pbx-command',
+  'pbx-device-provisioned',
+  'pbx-device-in',
+  'pbx-signaling',
+];
+const root = path.join(__dirname, '..', '..');
+const nodeModules = () => NODE_TYPES.map((t) => require(path.join(root, 'nodes', `${t}.js`)));
+
+/** Loads `flow` (a tab `f1` is added when missing, and `z:'f1'` on nodes without one). */
+async function loadFlow(flow, credentials = {}) {
+  const nodes = flow.some((n) => n.type === 'tab') ? flow : [{ id: 'f1', type: 'tab' }, ...flow];
+  for (const n of nodes) if (n.type !== 'tab' && n.type !== 'pbx-connection' && !n.z) n.z = 'f1';
+  await helper.load(nodeModules(), nodes, credentials);
+}
+
+/** Resolves when `fn()` returns a truthy value (polled), or rejects after `ms`. */
+function waitFor(fn, ms = 5000, what = 'condition') {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      let v;
+      try {
+        v = fn();
+      } catch (err) {
+        return reject(err);
+      }
+      if (v) return resolve(v);
+      if (Date.now() - started > ms) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(tick, 10);
+    };
+    tick();
+  });
+}
+
+/** Records every message a helper node receives: `rec.list`, `await rec.next(pred)`. */
+function record(nodeId) {
+  const node = helper.getNode(nodeId);
+  const list = [];
+  let seen = 0;
+  node.on('input', (msg) => list.push(msg));
+  return {
+    list,
+    /** The next message not returned before that matches `pred`. */
+    async next(pred = () => true, ms = 5000) {
+      return waitFor(
+        () => {
+          for (let i = seen; i < list.length; i++) {
+            if (pred(list[i])) {
+              seen = i + 1;
+              return list[i];
+            }
+          }
+          return undefined;
+        },
+        ms,
+        `a message at ${nodeId}`,
+      );
+    },
+  };
+}
+
+/** Resolves when node `id` has shown a status with `fill` (and text matching `text`, if given). */
+function waitStatus(id, fill, text) {
+  const node = helper.getNode(id);
+  return waitFor(
+    () =>
+      node.status.getCalls().some((c) => c.args[0] && c.args[0].fill === fill && (!text || new RegExp(text).test(String(c.args[0].text)))),
+    5000,
+    `status ${fill} on ${id}`,
+  );
+}
+
+module.exports = { helper, loadFlow, waitFor, record, waitStatus, NODE_TYPES };
