@@ -1,0 +1,35 @@
+import type { ConnectionSettings } from '../protocols/common/adapter';
+import { AuthError, errorText } from '../protocols/common/errors';
+import { ADAPTERS } from './vendors';
+
+export interface LoginCheck {
+  ok: boolean;
+  /** 'auth' when the PBX refused the credentials. */
+  kind?: 'auth' | 'network';
+  error?: string;
+}
+
+/** Opens one socket, logs in once and closes again: the editor's "Test connection". */
+export async function testLogin(settings: ConnectionSettings): Promise<LoginCheck> {
+  const adapter = ADAPTERS[settings.vendor](settings, {
+    emit: () => undefined,
+    listening: () => false,
+    dropped: () => undefined,
+    log: () => undefined,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      adapter.open(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no login within ${settings.loginTimeoutMs / 1000} s`)), settings.loginTimeoutMs);
+      }),
+    ]);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, kind: err instanceof AuthError ? 'auth' : 'network', error: errorText(err) };
+  } finally {
+    clearTimeout(timer);
+    adapter.close();
+  }
+}

@@ -1,0 +1,46 @@
+import { testLogin } from '../connection/test-login';
+import { errorText } from '../protocols/common/errors';
+import { connectionSettings, type ConnectionDef, type ConnectionNode } from './connection-settings';
+import type { HttpRequest, HttpResponse, NodeAPI } from './red';
+
+/** The editor sends this instead of a stored password it does not know. */
+const UNCHANGED_SECRET = '__PWRD__';
+
+/**
+ * Editor endpoints: autocomplete from the live PBX, and "Test connection". Both need the
+ * pbx-connection permissions, so a read-only editor user cannot probe PBXs.
+ */
+export function registerAdminRoutes(RED: NodeAPI): void {
+  RED.httpAdmin.get(
+    '/pbx-connection/:id/suggestions',
+    RED.auth.needsPermission('pbx-connection.read'),
+    (req: HttpRequest, res: HttpResponse) => {
+      const node = RED.nodes.getNode(req.params.id ?? '') as ConnectionNode | null;
+      const field = String(req.query.field ?? '');
+      if (!node?.connection) return res.json([]);
+      node.connection.suggestions(field).then(
+        (names) => res.json([...new Set(names)].sort()),
+        () => res.json([]),
+      );
+    },
+  );
+
+  RED.httpAdmin.post(
+    '/pbx-connection/test',
+    RED.auth.needsPermission('pbx-connection.write'),
+    (req: HttpRequest, res: HttpResponse) => {
+      const body = (req.body ?? {}) as ConnectionDef & { credentials?: Record<string, string> };
+      const stored = body.id ? (RED.nodes.getNode(String(body.id))?.credentials ?? {}) : {};
+      const given = body.credentials ?? {};
+      const secret = (name: string): string | undefined =>
+        given[name] && given[name] !== UNCHANGED_SECRET ? given[name] : stored[name];
+      let settings;
+      try {
+        settings = connectionSettings(RED, body, { password: secret('password'), apiKey: secret('apiKey') });
+      } catch (err) {
+        return res.json({ ok: false, kind: 'config', error: errorText(err) });
+      }
+      testLogin(settings).then((result) => res.json(result));
+    },
+  );
+}

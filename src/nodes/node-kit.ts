@@ -1,0 +1,191 @@
+import type { ConnectionState, ConnectionUser, PbxConnection } from '../connection/pbx-connection';
+import type { PbxMessage } from '../model/types';
+import type { Channel, Operation, OperationResult } from '../protocols/common/adapter';
+import { errorText } from '../protocols/common/errors';
+import type { ConnectionNode } from './connection-settings';
+import type { Done, Node, NodeAPI, NodeDef, NodeMessage, NodeStatus, Send } from './red';
+
+/** Message catalog namespace of the config node: status texts shared by every node. */
+const NS = '@pbxflow/node-red-pbx/pbx-connection:';
+const DEFAULT_TIMEOUT_S = 10;
+
+const STATUS: Record<ConnectionState, NodeStatus> = {
+  connecting: { fill: 'yellow', shape: 'ring', text: 'node-red:common.status.connecting' },
+  connected: { fill: 'green', shape: 'dot', text: 'node-red:common.status.connected' },
+  disconnected: { fill: 'red', shape: 'ring', text: 'node-red:common.status.disconnected' },
+  'auth-failed': { fill: 'red', shape: 'ring', text: `${NS}status.authFailed` },
+  closed: {},
+};
+
+export interface UserNodeDef extends NodeDef {
+  connection?: string;
+}
+
+/**
+ * A user node's handle on its shared connection: status on every state change, interests and
+ * operations, and clean-up on close (deregister removes every interest, so a partial deploy
+ * never leaves a listener behind).
+ */
+export class NodeConnection {
+  private problem = '';
+  private readonly user: ConnectionUser;
+
+  constructor(
+    private readonly node: Node,
+    readonly connection: PbxConnection,
+  ) {
+    this.user = { onState: (state) => this.onState(state) };
+    connection.register(this.user);
+    node.on('close', (_removed, done) => {
+      connection.deregister(this.user);
+      done();
+    });
+  }
+
+  get vendor(): string {
+    return this.connection.vendor;
+  }
+
+  /** Sends every message of (channel, key) to `output` of the node (default: its only output). */
+  watch(channel: Channel, key: string, output = 0, outputs = 1): void {
+    this.connection.watch(
+      this.user,
+      { channel, key },
+      (m) => this.node.send(outputs === 1 ? this.toMsg(m) : portMessage(this.toMsg(m), output, outputs)),
+      (err) => this.showProblem(err),
+    );
+  }
+
+  /**
+   * Runs `op` for an input message: the result goes into `msg.payload` (the msg passes through),
+   * a failure to `done(err)` so Catch nodes see it.
+   */
+  run(op: Operation, params: Record<string, unknown>, msg: NodeMessage, send: Send, done: Done, timeoutS?: unknown): void {
+    const timeoutMs = positiveNumber(timeoutS, DEFAULT_TIMEOUT_S) * 1000;
+    this.connection.perform(op, params, timeoutMs).then(
+      (result: OperationResult) => {
+        if (this.problem) this.clearProblem();
+        msg.payload = result.payload;
+        msg.vendor = this.vendor;
+        if (result.raw !== undefined) msg.raw = result.raw;
+        send(msg);
+        done();
+      },
+      (err: unknown) => {
+        this.node.status({ fill: 'red', shape: 'dot', text: shorten(errorText(err)) });
+        this.problem = errorText(err);
+        done(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  }
+
+  toMsg(m: PbxMessage): NodeMessage {
+    return { topic: m.topic, payload: m.payload, event: m.event, vendor: this.vendor, raw: m.raw };
+  }
+
+  private onState(state: ConnectionState): void {
+    // A new login clears problems of the previous socket (a failed subscribe is retried).
+    if (state === 'connected') this.problem = '';
+    if (!this.problem) this.node.status(STATUS[state]);
+  }
+
+  private showProblem(err: Error): void {
+    if (this.problem === err.message) return;
+    this.problem = err.message;
+    this.node.status({ fill: 'red', shape: 'ring', text: shorten(err.message) });
+    this.node.error(err.message);
+  }
+
+  private clearProblem(): void {
+    this.problem = '';
+    this.node.status(STATUS[this.connection.state]);
+  }
+}
+
+/**
+ * Finds the node's `pbx-connection` and registers with it. Without a usable one the node shows
+ * why (status and one error) and returns undefined; its inputs then fail with that text.
+ */
+export function attachConnection(RED: NodeAPI, node: Node, def: UserNodeDef): NodeConnection | string {
+  const config = def.connection ? (RED.nodes.getNode(def.connection) as ConnectionNode | null) : null;
+  let problem: string | undefined;
+  if (!config) problem = "property 'connection' is missing: choose a pbx-connection";
+  else if (!config.connection) problem = `pbx-connection: ${config.configError ?? 'not usable'}`;
+  if (problem || !config?.connection) {
+    const text = problem ?? 'no connection';
+    node.status({ fill: 'red', shape: 'ring', text: shorten(text) });
+    node.error(text);
+    return text;
+  }
+  return new NodeConnection(node, config.connection);
+}
+
+/** Wires the input handler of an operation node; a node without a connection fails each input. */
+export function onInput(
+  node: Node,
+  conn: NodeConnection | string,
+  handler: (conn: NodeConnection, msg: NodeMessage, send: Send, done: Done) => void,
+): void {
+  node.on('input', (msg, send, done) => {
+    if (typeof conn === 'string') return done(new Error(conn));
+    try {
+      handler(conn, msg, send, done);
+    } catch (err) {
+      done(err instanceof Error ? err : new Error(String(err)));
+    }
+  });
+}
+
+/** `msg.payload` as an object of fields (an empty one when it is not an object). */
+export function payloadFields(msg: NodeMessage): Record<string, unknown> {
+  const p = msg.payload;
+  return p !== null && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, unknown>) : {};
+}
+
+/** The `msg.payload` field of that name when set, else the node property. */
+export function field(msg: NodeMessage, def: NodeDef, name: string): unknown {
+  const fromMsg = payloadFields(msg)[name];
+  if (fromMsg !== undefined && fromMsg !== null && fromMsg !== '') return fromMsg;
+  const prop = def[name];
+  return prop === '' ? undefined : prop;
+}
+
+/** A required text parameter; the error names the property, as Catch-node users need. */
+export function required(value: unknown, name: string): string {
+  if (value === undefined || value === null || String(value).trim() === '') {
+    throw new Error(`property '${name}' is missing: set it on the node or in msg.payload.${name}`);
+  }
+  if (typeof value === 'object') throw new Error(`property '${name}' must be a string or number`);
+  return String(value).trim();
+}
+
+/** Splits a comma separated list; an empty list means "all" (`*`). */
+export function keysOf(list: unknown): string[] {
+  const keys = String(list ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return keys.length ? [...new Set(keys)] : ['*'];
+}
+
+/** Evaluates a TypedInput property (str, msg, flow, global, env). */
+export function typedValue(RED: NodeAPI, node: Node, msg: NodeMessage, value: unknown, type: unknown): Promise<unknown> {
+  return new Promise((resolve, reject) =>
+    RED.util.evaluateNodeProperty(value, String(type || 'str'), node, msg, (err, v) => (err ? reject(err) : resolve(v))),
+  );
+}
+
+function portMessage(msg: NodeMessage, output: number, outputs: number): Array<NodeMessage | null> {
+  const out: Array<NodeMessage | null> = new Array(outputs).fill(null);
+  out[output] = msg;
+  return out;
+}
+
+function positiveNumber(v: unknown, fallback: number): number {
+  const n = Number(v);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+function shorten(text: string): string {
+  return text.length > 32 ? `${text.slice(0, 31)}…` : text;
+}

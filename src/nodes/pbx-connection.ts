@@ -1,0 +1,45 @@
+import type { BackoffPolicy } from '../connection/backoff';
+import { PbxConnection } from '../connection/pbx-connection';
+import { ADAPTERS } from '../connection/vendors';
+import { errorText } from '../protocols/common/errors';
+import { registerAdminRoutes } from './connection-admin';
+import { connectionSettings, type ConnectionDef, type ConnectionNode } from './connection-settings';
+import type { NodeAPI } from './red';
+
+export = function (RED: NodeAPI): void {
+  function PbxConnectionNode(this: ConnectionNode, def: ConnectionDef): void {
+    RED.nodes.createNode(this, def);
+    let settings;
+    try {
+      settings = connectionSettings(RED, def, this.credentials);
+    } catch (err) {
+      this.configError = errorText(err);
+      this.error(`configuration: ${this.configError}`);
+      return;
+    }
+    const log = (level: string, text: string): void => {
+      if (level === 'debug') this.debug(text);
+      else if (level === 'info') this.log(text);
+      else this.warn(text);
+    };
+    const connection = new PbxConnection(settings, ADAPTERS[settings.vendor], {
+      backoff: RED.settings.pbxConnectionBackoff as BackoffPolicy | undefined,
+      log,
+    });
+    this.connection = connection;
+    this.on('close', (_removed, done) => {
+      connection.close();
+      done();
+    });
+  }
+
+  RED.nodes.registerType('pbx-connection', PbxConnectionNode, {
+    credentials: { password: { type: 'password' }, apiKey: { type: 'password' } },
+    settings: {
+      pbxConnectionBackoff: { value: { baseMs: 1000, capMs: 30000, jitter: 0.5 }, exportable: false },
+      pbxConnectionLoginTimeout: { value: 15000, exportable: false },
+      pbxConnectionKeepalive: { value: 30000, exportable: false },
+    },
+  });
+  registerAdminRoutes(RED);
+};
