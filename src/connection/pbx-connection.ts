@@ -76,8 +76,9 @@ export class PbxConnection {
   register(user: ConnectionUser): void {
     if (this.closing) return;
     if (!this.users.has(user)) this.users.set(user, []);
-    user.onState(this.state === 'disconnected' && !this.started ? 'connecting' : this.state, this.detail);
-    if (!this.started) {
+    if (this.started) {
+      user.onState(this.state, this.detail);
+    } else {
       this.started = true;
       this.connect();
     }

@@ -3,6 +3,7 @@
 // small waiting helpers that wait on events (never on fixed sleeps).
 const path = require('path');
 const helper = require('node-red-node-test-helper');
+const { waitFor } = require('./wait');
 
 // Fast reconnects and short timeouts so fault tests run in milliseconds, not minutes.
 helper.init(require.resolve('node-red'), {
@@ -34,25 +35,6 @@ async function loadFlow(flow, credentials = {}) {
   const nodes = flow.some((n) => n.type === 'tab') ? flow : [{ id: 'f1', type: 'tab' }, ...flow];
   for (const n of nodes) if (n.type !== 'tab' && n.type !== 'pbx-connection' && !n.z) n.z = 'f1';
   await helper.load(nodeModules(), nodes, credentials);
-}
-
-/** Resolves when `fn()` returns a truthy value (polled), or rejects after `ms`. */
-function waitFor(fn, ms = 5000, what = 'condition') {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      let v;
-      try {
-        v = fn();
-      } catch (err) {
-        return reject(err);
-      }
-      if (v) return resolve(v);
-      if (Date.now() - started > ms) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 10);
-    };
-    tick();
-  });
 }
 
 /** Records every message a helper node receives: `rec.list`, `await rec.next(pred)`. */
