@@ -1,0 +1,101 @@
+'use strict';
+// `npm start`: builds if needed, starts every vendor simulator with demo data, and runs a
+// Node-RED (from devDependencies, user dir .node-red/ inside the project) on 127.0.0.1 with this
+// package and every example flow deployed against the simulators.
+const { spawn, execFileSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const root = path.join(__dirname, '..');
+const userDir = path.join(root, '.node-red');
+const port = Number(process.env.PORT) || 1880;
+const VENDOR_SIMS = ['innovaphone', 'innovaphone-devices', 'onlinepbx', 'vodia'];
+
+function buildIfNeeded() {
+  const newest = (dir) =>
+    fs.readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
+      const p = path.join(dir, e.name);
+      return Math.max(m, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+    }, 0);
+  const built = path.join(root, 'nodes', 'pbx-connection.js');
+  if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < newest(path.join(root, 'src'))) {
+    console.log('Building...');
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', root], { stdio: 'inherit' });
+    execFileSync(process.execPath, [path.join(__dirname, 'copy-icons.js')], { stdio: 'inherit' });
+  }
+}
+
+/** Every example flow on a tab of its own; config nodes once; demo credentials per vendor. */
+function exampleFlows() {
+  const flows = [];
+  const configs = new Map();
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.json')) {
+        const tab = `tab-${flows.length}`;
+        flows.push({ id: tab, type: 'tab', label: `${path.basename(dir)}: ${e.name.replace(/\.json$/, '')}` });
+        for (const n of JSON.parse(fs.readFileSync(p, 'utf8'))) {
+          if (n.type === 'pbx-connection' || n.type === 'tls-config') configs.set(n.id, { ...n, z: undefined });
+          else if (n.type !== 'tab') flows.push({ ...n, id: `${tab}-${n.id}`, z: tab, wires: (n.wires || []).map((w) => w.map((id) => `${tab}-${id}`)) });
+        }
+      }
+    }
+  };
+  walk(path.join(root, 'examples'));
+  const credentials = {};
+  for (const c of configs.values()) {
+    const { DEMO } = require(path.join(root, 'sim', c.vendor, 'index.js'));
+    credentials[c.id] = DEMO.credentials;
+  }
+  return { flows: [...flows, ...configs.values()], credentials };
+}
+
+function writeUserDir(flows, credentials) {
+  fs.mkdirSync(path.join(userDir, 'node_modules', '@pbxflow'), { recursive: true });
+  const link = path.join(userDir, 'node_modules', '@pbxflow', 'node-red-pbx');
+  fs.rmSync(link, { force: true, recursive: true });
+  fs.symlinkSync(root, link, 'dir');
+  fs.writeFileSync(
+    path.join(userDir, 'settings.js'),
+    `module.exports = {
+  uiHost: '127.0.0.1',
+  uiPort: ${port},
+  flowFile: 'flows.json',
+  // Demo credentials only (the simulators'): stored unencrypted so the demo starts without a key.
+  credentialSecret: false,
+  logging: { console: { level: 'info', metrics: false, audit: false } },
+};
+`,
+  );
+  fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows, null, 2));
+  fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(credentials, null, 2));
+}
+
+async function main() {
+  buildIfNeeded();
+  const sims = [];
+  for (const vendor of VENDOR_SIMS) {
+    sims.push(await require(path.join(root, 'sim', vendor, 'index.js')).startDemo());
+  }
+  const { flows, credentials } = exampleFlows();
+  writeUserDir(flows, credentials);
+  const red = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir], { stdio: 'inherit' });
+  console.log(`\n  Simulators running. Node-RED editor: http://127.0.0.1:${port}/  (Ctrl+C stops everything)\n`);
+  const stop = async () => {
+    red.kill('SIGINT');
+    await Promise.all(sims.map((s) => s.stop()));
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  red.once('exit', (code) => {
+    Promise.all(sims.map((s) => s.stop())).then(() => process.exit(code ?? 0));
+  });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
