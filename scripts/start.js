@@ -38,7 +38,13 @@ function exampleFlows() {
         flows.push({ id: tab, type: 'tab', label: `${path.basename(dir)}: ${e.name.replace(/\.json$/, '')}` });
         for (const n of JSON.parse(fs.readFileSync(p, 'utf8'))) {
           if (n.type === 'pbx-connection' || n.type === 'tls-config') configs.set(n.id, { ...n, z: undefined });
-          else if (n.type !== 'tab') flows.push({ ...n, id: `${tab}-${n.id}`, z: tab, wires: (n.wires || []).map((w) => w.map((id) => `${tab}-${id}`)) });
+          else if (n.type !== 'tab')
+            flows.push({
+              ...n,
+              id: `${tab}-${n.id}`,
+              z: tab,
+              wires: (n.wires || []).map((w) => w.map((id) => `${tab}-${id}`)),
+            });
         }
       }
     }

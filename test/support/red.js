@@ -69,7 +69,9 @@ function waitStatus(id, fill, text) {
   const node = helper.getNode(id);
   return waitFor(
     () =>
-      node.status.getCalls().some((c) => c.args[0] && c.args[0].fill === fill && (!text || new RegExp(text).test(String(c.args[0].text)))),
+      node.status
+        .getCalls()
+        .some((c) => c.args[0] && c.args[0].fill === fill && (!text || new RegExp(text).test(String(c.args[0].text)))),
     5000,
     `status ${fill} on ${id}`,
   );

@@ -1,0 +1,95 @@
+'use strict';
+// The package as a user gets it: `npm pack`, installed into a fresh Node-RED 4.1 user dir (Node 20)
+// and a fresh Node-RED 5 user dir (Node 22 from the `node` npm package), then started for real.
+const assert = require('assert');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { root, run, packTarball, userDirWith, startNodeRed } = require('./real-node-red');
+
+const pkg = require(path.join(root, 'package.json'));
+const MODULE = pkg.name;
+const TYPES = Object.keys(pkg['node-red'].nodes);
+const ICONS = fs.readdirSync(path.join(root, 'icons')).filter((f) => f.endsWith('.svg'));
+const NODE_RED_5 = '5.0.7';
+const NODE_22 = '22';
+
+/** Node 22 and Node-RED 5 installed once into a cache dir outside the project. */
+async function nodeRed5() {
+  const dir = path.join(os.tmpdir(), `pbxflow-node-red-${NODE_RED_5}-node-${NODE_22}`);
+  const nodeBin = path.join(dir, 'node_modules', 'node', 'bin', 'node');
+  const redJs = path.join(dir, 'node_modules', 'node-red', 'red.js');
+  if (!fs.existsSync(nodeBin) || !fs.existsSync(redJs)) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'nr5-runtime', private: true }));
+    await run('npm', ['install', '--no-audit', '--no-fund', `node@${NODE_22}`, `node-red@${NODE_RED_5}`], { cwd: dir });
+  }
+  return { nodeBin, redJs };
+}
+
+function checkRuntime(label, runtime) {
+  describe(label, function () {
+    this.timeout(600000);
+    let red;
+    let packed;
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pbx-pack-'));
+
+    before(async () => {
+      packed = await packTarball(tmp);
+      const userDir = await userDirWith(packed.tarball);
+      red = await startNodeRed({ ...(await runtime()), userDir });
+    });
+    after(async () => {
+      if (red) await red.stop();
+    });
+
+    it('registers every node type without a load error or warning', async () => {
+      const res = await red.get('/nodes');
+      assert.strictEqual(res.status, 200);
+      const sets = JSON.parse(res.body).filter((s) => s.module === MODULE);
+      const types = sets.flatMap((s) => s.types);
+      assert.deepStrictEqual(types.sort(), [...TYPES].sort());
+      for (const s of sets) assert.ok(!s.err, `${s.id}: ${s.err}`);
+      const warnings = red
+        .log()
+        .split('\n')
+        .filter((l) => /\[(warn|error)\]/.test(l) && /pbx/i.test(l));
+      assert.deepStrictEqual(warnings, []);
+      const html = await red.get('/nodes', 'text/html');
+      for (const t of TYPES)
+        assert.match(html.body, new RegExp(`registerType\\(\\s*['"]${t}['"]`), `editor code of ${t}`);
+    });
+
+    it('serves every icon', async () => {
+      for (const icon of ICONS) {
+        const res = await red.get(`/icons/${MODULE}/${icon}`, 'image/svg+xml');
+        assert.strictEqual(res.status, 200, icon);
+        assert.match(res.body, /<svg/);
+      }
+    });
+
+    it('lists the example flows', async () => {
+      const res = await red.get(`/library/examples/flows/${MODULE}/`);
+      assert.strictEqual(res.status, 200);
+      const listing = JSON.parse(res.body);
+      assert.ok(Object.keys(listing).length > 0 || listing.length > 0, res.body);
+    });
+
+    it('packs the runtime files and nothing of the sources, tests or simulators', () => {
+      for (const t of TYPES) {
+        assert.ok(packed.files.includes(`nodes/${t}.js`), `nodes/${t}.js`);
+        assert.ok(packed.files.includes(`nodes/${t}.html`), `nodes/${t}.html`);
+      }
+      const stray = packed.files.filter((f) => /^(src|test|bench|sim|scripts)\//.test(f) || f.endsWith('.ts'));
+      assert.deepStrictEqual(stray, []);
+    });
+  });
+}
+
+describe('installed package', () => {
+  checkRuntime('in Node-RED 4.1 on Node 20', async () => ({
+    nodeBin: process.execPath,
+    redJs: require.resolve('node-red/red.js'),
+  }));
+  checkRuntime(`in Node-RED ${NODE_RED_5} on Node ${NODE_22}`, nodeRed5);
+});
