@@ -1,0 +1,49 @@
+'use strict';
+// Issue 7.5: 50 full and 50 modified-nodes redeploys leave exactly one socket per config node,
+// no duplicate events and no growing listener counts. No timer may survive (mocha runs without
+// --exit, so a leak keeps the process alive and fails CI).
+const assert = require('assert');
+const { helper, waitFor } = require('../support/red');
+const { flowFor, restored, expectEventsOnce } = require('./suite');
+const { record } = require('../support/red');
+const profiles = require('./profiles');
+
+const ROUNDS = 50;
+
+function watcherCount(interestChannel) {
+  const router = helper.getNode('c1').connection.router;
+  return router.interests().reduce((n, i) => n + (i.channel === interestChannel ? router.watchers(i).length : 0), 0);
+}
+
+for (const profile of profiles) {
+  describe(`redeploy: ${profile.name}`, function () {
+    this.timeout(180000);
+    let sim;
+    beforeEach(async () => {
+      sim = await profile.start();
+    });
+    afterEach(async () => {
+      await helper.unload();
+      await sim.stop();
+    });
+
+    it(`${ROUNDS} full and ${ROUNDS} modified-nodes redeploys: one socket, events once, no listener growth`, async () => {
+      const { flow, credentials } = flowFor(profile, sim);
+      const tab = [{ id: 'f1', type: 'tab' }];
+      const withTab = (f) => [...tab, ...f.map((n) => (n.type === 'pbx-connection' ? n : { ...n, z: 'f1' }))];
+      await helper.load(require('../support/red').NODE_TYPES.map((t) => require(`../../nodes/${t}.js`)), withTab(flow), credentials);
+      for (let i = 0; i < ROUNDS; i++) {
+        await helper.setFlows(withTab(flow), 'full', credentials);
+      }
+      for (let i = 0; i < ROUNDS; i++) {
+        const changed = flow.map((n) => (n.id === 'w1' ? { ...n, name: `watcher ${i}` } : n));
+        await helper.setFlows(withTab(changed), 'nodes', credentials);
+      }
+      await restored(profile, sim, 10000);
+      await waitFor(() => sim.connectionCount === 1, 5000, 'one socket at the server');
+      assert.strictEqual(watcherCount(profile.watcherChannel), 1, 'one watcher after 100 redeploys');
+      const events = record('h1');
+      await expectEventsOnce(profile, sim, events, 2000);
+    });
+  });
+}
