@@ -87,6 +87,31 @@ function checkRuntime(label, runtime) {
 }
 
 describe('installed package', () => {
+  describe('editor endpoints in Node-RED 4.1 with adminAuth', function () {
+    this.timeout(600000);
+    let red;
+    before(async () => {
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pbx-pack-'));
+      const userDir = await userDirWith((await packTarball(tmp)).tarball);
+      const hash = require('bcryptjs').hashSync('not-used-here', 8);
+      red = await startNodeRed({
+        nodeBin: process.execPath,
+        redJs: require.resolve('node-red/red.js'),
+        userDir,
+        extraSettings: `adminAuth: { type: 'credentials', users: [{ username: 'admin', password: '${hash}', permissions: '*' }] }`,
+      });
+    });
+    after(async () => {
+      if (red) await red.stop();
+    });
+
+    it('refuse requests without the pbx-connection permissions', async () => {
+      assert.strictEqual((await red.get('/pbx-connection/c1/suggestions?field=users')).status, 401);
+      assert.strictEqual((await red.post('/pbx-connection/test')).status, 401);
+      assert.strictEqual((await red.get('/nodes')).status, 401, 'adminAuth is active');
+    });
+  });
+
   checkRuntime('in Node-RED 4.1 on Node 20', async () => ({
     nodeBin: process.execPath,
     redJs: require.resolve('node-red/red.js'),

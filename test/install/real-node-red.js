@@ -45,12 +45,12 @@ async function userDirWith(tarball) {
 }
 
 /** Starts `redJs` with `nodeBin`; resolves once the HTTP server is up. */
-async function startNodeRed({ nodeBin, redJs, userDir }) {
+async function startNodeRed({ nodeBin, redJs, userDir, extraSettings = '' }) {
   const port = await freePort();
   fs.writeFileSync(
     path.join(userDir, 'settings.js'),
     `module.exports = { uiHost: '127.0.0.1', uiPort: ${port}, flowFile: 'flows.json', credentialSecret: false,
-  logging: { console: { level: 'info', metrics: false, audit: false } } };\n`,
+  logging: { console: { level: 'info', metrics: false, audit: false } }, ${extraSettings} };\n`,
   );
   const child = spawn(nodeBin, [redJs, '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -77,6 +77,7 @@ async function startNodeRed({ nodeBin, redJs, userDir }) {
     port,
     log: () => log,
     get: (p, accept = 'application/json') => httpGet(port, p, accept),
+    post: (p) => httpGet(port, p, 'application/json', 'POST'),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -87,15 +88,16 @@ async function startNodeRed({ nodeBin, redJs, userDir }) {
   };
 }
 
-function httpGet(port, p, accept) {
+function httpGet(port, p, accept, method = 'GET') {
   return new Promise((resolve, reject) => {
     http
-      .get({ host: '127.0.0.1', port, path: p, headers: { accept } }, (res) => {
+      .request({ host: '127.0.0.1', port, path: p, method, headers: { accept } }, (res) => {
         let body = '';
         res.on('data', (d) => (body += d));
         res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], body }));
       })
-      .on('error', reject);
+      .on('error', reject)
+      .end();
   });
 }
 
