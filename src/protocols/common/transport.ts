@@ -58,7 +58,15 @@ export interface HttpResponse {
 /** A small HTTP(S) request for login/handshake endpoints, bounded in time and size. */
 export function httpRequest(
   url: string,
-  opts: { method?: string; headers?: Record<string, string>; body?: string; tls: ConnectionOptions; timeoutMs: number },
+  opts: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    tls: ConnectionOptions;
+    timeoutMs: number;
+    /** Aborts the request, e.g. when the connection is closed while a login is under way. */
+    signal?: AbortSignal;
+  },
 ): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
@@ -70,6 +78,7 @@ export function httpRequest(
         headers: opts.body === undefined ? opts.headers : { 'content-length': Buffer.byteLength(opts.body), ...opts.headers },
         ...tlsOptions(url, opts.tls),
         timeout: opts.timeoutMs,
+        signal: opts.signal,
       },
       (res) => {
         const chunks: Buffer[] = [];
