@@ -7,7 +7,8 @@ const fs = require('fs');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
-const userDir = path.join(root, '.node-red');
+// PBX_USER_DIR lets the browser test run the same demo in a scratch user dir.
+const userDir = process.env.PBX_USER_DIR || path.join(root, '.node-red');
 const port = Number(process.env.PORT) || 1880;
 const VENDOR_SIMS = ['innovaphone', 'innovaphone-devices', 'onlinepbx', 'vodia'];
 
