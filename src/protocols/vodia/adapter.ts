@@ -1,14 +1,426 @@
-// PLACEHOLDER until the vodia client lands: replace this whole file.
-import type { AdapterFactory } from '../common/adapter';
-import { UnsupportedError } from '../common/errors';
+import type WebSocket from 'ws';
+import { blfOf, callPayload, presenceOf, type VodiaAccount, type VodiaCall } from '../../model/vodia';
+import {
+  ALL,
+  type AdapterEvents,
+  type AdapterFactory,
+  type Channel,
+  type ConnectionSettings,
+  type Interest,
+  type Operation,
+  type OperationResult,
+  type VendorAdapter,
+} from '../common/adapter';
+import { AuthError, DisconnectedError, TimeoutError, UnsupportedError, errorText } from '../common/errors';
+import { IdleWatchdog } from '../common/idle-watchdog';
+import { PendingRequests } from '../common/pending-requests';
+import { openWebSocket } from '../common/transport';
+import { decodeFrame, encodeAction, FORBIDDEN_ACTION, frameName, type VodiaFrame } from './codec';
+import { callControlFrame, commandFrame, extensionOf, makeCallFrame, type ActionFrame } from './commands';
+import { obtainSession, vodiaEndpoints } from './login';
+import { AccountTable, CallTable } from './state';
 
-export const createVodiaAdapter: AdapterFactory = () => ({
-  channels: new Set(),
-  operations: new Set(),
-  open: () => Promise.reject(new UnsupportedError('vodia: not built yet')),
-  close: () => undefined,
-  watch: () => Promise.resolve(),
-  unwatch: () => undefined,
-  perform: () => Promise.reject(new UnsupportedError('vodia: not built yet')),
-  suggestions: () => Promise.resolve([]),
-});
+/** voip_vodia sends `avoid-disconnect` right after open and every 30 s [S9]. */
+const AVOID_DISCONNECT_MS = 30000;
+/**
+ * A PBX that has not sent `domain-state` this long after `own-calls`/`domain-calls` is taken
+ * for an older one: the 2015 portal asked with `get-users`/`get-calls` instead [S11].
+ */
+const LEGACY_BOOTSTRAP_MS = 2000;
+/** How long make-call waits for its call to show up in `call-state`, to report the call id. */
+const MAKE_CALL_ID_WAIT_MS = 5000;
+
+/** Server actions of the catalogue [S1][S9][S10][S11]: passed to pbx-event without a debug line. */
+const KNOWN_FRAMES = new Set([
+  'sdp',
+  'invitesdp',
+  'candidate',
+  'bye',
+  'cancel',
+  'cancelresponse',
+  'ringtones',
+  'response',
+  'info',
+  'change',
+  'sip-register',
+  'callerid',
+  'chat',
+  'rec-start',
+  'rec-stop',
+  'crmcontact',
+  'blf',
+  'user-change',
+  'missed-calls',
+  'bye-response',
+]);
+
+interface CallResult {
+  call: VodiaCall;
+  frame: VodiaFrame;
+}
+
+interface MakeCallWait {
+  key: string;
+  to: string;
+  /** Calls that existed when make-call was sent: not ours. */
+  known: Set<string>;
+}
+
+/**
+ * The Vodia PBX websocket: a REST session login, then one socket per (re)connect carrying
+ * `domain-state` / `user-state` / `call-state` and fire-and-forget call control actions.
+ */
+class VodiaAdapter implements VendorAdapter {
+  readonly channels: ReadonlySet<Channel> = new Set<Channel>(['presence', 'blf', 'call', 'event']);
+  readonly operations: ReadonlySet<Operation> = new Set<Operation>(['command', 'makeCall', 'callControl']);
+  private readonly own: string;
+  private readonly accounts = new AccountTable();
+  private readonly calls: CallTable;
+  /** Last lamp state emitted per extension, so a lamp is reported when it changes. */
+  private readonly lamps = new Map<string, string>();
+  /** Extensions with a `blf add` on the current socket. */
+  private readonly blfWatched = new Set<string>();
+  private readonly pending = new PendingRequests<CallResult>();
+  private readonly makeCalls: MakeCallWait[] = [];
+  private readonly reported = new Set<string>();
+  private socket: WebSocket | undefined;
+  private abort: AbortController | undefined;
+  private generation = 0;
+  private keepalive: NodeJS.Timeout | undefined;
+  private legacyTimer: NodeJS.Timeout | undefined;
+  private watchdog: IdleWatchdog | undefined;
+  private sawDomainState = false;
+  private goneReason = '';
+  private seq = 0;
+
+  constructor(
+    private readonly settings: ConnectionSettings,
+    private readonly events: AdapterEvents,
+  ) {
+    this.own = extensionOf(settings.user);
+    this.calls = new CallTable(this.own, (n) => this.accounts.has(n));
+  }
+
+  /**
+   * Every open logs in anew over REST and uses that fresh session for the socket: a session
+   * may have expired while we were away (or the PBX closed the socket because it did), and a
+   * new one costs one request. The session id is never kept beyond the handshake.
+   */
+  async open(): Promise<void> {
+    this.close();
+    const generation = ++this.generation;
+    const endpoints = vodiaEndpoints(this.settings.url, this.settings.domain, this.settings.user);
+    const abort = new AbortController();
+    this.abort = abort;
+    let session: string;
+    try {
+      session = await obtainSession({
+        url: endpoints.session,
+        user: this.settings.user,
+        password: this.settings.password,
+        tls: this.settings.tls,
+        timeoutMs: this.settings.loginTimeoutMs,
+        signal: abort.signal,
+      });
+    } catch (err) {
+      if (abort.signal.aborted) throw new DisconnectedError('connection closed during login');
+      throw err;
+    }
+    if (generation !== this.generation) throw new DisconnectedError('connection closed during login');
+    let ws: WebSocket;
+    try {
+      ws = await openWebSocket(endpoints.socket, {
+        tls: this.settings.tls,
+        timeoutMs: this.settings.loginTimeoutMs,
+        headers: { Cookie: `session=${session}` },
+      });
+    } catch (err) {
+      // The password was just accepted, so a refused upgrade means the session is not (or no
+      // longer) valid for the socket: not an auth failure; the next connect logs in again.
+      if (err instanceof AuthError) {
+        throw new Error(`the PBX refused the WebSocket for a fresh session (${err.message}); logging in again`);
+      }
+      throw err;
+    }
+    if (generation !== this.generation) {
+      ws.terminate();
+      throw new DisconnectedError('connection closed during login');
+    }
+    this.abort = undefined;
+    this.attach(ws);
+    this.bootstrap();
+  }
+
+  close(): void {
+    this.generation++;
+    this.abort?.abort();
+    this.abort = undefined;
+    this.stopTimers();
+    const ws = this.socket;
+    this.socket = undefined;
+    if (ws) {
+      ws.removeAllListeners();
+      ws.on('error', () => undefined);
+      ws.terminate();
+    }
+    this.failPending('connection closed');
+  }
+
+  async watch(interest: Interest): Promise<void> {
+    if (interest.channel !== 'blf' || interest.key === ALL) return;
+    this.blfWatched.add(interest.key);
+    this.send('blf', { add: [interest.key] });
+  }
+
+  unwatch(interest: Interest): void {
+    if (interest.channel !== 'blf' || interest.key === ALL) return;
+    this.blfWatched.delete(interest.key);
+    this.lamps.delete(interest.key);
+    // The unsubscribe key is not documented; `remove` mirrors `add` [S3 lists blf as subscribe/unsubscribe].
+    if (this.socket) this.trySend('blf', { remove: [interest.key] });
+  }
+
+  async perform(op: Operation, params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
+    switch (op) {
+      case 'makeCall':
+        return this.makeCall(makeCallFrame(params, this.own), timeoutMs);
+      case 'callControl': {
+        const frame = callControlFrame(params, this.own, this.calls.get(String(params.callId)));
+        this.sendFrame(frame);
+        return { payload: { sent: true, callId: frame.fields.id, action: params.action } };
+      }
+      case 'command': {
+        const fields = params.params && typeof params.params === 'object' ? (params.params as Record<string, unknown>) : {};
+        this.sendFrame(commandFrame(String(params.command ?? ''), fields, this.own));
+        return { payload: { sent: true } };
+      }
+      default:
+        throw new UnsupportedError(`vodia does not support ${op}`);
+    }
+  }
+
+  async suggestions(field: string): Promise<string[]> {
+    return field === 'users' || field === 'extensions' || field === 'to' ? this.accounts.names() : [];
+  }
+
+  private attach(ws: WebSocket): void {
+    this.socket = ws;
+    this.goneReason = '';
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(ws, data, isBinary));
+    ws.on('pong', () => this.watchdog?.touch());
+    ws.on('error', (err) => {
+      this.goneReason = err.message;
+    });
+    ws.on('close', (code: number) => this.onGone(ws, this.goneReason || `socket closed by the PBX (${code})`));
+    const every = Math.min(AVOID_DISCONNECT_MS, this.settings.keepaliveMs > 0 ? this.settings.keepaliveMs : AVOID_DISCONNECT_MS);
+    this.keepalive = setInterval(() => this.trySend('avoid-disconnect'), every);
+    // Whether the PBX answers avoid-disconnect is not documented; a WebSocket ping is answered
+    // by every RFC 6455 server, so silence after a ping is what marks the socket half-open.
+    this.watchdog = new IdleWatchdog(
+      every,
+      every * 2.5,
+      () => {
+        try {
+          ws.ping();
+        } catch {
+          /* the close event follows */
+        }
+      },
+      () => {
+        this.goneReason = 'no answer to keepalive (half-open connection)';
+        ws.terminate();
+      },
+    );
+  }
+
+  /** `sip-register` is never part of it: that would make the socket ring as a phone [S9]. */
+  private bootstrap(): void {
+    this.blfWatched.clear();
+    this.sawDomainState = false;
+    this.send('avoid-disconnect');
+    this.send('own-calls', { subscribe: true });
+    this.send('domain-calls', { subscribe: true });
+    this.legacyTimer = setTimeout(
+      () => {
+        if (this.sawDomainState) return;
+        this.events.log('debug', 'vodia: no domain-state after subscribing; asking the older way (get-users, get-calls)');
+        this.trySend('get-users');
+        this.trySend('get-calls');
+      },
+      Math.min(LEGACY_BOOTSTRAP_MS, this.settings.keepaliveMs > 0 ? this.settings.keepaliveMs : LEGACY_BOOTSTRAP_MS),
+    );
+  }
+
+  private onGone(ws: WebSocket, reason: string): void {
+    if (ws !== this.socket) return;
+    this.socket = undefined;
+    this.stopTimers();
+    this.failPending(reason);
+    this.events.dropped(reason);
+  }
+
+  private stopTimers(): void {
+    clearInterval(this.keepalive);
+    clearTimeout(this.legacyTimer);
+    this.watchdog?.stop();
+    this.keepalive = undefined;
+    this.legacyTimer = undefined;
+    this.watchdog = undefined;
+  }
+
+  private failPending(reason: string): void {
+    this.makeCalls.length = 0;
+    this.pending.rejectAll(reason);
+  }
+
+  private send(action: string, fields?: Record<string, unknown>): void {
+    if (action.trim().toLowerCase() === FORBIDDEN_ACTION) {
+      throw new UnsupportedError(`vodia: ${FORBIDDEN_ACTION} is never sent, it would make this connection ring as a phone`);
+    }
+    const ws = this.socket;
+    if (!ws || ws.readyState !== ws.OPEN) throw new DisconnectedError('not connected to the PBX');
+    ws.send(encodeAction(action, fields));
+  }
+
+  private sendFrame(f: ActionFrame): void {
+    this.send(f.action, f.fields);
+  }
+
+  private trySend(action: string, fields?: Record<string, unknown>): void {
+    try {
+      this.send(action, fields);
+    } catch (err) {
+      this.events.log('debug', `vodia: ${action} not sent: ${errorText(err)}`);
+    }
+  }
+
+  private async makeCall(frame: ActionFrame, timeoutMs: number): Promise<OperationResult> {
+    const to = String(frame.fields.to);
+    const key = `make-call ${++this.seq}`;
+    const known = new Set<string>();
+    for (const c of this.calls.values()) known.add(c.callId);
+    const wait = this.pending.add(key, Math.min(timeoutMs, MAKE_CALL_ID_WAIT_MS), `make-call to ${to}`);
+    this.makeCalls.push({ key, to, known });
+    try {
+      this.sendFrame(frame);
+    } catch (err) {
+      this.pending.reject(key, err as Error);
+    }
+    try {
+      const { call, frame: raw } = await wait;
+      return { payload: { callId: call.callId, to }, raw };
+    } catch (err) {
+      const i = this.makeCalls.findIndex((w) => w.key === key);
+      if (i >= 0) this.makeCalls.splice(i, 1);
+      // make-call has no answer of its own: a call that did not show up in time is no failure.
+      if (err instanceof TimeoutError) return { payload: { to } };
+      throw err;
+    }
+  }
+
+  private onMessage(ws: WebSocket, data: Buffer, isBinary: boolean): void {
+    if (ws !== this.socket) return;
+    this.watchdog?.touch();
+    if (isBinary) return this.reportOnce('binary', 'vodia: ignored a binary frame');
+    const frame = decodeFrame(data.toString('utf8'));
+    if (!frame) return this.reportOnce('malformed', 'vodia: ignored a frame that is not a JSON object');
+    const name = frameName(frame);
+    try {
+      switch (name) {
+        case 'domain-state':
+          this.onDomainState(frame);
+          break;
+        case 'user-state':
+          this.onUserState(frame);
+          break;
+        case 'call-state':
+          this.onCallState(frame, name);
+          break;
+        default:
+          if (!KNOWN_FRAMES.has(name)) this.reportOnce(name, `vodia: '${name}' frames only go to pbx-event`);
+      }
+    } catch (err) {
+      this.events.log('debug', `vodia: could not apply a '${name}' frame: ${errorText(err)}`);
+    }
+    if (this.events.listening('event', name)) this.events.emit('event', name, { topic: name, payload: frame, event: name, raw: frame });
+  }
+
+  private reportOnce(what: string, text: string): void {
+    if (this.reported.has(what)) return;
+    this.reported.add(what);
+    this.events.log('debug', text);
+  }
+
+  private onDomainState(frame: VodiaFrame): void {
+    this.sawDomainState = true;
+    const event = 'domain-state';
+    const accounts = Array.isArray(frame.accounts) ? this.accounts.replace(frame.accounts) : [...this.accounts.all()];
+    const touched = new Set<string>();
+    const changed = this.calls.apply(frame.calls, touched);
+    // A snapshot: every account's presence and lamp, so nodes start (and restart) in step.
+    for (const a of accounts) {
+      this.emitPresence(a, frame, event);
+      this.lamps.delete(a.account);
+      this.emitLamp(a.account, frame, event);
+    }
+    this.emitCalls(changed, touched, frame, event);
+  }
+
+  private onUserState(frame: VodiaFrame): void {
+    const a = this.accounts.patch(frame);
+    if (!a) return;
+    this.emitPresence(a, frame, 'user-state');
+    this.emitLamp(a.account, frame, 'user-state');
+  }
+
+  private onCallState(frame: VodiaFrame, event: string): void {
+    const touched = new Set<string>();
+    this.emitCalls(this.calls.apply(frame.calls, touched), touched, frame, event);
+  }
+
+  private emitCalls(changed: VodiaCall[], touched: Set<string>, frame: VodiaFrame, event: string): void {
+    for (const call of changed) {
+      if (this.makeCalls.length && call.state !== 'ended') this.matchMakeCall(call, frame);
+      if (this.events.listening('call', call.callId)) {
+        this.events.emit('call', call.callId, { topic: call.callId, payload: callPayload(call), event, raw: frame });
+      }
+    }
+    for (const ext of touched) {
+      // Outside numbers have no lamp unless a node asked for that number.
+      if (this.accounts.has(ext) || ext === this.own || this.blfWatched.has(ext)) this.emitLamp(ext, frame, event);
+    }
+  }
+
+  /**
+   * The PBX assigns the call id of a make-call and does not answer the action [S9]: the first
+   * new call with the destination or our own extension in it is taken for ours.
+   */
+  private matchMakeCall(call: VodiaCall, frame: VodiaFrame): void {
+    const i = this.makeCalls.findIndex(
+      (w) => !w.known.has(call.callId) && (call.parties.includes(w.to) || call.parties.includes(this.own)),
+    );
+    if (i < 0) return;
+    const [w] = this.makeCalls.splice(i, 1);
+    this.pending.resolve(w.key, { call, frame });
+  }
+
+  private emitPresence(a: VodiaAccount, frame: VodiaFrame, event: string): void {
+    if (!this.events.listening('presence', a.account)) return;
+    this.events.emit('presence', a.account, { topic: a.account, payload: presenceOf(a), event, raw: frame });
+  }
+
+  private emitLamp(ext: string, frame: VodiaFrame, event: string): void {
+    if (!this.events.listening('blf', ext)) {
+      // Forget it, so a node that starts watching later gets the next change in any case.
+      this.lamps.delete(ext);
+      return;
+    }
+    const blf = blfOf(ext, this.accounts.get(ext), this.calls.values());
+    const summary = `${blf.state}|${blf.callId ?? ''}|${blf.otherParty ?? ''}`;
+    if (this.lamps.get(ext) === summary) return;
+    this.lamps.set(ext, summary);
+    this.events.emit('blf', ext, { topic: ext, payload: blf, event, raw: frame });
+  }
+}
+
+export const createVodiaAdapter: AdapterFactory = (settings, events) => new VodiaAdapter(settings, events);

@@ -1,0 +1,85 @@
+import { createHash } from 'crypto';
+import type { ConnectionOptions } from 'tls';
+import { AuthError } from '../common/errors';
+import { httpRequest } from '../common/transport';
+
+/** Where the socket and the REST login live, derived from the configured websocket URL. */
+export interface VodiaEndpoints {
+  /** `http(s)://host[:port]/rest/system/session` on the same host as the socket. */
+  session: string;
+  /** `ws(s)://host[:port]/websocket?domain=..&user=..` */
+  socket: string;
+}
+
+/**
+ * `url` is the websocket URL without query (`wss://pbx/websocket`); `http(s)` and a bare host
+ * path are accepted too. `user` may be `ext@domain` for the login; the socket query takes the
+ * extension alone.
+ */
+export function vodiaEndpoints(url: string, domain: string, user: string): VodiaEndpoints {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error(`property 'url' is not a URL: ${url}`);
+  }
+  const secure = u.protocol === 'wss:' || u.protocol === 'https:';
+  if (!secure && u.protocol !== 'ws:' && u.protocol !== 'http:') {
+    throw new Error(`property 'url' must start with wss://, ws://, https:// or http://`);
+  }
+  const path = u.pathname === '/' || u.pathname === '' ? '/websocket' : u.pathname;
+  const ext = user.includes('@') ? user.slice(0, user.indexOf('@')) : user;
+  const query = new URLSearchParams({ domain, user: ext });
+  return {
+    session: `${secure ? 'https' : 'http'}://${u.host}/rest/system/session`,
+    socket: `${secure ? 'wss' : 'ws'}://${u.host}${path}?${query.toString()}`,
+  };
+}
+
+export interface SessionLogin {
+  url: string;
+  user: string;
+  password: string;
+  tls: ConnectionOptions;
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+/**
+ * The user login: `PUT /rest/system/session {"name":"auth","value":"<user> <md5hex(password)>"}`
+ * answers the session id as a JSON string; an empty body (or `false`) is a refused login
+ * [S4][S11b]. The account is sent as configured: a multi-tenant PBX reached under a host name
+ * other than the tenant's may need `ext@domain` in the user field.
+ */
+export async function obtainSession(login: SessionLogin): Promise<string> {
+  const md5 = createHash('md5').update(login.password, 'utf8').digest('hex');
+  const res = await httpRequest(login.url, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ name: 'auth', value: `${login.user} ${md5}` }),
+    tls: login.tls,
+    timeoutMs: login.timeoutMs,
+    signal: login.signal,
+  });
+  if (res.status === 401 || res.status === 403) throw new AuthError(`login refused by the PBX (HTTP ${res.status})`);
+  if (res.status === 404) throw new Error(`no REST login at ${login.url} (HTTP 404): is this a Vodia PBX?`);
+  if (res.status < 200 || res.status >= 300) throw new Error(`login answered HTTP ${res.status}`);
+  const session = sessionFrom(res.body);
+  if (!session) throw new AuthError('login refused: wrong user or password');
+  return session;
+}
+
+/** The body is `"<id>"`; `false`, `""` or an empty body mean "refused". */
+function sessionFrom(body: string): string | undefined {
+  const text = body.trim();
+  if (!text) return undefined;
+  let v: unknown = text;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    /* a plain-text id */
+  }
+  if (typeof v !== 'string') return undefined;
+  const id = v.trim();
+  return id && /^[\x21-\x7e]+$/.test(id) && !id.includes(';') ? id : undefined;
+}
