@@ -210,9 +210,11 @@ const BLF_OF_CALL: Record<CallState, BlfState> = { ringing: 'ringing', connected
 
 /**
  * The lamp of `extension`: its most urgent call (ringing over busy over held), else busy when
- * the account says it is on the phone, unregistered when its phone is not registered, else idle.
+ * the account says it is on the phone (only with `accountCalls`: once `call-state` arrives it is
+ * the one source, the account's own `calls` lag behind it), unregistered when its phone is not
+ * registered, else idle.
  */
-export function blfOf(extension: string, account: VodiaAccount | undefined, calls: Iterable<VodiaCall>): Blf {
+export function blfOf(extension: string, account: VodiaAccount | undefined, calls: Iterable<VodiaCall>, accountCalls = true): Blf {
   let best: VodiaCall | undefined;
   for (const c of calls) {
     if (c.state === 'ended' || !c.parties.includes(extension)) continue;
@@ -229,7 +231,7 @@ export function blfOf(extension: string, account: VodiaAccount | undefined, call
     }
     return blf;
   }
-  if (account && accountInCall(account)) return { extension, state: 'busy' };
+  if (accountCalls && account && accountInCall(account)) return { extension, state: 'busy' };
   if (account && flag(account.registered) === false) return { extension, state: 'unregistered' };
   return { extension, state: 'idle' };
 }

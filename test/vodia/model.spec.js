@@ -97,6 +97,7 @@ describe('vodia model', () => {
     assert.strictEqual(blfOf('42', undefined, calls).state, 'busy');
     assert.strictEqual(blfOf('43', { account: '43', registered: false }, calls).state, 'unregistered');
     assert.strictEqual(blfOf('43', { account: '43', registered: true, code: 200 }, calls).state, 'busy');
+    assert.strictEqual(blfOf('43', { account: '43', registered: true, code: 200 }, calls, false).state, 'idle', 'the call table alone');
     assert.strictEqual(blfOf('44', { account: '44', registered: true }, calls).state, 'idle');
   });
 });

@@ -90,6 +90,8 @@ class VodiaAdapter implements VendorAdapter {
   private legacyTimer: NodeJS.Timeout | undefined;
   private watchdog: IdleWatchdog | undefined;
   private sawDomainState = false;
+  /** Whether the PBX ever sent a call list: from then on lamps follow the call table alone. */
+  private sawCalls = false;
   private goneReason = '';
   private seq = 0;
 
@@ -356,6 +358,7 @@ class VodiaAdapter implements VendorAdapter {
     const event = 'domain-state';
     const accounts = Array.isArray(frame.accounts) ? this.accounts.replace(frame.accounts) : [...this.accounts.all()];
     const touched = new Set<string>();
+    if (frame.calls !== undefined) this.sawCalls = true;
     const changed = this.calls.apply(frame.calls, touched);
     // A snapshot: every account's presence and lamp, so nodes start (and restart) in step.
     for (const a of accounts) {
@@ -374,6 +377,7 @@ class VodiaAdapter implements VendorAdapter {
   }
 
   private onCallState(frame: VodiaFrame, event: string): void {
+    this.sawCalls = true;
     const touched = new Set<string>();
     this.emitCalls(this.calls.apply(frame.calls, touched), touched, frame, event);
   }
@@ -415,7 +419,7 @@ class VodiaAdapter implements VendorAdapter {
       this.lamps.delete(ext);
       return;
     }
-    const blf = blfOf(ext, this.accounts.get(ext), this.calls.values());
+    const blf = blfOf(ext, this.accounts.get(ext), this.calls.values(), !this.sawCalls);
     const summary = `${blf.state}|${blf.callId ?? ''}|${blf.otherParty ?? ''}`;
     if (this.lamps.get(ext) === summary) return;
     this.lamps.set(ext, summary);

@@ -83,6 +83,8 @@ export class VodiaSim {
   loginCount = 0;
   /** REST logins refused for a wrong user or password. */
   failedLogins = 0;
+  /** WebSocket upgrade requests, accepted or not. */
+  upgradeAttempts = 0;
   /** WebSocket upgrades refused (no, unknown or expired session). */
   upgradeRefusals = 0;
   /** Whether a `sip-register` was ever received: a monitoring client must never send it. */
@@ -163,6 +165,11 @@ export class VodiaSim {
     let n = 0;
     for (const c of this.clients) if (this.legacy ? c.gotUsers : c.domainCalls) n++;
     return n;
+  }
+
+  /** REST requests held unanswered (silent or delayed). */
+  get pendingRestCount(): number {
+    return this.held.size;
   }
 
   /** The extensions the open sockets watch with `blf add`. */
@@ -376,6 +383,7 @@ export class VodiaSim {
   // ---- websocket ------------------------------------------------------------------------
 
   private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.upgradeAttempts++;
     const url = new URL(req.url ?? '/', 'http://sim');
     const user = url.searchParams.get('user') ?? '';
     if (url.pathname !== '/websocket' || url.searchParams.get('domain') !== this.domain || !this.accounts.has(user)) {
