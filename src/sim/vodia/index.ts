@@ -3,16 +3,10 @@ import { VodiaSim, type SimAccount } from './server';
 export { VodiaSim, DEFAULT_ACCOUNTS, type SimAccount, type VodiaSimOptions, type ReceivedAction } from './server';
 export { renderCall, renderCalls, type CallShape, type SimCall, type SimCallState } from './calls';
 
-/** What `npm start` and the examples use: `ws://127.0.0.1:18815/websocket`, domain demo.vodia, user 40. */
-export const DEMO = {
-  port: 18815,
-  domain: 'demo.vodia',
-  user: '40',
-  credentials: { password: 'demo' },
-};
+const DEMO_PASSWORD = 'demo';
 
-const DEMO_ACCOUNTS: SimAccount[] = [
-  { account: '40', name: 'Demo Desk', password: DEMO.credentials.password, registered: true, dnd: false, chatstatus: 'online' },
+export const DEMO_ACCOUNTS: SimAccount[] = [
+  { account: '40', name: 'Demo Desk', password: DEMO_PASSWORD, registered: true, dnd: false, chatstatus: 'online' },
   { account: '41', name: 'Alice Adams', registered: true, dnd: false, chatstatus: 'online' },
   { account: '42', name: 'Bob Brown', registered: true, dnd: false, chatstatus: 'online' },
   { account: '43', name: 'Carol Clark', registered: true, dnd: true, chatstatus: 'offline' },
@@ -21,6 +15,16 @@ const DEMO_ACCOUNTS: SimAccount[] = [
   { account: '500', name: 'Support queue', type: 'acds' },
   { account: '600', name: 'Conference room', type: 'conferences' },
 ];
+
+/** What `npm start` and the examples use: `ws://127.0.0.1:18815/websocket`, domain demo.vodia, user 40. */
+export const DEMO = {
+  port: 18815,
+  domain: 'demo.vodia',
+  user: '40',
+  accounts: DEMO_ACCOUNTS,
+  credentials: { password: DEMO_PASSWORD },
+};
+
 const PEOPLE = ['41', '42', '43', '44', '45'];
 const OUTSIDE = ['+4930123456', '+442071234567', '+12125550123'];
 
@@ -34,7 +38,7 @@ function pick<T>(list: readonly T[]): T {
  * so the call control example has something to answer, hold or hang up. Chats are echoed.
  */
 export async function startDemo(): Promise<{ stop(): Promise<void> }> {
-  const sim = new VodiaSim({ domain: DEMO.domain, accounts: DEMO_ACCOUNTS, autoAnswerMs: 3000, chatAutoReply: true });
+  const sim = new VodiaSim({ domain: DEMO.domain, accounts: DEMO.accounts, autoAnswerMs: 3000, chatAutoReply: true });
   await sim.start(DEMO.port);
   let tick = 0;
   const timer = setInterval(() => {
