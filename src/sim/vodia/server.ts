@@ -79,6 +79,8 @@ export class VodiaSim {
   legacy: boolean;
   autoAnswerMs: number | undefined;
   chatAutoReply: boolean;
+  /** REST login requests, answered or not. */
+  loginAttempts = 0;
   /** Successful REST logins. */
   loginCount = 0;
   /** REST logins refused for a wrong user or password. */
@@ -156,14 +158,17 @@ export class VodiaSim {
 
   // ---- fault controls -------------------------------------------------------------------
 
+  /** Open sockets (a socket being closed no longer counts). */
   get connectionCount(): number {
-    return this.clients.size;
+    let n = 0;
+    for (const c of this.clients) if (c.ws.readyState === WebSocket.OPEN) n++;
+    return n;
   }
 
   /** Sockets that subscribed to the domain (`domain-calls`, or `get-users` on a legacy PBX). */
   get subscribedCount(): number {
     let n = 0;
-    for (const c of this.clients) if (this.legacy ? c.gotUsers : c.domainCalls) n++;
+    for (const c of this.clients) if (c.ws.readyState === WebSocket.OPEN && (this.legacy ? c.gotUsers : c.domainCalls)) n++;
     return n;
   }
 
@@ -188,6 +193,7 @@ export class VodiaSim {
 
   dropAll(): void {
     for (const c of this.clients) c.ws.terminate();
+    this.clients.clear();
   }
 
   closeAll(): void {
@@ -321,6 +327,7 @@ export class VodiaSim {
 
   private onRest(req: http.IncomingMessage, res: http.ServerResponse): void {
     res.setHeader('Server', SERVER_HEADER);
+    if ((req.url ?? '').startsWith('/rest/system/session')) this.loginAttempts++;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
