@@ -70,8 +70,13 @@ describe('vodia adapter', function () {
     const ev = await connect();
     assert.strictEqual(sim.loginCount, 1);
     assert.strictEqual(sim.connectionCount, 1);
-    await waitFor(() => sim.count('domain-calls') === 1 && sim.count('own-calls') === 1 && sim.count('avoid-disconnect') >= 1);
-    assert.deepStrictEqual(sim.actions.find((a) => a.action === 'own-calls').frame, { action: 'own-calls', subscribe: true });
+    await waitFor(
+      () => sim.count('domain-calls') === 1 && sim.count('own-calls') === 1 && sim.count('avoid-disconnect') >= 1,
+    );
+    assert.deepStrictEqual(sim.actions.find((a) => a.action === 'own-calls').frame, {
+      action: 'own-calls',
+      subscribe: true,
+    });
     await waitFor(() => ev.of('presence').length >= 5);
     assert.strictEqual(sim.sipRegisterReceived, false);
     assert.ok(!sim.actions.some((a) => a.action === 'sip-register'));
@@ -167,7 +172,13 @@ describe('vodia adapter', function () {
     await waitFor(() => ev.of('presence', '41').length === 2);
     const p = ev.of('presence', '41')[1];
     assert.strictEqual(p.event, 'user-state');
-    assert.deepStrictEqual(p.raw, { action: 'user-state', type: 'extensions', account: '41', domain: 'tenant.test', dnd: true });
+    assert.deepStrictEqual(p.raw, {
+      action: 'user-state',
+      type: 'extensions',
+      account: '41',
+      domain: 'tenant.test',
+      dnd: true,
+    });
     assert.strictEqual(p.payload.status, 'dnd');
     assert.strictEqual(p.payload.dn, 'Alice', 'fields from domain-state survive the patch');
     assert.strictEqual(p.payload.registered, true);
@@ -191,7 +202,10 @@ describe('vodia adapter', function () {
         sim.endCall(id);
         await waitFor(() => ev.of('call', id).length === 4);
         const calls = ev.of('call', id);
-        assert.deepStrictEqual(calls.map((c) => c.payload.state), ['ringing', 'connected', 'held', 'ended']);
+        assert.deepStrictEqual(
+          calls.map((c) => c.payload.state),
+          ['ringing', 'connected', 'held', 'ended'],
+        );
         assert.deepStrictEqual(calls[0].payload, {
           callId: id,
           state: 'ringing',
@@ -253,7 +267,12 @@ describe('vodia adapter', function () {
     sim.sendRaw('{"invitesdp":"v=0","callid":"c"}');
     sim.pushChat('41', '40', 'hello');
     await waitFor(() => ev.of('event', 'chat').length === 1);
-    assert.deepStrictEqual(ev.of('event', 'chat')[0].payload, { action: 'chat', dest: '41', src: '41', message: 'hello' });
+    assert.deepStrictEqual(ev.of('event', 'chat')[0].payload, {
+      action: 'chat',
+      dest: '41',
+      src: '41',
+      message: 'hello',
+    });
     assert.strictEqual(ev.of('event', 'mystery').length, 1);
     assert.strictEqual(ev.of('event', 'invitesdp').length, 1);
     assert.strictEqual(ev.drops.length, 0);
@@ -265,7 +284,10 @@ describe('vodia adapter', function () {
   });
 
   it('emits nothing nobody listens to', async () => {
-    const ev = await connect({}, fakeEvents((channel, key) => channel === 'presence' && key === '42'));
+    const ev = await connect(
+      {},
+      fakeEvents((channel, key) => channel === 'presence' && key === '42'),
+    );
     sim.setUser('41', { dnd: true });
     sim.setUser('42', { dnd: true });
     await waitFor(() => ev.of('presence', '42').length === 2);
@@ -292,7 +314,11 @@ describe('vodia adapter', function () {
     const id = sim.startCall({ from: '41', to: '40' });
     await waitFor(() => ev.of('call', id).length === 1);
     const states = () => ev.of('call', id).map((c) => c.payload.state);
-    assert.deepStrictEqual((await adapter.perform('callControl', { action: 'answer', callId: id }, 1000)).payload, { sent: true, callId: id, action: 'answer' });
+    assert.deepStrictEqual((await adapter.perform('callControl', { action: 'answer', callId: id }, 1000)).payload, {
+      sent: true,
+      callId: id,
+      action: 'answer',
+    });
     await waitFor(() => states().includes('connected'));
     await adapter.perform('callControl', { action: 'hold', callId: id }, 1000);
     await waitFor(() => states().includes('held'));
@@ -301,11 +327,18 @@ describe('vodia adapter', function () {
     await adapter.perform('callControl', { action: 'transfer', callId: id, to: '42' }, 1000);
     await waitFor(() => ev.of('call', id).some((c) => c.payload.to === '42'));
     const id2 = sim.startCall({ from: '40', to: '43', state: 'connected' });
-    await adapter.perform('callControl', { action: 'transfer', callId: id, to: '43', attended: true, toCallId: id2 }, 1000);
+    await adapter.perform(
+      'callControl',
+      { action: 'transfer', callId: id, to: '43', attended: true, toCallId: id2 },
+      1000,
+    );
     await waitFor(() => ev.of('call', id).some((c) => c.payload.to === '43' && c.payload.state === 'connected'));
     await adapter.perform('callControl', { action: 'hangup', callId: id }, 1000);
     await waitFor(() => states().includes('ended'));
-    await assert.rejects(adapter.perform('callControl', { action: 'eavesdrop', callId: id }, 1000), { name: 'UnsupportedError', message: /vodia.*eavesdrop/ });
+    await assert.rejects(adapter.perform('callControl', { action: 'eavesdrop', callId: id }, 1000), {
+      name: 'UnsupportedError',
+      message: /vodia.*eavesdrop/,
+    });
     const sent = sim.actions.filter((a) => /call|transfer/.test(a.action) && !/own-calls|domain-calls/.test(a.action));
     assert.deepStrictEqual(
       sent.map((a) => a.frame),
@@ -327,7 +360,12 @@ describe('vodia adapter', function () {
     assert.deepStrictEqual(r.payload, { sent: true });
     await adapter.perform('command', { command: 'add-to-crm', params: { id: 'x', sub: 'subject' } }, 1000);
     await waitFor(() => sim.count('add-to-crm') === 1);
-    assert.deepStrictEqual(sim.actions.find((a) => a.action === 'chat').frame, { action: 'chat', src: '40', dest: '41', message: 'hi' });
+    assert.deepStrictEqual(sim.actions.find((a) => a.action === 'chat').frame, {
+      action: 'chat',
+      src: '40',
+      dest: '41',
+      message: 'hi',
+    });
     await assert.rejects(adapter.perform('command', { command: 'sip-register', params: {} }, 1000), /never sent/);
     await assert.rejects(adapter.perform('command', { command: 'SIP-REGISTER', params: {} }, 1000), /never sent/);
     await new Promise((r) => setTimeout(r, 50));
@@ -339,7 +377,10 @@ describe('vodia adapter', function () {
     await adapter.watch({ channel: 'blf', key: '41' });
     await adapter.watch({ channel: 'blf', key: '*' });
     await waitFor(() => sim.blfWatched.includes('41'));
-    assert.deepStrictEqual(sim.actions.filter((a) => a.action === 'blf').map((a) => a.frame), [{ action: 'blf', add: ['41'] }]);
+    assert.deepStrictEqual(
+      sim.actions.filter((a) => a.action === 'blf').map((a) => a.frame),
+      [{ action: 'blf', add: ['41'] }],
+    );
     adapter.unwatch({ channel: 'blf', key: '41' });
     await waitFor(() => sim.blfWatched.length === 0);
   });
@@ -354,6 +395,8 @@ describe('vodia adapter', function () {
     sim.dropAll();
     await assert.rejects(pending, { name: 'DisconnectedError' });
     await waitFor(() => ev.drops.length === 1);
-    await assert.rejects(adapter.perform('command', { command: 'chat', params: { dest: '41', message: 'x' } }, 1000), { name: 'DisconnectedError' });
+    await assert.rejects(adapter.perform('command', { command: 'chat', params: { dest: '41', message: 'x' } }, 1000), {
+      name: 'DisconnectedError',
+    });
   });
 });

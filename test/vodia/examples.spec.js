@@ -31,8 +31,14 @@ describe('vodia examples', function () {
 
   async function deploy(name) {
     const flow = example(name).map((n) => (n.type === 'pbx-connection' ? { ...n, url: sim.url } : { ...n, z: 'f1' }));
-    await helper.load([...ourModules(), ...coreModules()], [{ id: 'f1', type: 'tab' }, ...flow], { 'demo-vodia': DEMO.credentials });
-    await waitFor(() => helper.getNode('demo-vodia').connection.state === 'connected' && sim.subscribedCount === 1, 5000, 'connected');
+    await helper.load([...ourModules(), ...coreModules()], [{ id: 'f1', type: 'tab' }, ...flow], {
+      'demo-vodia': DEMO.credentials,
+    });
+    await waitFor(
+      () => helper.getNode('demo-vodia').connection.state === 'connected' && sim.subscribedCount === 1,
+      5000,
+      'connected',
+    );
   }
 
   it('every example is a flat importable array with the demo connection, a comment and a debug node', () => {
@@ -46,13 +52,29 @@ describe('vodia examples', function () {
       const c = configs[0];
       assert.deepStrictEqual(
         { id: c.id, vendor: c.vendor, url: c.url, domain: c.domain, user: c.user },
-        { id: 'demo-vodia', vendor: 'vodia', url: `ws://127.0.0.1:${DEMO.port}/websocket`, domain: DEMO.domain, user: DEMO.user },
+        {
+          id: 'demo-vodia',
+          vendor: 'vodia',
+          url: `ws://127.0.0.1:${DEMO.port}/websocket`,
+          domain: DEMO.domain,
+          user: DEMO.user,
+        },
       );
       assert.ok(!/password|credentials|apiKey/.test(JSON.stringify(nodes)), `${name}: no credentials`);
-      assert.ok(nodes.some((n) => n.type === 'comment' && n.info), `${name}: a comment`);
-      assert.ok(nodes.some((n) => n.type === 'debug'), `${name}: a debug node`);
+      assert.ok(
+        nodes.some((n) => n.type === 'comment' && n.info),
+        `${name}: a comment`,
+      );
+      assert.ok(
+        nodes.some((n) => n.type === 'debug'),
+        `${name}: a debug node`,
+      );
       for (const n of nodes) {
-        assert.ok(['pbx-connection', 'inject', 'debug', 'comment', 'switch', 'change'].includes(n.type) || NODE_TYPES.includes(n.type), `${name}: ${n.type}`);
+        assert.ok(
+          ['pbx-connection', 'inject', 'debug', 'comment', 'switch', 'change'].includes(n.type) ||
+            NODE_TYPES.includes(n.type),
+          `${name}: ${n.type}`,
+        );
         if (n.connection !== undefined) assert.strictEqual(n.connection, 'demo-vodia');
         for (const port of n.wires || []) for (const to of port) assert.ok(ids.has(to), `${name}: wire to ${to}`);
       }
@@ -116,7 +138,12 @@ describe('vodia examples', function () {
     const chats = record('d2');
     helper.getNode('i1').receive({});
     assert.deepStrictEqual((await sent.next()).payload, { sent: true });
-    assert.deepStrictEqual(sim.actions.find((a) => a.action === 'chat').frame, { action: 'chat', src: '40', dest: '41', message: 'Hello from Node-RED' });
+    assert.deepStrictEqual(sim.actions.find((a) => a.action === 'chat').frame, {
+      action: 'chat',
+      src: '40',
+      dest: '41',
+      message: 'Hello from Node-RED',
+    });
     const reply = await chats.next();
     assert.strictEqual(reply.topic, 'chat');
     assert.strictEqual(reply.payload.dest, '41');

@@ -11,9 +11,15 @@ const local = (n) => ['40', '41', '42', '45'].includes(n);
 
 describe('vodia model', () => {
   it('maps registered, dnd and chatstatus to one presence status', () => {
-    assert.strictEqual(presenceOf({ account: '41', registered: true, dnd: false, chatstatus: 'online' }).status, 'available');
+    assert.strictEqual(
+      presenceOf({ account: '41', registered: true, dnd: false, chatstatus: 'online' }).status,
+      'available',
+    );
     assert.strictEqual(presenceOf({ account: '41', registered: true, dnd: true, chatstatus: 'online' }).status, 'dnd');
-    assert.strictEqual(presenceOf({ account: '41', registered: false, dnd: false, chatstatus: 'offline' }).status, 'offline');
+    assert.strictEqual(
+      presenceOf({ account: '41', registered: false, dnd: false, chatstatus: 'offline' }).status,
+      'offline',
+    );
     assert.strictEqual(presenceOf({ account: '41', registered: true, calls: [{ from: '42' }] }).status, 'busy');
     assert.strictEqual(presenceOf({ account: '41', registered: true, code: 200 }).status, 'busy');
     assert.strictEqual(presenceOf({ account: '41', registered: true, code: null, calls: [] }).status, 'available');
@@ -21,21 +27,32 @@ describe('vodia model', () => {
     assert.strictEqual(presenceOf({ account: '41' }).status, 'unknown');
     // REST spells booleans as strings.
     assert.strictEqual(presenceOf({ account: '41', registered: 'true', dnd: 'true' }).dnd, true);
-    assert.deepStrictEqual(presenceOf({ account: '41', name: 'Alice', type: 'extensions', registered: true, dnd: false, chatstatus: 'online' }), {
-      user: '41',
-      num: '41',
-      dn: 'Alice',
-      status: 'available',
-      registered: true,
-      dnd: false,
-      chatstatus: 'online',
-      type: 'extensions',
-    });
+    assert.deepStrictEqual(
+      presenceOf({
+        account: '41',
+        name: 'Alice',
+        type: 'extensions',
+        registered: true,
+        dnd: false,
+        chatstatus: 'online',
+      }),
+      {
+        user: '41',
+        num: '41',
+        dn: 'Alice',
+        status: 'available',
+        registered: true,
+        dnd: false,
+        chatstatus: 'online',
+        type: 'extensions',
+      },
+    );
     assert.strictEqual(flag('maybe'), undefined);
   });
 
   it('normalizes call states: ringing, connected, held, ended', () => {
-    for (const s of ['ringback', 'alerting', 'ringing', 'RINGING', 'something-new']) assert.strictEqual(callState(s), 'ringing', s);
+    for (const s of ['ringback', 'alerting', 'ringing', 'RINGING', 'something-new'])
+      assert.strictEqual(callState(s), 'ringing', s);
     assert.strictEqual(callState('connected'), 'connected');
     for (const s of ['onhold', 'holding']) assert.strictEqual(callState(s), 'held', s);
     assert.strictEqual(callState('disconnected'), 'ended');
@@ -58,14 +75,38 @@ describe('vodia model', () => {
   it('reads a legacy call (id/from/to/callstate)', () => {
     const c = callOf({ id: '9f3c1a', from: '"Alice" <sip:41@t>', to: '<sip:45@t>', callstate: 'onhold' }, '45', local);
     assert.deepStrictEqual(
-      { callId: c.callId, state: c.state, from: c.from, to: c.to, fromName: c.fromName, direction: c.direction, extension: c.extension },
-      { callId: '9f3c1a', state: 'held', from: '41', to: '45', fromName: 'Alice', direction: 'inbound', extension: '45' },
+      {
+        callId: c.callId,
+        state: c.state,
+        from: c.from,
+        to: c.to,
+        fromName: c.fromName,
+        direction: c.direction,
+        extension: c.extension,
+      },
+      {
+        callId: '9f3c1a',
+        state: 'held',
+        from: '41',
+        to: '45',
+        fromName: 'Alice',
+        direction: 'inbound',
+        extension: '45',
+      },
     );
   });
 
   it('reads a v70 call (state/from-number/to-number/from-name/to-name/extension)', () => {
     const c = callOf(
-      { id: 'a1', state: 'alerting', 'from-number': '41', 'to-number': '+4930123', 'from-name': 'Alice', 'to-name': '', extension: ['*41'] },
+      {
+        id: 'a1',
+        state: 'alerting',
+        'from-number': '41',
+        'to-number': '+4930123',
+        'from-name': 'Alice',
+        'to-name': '',
+        extension: ['*41'],
+      },
       '45',
       local,
     );
@@ -79,7 +120,10 @@ describe('vodia model', () => {
     assert.deepStrictEqual(c.parties.sort(), ['+4930123', '41']);
     assert.strictEqual(callOf({ from: '41' }, '45', local), undefined, 'no id, no call');
     assert.strictEqual(callOf('junk', '45', local), undefined);
-    assert.strictEqual(callOf({ id: 'x', 'from-number': '41', 'to-number': '42', state: 'connected' }, '45', local).direction, 'local');
+    assert.strictEqual(
+      callOf({ id: 'x', 'from-number': '41', 'to-number': '42', state: 'connected' }, '45', local).direction,
+      'local',
+    );
   });
 
   it('derives the lamp of an extension from its calls and account', () => {
@@ -97,7 +141,11 @@ describe('vodia model', () => {
     assert.strictEqual(blfOf('42', undefined, calls).state, 'busy');
     assert.strictEqual(blfOf('43', { account: '43', registered: false }, calls).state, 'unregistered');
     assert.strictEqual(blfOf('43', { account: '43', registered: true, code: 200 }, calls).state, 'busy');
-    assert.strictEqual(blfOf('43', { account: '43', registered: true, code: 200 }, calls, false).state, 'idle', 'the call table alone');
+    assert.strictEqual(
+      blfOf('43', { account: '43', registered: true, code: 200 }, calls, false).state,
+      'idle',
+      'the call table alone',
+    );
     assert.strictEqual(blfOf('44', { account: '44', registered: true }, calls).state, 'idle');
   });
 });
@@ -105,7 +153,11 @@ describe('vodia model', () => {
 describe('vodia state tables', () => {
   it('keeps the domain-state accounts and applies user-state as a partial patch', () => {
     const t = new AccountTable();
-    t.replace([{ account: '41', name: 'Alice', registered: true, dnd: false, chatstatus: 'online' }, { name: 'no account' }, 'junk']);
+    t.replace([
+      { account: '41', name: 'Alice', registered: true, dnd: false, chatstatus: 'online' },
+      { name: 'no account' },
+      'junk',
+    ]);
     assert.deepStrictEqual(t.names(), ['41']);
     const a = t.patch({ action: 'user-state', account: '41', dnd: true });
     assert.deepStrictEqual(a, { account: '41', name: 'Alice', registered: true, dnd: true, chatstatus: 'online' });
@@ -120,18 +172,40 @@ describe('vodia state tables', () => {
     const t = new CallTable('45', local);
     const touched = new Set();
     let changed = t.apply([{ id: 'a', from: '<sip:41@t>', to: '<sip:45@t>', callstate: 'alerting' }], touched);
-    assert.deepStrictEqual(changed.map((c) => `${c.callId}:${c.state}`), ['a:ringing']);
+    assert.deepStrictEqual(
+      changed.map((c) => `${c.callId}:${c.state}`),
+      ['a:ringing'],
+    );
     assert.deepStrictEqual([...touched].sort(), ['41', '45']);
     changed = t.apply([{ id: 'a', from: '<sip:41@t>', to: '<sip:45@t>', callstate: 'alerting' }], new Set());
     assert.deepStrictEqual(changed, [], 'no change, no message');
-    changed = t.apply({ a: { id: 'a', 'from-number': '41', 'to-number': '45', state: 'connected' }, b: { id: 'b', 'from-number': '42', 'to-number': '40', state: 'alerting' } }, new Set());
-    assert.deepStrictEqual(changed.map((c) => `${c.callId}:${c.state}`), ['a:connected', 'b:ringing']);
+    changed = t.apply(
+      {
+        a: { id: 'a', 'from-number': '41', 'to-number': '45', state: 'connected' },
+        b: { id: 'b', 'from-number': '42', 'to-number': '40', state: 'alerting' },
+      },
+      new Set(),
+    );
+    assert.deepStrictEqual(
+      changed.map((c) => `${c.callId}:${c.state}`),
+      ['a:connected', 'b:ringing'],
+    );
     changed = t.apply({ id: 'b', 'from-number': '42', 'to-number': '40', state: 'holding' }, new Set());
-    assert.deepStrictEqual(changed.map((c) => `${c.callId}:${c.state}`), ['b:held'], 'a single call object updates that call only');
+    assert.deepStrictEqual(
+      changed.map((c) => `${c.callId}:${c.state}`),
+      ['b:held'],
+      'a single call object updates that call only',
+    );
     changed = t.apply([{ id: 'b', 'from-number': '42', 'to-number': '40', state: 'holding' }], new Set());
-    assert.deepStrictEqual(changed.map((c) => `${c.callId}:${c.state}`), ['a:ended']);
+    assert.deepStrictEqual(
+      changed.map((c) => `${c.callId}:${c.state}`),
+      ['a:ended'],
+    );
     changed = t.apply([], new Set());
-    assert.deepStrictEqual(changed.map((c) => `${c.callId}:${c.state}`), ['b:ended']);
+    assert.deepStrictEqual(
+      changed.map((c) => `${c.callId}:${c.state}`),
+      ['b:ended'],
+    );
     assert.deepStrictEqual(t.apply(undefined, new Set()), []);
   });
 
@@ -156,33 +230,78 @@ describe('vodia codec and commands', () => {
     assert.strictEqual(decodeFrame('{bad'), undefined);
     assert.strictEqual(decodeFrame('null'), undefined);
     assert.deepStrictEqual(decodeFrame('{"action":"chat"}'), { action: 'chat' });
-    assert.strictEqual(encodeAction('blf', { add: ['41'], action: 'evil', skip: undefined }), '{"action":"blf","add":["41"]}');
+    assert.strictEqual(
+      encodeAction('blf', { add: ['41'], action: 'evil', skip: undefined }),
+      '{"action":"blf","add":["41"]}',
+    );
   });
 
   it('builds the call control actions of the portal', () => {
     const connected = { state: 'connected' };
-    assert.deepStrictEqual(callControlFrame({ action: 'answer', callId: 'c1' }, '45'), { action: 'accept-call', fields: { id: 'c1' } });
-    assert.deepStrictEqual(callControlFrame({ action: 'hold', callId: 'c1' }, '45'), { action: 'hold-call', fields: { id: 'c1' } });
-    assert.deepStrictEqual(callControlFrame({ action: 'hangup', callId: 'c1' }, '45', connected), { action: 'clear-call', fields: { id: 'c1', connected: 'true' } });
-    assert.deepStrictEqual(callControlFrame({ action: 'hangup', callId: 'c1' }, '45', { state: 'ringing' }), { action: 'clear-call', fields: { id: 'c1', connected: 'false' } });
-    assert.deepStrictEqual(callControlFrame({ action: 'transfer', callId: 'c1', to: '46' }, '45'), { action: 'blind-transfer', fields: { id: 'c1', from: '45', to: '46' } });
-    assert.deepStrictEqual(callControlFrame({ action: 'transfer', callId: 'c1', to: '46', attended: true, toCallId: 'c2' }, '45'), {
-      action: 'att-transfer',
-      fields: { id: 'c1', from: '45', id2: 'c2', to: '46' },
+    assert.deepStrictEqual(callControlFrame({ action: 'answer', callId: 'c1' }, '45'), {
+      action: 'accept-call',
+      fields: { id: 'c1' },
     });
-    assert.deepStrictEqual(callControlFrame({ action: 'record', callId: 'c1' }, '45'), { action: 'rec-call', fields: { id: 'c1', startstop: 'on' } });
-    assert.deepStrictEqual(callControlFrame({ action: 'record', callId: 'c1', startstop: 'off' }, '45'), { action: 'rec-call', fields: { id: 'c1', startstop: 'off' } });
-    assert.throws(() => callControlFrame({ action: 'bridge', callId: 'c1' }, '45'), { name: 'UnsupportedError', message: /vodia.*bridge/ });
+    assert.deepStrictEqual(callControlFrame({ action: 'hold', callId: 'c1' }, '45'), {
+      action: 'hold-call',
+      fields: { id: 'c1' },
+    });
+    assert.deepStrictEqual(callControlFrame({ action: 'hangup', callId: 'c1' }, '45', connected), {
+      action: 'clear-call',
+      fields: { id: 'c1', connected: 'true' },
+    });
+    assert.deepStrictEqual(callControlFrame({ action: 'hangup', callId: 'c1' }, '45', { state: 'ringing' }), {
+      action: 'clear-call',
+      fields: { id: 'c1', connected: 'false' },
+    });
+    assert.deepStrictEqual(callControlFrame({ action: 'transfer', callId: 'c1', to: '46' }, '45'), {
+      action: 'blind-transfer',
+      fields: { id: 'c1', from: '45', to: '46' },
+    });
+    assert.deepStrictEqual(
+      callControlFrame({ action: 'transfer', callId: 'c1', to: '46', attended: true, toCallId: 'c2' }, '45'),
+      {
+        action: 'att-transfer',
+        fields: { id: 'c1', from: '45', id2: 'c2', to: '46' },
+      },
+    );
+    assert.deepStrictEqual(callControlFrame({ action: 'record', callId: 'c1' }, '45'), {
+      action: 'rec-call',
+      fields: { id: 'c1', startstop: 'on' },
+    });
+    assert.deepStrictEqual(callControlFrame({ action: 'record', callId: 'c1', startstop: 'off' }, '45'), {
+      action: 'rec-call',
+      fields: { id: 'c1', startstop: 'off' },
+    });
+    assert.throws(() => callControlFrame({ action: 'bridge', callId: 'c1' }, '45'), {
+      name: 'UnsupportedError',
+      message: /vodia.*bridge/,
+    });
     assert.throws(() => callControlFrame({ action: 'transfer', callId: 'c1' }, '45'), /'to'/);
-    assert.throws(() => callControlFrame({ action: 'transfer', callId: 'c1', to: '46', attended: true }, '45'), /toCallId/);
+    assert.throws(
+      () => callControlFrame({ action: 'transfer', callId: 'c1', to: '46', attended: true }, '45'),
+      /toCallId/,
+    );
   });
 
   it('make-call rings the own extension; chat gets the portal field names', () => {
-    assert.deepStrictEqual(makeCallFrame({ from: '45', to: '0123' }, '45'), { action: 'make-call', fields: { to: '0123' } });
-    assert.deepStrictEqual(makeCallFrame({ from: '45@t', to: 123 }, '45'), { action: 'make-call', fields: { to: '123' } });
+    assert.deepStrictEqual(makeCallFrame({ from: '45', to: '0123' }, '45'), {
+      action: 'make-call',
+      fields: { to: '0123' },
+    });
+    assert.deepStrictEqual(makeCallFrame({ from: '45@t', to: 123 }, '45'), {
+      action: 'make-call',
+      fields: { to: '123' },
+    });
     assert.throws(() => makeCallFrame({ from: '41', to: '0123' }, '45'), /own extension 45/);
-    assert.deepStrictEqual(commandFrame('chat', { to: '41', text: 'hi ' }, '45'), { action: 'chat', fields: { src: '45', dest: '41', message: 'hi ' } });
-    assert.deepStrictEqual(commandFrame('add-to-crm', { id: 'c', sub: 's' }, '45'), { action: 'add-to-crm', fields: { id: 'c', sub: 's' } });
+    assert.deepStrictEqual(commandFrame('chat', { to: '41', text: 'hi ' }, '45'), {
+      action: 'chat',
+      fields: { src: '45', dest: '41', message: 'hi ' },
+    });
+    assert.deepStrictEqual(commandFrame('add-to-crm', { id: 'c', sub: 's' }, '45'), {
+      action: 'add-to-crm',
+      fields: { id: 'c', sub: 's' },
+    });
     assert.throws(() => commandFrame('chat', { to: '41' }, '45'), /message/);
   });
 

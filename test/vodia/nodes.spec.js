@@ -37,13 +37,25 @@ describe('vodia nodes', function () {
 
   describe('pbx-presence-in', () => {
     it('reports registered, dnd and chatstatus as status for the configured users, then each user-state', async () => {
-      await load(sim, [{ id: 'p1', type: 'pbx-presence-in', connection: 'c1', users: '41, 42', wires: [['h1']] }, { id: 'h1', type: 'helper' }]);
+      await load(sim, [
+        { id: 'p1', type: 'pbx-presence-in', connection: 'c1', users: '41, 42', wires: [['h1']] },
+        { id: 'h1', type: 'helper' },
+      ]);
       const rec = record('h1');
       const alice = await rec.next((m) => m.topic === '41');
       assert.strictEqual(alice.vendor, 'vodia');
       assert.strictEqual(alice.event, 'domain-state');
       assert.strictEqual(alice.raw.action, 'domain-state');
-      assert.deepStrictEqual(alice.payload, { user: '41', num: '41', dn: 'Alice', status: 'available', registered: true, dnd: false, chatstatus: 'online', type: 'extensions' });
+      assert.deepStrictEqual(alice.payload, {
+        user: '41',
+        num: '41',
+        dn: 'Alice',
+        status: 'available',
+        registered: true,
+        dnd: false,
+        chatstatus: 'online',
+        type: 'extensions',
+      });
       const bob = await rec.next((m) => m.topic === '42');
       assert.strictEqual(bob.payload.status, 'available');
       sim.setUser('42', { dnd: true });
@@ -60,7 +72,10 @@ describe('vodia nodes', function () {
     });
 
     it('with no users reports every account, and is busy while on the phone', async () => {
-      await load(sim, [{ id: 'p1', type: 'pbx-presence-in', connection: 'c1', users: '', wires: [['h1']] }, { id: 'h1', type: 'helper' }]);
+      await load(sim, [
+        { id: 'p1', type: 'pbx-presence-in', connection: 'c1', users: '', wires: [['h1']] },
+        { id: 'h1', type: 'helper' },
+      ]);
       const rec = record('h1');
       await waitFor(() => rec.list.length >= 5);
       assert.deepStrictEqual(rec.list.map((m) => m.topic).sort(), ['40', '41', '42', '43', '500']);
@@ -72,14 +87,23 @@ describe('vodia nodes', function () {
 
   describe('pbx-blf-in', () => {
     it('subscribes with blf add and reports the lamp through a call', async () => {
-      await load(sim, [{ id: 'b1', type: 'pbx-blf-in', connection: 'c1', extensions: '41', wires: [['h1']] }, { id: 'h1', type: 'helper' }]);
+      await load(sim, [
+        { id: 'b1', type: 'pbx-blf-in', connection: 'c1', extensions: '41', wires: [['h1']] },
+        { id: 'h1', type: 'helper' },
+      ]);
       const rec = record('h1');
       assert.strictEqual((await rec.next()).payload.state, 'idle');
       await waitFor(() => sim.blfWatched.includes('41'));
       assert.deepStrictEqual(sim.actions.find((a) => a.action === 'blf').frame, { action: 'blf', add: ['41'] });
       const id = sim.startCall({ from: '+4930123', to: '41' });
       const ringing = await rec.next();
-      assert.deepStrictEqual(ringing.payload, { extension: '41', state: 'ringing', callId: id, direction: 'inbound', otherParty: '+4930123' });
+      assert.deepStrictEqual(ringing.payload, {
+        extension: '41',
+        state: 'ringing',
+        callId: id,
+        direction: 'inbound',
+        otherParty: '+4930123',
+      });
       assert.strictEqual(ringing.topic, '41');
       assert.strictEqual(ringing.event, 'call-state');
       sim.setCallState(id, 'connected');
@@ -97,7 +121,10 @@ describe('vodia nodes', function () {
     for (const shape of ['v70', 'legacy']) {
       it(`follows a call in the ${shape} call-state shape: ringing, connected, held, ended`, async () => {
         sim.callShape = shape;
-        await load(sim, [{ id: 'ci', type: 'pbx-call-in', connection: 'c1', wires: [['h1']] }, { id: 'h1', type: 'helper' }]);
+        await load(sim, [
+          { id: 'ci', type: 'pbx-call-in', connection: 'c1', wires: [['h1']] },
+          { id: 'h1', type: 'helper' },
+        ]);
         await connected();
         await waitFor(() => sim.subscribedCount === 1);
         const rec = record('h1');
@@ -115,19 +142,27 @@ describe('vodia nodes', function () {
         assert.strictEqual(ringing.topic, id);
         assert.strictEqual(ringing.event, 'call-state');
         assert.strictEqual(ringing.vendor, 'vodia');
-        assert.ok(shape === 'v70' ? ringing.raw.calls[0]['from-number'] === '41' : /sip:41@/.test(ringing.raw.calls[0].from));
+        assert.ok(
+          shape === 'v70' ? ringing.raw.calls[0]['from-number'] === '41' : /sip:41@/.test(ringing.raw.calls[0].from),
+        );
         sim.setCallState(id, 'connected');
         sim.setCallState(id, 'held');
         sim.endCall(id);
         const rest = [await rec.next(), await rec.next(), await rec.next()];
-        assert.deepStrictEqual(rest.map((m) => m.payload.state), ['connected', 'held', 'ended']);
+        assert.deepStrictEqual(
+          rest.map((m) => m.payload.state),
+          ['connected', 'held', 'ended'],
+        );
         assert.strictEqual(rest[2].payload.callId, id);
       });
     }
 
     it('accepts calls as an object keyed by call id', async () => {
       sim.callsAs = 'map';
-      await load(sim, [{ id: 'ci', type: 'pbx-call-in', connection: 'c1', wires: [['h1']] }, { id: 'h1', type: 'helper' }]);
+      await load(sim, [
+        { id: 'ci', type: 'pbx-call-in', connection: 'c1', wires: [['h1']] },
+        { id: 'h1', type: 'helper' },
+      ]);
       await waitFor(() => sim.subscribedCount === 1);
       const rec = record('h1');
       const id = sim.startCall({ from: '42', to: '41' });
@@ -141,7 +176,16 @@ describe('vodia nodes', function () {
   describe('pbx-make-call', () => {
     it('sends make-call and answers with the call id; a foreign from fails to the catch node', async () => {
       const { errors } = await load(sim, [
-        { id: 'mc', type: 'pbx-make-call', connection: 'c1', from: 'payload.from', fromType: 'msg', to: 'payload.to', toType: 'msg', wires: [['h1']] },
+        {
+          id: 'mc',
+          type: 'pbx-make-call',
+          connection: 'c1',
+          from: 'payload.from',
+          fromType: 'msg',
+          to: 'payload.to',
+          toType: 'msg',
+          wires: [['h1']],
+        },
         { id: 'h1', type: 'helper' },
       ]);
       await connected();
@@ -150,7 +194,10 @@ describe('vodia nodes', function () {
       const out = await rec.next();
       const call = sim.activeCalls()[0];
       assert.deepStrictEqual(out.payload, { callId: call.id, to: '42' });
-      assert.deepStrictEqual(sim.actions.find((a) => a.action === 'make-call').frame, { action: 'make-call', to: '42' });
+      assert.deepStrictEqual(sim.actions.find((a) => a.action === 'make-call').frame, {
+        action: 'make-call',
+        to: '42',
+      });
       assert.strictEqual(call.from, '40');
       helper.getNode('mc').receive({ payload: { from: '41', to: '42' } });
       const err = await errors.next();
@@ -192,7 +239,9 @@ describe('vodia nodes', function () {
       await calls.next((m) => m.payload.callId === id2 && m.payload.state === 'ended');
       cc.receive({ action: 'hangup', payload: { callId: id } });
       await calls.next((m) => m.payload.callId === id && m.payload.state === 'ended');
-      const frames = sim.actions.filter((a) => /^(accept|hold|rec|clear)-call$|transfer/.test(a.action)).map((a) => a.frame);
+      const frames = sim.actions
+        .filter((a) => /^(accept|hold|rec|clear)-call$|transfer/.test(a.action))
+        .map((a) => a.frame);
       assert.deepStrictEqual(frames, [
         { action: 'accept-call', id },
         { action: 'hold-call', id },
@@ -224,11 +273,21 @@ describe('vodia nodes', function () {
       const out = record('h1');
       helper.getNode('cm').receive({ payload: { dest: '41', message: 'Coffee?' } });
       assert.deepStrictEqual((await out.next()).payload, { sent: true });
-      assert.deepStrictEqual(sim.actions.find((a) => a.action === 'chat').frame, { action: 'chat', src: '40', dest: '41', message: 'Coffee?' });
+      assert.deepStrictEqual(sim.actions.find((a) => a.action === 'chat').frame, {
+        action: 'chat',
+        src: '40',
+        dest: '41',
+        message: 'Coffee?',
+      });
       const raw = record('h2');
       helper.getNode('cr').receive({ payload: { command: 'add-to-crm', id: 'c9', sub: 'Lead', des: 'called back' } });
       await raw.next();
-      assert.deepStrictEqual(sim.actions.find((a) => a.action === 'add-to-crm').frame, { action: 'add-to-crm', id: 'c9', sub: 'Lead', des: 'called back' });
+      assert.deepStrictEqual(sim.actions.find((a) => a.action === 'add-to-crm').frame, {
+        action: 'add-to-crm',
+        id: 'c9',
+        sub: 'Lead',
+        des: 'called back',
+      });
       helper.getNode('cr').receive({ payload: { command: 'sip-register', useragent: 'x' } });
       assert.match((await errors.next()).error.message, /sip-register is never sent/);
     });
@@ -261,7 +320,9 @@ describe('vodia nodes', function () {
 
   describe('connection', () => {
     it('a wrong password shows "auth failed" and never attempts the websocket', async () => {
-      await load(sim, [{ id: 'p1', type: 'pbx-presence-in', connection: 'c1', users: '', wires: [[]] }], { c1: { password: 'wrong' } });
+      await load(sim, [{ id: 'p1', type: 'pbx-presence-in', connection: 'c1', users: '', wires: [[]] }], {
+        c1: { password: 'wrong' },
+      });
       await waitStatus('p1', 'red', 'authFailed');
       assert.strictEqual(connection().state, 'auth-failed');
       await waitFor(() => sim.failedLogins >= 2, 5000, 'a retry at the backoff cap');
@@ -270,7 +331,10 @@ describe('vodia nodes', function () {
     });
 
     it('an expired session: the reconnect logs in for a new session and the nodes get the state again', async () => {
-      await load(sim, [{ id: 'p1', type: 'pbx-presence-in', connection: 'c1', users: '41', wires: [['h1']] }, { id: 'h1', type: 'helper' }]);
+      await load(sim, [
+        { id: 'p1', type: 'pbx-presence-in', connection: 'c1', users: '41', wires: [['h1']] },
+        { id: 'h1', type: 'helper' },
+      ]);
       const rec = record('h1');
       await rec.next();
       sim.expireSessions();
@@ -283,7 +347,10 @@ describe('vodia nodes', function () {
 
     it('a websocket refused for an expired session is retried with a new session, not shown as auth failure', async () => {
       sim.setSessionTtl(0);
-      await load(sim, [{ id: 'p1', type: 'pbx-presence-in', connection: 'c1', users: '41', wires: [['h1']] }, { id: 'h1', type: 'helper' }]);
+      await load(sim, [
+        { id: 'p1', type: 'pbx-presence-in', connection: 'c1', users: '41', wires: [['h1']] },
+        { id: 'h1', type: 'helper' },
+      ]);
       const rec = record('h1');
       await waitFor(() => sim.upgradeRefusals >= 1);
       await waitStatus('p1', 'red');
@@ -292,18 +359,30 @@ describe('vodia nodes', function () {
       await connected();
       await rec.next();
       assert.ok(sim.loginCount >= 2);
-      assert.ok(!helper.getNode('p1').status.getCalls().some((c) => /authFailed/.test(String(c.args[0].text))));
+      assert.ok(
+        !helper
+          .getNode('p1')
+          .status.getCalls()
+          .some((c) => /authFailed/.test(String(c.args[0].text))),
+      );
     });
 
     it('notices a half-open socket and restores blf subscriptions after reconnecting', async () => {
-      await load(sim, [{ id: 'b1', type: 'pbx-blf-in', connection: 'c1', extensions: '42', wires: [['h1']] }, { id: 'h1', type: 'helper' }]);
+      await load(sim, [
+        { id: 'b1', type: 'pbx-blf-in', connection: 'c1', extensions: '42', wires: [['h1']] },
+        { id: 'h1', type: 'helper' },
+      ]);
       const rec = record('h1');
       await rec.next();
       await waitFor(() => sim.blfWatched.includes('42'));
       sim.setSilent(true);
       await waitFor(() => connection().state !== 'connected', 5000, 'half-open detected');
       sim.setSilent(false);
-      await waitFor(() => sim.loginCount === 2 && sim.blfWatched.includes('42') && connection().state === 'connected', 5000, 'restored');
+      await waitFor(
+        () => sim.loginCount === 2 && sim.blfWatched.includes('42') && connection().state === 'connected',
+        5000,
+        'restored',
+      );
       const id = sim.startCall({ from: '42', to: '41' });
       const lamp = await rec.next((m) => m.payload.state === 'ringing');
       assert.strictEqual(lamp.payload.callId, id);

@@ -30,12 +30,41 @@ module.exports = {
     JSON.stringify({
       action: 'domain-state',
       messages: [],
-      calls: [{ id: '9f3c1a', from: '"Alice" <sip:41@tenant.test>', to: '<sip:40@tenant.test>', callstate: 'connected' }],
-      accounts: [{ type: 'extensions', account: '41', name: 'Alice', registered: true, dnd: false, chatstatus: 'online' }],
+      calls: [
+        { id: '9f3c1a', from: '"Alice" <sip:41@tenant.test>', to: '<sip:40@tenant.test>', callstate: 'connected' },
+      ],
+      accounts: [
+        { type: 'extensions', account: '41', name: 'Alice', registered: true, dnd: false, chatstatus: 'online' },
+      ],
     }),
-    JSON.stringify({ action: 'user-state', type: 'extensions', account: '41', domain: 'tenant.test', registered: true, dnd: true, chatstatus: 'offline', code: null, calls: [] }),
-    JSON.stringify({ action: 'call-state', calls: [{ id: 'a1', state: 'alerting', 'from-number': '41', 'to-number': '40', 'from-name': 'Alice', extension: ['*41'] }] }),
-    JSON.stringify({ action: 'call-state', calls: { id: 'a1', from: '<sip:41@tenant.test>', to: '<sip:40@tenant.test>', callstate: 'onhold' } }),
+    JSON.stringify({
+      action: 'user-state',
+      type: 'extensions',
+      account: '41',
+      domain: 'tenant.test',
+      registered: true,
+      dnd: true,
+      chatstatus: 'offline',
+      code: null,
+      calls: [],
+    }),
+    JSON.stringify({
+      action: 'call-state',
+      calls: [
+        {
+          id: 'a1',
+          state: 'alerting',
+          'from-number': '41',
+          'to-number': '40',
+          'from-name': 'Alice',
+          extension: ['*41'],
+        },
+      ],
+    }),
+    JSON.stringify({
+      action: 'call-state',
+      calls: { id: 'a1', from: '<sip:41@tenant.test>', to: '<sip:40@tenant.test>', callstate: 'onhold' },
+    }),
     JSON.stringify({ action: 'chat', dest: '41', message: 'hello' }),
     JSON.stringify({ invitesdp: 'v=0', callid: 'c1', cseq: 1, from: '41' }),
   ],

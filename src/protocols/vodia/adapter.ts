@@ -140,7 +140,7 @@ class VodiaAdapter implements VendorAdapter {
       // The password was just accepted, so a refused upgrade means the session is not (or no
       // longer) valid for the socket: not an auth failure; the next connect logs in again.
       if (err instanceof AuthError) {
-        throw new Error(`the PBX refused the WebSocket for a fresh session (${err.message}); logging in again`);
+        throw new Error(`the PBX refused the WebSocket for a fresh session (${err.message}); logging in again`, { cause: err });
       }
       throw err;
     }
