@@ -27,10 +27,16 @@ const AVOID_DISCONNECT_MS = 30000;
  * for an older one: the 2015 portal asked with `get-users`/`get-calls` instead [S11].
  */
 const LEGACY_BOOTSTRAP_MS = 2000;
+/** Distinct unknown frame names that get their one debug line. */
+const MAX_REPORTED = 50;
 /** How long make-call waits for its call to show up in `call-state`, to report the call id. */
 const MAKE_CALL_ID_WAIT_MS = 5000;
 
-/** Server actions of the catalogue [S1][S9][S10][S11]: passed to pbx-event without a debug line. */
+/**
+ * Server actions of the catalogue [S1][S9][S10][S11]: passed to pbx-event without a debug line.
+ * The fields of a server `blf` frame are not documented, so lamps come from `call-state` and
+ * `user-state`; the frame itself still reaches pbx-event.
+ */
 const KNOWN_FRAMES = new Set([
   'sdp',
   'invitesdp',
@@ -348,7 +354,8 @@ class VodiaAdapter implements VendorAdapter {
   }
 
   private reportOnce(what: string, text: string): void {
-    if (this.reported.has(what)) return;
+    // One line per name, and a bounded number of names: a PBX inventing names cannot flood the log.
+    if (this.reported.has(what) || this.reported.size >= MAX_REPORTED) return;
     this.reported.add(what);
     this.events.log('debug', text);
   }
