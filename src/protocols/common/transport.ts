@@ -11,6 +11,12 @@ export interface OpenOptions {
   tls: ConnectionOptions;
   timeoutMs: number;
   headers?: Record<string, string>;
+  /**
+   * Resolve with the socket paused: the caller attaches its listeners, then calls
+   * `ws.resume()`. Needed when the server speaks first (socket.io's `1::` comes with the
+   * upgrade answer), as frames read before a 'message' listener exists are lost.
+   */
+  paused?: boolean;
 }
 
 /**
@@ -34,6 +40,7 @@ export function openWebSocket(url: string, opts: OpenOptions): Promise<WebSocket
     };
     ws.once('open', () => {
       ws.removeAllListeners();
+      if (opts.paused) ws.pause();
       resolve(ws);
     });
     ws.once('unexpected-response', (_req, res) => {

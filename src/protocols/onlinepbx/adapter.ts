@@ -1,14 +1,280 @@
-// PLACEHOLDER until the onlinepbx client lands: replace this whole file.
-import type { AdapterFactory } from '../common/adapter';
-import { UnsupportedError } from '../common/errors';
+import { blfOf, dataOf, eventKind, presenceOf, text, userOf, type OnlinePbxData } from '../../model/onlinepbx';
+import type {
+  AdapterEvents,
+  AdapterFactory,
+  Channel,
+  ConnectionSettings,
+  Interest,
+  Operation,
+  OperationResult,
+  VendorAdapter,
+} from '../common/adapter';
+import { DisconnectedError, UnsupportedError, errorText } from '../common/errors';
+import { CallTable } from './calls';
+import {
+  callControlRequest,
+  groupsFor,
+  makeCallRequest,
+  v2Request,
+  v2SubscribeFlags,
+  v3Request,
+  type ApiVersion,
+  type Request,
+} from './commands';
+import { JsonSession } from './json-session';
+import type { PbxSession, Reply, SessionEvents } from './session';
+import { SocketIoSession } from './socketio-session';
 
-export const createOnlinePbxAdapter: AdapterFactory = () => ({
-  channels: new Set(),
-  operations: new Set(),
-  open: () => Promise.reject(new UnsupportedError('onlinepbx: not built yet')),
-  close: () => undefined,
-  watch: () => Promise.resolve(),
-  unwatch: () => undefined,
-  perform: () => Promise.reject(new UnsupportedError('onlinepbx: not built yet')),
-  suggestions: () => Promise.resolve([]),
-});
+/** How long a `user_list` answer serves editor autocomplete. */
+const SUGGESTIONS_TTL_MS = 30000;
+
+const interestKey = (i: Interest): string => `${i.channel}\n${i.key}`;
+
+/**
+ * onlinePBX: API 2.0 (socket.io 0.9) or API 3.0 (JSON WebSocket) by `apiVersion`, with the
+ * same channels and operations on both. The PBX sends only the event groups we subscribe to;
+ * the subscription follows the watched channels and is sent again on every new socket.
+ */
+class OnlinePbxAdapter implements VendorAdapter {
+  readonly channels: ReadonlySet<Channel> = new Set<Channel>(['presence', 'blf', 'call', 'event']);
+  readonly operations: ReadonlySet<Operation> = new Set<Operation>(['command', 'makeCall', 'callControl']);
+  private readonly version: ApiVersion;
+  private readonly interests = new Map<string, Interest>();
+  private readonly calls = new CallTable();
+  /** Users seen in events and `user_list`, for autocomplete. */
+  private readonly users = new Set<string>();
+  private readonly sessionEvents: SessionEvents;
+  private session: PbxSession | undefined;
+  /** Groups subscribed on the current session (sorted, joined); undefined = none yet. */
+  private subscribed: string | undefined;
+  private subscribedGroups: string[] = [];
+  private batch: Promise<void> | undefined;
+  private wantCalls = false;
+  private userListAt = 0;
+
+  constructor(
+    private readonly settings: ConnectionSettings,
+    private readonly events: AdapterEvents,
+  ) {
+    this.version = String(settings.apiVersion ?? '').trim() === '3' ? '3' : '2';
+    this.sessionEvents = {
+      onEvent: (name, data, raw) => this.onEvent(name, data, raw),
+      onGone: (reason) => this.events.dropped(reason),
+      log: (level, line) => this.events.log(level, line),
+    };
+  }
+
+  async open(): Promise<void> {
+    this.close();
+    // The connection calls watch() again for every interest it holds after each open, and
+    // unwatch() only while connected: start from nothing so no stale interest survives.
+    this.interests.clear();
+    this.wantCalls = false;
+    this.subscribed = undefined;
+    this.subscribedGroups = [];
+    const s = this.settings;
+    const options = {
+      url: s.url,
+      domain: s.domain,
+      key: s.apiKey,
+      tls: s.tls,
+      timeoutMs: s.loginTimeoutMs,
+      keepaliveMs: s.keepaliveMs,
+    };
+    const session = this.version === '3' ? new JsonSession(options, this.sessionEvents) : new SocketIoSession(options, this.sessionEvents);
+    this.session = session;
+    await session.open();
+    if (this.session !== session) throw new DisconnectedError('connection closed during login');
+    // 2.0: subscribe even when no node watches anything, so command replies (`callback`)
+    // flow; the watch() calls that follow this open join the same subscribe.
+    if (this.version === '2') this.sync().catch((err: unknown) => this.events.log('warn', `onlinepbx: subscribe failed: ${errorText(err)}`));
+  }
+
+  close(): void {
+    const session = this.session;
+    this.session = undefined;
+    session?.close();
+  }
+
+  watch(interest: Interest): Promise<void> {
+    this.interests.set(interestKey(interest), interest);
+    if (interest.channel === 'call') this.wantCalls = true;
+    return this.sync();
+  }
+
+  unwatch(interest: Interest): void {
+    this.interests.delete(interestKey(interest));
+    if (interest.channel === 'call') this.wantCalls = [...this.interests.values()].some((i) => i.channel === 'call');
+    this.sync().catch((err: unknown) => this.events.log('debug', `onlinepbx: subscribe after unwatch failed: ${errorText(err)}`));
+  }
+
+  async perform(op: Operation, params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
+    switch (op) {
+      case 'makeCall': {
+        const reply = await this.request(makeCallRequest(this.version, params), timeoutMs);
+        const callId = text(dataOf(reply.data)?.uuid);
+        return { payload: callId ? { callId } : {}, raw: reply.raw };
+      }
+      case 'callControl': {
+        const req = callControlRequest(this.version, params);
+        const reply = await this.request(req, timeoutMs);
+        const payload: Record<string, unknown> = { action: params.action, callId: String(params.callId) };
+        // eavesdrop answers with the listener's new channel.
+        const listener = text(dataOf(reply.data)?.uuid);
+        if (listener) payload.listenerCallId = listener;
+        return { payload, raw: reply.raw };
+      }
+      case 'command': {
+        const p = params.params;
+        const fields = p !== null && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, unknown>) : {};
+        const req = this.version === '3' ? v3Request(String(params.command ?? ''), fields) : v2Request(String(params.command ?? ''), fields);
+        if (this.version === '2' && req.command === 'subscribe') this.keepOurFlags(req);
+        const reply = await this.request(req, timeoutMs);
+        if (req.command === 'user_list') this.learnUsers(reply.data);
+        return { payload: this.resultOf(reply), raw: reply.raw };
+      }
+      default:
+        throw new UnsupportedError(`onlinepbx does not support ${op}`);
+    }
+  }
+
+  async suggestions(field: string): Promise<string[]> {
+    if (field !== 'users' && field !== 'extensions' && field !== 'to') return [];
+    if (this.version === '2' && Date.now() - this.userListAt > SUGGESTIONS_TTL_MS) {
+      try {
+        const reply = await this.request({ command: 'user_list', data: {} }, this.settings.loginTimeoutMs);
+        this.userListAt = Date.now();
+        this.learnUsers(reply.data);
+      } catch (err) {
+        this.events.log('debug', `onlinepbx: user_list for suggestions failed: ${errorText(err)}`);
+      }
+    }
+    return [...this.users].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  }
+
+  private request(req: Request, timeoutMs: number): Promise<Reply> {
+    const session = this.session;
+    if (!session) return Promise.reject(new DisconnectedError('not connected to the PBX'));
+    return session.request(req.command, req.data, timeoutMs);
+  }
+
+  /** A command's payload: the reply's data; a reply without data says what it can. */
+  private resultOf(reply: Reply): unknown {
+    if (reply.data !== undefined) return reply.data;
+    const r = dataOf(reply.reply);
+    const out: Record<string, unknown> = { status: true };
+    if (r && typeof r.text === 'string') out.text = r.text;
+    return out;
+  }
+
+  /** A `subscribe` sent by a flow must not switch off what our nodes watch. */
+  private keepOurFlags(req: Request): void {
+    const events = req.data.events;
+    if (events === null || typeof events !== 'object') return;
+    const ours = v2SubscribeFlags(groupsFor('2', this.interests.values()));
+    for (const [flag, on] of Object.entries(ours)) if (on) (events as Record<string, boolean>)[flag] = true;
+    this.subscribed = undefined;
+  }
+
+  private learnUsers(data: unknown): void {
+    if (!Array.isArray(data)) return;
+    for (const u of data) {
+      const d = dataOf(u);
+      const uid = d && (text(d.uid) ?? text(d.num) ?? text(d.extension));
+      if (uid) this.users.add(uid);
+    }
+  }
+
+  /**
+   * Sends the subscription the watched channels need, once for every watch()/unwatch() of
+   * the same turn (after an open that is all of them): one subscribe per reconnect.
+   */
+  private sync(): Promise<void> {
+    if (!this.batch) {
+      this.batch = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        this.batch = undefined;
+        return this.subscribe();
+      });
+    }
+    return this.batch;
+  }
+
+  private async subscribe(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    const groups = groupsFor(this.version, this.interests.values());
+    const signature = groups.join(',');
+    if (signature === this.subscribed) return;
+    const timeoutMs = this.settings.loginTimeoutMs;
+    const previous = this.subscribedGroups;
+    this.subscribed = signature;
+    this.subscribedGroups = groups;
+    try {
+      if (this.version === '2') {
+        await session.request('subscribe', { events: v2SubscribeFlags(groups) }, timeoutMs);
+        return;
+      }
+      // 3.0: whether subscribe adds or replaces groups is not documented; sending the whole
+      // list and unsubscribing what is no longer needed is right either way.
+      const gone = previous.filter((g) => !groups.includes(g));
+      if (gone.length) await session.request('unsubscribe', { eventGroups: gone }, timeoutMs);
+      if (groups.length) await session.request('subscribe', { eventGroups: groups }, timeoutMs);
+    } catch (err) {
+      if (this.session === session) {
+        this.subscribed = undefined;
+        this.subscribedGroups = previous;
+      }
+      throw err;
+    }
+  }
+
+  private onEvent(name: string, data: unknown, raw: unknown): void {
+    const d = dataOf(data);
+    if (d) {
+      try {
+        switch (eventKind(name)) {
+          case 'blf':
+            this.onBlf(name, d, raw);
+            break;
+          case 'registration':
+            this.onRegistration(name, d, raw);
+            break;
+          case 'call':
+            if (this.wantCalls) this.onCall(name, d, raw);
+            break;
+        }
+      } catch (err) {
+        this.events.log('debug', `onlinepbx: could not apply a '${name}' event: ${errorText(err)}`);
+      }
+    }
+    if (this.events.listening('event', name)) this.events.emit('event', name, { topic: name, payload: data, event: name, raw });
+  }
+
+  private onBlf(name: string, d: OnlinePbxData, raw: unknown): void {
+    const ext = userOf(d);
+    if (!ext) return;
+    this.users.add(ext);
+    if (!this.events.listening('blf', ext)) return;
+    const blf = blfOf(d);
+    if (blf) this.events.emit('blf', ext, { topic: ext, payload: blf, event: name, raw });
+  }
+
+  private onRegistration(name: string, d: OnlinePbxData, raw: unknown): void {
+    const user = userOf(d);
+    if (!user) return;
+    this.users.add(user);
+    if (!this.events.listening('presence', user)) return;
+    const presence = presenceOf(d);
+    if (presence) this.events.emit('presence', user, { topic: user, payload: presence, event: name, raw });
+  }
+
+  private onCall(name: string, d: OnlinePbxData, raw: unknown): void {
+    for (const call of this.calls.apply(name, d)) {
+      if (this.events.listening('call', call.callId)) {
+        this.events.emit('call', call.callId, { topic: call.callId, payload: call, event: name, raw });
+      }
+    }
+  }
+}
+
+export const createOnlinePbxAdapter: AdapterFactory = (settings, events) => new OnlinePbxAdapter(settings, events);

@@ -1,0 +1,175 @@
+import type WebSocket from 'ws';
+import { DisconnectedError, PbxRequestError } from '../common/errors';
+import { IdleWatchdog } from '../common/idle-watchdog';
+import { PendingRequests } from '../common/pending-requests';
+import { openWebSocket } from '../common/transport';
+import { V3_RESULTS } from './commands';
+import { v3Url } from './endpoints';
+import type { PbxSession, Reply, SessionEvents, SessionOptions } from './session';
+
+/** Without a keepalive setting, ping after this much silence (3.0 clients ping every 30 s). */
+const DEFAULT_PING_MS = 30000;
+
+export interface V3Frame {
+  event: string;
+  reqId?: string | number;
+  data?: unknown;
+}
+
+function isError(event: string): boolean {
+  return event === 'error' || event.startsWith('error_');
+}
+
+/** The command a result or error event answers, for replies that come without `reqId`. */
+function answeredCommand(event: string): string | undefined {
+  if (event.startsWith('error_')) return event.slice(6);
+  return V3_RESULTS[event];
+}
+
+/**
+ * onlinePBX WebSockets API 3.0: plain JSON over one WebSocket, `?key=` authenticates. We send
+ * `{command, reqId, data}`; the PBX sends `{event, reqId?, data}`. A reply is the event that
+ * carries our `reqId`, or, when the PBX leaves it out, the next result event of that command.
+ */
+export class JsonSession implements PbxSession {
+  private readonly pending = new PendingRequests<V3Frame>();
+  /** Request ids in the order sent, per command: matches replies without `reqId`. */
+  private readonly byCommand = new Map<string, string[]>();
+  private ws: WebSocket | undefined;
+  private watchdog: IdleWatchdog | undefined;
+  private closed = false;
+  private up = false;
+  private seq = 0;
+  private goneReason = '';
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly options: SessionOptions,
+    private readonly events: SessionEvents,
+  ) {}
+
+  async open(): Promise<void> {
+    const o = this.options;
+    // Whether the PBX refuses a wrong key at the upgrade (401/403 -> AuthError) or later is
+    // not documented; a refused upgrade is the common way and the one we can tell apart.
+    const ws = await openWebSocket(v3Url(o.url, o.domain, o.key), { tls: o.tls, timeoutMs: o.timeoutMs, paused: true });
+    if (this.closed) {
+      ws.terminate();
+      throw new DisconnectedError('connection closed during login');
+    }
+    this.ws = ws;
+    this.up = true;
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
+    ws.on('pong', () => this.watchdog?.touch());
+    ws.on('error', (err) => {
+      this.goneReason = err.message;
+    });
+    ws.on('close', (code: number) => this.onClose(code));
+    // Whatever the PBX sends right after the upgrade is read only once we listen.
+    ws.resume();
+    // Nothing about keepalive is documented for 3.0: RFC 6455 pings are answered by any
+    // server, and silence after one marks the socket half-open.
+    const every = o.keepaliveMs > 0 ? o.keepaliveMs : DEFAULT_PING_MS;
+    this.watchdog = new IdleWatchdog(
+      every,
+      every * 2.5,
+      () => {
+        try {
+          ws.ping();
+        } catch {
+          /* the close event follows */
+        }
+      },
+      () => {
+        this.goneReason = 'no answer to keepalive (half-open connection)';
+        ws.terminate();
+      },
+    );
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.watchdog?.stop();
+    this.watchdog = undefined;
+    const ws = this.ws;
+    this.ws = undefined;
+    if (ws) {
+      ws.removeAllListeners();
+      ws.on('error', () => undefined);
+      ws.terminate();
+    }
+    this.up = false;
+    this.pending.rejectAll('connection closed');
+    this.byCommand.clear();
+  }
+
+  async request(command: string, data: Record<string, unknown>, timeoutMs: number): Promise<Reply> {
+    const ws = this.ws;
+    if (!this.up || !ws || ws.readyState !== ws.OPEN) throw new DisconnectedError('not connected to the PBX');
+    const reqId = String(++this.seq);
+    const answer = this.pending.add(reqId, timeoutMs, `onlinePBX ${command}`);
+    let queue = this.byCommand.get(command);
+    if (!queue) this.byCommand.set(command, (queue = []));
+    queue.push(reqId);
+    try {
+      ws.send(JSON.stringify({ command, reqId, data }));
+      const frame = await answer;
+      const body = frame.data;
+      if (isError(frame.event)) {
+        const d = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+        const why = typeof d.message === 'string' && d.message ? d.message : typeof body === 'string' && body ? body : frame.event;
+        throw new PbxRequestError(`onlinePBX ${command}: ${why}`, frame);
+      }
+      return { data: body, reply: body, raw: frame };
+    } finally {
+      const i = queue.indexOf(reqId);
+      if (i >= 0) queue.splice(i, 1);
+    }
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    this.watchdog?.touch();
+    if (isBinary) return this.reportOnce('binary', 'onlinepbx: ignored a binary frame');
+    let frame: V3Frame;
+    try {
+      frame = JSON.parse(data.toString('utf8')) as V3Frame;
+    } catch {
+      return this.reportOnce('malformed', 'onlinepbx: ignored a frame that is not JSON');
+    }
+    if (!frame || typeof frame !== 'object' || typeof frame.event !== 'string') {
+      return this.reportOnce('shape', 'onlinepbx: ignored a frame without an event name');
+    }
+    const reqId = typeof frame.reqId === 'string' || typeof frame.reqId === 'number' ? String(frame.reqId) : undefined;
+    if (reqId !== undefined && this.pending.has(reqId)) this.pending.resolve(reqId, frame);
+    else if (reqId === undefined) this.matchByCommand(frame);
+    this.events.onEvent(frame.event, frame.data, frame);
+  }
+
+  private matchByCommand(frame: V3Frame): void {
+    const command = answeredCommand(frame.event);
+    const queue = command === undefined ? undefined : this.byCommand.get(command);
+    if (!queue) return;
+    while (queue.length) {
+      const id = queue.shift() as string;
+      if (this.pending.resolve(id, frame)) return;
+    }
+  }
+
+  private onClose(code: number): void {
+    this.watchdog?.stop();
+    this.watchdog = undefined;
+    this.ws = undefined;
+    const reason = this.goneReason || `socket closed by the PBX (${code})`;
+    this.pending.rejectAll(reason);
+    if (!this.up || this.closed) return;
+    this.up = false;
+    this.events.onGone(reason);
+  }
+
+  private reportOnce(what: string, text: string): void {
+    if (this.reported.has(what)) return;
+    this.reported.add(what);
+    this.events.log('debug', text);
+  }
+}

@@ -1,0 +1,267 @@
+import type WebSocket from 'ws';
+import { AuthError, DisconnectedError, PbxRequestError } from '../common/errors';
+import { IdleWatchdog } from '../common/idle-watchdog';
+import { PendingRequests } from '../common/pending-requests';
+import { openWebSocket } from '../common/transport';
+import {
+  decodePacket,
+  decodePayload,
+  DISCONNECT,
+  encodeAck,
+  encodeEvent,
+  ERROR_REASONS,
+  HEARTBEAT,
+  type EventFrame,
+  type Handshake,
+  type Packet,
+} from './codec';
+import { callbackHash } from './commands';
+import { v2Base, v2SocketUrl } from './endpoints';
+import { socketIoHandshake } from './handshake';
+import type { PbxSession, Reply, SessionEvents, SessionOptions } from './session';
+
+/** Our watchdog allows this much more than the server's heartbeat timeout (spec: hb + 5 s). */
+const HEARTBEAT_SLACK_MS = 5000;
+/** After `0::` and a close frame, the socket is cut if the PBX has not closed it by then. */
+const CLOSE_GRACE_MS = 1000;
+
+interface Callback {
+  reply: Record<string, unknown>;
+  frame: EventFrame;
+}
+
+function failed(status: unknown): boolean {
+  return status === false || status === 'false' || status === 0 || status === '0';
+}
+
+/**
+ * onlinePBX WebSockets API 2.0: socket.io protocol 1 on `ws`. Handshake over HTTP(S), then the
+ * WebSocket for that sid; the session is up on `1::`. Commands are events carrying a
+ * `callback_hash`; the PBX answers with a `callback` event echoing it as `hash`.
+ */
+export class SocketIoSession implements PbxSession {
+  private readonly pending = new PendingRequests<Callback>();
+  private ws: WebSocket | undefined;
+  private abort: AbortController | undefined;
+  private watchdog: IdleWatchdog | undefined;
+  private connectWait: { resolve(): void; reject(err: Error): void; timer: NodeJS.Timeout } | undefined;
+  private closed = false;
+  private up = false;
+  private goneReason = '';
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly options: SessionOptions,
+    private readonly events: SessionEvents,
+  ) {}
+
+  async open(): Promise<void> {
+    const o = this.options;
+    const base = v2Base(o.url, o.domain);
+    this.abort = new AbortController();
+    let hs: Handshake;
+    try {
+      hs = await socketIoHandshake({ base, key: o.key, domain: o.domain, tls: o.tls, timeoutMs: o.timeoutMs, signal: this.abort.signal });
+    } catch (err) {
+      if (this.closed) throw new DisconnectedError('connection closed during login');
+      throw err;
+    }
+    this.abort = undefined;
+    if (this.closed) throw new DisconnectedError('connection closed during login');
+    // At once: a stock server forgets a handshake no transport used within about 30 s.
+    const ws = await openWebSocket(v2SocketUrl(base, hs.sid, o.key, o.domain), { tls: o.tls, timeoutMs: o.timeoutMs, paused: true });
+    if (this.closed) {
+      ws.terminate();
+      throw new DisconnectedError('connection closed during login');
+    }
+    this.ws = ws;
+    const confirmed = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => this.failConnect(new Error(`the PBX did not confirm the session (no 1::) within ${o.timeoutMs} ms`)),
+        o.timeoutMs,
+      );
+      this.connectWait = { resolve, reject, timer };
+    });
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
+    ws.on('error', (err) => {
+      this.goneReason = err.message;
+    });
+    ws.on('close', (code: number) => this.onClose(code));
+    // The PBX's `1::` comes with the upgrade answer: read only once we listen.
+    ws.resume();
+    await confirmed;
+    this.up = true;
+    this.startWatchdog(hs);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.abort?.abort();
+    this.abort = undefined;
+    this.watchdog?.stop();
+    this.watchdog = undefined;
+    this.failConnect(new DisconnectedError('connection closed during login'));
+    const ws = this.ws;
+    this.ws = undefined;
+    if (ws) {
+      ws.removeAllListeners();
+      ws.on('error', () => undefined);
+      if (this.up && ws.readyState === ws.OPEN) {
+        // The clean goodbye of socket.io 0.9: `0::`, then the close handshake; a PBX that
+        // does not finish it within the grace time is cut off.
+        ws.send(DISCONNECT);
+        ws.close(1000);
+        const cut = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+        ws.once('close', () => clearTimeout(cut));
+      } else {
+        ws.terminate();
+      }
+    }
+    this.up = false;
+    this.pending.rejectAll('connection closed');
+  }
+
+  async request(command: string, data: Record<string, unknown>, timeoutMs: number): Promise<Reply> {
+    const ws = this.ws;
+    if (!this.up || !ws || ws.readyState !== ws.OPEN) throw new DisconnectedError('not connected to the PBX');
+    let hash = callbackHash();
+    while (this.pending.has(hash)) hash = callbackHash();
+    const answer = this.pending.add(hash, timeoutMs, `onlinePBX ${command}`);
+    ws.send(encodeEvent(command, [{ ...data, callback_hash: hash }]));
+    const { reply, frame } = await answer;
+    if (failed(reply.status)) {
+      const why = typeof reply.text === 'string' && reply.text ? reply.text : 'failed (no reason given)';
+      throw new PbxRequestError(`onlinePBX ${command}: ${why}`, reply);
+    }
+    return { data: reply.data, reply, raw: frame };
+  }
+
+  private startWatchdog(hs: Handshake): void {
+    // Heartbeats off (empty or 0): nothing to watch; the PBX sends nothing while idle.
+    if (!hs.heartbeatTimeoutS) return;
+    const keepalive = this.options.keepaliveMs > 0 ? this.options.keepaliveMs * 2.5 : Infinity;
+    const deadMs = Math.min(hs.heartbeatTimeoutS * 1000 + HEARTBEAT_SLACK_MS, keepalive);
+    // The PBX pings (`2::`), we only listen: there is no client probe in socket.io 0.9, and a
+    // WebSocket ping is answered by a stock 0.9 server with a broken pong frame that kills the
+    // connection (measured against socket.io 0.9.19).
+    this.watchdog = new IdleWatchdog(deadMs, deadMs, () => undefined, () => {
+      this.goneReason = `no heartbeat from the PBX for ${Math.round(deadMs / 100) / 10} s (half-open connection)`;
+      this.ws?.terminate();
+    });
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    this.watchdog?.touch();
+    if (isBinary) return this.reportOnce('binary', 'onlinepbx: ignored a binary frame');
+    const text = data.toString('utf8');
+    if (text.charCodeAt(0) === 0xfffd) {
+      const packets = decodePayload(text);
+      if (!packets.length) return this.reportOnce('framing', 'onlinepbx: ignored a frame with broken batch framing');
+      for (const p of packets) this.onPacket(p);
+    } else {
+      this.onPacket(text);
+    }
+  }
+
+  private onPacket(text: string): void {
+    const packet = decodePacket(text);
+    if (!packet) return this.reportOnce('malformed', 'onlinepbx: ignored a frame that is not a socket.io packet');
+    try {
+      this.dispatch(packet);
+    } catch (err) {
+      this.events.log('debug', `onlinepbx: could not handle a ${packet.type} packet: ${(err as Error).message}`);
+    }
+  }
+
+  private dispatch(packet: Packet): void {
+    if (packet.endpoint !== '') return this.reportOnce(`nsp ${packet.endpoint}`, `onlinepbx: ignored packets for namespace ${packet.endpoint}`);
+    switch (packet.type) {
+      case 'heartbeat':
+        this.send(HEARTBEAT);
+        return;
+      case 'connect':
+        this.settleConnect();
+        return;
+      case 'event':
+        // A packet with an id asks for an ack (`5:1::` is auto-acked by a stock server too).
+        if (packet.id !== undefined) this.send(encodeAck(packet.id, packet.ackData ? [] : undefined));
+        this.onEvent(packet.name, packet.args[0], packet.frame);
+        return;
+      case 'disconnect':
+        this.end(new Error('the PBX ended the session (0::)'));
+        return;
+      case 'error': {
+        const reason = ERROR_REASONS[packet.reason] ?? `error ${packet.reason}`;
+        const err =
+          packet.reason === '2' ? new AuthError(`auth failed: the PBX refused the session (${reason})`) : new Error(`the PBX reported a socket.io error: ${reason}`);
+        this.end(err);
+        return;
+      }
+      case 'ack':
+        this.reportOnce('ack', `onlinepbx: ignored an ack for message ${packet.ackId} (we send no message ids)`);
+        return;
+      default:
+        this.reportOnce(packet.type, `onlinepbx: ignored ${packet.type} packets (not used by onlinePBX)`);
+    }
+  }
+
+  private onEvent(name: string, arg: unknown, frame: EventFrame): void {
+    if (name === 'callback' && arg !== null && typeof arg === 'object') {
+      const reply = arg as Record<string, unknown>;
+      const hash = typeof reply.hash === 'string' ? reply.hash : typeof reply.hash === 'number' ? String(reply.hash) : '';
+      if (hash) this.pending.resolve(hash, { reply, frame });
+    }
+    this.events.onEvent(name, arg, frame);
+  }
+
+  /** Before the session is up a failure fails open(); after, it ends the session. */
+  private end(err: Error): void {
+    if (this.connectWait) {
+      this.failConnect(err);
+      this.ws?.terminate();
+      return;
+    }
+    this.goneReason = err.message;
+    this.ws?.terminate();
+  }
+
+  private settleConnect(): void {
+    const w = this.connectWait;
+    if (!w) return;
+    this.connectWait = undefined;
+    clearTimeout(w.timer);
+    w.resolve();
+  }
+
+  private failConnect(err: Error): void {
+    const w = this.connectWait;
+    if (!w) return;
+    this.connectWait = undefined;
+    clearTimeout(w.timer);
+    w.reject(err);
+  }
+
+  private onClose(code: number): void {
+    const reason = this.goneReason || `socket closed by the PBX (${code})`;
+    this.failConnect(new Error(`${reason} before the PBX confirmed the session`));
+    this.watchdog?.stop();
+    this.watchdog = undefined;
+    this.ws = undefined;
+    this.pending.rejectAll(reason);
+    if (!this.up || this.closed) return;
+    this.up = false;
+    this.events.onGone(reason);
+  }
+
+  private send(text: string): void {
+    const ws = this.ws;
+    if (ws && ws.readyState === ws.OPEN) ws.send(text);
+  }
+
+  private reportOnce(what: string, text: string): void {
+    if (this.reported.has(what)) return;
+    this.reported.add(what);
+    this.events.log('debug', text);
+  }
+}
