@@ -1,0 +1,96 @@
+import { SimPbx, type SimUser } from './pbx';
+import { OnlinePbxSim } from './server';
+
+export { OnlinePbxSim, type OnlinePbxSimOptions, type ReceivedCommand, type HandshakeFault, type SimApiVersion } from './server';
+export { SimPbx, DEFAULT_USERS, DEFAULT_TRUNKS, type SimUser, type SimTrunk, type PbxEvent, type PlayCall, type CommandResult } from './pbx';
+
+/**
+ * What `npm start` and the examples use: API 2.0 at http://127.0.0.1:18813, API 3.0 at
+ * ws://127.0.0.1:18814/, one PBX behind both, domain demo.onpbx.ru, API key demo-key.
+ */
+export const DEMO = {
+  port: 18813,
+  port3: 18814,
+  domain: 'demo.onpbx.ru',
+  credentials: { apiKey: 'demo-key' },
+};
+
+const DEMO_USERS: SimUser[] = [
+  { uid: '101', name: 'Anna Ivanova', registered: true, agent: 'Yealink SIP-T46S 66.86.0.15', ip: '10.0.0.11', port: 5060 },
+  { uid: '102', name: 'Boris Petrov', registered: true, agent: 'Cisco/SPA303-7.6.2', ip: '10.0.0.12', port: 5060 },
+  { uid: '103', name: 'Vera Sokolova', registered: true, agent: 'Yealink SIP-T31P 124.86.0.40', ip: '10.0.0.13', port: 5062 },
+  { uid: '104', name: 'Gleb Orlov', registered: true, agent: 'MicroSIP/3.21.3', ip: '10.0.0.14', port: 5070 },
+  { uid: '105', name: 'Dina Kuznetsova', registered: true, agent: 'Zoiper rv2.10.20', ip: '10.0.0.15', port: 5080 },
+  { uid: '106', name: 'Egor Smirnov', registered: false, agent: 'Grandstream GXP1625 1.0.7.13', ip: '10.0.0.16', port: 5060 },
+];
+const PEOPLE = DEMO_USERS.map((u) => u.uid);
+const OUTSIDE = ['79161234567', '74957654321', '78129876543', '79031112233'];
+const CAUSES = ['NORMAL_CLEARING', 'NORMAL_CLEARING', 'NORMAL_CLEARING', 'USER_BUSY', 'NO_ANSWER', 'ORIGINATOR_CANCEL', 'CALL_REJECTED'];
+
+function pick<T>(list: readonly T[]): T {
+  return list[Math.floor(Math.random() * list.length)];
+}
+
+/**
+ * The demo PBX: a call every few seconds (between extensions, to and from outside numbers,
+ * some busy or unanswered, some held for a while), phones that unregister and come back.
+ * Calls to 79990000000 are rejected (make_call answers CALL_REJECTED).
+ */
+export async function startDemo(): Promise<{ stop(): Promise<void> }> {
+  const pbx = new SimPbx({ domain: DEMO.domain, users: DEMO_USERS });
+  pbx.rejecting.add('79990000000');
+  const v2 = new OnlinePbxSim({ apiVersion: '2', pbx, apiKey: DEMO.credentials.apiKey, heartbeatIntervalMs: 25000, heartbeatTimeoutS: 60 });
+  const v3 = new OnlinePbxSim({ apiVersion: '3', pbx, apiKey: DEMO.credentials.apiKey });
+  await v2.start(DEMO.port);
+  try {
+    await v3.start(DEMO.port3);
+  } catch (err) {
+    await v2.stop();
+    throw err;
+  }
+  let tick = 0;
+  const holds = new Set<NodeJS.Timeout>();
+  const timer = setInterval(() => {
+    tick++;
+    if (tick % 5 === 0) {
+      const who = pick(PEOPLE);
+      const u = pbx.users.get(who);
+      if (u) pbx.setRegistration(who, !u.registered);
+      return;
+    }
+    const inbound = tick % 3 === 0;
+    const from = inbound ? pick(OUTSIDE) : pick(PEOPLE);
+    const to = inbound ? pick(PEOPLE) : Math.random() < 0.5 ? pick(OUTSIDE) : pick(PEOPLE.filter((p) => p !== from));
+    const cause = pick(CAUSES);
+    const answered = cause === 'NORMAL_CLEARING';
+    const id = pbx.playCall({
+      from,
+      to,
+      answerAfterMs: answered ? 1500 + Math.random() * 2500 : null,
+      hangupAfterMs: answered ? 5000 + Math.random() * 9000 : 3000 + Math.random() * 3000,
+      cause,
+    });
+    if (answered && tick % 4 === 1) {
+      // Hold the call for a moment in the middle.
+      const h = setTimeout(() => {
+        holds.delete(h);
+        if (pbx.hold(id, true)) {
+          const r = setTimeout(() => {
+            holds.delete(r);
+            pbx.hold(id, false);
+          }, 2000);
+          holds.add(r);
+        }
+      }, 5000);
+      holds.add(h);
+    }
+  }, 3000);
+  return {
+    async stop() {
+      clearInterval(timer);
+      for (const h of holds) clearTimeout(h);
+      pbx.stop();
+      await Promise.all([v2.stop(), v3.stop()]);
+    },
+  };
+}

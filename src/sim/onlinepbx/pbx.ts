@@ -1,0 +1,485 @@
+import { randomUUID } from 'crypto';
+
+/**
+ * The simulated onlinePBX itself, apart from any wire: users and their phones, trunks, calls
+ * as FreeSWITCH channels, and the 2.0 commands. It reports what happens as events with their
+ * API 2.0 names and fields (the excerpt's examples); the API 3.0 front renames them.
+ */
+
+export interface SimUser {
+  uid: string;
+  name: string;
+  registered: boolean;
+  agent: string;
+  ip: string;
+  port: number;
+}
+
+export interface SimTrunk {
+  extension: string;
+  desc: string;
+  dest: string;
+  uri: string;
+  status: string;
+}
+
+export interface PbxEvent {
+  name: string;
+  data: Record<string, unknown>;
+}
+
+/** A command's outcome: `{status:true, data?, text?}` or `{status:false, text}` on the wire. */
+export type CommandResult = { ok: true; data?: unknown; text?: string } | { ok: false; text: string };
+
+interface Leg {
+  uuid: string;
+  direction: 'inbound' | 'outbound';
+  /** The number of the party this channel connects (endpoint user). */
+  number: string;
+  caller: string;
+  destination: string;
+  created: number;
+  answered: boolean;
+  held: boolean;
+  call: SimCall;
+}
+
+interface SimCall {
+  id: string;
+  from: string;
+  to: string;
+  a: Leg;
+  b?: Leg;
+  listeners: Leg[];
+  started: number;
+  answeredAt?: number;
+  timers: Set<NodeJS.Timeout>;
+  ended: boolean;
+}
+
+export interface PlayCall {
+  from: string;
+  to: string;
+  /** Ring this long, then answer; `null` = nobody answers. Default 50 ms. */
+  answerAfterMs?: number | null;
+  /** Talk (or, unanswered, ring) this long, then hang up. Default 200 ms; `null` = until hung up. */
+  hangupAfterMs?: number | null;
+  /** Hangup cause when the call ends by itself. Default NORMAL_CLEARING (answered) / NO_ANSWER. */
+  cause?: string;
+  /** Use this uuid for the caller's channel (make_call answers it before the events). */
+  uuid?: string;
+}
+
+export const DEFAULT_USERS: SimUser[] = [
+  { uid: '101', name: 'Anna Ivanova', registered: true, agent: 'Yealink SIP-T46S 66.86.0.15', ip: '10.0.0.11', port: 5060 },
+  { uid: '102', name: 'Boris Petrov', registered: true, agent: 'Cisco/SPA303-7.6.2', ip: '10.0.0.12', port: 5060 },
+  { uid: '103', name: 'Vera Sokolova', registered: true, agent: 'Yealink SIP-T31P 124.86.0.40', ip: '10.0.0.13', port: 5062 },
+  { uid: '104', name: 'Gleb Orlov', registered: false, agent: 'MicroSIP/3.21.3', ip: '10.0.0.14', port: 5070 },
+  { uid: '105', name: 'Dina Kuznetsova', registered: true, agent: 'Zoiper rv2.10.20', ip: '10.0.0.15', port: 5080 },
+];
+
+export const DEFAULT_TRUNKS: SimTrunk[] = [
+  { extension: '74951234567', desc: 'Moscow main line', dest: '101', uri: '74951234567@sip.zebra.ru', status: 'REGED' },
+  { extension: '78123456789', desc: 'St Petersburg', dest: '102', uri: '78123456789@sip.mtt.ru', status: 'REGED' },
+  { extension: '88001006729', desc: 'Toll free', dest: '500', uri: '005815@sip.zebra.ru', status: 'FAIL_WAIT' },
+];
+
+const PHONE_MODELS = new Set(['yealink', 'cisco']);
+
+export class SimPbx {
+  readonly domain: string;
+  readonly users = new Map<string, SimUser>();
+  readonly trunks = new Map<string, SimTrunk>();
+  /** `to` numbers whose calls are refused: make_call answers `CALL_REJECTED`. */
+  readonly rejecting = new Set<string>();
+  private readonly legs = new Map<string, Leg>();
+  private readonly calls = new Set<SimCall>();
+  private readonly listeners = new Set<(e: PbxEvent) => void>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(options: { domain?: string; users?: SimUser[]; trunks?: SimTrunk[] } = {}) {
+    this.domain = options.domain ?? 'demo.onpbx.ru';
+    for (const u of options.users ?? DEFAULT_USERS) this.users.set(u.uid, { ...u });
+    for (const t of options.trunks ?? DEFAULT_TRUNKS) this.trunks.set(t.extension, { ...t });
+  }
+
+  on(listener: (e: PbxEvent) => void): void {
+    this.listeners.add(listener);
+  }
+
+  off(listener: (e: PbxEvent) => void): void {
+    this.listeners.delete(listener);
+  }
+
+  /** Channels in progress (uuids). */
+  get channels(): string[] {
+    return [...this.legs.keys()];
+  }
+
+  /** The channels of the calls between these numbers (caller leg first), for tests. */
+  legsOf(number: string): string[] {
+    const out: string[] = [];
+    for (const c of this.calls) {
+      if (c.from === number || c.to === number) {
+        out.push(c.a.uuid);
+        if (c.b) out.push(c.b.uuid);
+      }
+    }
+    return out;
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const c of this.calls) for (const t of c.timers) clearTimeout(t);
+    this.calls.clear();
+    this.legs.clear();
+  }
+
+  emit(name: string, data: Record<string, unknown>): void {
+    const e = { name, data };
+    for (const l of this.listeners) l(e);
+  }
+
+  /** A phone registers or goes away: `registration` (2.0 states), and its lamp when it leaves. */
+  setRegistration(uid: string, registered: boolean): void {
+    const u = this.users.get(uid);
+    if (!u) return;
+    u.registered = registered;
+    this.emit('registration', {
+      uid: Number(uid),
+      agent: u.agent,
+      state: registered ? 'register' : 'unregister',
+      ip: u.ip,
+      port: u.port,
+      expires: registered ? 3600 : 0,
+    });
+    if (!registered) this.blf(uid, 'unregistered', undefined, undefined, undefined);
+  }
+
+  /** The phone registers anew (a reboot, a flush): attempt, then registered. */
+  reRegister(uid: string, afterMs = 30): void {
+    const u = this.users.get(uid);
+    if (!u) return;
+    this.emit('registration', { uid, agent: u.agent, state: 'register_attempt', ip: u.ip, port: String(u.port), expires: '3600' });
+    this.later(afterMs, () => this.setRegistration(uid, true));
+  }
+
+  /** Plays a call: channels, answer, bridge, hangup, with lamps for the PBX's own users. */
+  playCall(p: PlayCall): string {
+    const id = p.uuid ?? randomUUID();
+    // The caller's channel and the call refer to each other: the call is complete once `a` is set.
+    const call = { id, from: p.from, to: p.to, listeners: [], started: Date.now(), timers: new Set(), ended: false } as unknown as SimCall;
+    call.a = this.leg(call, id, 'inbound', p.from, p.from, p.to);
+    this.calls.add(call);
+    this.channelCreate(call.a);
+    this.blf(p.from, 'ringing', 'out', p.to, call.a.uuid);
+    call.b = this.leg(call, randomUUID(), 'outbound', p.to, p.from, p.to);
+    this.channelCreate(call.b);
+    this.blf(p.to, 'ringing', 'in', p.from, call.b.uuid);
+    const answerAfter = p.answerAfterMs === undefined ? 50 : p.answerAfterMs;
+    const hangupAfter = p.hangupAfterMs === undefined ? 200 : p.hangupAfterMs;
+    if (answerAfter === null) {
+      if (hangupAfter !== null) this.callLater(call, hangupAfter, () => this.endCall(call, p.cause ?? 'NO_ANSWER'));
+    } else {
+      this.callLater(call, answerAfter, () => {
+        this.answer(call);
+        if (hangupAfter !== null) this.callLater(call, hangupAfter, () => this.endCall(call, p.cause ?? 'NORMAL_CLEARING'));
+      });
+    }
+    return call.a.uuid;
+  }
+
+  /** Hold or resume a channel (`channel_hold` / `channel_unhold`, lamp `hold` / `answered`). */
+  hold(uuid: string, on: boolean): boolean {
+    const leg = this.legs.get(uuid);
+    if (!leg || !leg.answered || leg.held === on) return false;
+    leg.held = on;
+    this.emit(on ? 'channel_hold' : 'channel_unhold', {
+      uuid,
+      direction: leg.direction,
+      created_stamp: leg.created,
+      domain: this.domain,
+      caller_number: leg.caller,
+      caller_name: this.nameOf(leg.caller),
+      destination_number: leg.destination,
+    });
+    this.blf(leg.number, on ? 'hold' : 'answered', leg.direction === 'inbound' ? 'out' : 'in', this.otherOf(leg), uuid);
+    return true;
+  }
+
+  /** The 2.0 commands (subscribe is the front's: subscriptions belong to a socket). */
+  command(name: string, p: Record<string, unknown>): CommandResult {
+    const s = (k: string): string => (p[k] === undefined || p[k] === null ? '' : String(p[k]).trim());
+    const need = (...keys: string[]): string | undefined => keys.find((k) => s(k) === '');
+    switch (name) {
+      case 'make_call': {
+        if (need('from', 'to')) return { ok: false, text: 'MISSING_PARAMETER' };
+        const from = s('from');
+        const to = s('to');
+        const user = this.users.get(from);
+        if (user && !user.registered) return { ok: false, text: 'USER_NOT_REGISTERED' };
+        if (this.rejecting.has(to)) return { ok: false, text: 'CALL_REJECTED' };
+        const uuid = randomUUID();
+        // The answer goes out first; the call's events follow on the next turn.
+        this.later(0, () => this.playCall({ from, to, uuid, answerAfterMs: 60, hangupAfterMs: null }));
+        return { ok: true, data: { uuid } };
+      }
+      case 'transfer': {
+        if (need('uuid', 'to')) return { ok: false, text: 'MISSING_PARAMETER' };
+        const leg = this.legs.get(s('uuid'));
+        if (!leg) return { ok: false, text: 'CHANNEL_NOT_FOUND' };
+        this.later(0, () => this.transfer(leg, s('to')));
+        return { ok: true };
+      }
+      case 'bridge': {
+        if (need('uuid', 'to_uuid')) return { ok: false, text: 'MISSING_PARAMETER' };
+        const a = this.legs.get(s('uuid'));
+        const b = this.legs.get(s('to_uuid'));
+        if (!a || !b) return { ok: false, text: 'CHANNEL_NOT_FOUND' };
+        this.later(0, () => {
+          for (const leg of [a, b]) if (!leg.answered) this.answerLeg(leg);
+          this.emit('channel_bridge', { direction: a.direction, aleg_uuid: a.uuid, bleg_uuid: b.uuid });
+        });
+        return { ok: true };
+      }
+      case 'eavesdrop': {
+        if (need('uuid', 'from')) return { ok: false, text: 'MISSING_PARAMETER' };
+        const target = this.legs.get(s('uuid'));
+        if (!target) return { ok: false, text: 'CHANNEL_NOT_FOUND' };
+        const from = s('from');
+        if (this.users.get(from)?.registered === false) return { ok: false, text: 'USER_NOT_REGISTERED' };
+        const uuid = randomUUID();
+        this.later(0, () => this.eavesdrop(target, from, uuid));
+        return { ok: true, data: { uuid } };
+      }
+      case 'hangup_call': {
+        if (need('uuid')) return { ok: false, text: 'MISSING_PARAMETER' };
+        const leg = this.legs.get(s('uuid'));
+        if (!leg) return { ok: false, text: 'CHANNEL_NOT_FOUND' };
+        this.later(0, () => this.endCall(leg.call, 'MANAGER_REQUEST', leg.uuid));
+        return { ok: true };
+      }
+      case 'reboot_phone': {
+        if (need('num', 'model')) return { ok: false, text: 'MISSING_PARAMETER' };
+        const user = this.users.get(s('num'));
+        if (!user) return { ok: false, text: 'USER_NOT_FOUND' };
+        if (!PHONE_MODELS.has(s('model').toLowerCase())) return { ok: false, text: 'MODEL_NOT_SUPPORTED' };
+        if (!user.registered) return { ok: false, text: 'USER_NOT_REGISTERED' };
+        this.later(0, () => this.reRegister(user.uid, 80));
+        return { ok: true };
+      }
+      case 'reloadgw':
+        if (need('num')) return { ok: false, text: 'MISSING_PARAMETER' };
+        return this.trunks.has(s('num')) ? { ok: true } : { ok: false, text: 'GATEWAY_NOT_FOUND' };
+      case 'sip_message': {
+        if (need('num', 'text')) return { ok: false, text: 'MISSING_PARAMETER' };
+        if (s('text').length > 200) return { ok: false, text: 'TEXT_TOO_LONG' };
+        const user = this.users.get(s('num'));
+        if (!user) return { ok: false, text: 'USER_NOT_FOUND' };
+        return user.registered ? { ok: true } : { ok: false, text: 'USER_NOT_REGISTERED' };
+      }
+      case 'flush_reg': {
+        if (need('num')) return { ok: false, text: 'MISSING_PARAMETER' };
+        const user = this.users.get(s('num'));
+        if (!user) return { ok: false, text: 'USER_NOT_FOUND' };
+        if (user.registered) this.later(0, () => this.reRegister(user.uid));
+        return { ok: true };
+      }
+      case 'trunk_list':
+        return { ok: true, data: [...this.trunks.values()].map((t) => ({ ...t })) };
+      case 'user_list':
+        return { ok: true, data: this.userList() };
+      case 'message': {
+        if (need('data')) return { ok: false, text: 'MISSING_PARAMETER' };
+        const target = s('target') || 'domain';
+        if (target !== 'domain' && target !== 'browser') return { ok: false, text: 'INVALID_TARGET' };
+        this.later(0, () => this.emit('message', { data: s('data'), target }));
+        return { ok: true };
+      }
+      default:
+        return { ok: false, text: 'UNKNOWN_COMMAND' };
+    }
+  }
+
+  /** user_list: the registered phones, in the excerpt's shape (numbers as strings, `exp` in ms). */
+  private userList(): Array<Record<string, unknown>> {
+    const out: Array<Record<string, unknown>> = [];
+    const exp = Date.now() + 3600 * 1000;
+    for (const u of this.users.values()) {
+      if (!u.registered) continue;
+      out.push({
+        name: u.name,
+        local_ip: u.ip,
+        local_port: String(u.port),
+        exp,
+        realm: this.domain,
+        uid: u.uid,
+        ip: '213.222.45.85',
+        port: String(20000 + Number(u.uid)),
+        agent: u.agent,
+      });
+    }
+    return out;
+  }
+
+  private leg(call: SimCall, uuid: string, direction: Leg['direction'], number: string, caller: string, destination: string): Leg {
+    const leg: Leg = { uuid, direction, number, caller, destination, created: Date.now(), answered: false, held: false, call };
+    this.legs.set(uuid, leg);
+    return leg;
+  }
+
+  private endpoint(number: string): string {
+    return this.users.has(number) ? `${number}@${this.domain}` : number;
+  }
+
+  private nameOf(number: string): string {
+    return this.users.get(number)?.name ?? number;
+  }
+
+  private otherOf(leg: Leg): string {
+    return leg.direction === 'inbound' ? leg.destination : leg.caller;
+  }
+
+  private channelCreate(leg: Leg): void {
+    const trunk = [...this.trunks.keys()][0] ?? '';
+    this.emit('channel_create', {
+      uuid: leg.uuid,
+      direction: leg.direction,
+      created_stamp: leg.created,
+      state: 'CS_INIT',
+      endpoint: this.endpoint(leg.number),
+      domain: this.domain,
+      caller_number: leg.caller,
+      caller_name: this.nameOf(leg.caller),
+      destination_number: leg.destination,
+      destination_host: this.users.has(leg.destination) ? this.domain : 'sip.zebra.ru',
+      gate: this.users.has(leg.caller) && this.users.has(leg.destination) ? '' : trunk,
+      diversion: '',
+      call_uuid: leg.call.id,
+    });
+  }
+
+  private answerLeg(leg: Leg): void {
+    leg.answered = true;
+    this.emit('channel_answer', {
+      uuid: leg.uuid,
+      answered_stamp: String(Date.now()),
+      read_codec: 'PCMA',
+      read_rate: '8000',
+      read_bitrate: '64000',
+      write_codec: 'PCMA',
+      write_rate: '8000',
+      write_bitrate: '64000',
+      call_uuid: leg.call.id,
+    });
+  }
+
+  private answer(call: SimCall): void {
+    if (call.ended || !call.b) return;
+    call.answeredAt = Date.now();
+    this.answerLeg(call.b);
+    this.answerLeg(call.a);
+    this.emit('channel_bridge', { direction: 'inbound', aleg_uuid: call.a.uuid, bleg_uuid: call.b.uuid, call_uuid: call.id });
+    this.blf(call.from, 'answered', 'out', call.to, call.a.uuid);
+    this.blf(call.to, 'answered', 'in', call.from, call.b.uuid);
+  }
+
+  /** Blind transfer: the transferred channel gets a new partner at `to`. */
+  private transfer(leg: Leg, to: string): void {
+    const call = leg.call;
+    if (call.ended) return;
+    this.emit('channel_application', { uuid: leg.uuid, application: 'transfer', application_data: { destination: to } });
+    const old = leg === call.a ? call.b : call.a;
+    if (old) this.destroy(old, 'BLIND_TRANSFER');
+    const next = this.leg(call, randomUUID(), 'outbound', to, leg.caller, to);
+    call.b = next;
+    call.a = leg;
+    call.to = to;
+    this.channelCreate(next);
+    this.blf(to, 'ringing', 'in', leg.caller, next.uuid);
+    this.callLater(call, 60, () => {
+      this.answerLeg(next);
+      this.emit('channel_bridge', { direction: 'inbound', aleg_uuid: leg.uuid, bleg_uuid: next.uuid, call_uuid: call.id });
+      this.blf(to, 'answered', 'in', leg.caller, next.uuid);
+    });
+  }
+
+  private eavesdrop(target: Leg, from: string, uuid: string): void {
+    const call = target.call;
+    if (call.ended) return;
+    const leg = this.leg(call, uuid, 'outbound', from, from, target.number);
+    call.listeners.push(leg);
+    this.channelCreate(leg);
+    this.answerLeg(leg);
+    this.emit('channel_application', { uuid, application: 'eavesdrop', application_data: { target: target.uuid } });
+    this.blf(from, 'answered', 'out', target.number, uuid);
+  }
+
+  /** Ends a call: channel `first` (the one hung up) is destroyed first, the others follow. */
+  private endCall(call: SimCall, cause: string, first?: string): void {
+    if (call.ended) return;
+    call.ended = true;
+    for (const t of call.timers) clearTimeout(t);
+    call.timers.clear();
+    const legs = [...call.listeners, ...(call.b ? [call.b] : []), call.a].sort((x, y) => (x.uuid === first ? -1 : y.uuid === first ? 1 : 0));
+    for (const leg of legs) this.destroy(leg, cause);
+    this.calls.delete(call);
+    const end = Date.now();
+    const talk = call.answeredAt ? Math.round((end - call.answeredAt) / 1000) : 0;
+    this.emit('call_end', {
+      call_uuid: call.id,
+      uuid: call.a.uuid,
+      caller_number: call.from,
+      destination_number: call.to,
+      start_stamp: Math.floor(call.started / 1000),
+      end_stamp: Math.floor(end / 1000),
+      duration: Math.round((end - call.started) / 1000),
+      user_talk_time: talk,
+      hangup_cause: cause,
+      type: this.users.has(call.from) && this.users.has(call.to) ? 'local' : this.users.has(call.from) ? 'outbound' : 'inbound',
+    });
+  }
+
+  private destroy(leg: Leg, cause: string): void {
+    if (!this.legs.delete(leg.uuid)) return;
+    this.emit('channel_destroy', {
+      uuid: leg.uuid,
+      direction: leg.direction,
+      created_stamp: String(leg.created),
+      state: 'CS_DESTROY',
+      endpoint: this.endpoint(leg.number),
+      hangup_cause: cause,
+      call_uuid: leg.call.id,
+    });
+    this.blf(leg.number, 'hangup', leg.direction === 'inbound' ? 'out' : 'in', this.otherOf(leg), leg.uuid);
+  }
+
+  /** `blf` for the PBX's own users only (outside numbers have no lamp). */
+  private blf(uid: string, status: string, direction: string | undefined, other: string | undefined, uuid: string | undefined): void {
+    if (!this.users.has(uid)) return;
+    const data: Record<string, unknown> = { uid, status };
+    if (direction) data.direction = direction;
+    data.rank = direction === 'in' ? 'slave' : 'master';
+    if (other) data.other_leg = other;
+    if (uuid) data.uuid = uuid;
+    data.timestamp = Math.floor(Date.now() / 1000);
+    this.emit('blf', data);
+  }
+
+  private callLater(call: SimCall, ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      call.timers.delete(t);
+      fn();
+    }, ms);
+    call.timers.add(t);
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+  }
+}

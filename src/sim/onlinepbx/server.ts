@@ -1,0 +1,518 @@
+import { randomBytes } from 'crypto';
+import * as http from 'http';
+import type { Duplex } from 'stream';
+import WebSocket, { WebSocketServer } from 'ws';
+import { CONNECT, decodePacket, DISCONNECT, encodeError, encodeEvent, HEARTBEAT } from '../../protocols/onlinepbx/codec';
+import { SimPbx, type CommandResult, type PbxEvent, type SimTrunk, type SimUser } from './pbx';
+
+export type SimApiVersion = '2' | '3';
+
+/** What the 2.0 handshake answers instead of a session: 503, a web page, or no websocket transport. */
+export type HandshakeFault = 'unavailable' | 'garbage' | 'no-websocket' | undefined;
+
+export interface OnlinePbxSimOptions {
+  /** `2`: socket.io 0.9 (handshake + `/socket.io/1/websocket/<sid>`); `3`: JSON WebSocket at `/?key=`. */
+  apiVersion?: SimApiVersion;
+  domain?: string;
+  apiKey?: string;
+  /** A PBX shared with another front (the demo runs 2.0 and 3.0 on one PBX). */
+  pbx?: SimPbx;
+  users?: SimUser[];
+  trunks?: SimTrunk[];
+  /**
+   * 2.0: the server sends `2::` this often. A stock server says 25 s; the default is short so
+   * tests with a short keepalive see traffic (the demo uses the stock value).
+   */
+  heartbeatIntervalMs?: number;
+  /** 2.0: announced in the handshake, and a client that does not echo `2::` in time is dropped. */
+  heartbeatTimeoutS?: number;
+  /** 2.0: announced in the handshake. */
+  closeTimeoutS?: number;
+}
+
+export interface ReceivedCommand {
+  command: string;
+  data: Record<string, unknown>;
+  /** 2.0: the callback_hash; 3.0: the reqId. */
+  id?: unknown;
+}
+
+interface Client {
+  ws: WebSocket;
+  /** 2.0 subscription flags, all documented ones present. */
+  flags: Record<string, boolean>;
+  /** 3.0 event groups. */
+  groups: Set<string>;
+  heartbeat?: NodeJS.Timeout;
+  deadline?: NodeJS.Timeout;
+}
+
+/** The full flag map a 2.0 subscribe answers with (the excerpt's example, incl. server-side fax/conference). */
+const V2_FLAGS = ['calls', 'blf', 'fax', 'conference', 'messages', 'callback', 'api', 'registration'];
+/** Unused handshakes are forgotten after this, as a stock server does. */
+const HANDSHAKE_TTL_MS = 30000;
+const SOCKET_PATH = /^\/socket\.io\/1\/websocket\/([^/?]+)$/;
+
+/** 2.0 flag / 3.0 group an event belongs to; undefined = every client gets it. */
+function v2Flag(name: string): string | undefined {
+  if (name === 'blf' || name === 'registration') return name;
+  if (name.startsWith('channel_')) return 'calls';
+  if (name === 'message') return 'messages';
+  return undefined;
+}
+
+function v3Group(name: string): string | undefined {
+  if (name === 'user_blf' || name === 'user_registration') return name;
+  if (name.startsWith('channel_') || name === 'call_end') return 'calls';
+  if (name.startsWith('gateway')) return 'gateway';
+  return undefined;
+}
+
+/** 3.0 names of the 2.0 events; `call_end` exists in 3.0 only, `message` in 2.0 only. */
+function v3Name(name: string): string | undefined {
+  if (name === 'blf') return 'user_blf';
+  if (name === 'registration') return 'user_registration';
+  if (name === 'message') return undefined;
+  return name;
+}
+
+function objectOf(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/**
+ * A simulated onlinePBX WebSockets API endpoint (2.0 or 3.0) on 127.0.0.1, faithful to the
+ * spec: the key check, every command with its replies and errors, subscriptions per socket,
+ * events of scripted calls, heartbeats, and fault controls for tests.
+ */
+export class OnlinePbxSim {
+  readonly apiVersion: SimApiVersion;
+  readonly domain: string;
+  readonly apiKey: string;
+  readonly pbx: SimPbx;
+  port = 0;
+  /** Handshakes (2.0) / upgrade attempts (3.0) seen, accepted or not. */
+  handshakeCount = 0;
+  /** Refused for a wrong key or domain. */
+  refusedCount = 0;
+  /** Sessions that went up (2.0: `1::` sent; 3.0: socket accepted). */
+  loginCount = 0;
+  readonly received: ReceivedCommand[] = [];
+  private readonly ownPbx: boolean;
+  private readonly heartbeatIntervalMs: number;
+  private readonly heartbeatTimeoutS: number;
+  private readonly closeTimeoutS: number;
+  private readonly server: http.Server;
+  private readonly wss: WebSocketServer;
+  private readonly clients = new Set<Client>();
+  private readonly sids = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly held = new Set<http.ServerResponse | Duplex>();
+  private readonly onPbxEvent = (e: PbxEvent): void => this.broadcast(e.name, e.data);
+  private replyDelayMs = 0;
+  private silent = false;
+  private echoReqId = true;
+  private handshakeFault: HandshakeFault;
+
+  constructor(options: OnlinePbxSimOptions = {}) {
+    this.apiVersion = options.apiVersion ?? '2';
+    this.domain = options.pbx?.domain ?? options.domain ?? 'demo.onpbx.ru';
+    this.apiKey = options.apiKey ?? 'test-key';
+    this.ownPbx = !options.pbx;
+    this.pbx = options.pbx ?? new SimPbx({ domain: this.domain, users: options.users, trunks: options.trunks });
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 250;
+    this.heartbeatTimeoutS = options.heartbeatTimeoutS ?? 60;
+    this.closeTimeoutS = options.closeTimeoutS ?? 60;
+    this.server = http.createServer((req, res) => this.onRequest(req, res));
+    // Pongs are answered by hand, so a silent simulator can play a half-open socket.
+    this.wss = new WebSocketServer({ noServer: true, autoPong: false });
+    this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+  }
+
+  start(port = 0): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        const addr = this.server.address();
+        this.port = typeof addr === 'object' && addr ? addr.port : port;
+        this.pbx.on(this.onPbxEvent);
+        resolve(this.port);
+      });
+    });
+  }
+
+  /** The URL as the config node takes it: 2.0 the socket.io base, 3.0 the WebSocket URL (the client adds `?key=`). */
+  get url(): string {
+    return this.apiVersion === '3' ? `ws://127.0.0.1:${this.port}/` : `http://127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.pbx.off(this.onPbxEvent);
+    if (this.ownPbx) this.pbx.stop();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const t of this.sids.values()) clearTimeout(t);
+    this.sids.clear();
+    for (const h of this.held) h.destroy();
+    this.held.clear();
+    for (const c of this.clients) this.forget(c, true);
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ---- fault controls and inspection -----------------------------------------------------
+
+  /** Open sockets (a socket being closed no longer counts). */
+  get connectionCount(): number {
+    let n = 0;
+    for (const c of this.clients) if (c.ws.readyState === WebSocket.OPEN) n++;
+    return n;
+  }
+
+  /** Commands received with that name. */
+  count(command: string): number {
+    let n = 0;
+    for (const r of this.received) if (r.command === command) n++;
+    return n;
+  }
+
+  /** The groups the open sockets subscribed (2.0: flags that are on; 3.0: event groups). */
+  subscribedGroups(): string[] {
+    const all = new Set<string>();
+    for (const c of this.clients) {
+      if (c.ws.readyState !== WebSocket.OPEN) continue;
+      if (this.apiVersion === '3') for (const g of c.groups) all.add(g);
+      else for (const [f, on] of Object.entries(c.flags)) if (on) all.add(f);
+    }
+    return [...all].sort();
+  }
+
+  /** Terminates every socket (a network drop). */
+  dropAll(): void {
+    for (const c of this.clients) this.forget(c, true);
+  }
+
+  /** The server ends every session cleanly (2.0: `0::`, then close). */
+  closeAll(): void {
+    for (const c of [...this.clients]) {
+      if (this.apiVersion === '2' && c.ws.readyState === WebSocket.OPEN) c.ws.send(DISCONNECT);
+      c.ws.close(1001, 'going away');
+      this.forget(c, false);
+    }
+  }
+
+  /** Delays command answers (and the 2.0 handshake) by `ms`. */
+  setReplyDelay(ms: number): void {
+    this.replyDelayMs = ms;
+  }
+
+  /** Half-open: no answers, no events, no heartbeats, no pongs; the TCP sockets stay open. */
+  setSilent(silent: boolean): void {
+    this.silent = silent;
+  }
+
+  /** 3.0: leave `reqId` out of the answers (the client then matches by command). */
+  setEchoReqId(echo: boolean): void {
+    this.echoReqId = echo;
+  }
+
+  setHandshakeFault(fault: HandshakeFault): void {
+    this.handshakeFault = fault;
+  }
+
+  /** Sends a frame as is to every open socket (malformed frames, batched framing, ...). */
+  sendRaw(data: string | Buffer): void {
+    for (const c of this.clients) if (c.ws.readyState === WebSocket.OPEN) c.ws.send(data);
+  }
+
+  /** Sends an event (2.0 name; 3.0 renames blf/registration) to the sockets subscribed to it. */
+  pushEvent(name: string, data: Record<string, unknown>): void {
+    this.broadcast(name, data);
+  }
+
+  /**
+   * Benchmarks: `n` blf (3.0: user_blf) events over `extensions` extensions (ringing / hangup
+   * alternating, `seq` counting), as fast as the sockets take them; resolves when all are written.
+   */
+  async pushBlf(n: number, extensions = 50): Promise<void> {
+    const targets = [...this.clients].filter((c) => c.ws.readyState === WebSocket.OPEN && this.wants(c, 'blf'));
+    const v3 = this.apiVersion === '3';
+    const head = v3 ? '{"event":"user_blf","data":{"uid":"' : '5:::{"name":"blf","args":[{"uid":"';
+    const tail = v3 ? '}}' : '}]}';
+    const ts = Math.floor(Date.now() / 1000);
+    const batch = 1000;
+    for (let i = 0; i < n; ) {
+      const end = Math.min(n, i + batch);
+      const written: Array<Promise<void>> = [];
+      for (; i < end; i++) {
+        const status = Math.floor(i / extensions) % 2 === 0 ? 'ringing' : 'hangup';
+        const frame = `${head}${2000 + (i % extensions)}","status":"${status}","direction":"in","rank":"master","other_leg":"74950000000","uuid":"bench-${i}","timestamp":${ts},"seq":${i}${tail}`;
+        const last = i === end - 1;
+        for (const c of targets) {
+          if (c.ws.readyState !== WebSocket.OPEN) continue;
+          if (last) written.push(new Promise<void>((resolve) => c.ws.send(frame, () => resolve())));
+          else c.ws.send(frame);
+        }
+      }
+      // The next batch is queued once this one is written: the socket sets the pace.
+      await Promise.all(written);
+    }
+  }
+
+  // ---- HTTP: the 2.0 handshake ---------------------------------------------------------
+
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    if (this.apiVersion === '3' || !/^\/socket\.io\/1\/?$/.test(url.pathname)) {
+      res.writeHead(this.apiVersion === '3' ? 426 : 404, { 'Content-Type': 'text/plain' });
+      res.end(this.apiVersion === '3' ? 'Upgrade Required' : 'Not Found');
+      return;
+    }
+    this.handshakeCount++;
+    if (this.silent) {
+      this.held.add(res);
+      return;
+    }
+    this.afterDelay(() => this.answerHandshake(url, res));
+  }
+
+  private answerHandshake(url: URL, res: http.ServerResponse): void {
+    const q = url.searchParams;
+    if (this.handshakeFault === 'unavailable') return this.plain(res, 503, 'Service Unavailable');
+    if (this.handshakeFault === 'garbage') {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end('<!DOCTYPE html><html><body><h1>It works!</h1></body></html>');
+      return;
+    }
+    // A stock 0.9 server's authorization refusal, with its text.
+    if (q.get('key') !== this.apiKey || q.get('domain') !== this.domain) {
+      this.refusedCount++;
+      return this.plain(res, 403, 'handshake unauthorized');
+    }
+    const sid = randomBytes(15).toString('base64').replace(/\//g, '_').replace(/\+/g, '-');
+    const forget = setTimeout(() => this.sids.delete(sid), HANDSHAKE_TTL_MS);
+    this.sids.set(sid, forget);
+    const transports = this.handshakeFault === 'no-websocket' ? 'xhr-polling,jsonp-polling' : 'websocket,htmlfile,xhr-polling,jsonp-polling';
+    this.plain(res, 200, `${sid}:${this.heartbeatTimeoutS || ''}:${this.closeTimeoutS || ''}:${transports}`);
+  }
+
+  private plain(res: http.ServerResponse, status: number, body: string): void {
+    res.writeHead(status, { 'Content-Type': 'text/plain' });
+    res.end(body);
+  }
+
+  // ---- WebSocket ---------------------------------------------------------------------------
+
+  private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => undefined);
+    const url = new URL(req.url ?? '/', 'http://sim');
+    if (this.silent) {
+      this.held.add(socket);
+      return;
+    }
+    if (this.apiVersion === '3') {
+      this.handshakeCount++;
+      // Assumed: a wrong key is refused at the upgrade (the 3.0 refusal is not documented).
+      if (url.searchParams.get('key') !== this.apiKey) {
+        this.refusedCount++;
+        return this.refuse(socket, 403, 'Forbidden');
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws));
+      return;
+    }
+    const m = SOCKET_PATH.exec(url.pathname);
+    if (!m) return this.refuse(socket, 400, 'Bad Request');
+    const sid = m[1];
+    const known = this.sids.get(sid);
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      if (!known) {
+        // A stock server answers an unknown sid with "client not handshaken" and closes (measured).
+        ws.send(encodeError('1', '0'));
+        ws.close();
+        return;
+      }
+      clearTimeout(known);
+      this.sids.delete(sid);
+      this.attach(ws);
+    });
+  }
+
+  private refuse(socket: Duplex, status: number, text: string): void {
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+  }
+
+  private attach(ws: WebSocket): void {
+    const flags: Record<string, boolean> = {};
+    for (const f of V2_FLAGS) flags[f] = false;
+    const c: Client = { ws, flags, groups: new Set() };
+    this.clients.add(c);
+    this.loginCount++;
+    ws.on('error', () => undefined);
+    ws.on('close', () => this.forget(c, false));
+    ws.on('ping', (data) => {
+      if (!this.silent) ws.pong(data);
+    });
+    ws.on('message', (data, isBinary) => {
+      if (this.silent || isBinary) return;
+      const text = data.toString();
+      if (this.apiVersion === '3') this.onV3Frame(c, text);
+      else this.onV2Packet(c, text);
+    });
+    if (this.apiVersion === '2') {
+      ws.send(CONNECT);
+      this.scheduleHeartbeat(c);
+    }
+  }
+
+  private forget(c: Client, terminate: boolean): void {
+    clearTimeout(c.heartbeat);
+    clearTimeout(c.deadline);
+    this.clients.delete(c);
+    if (terminate) c.ws.terminate();
+  }
+
+  /** Stock socket.io 0.9: `2::` every interval; no echo within the heartbeat timeout ends the session. */
+  private scheduleHeartbeat(c: Client): void {
+    if (!this.heartbeatTimeoutS) return;
+    clearTimeout(c.heartbeat);
+    c.heartbeat = setTimeout(() => {
+      if (this.silent || c.ws.readyState !== WebSocket.OPEN) return this.scheduleHeartbeat(c);
+      c.ws.send(HEARTBEAT);
+      clearTimeout(c.deadline);
+      c.deadline = setTimeout(() => {
+        if (!this.silent) this.forget(c, true);
+      }, this.heartbeatTimeoutS * 1000);
+    }, this.heartbeatIntervalMs);
+  }
+
+  // ---- API 2.0 -----------------------------------------------------------------------------
+
+  private onV2Packet(c: Client, text: string): void {
+    const p = decodePacket(text);
+    if (!p || p.endpoint !== '') return;
+    switch (p.type) {
+      case 'heartbeat':
+        clearTimeout(c.deadline);
+        this.scheduleHeartbeat(c);
+        return;
+      case 'disconnect':
+        c.ws.close();
+        this.forget(c, false);
+        return;
+      case 'event': {
+        const args = objectOf(p.args[0]);
+        this.received.push({ command: p.name, data: args, id: args.callback_hash });
+        const result = p.name === 'subscribe' ? this.subscribeV2(c, args.events) : this.pbx.command(p.name, args);
+        const hash = args.callback_hash;
+        // Assumed: without a hash (`false`, as the official lib sends without a callback) no callback comes.
+        if (hash === undefined || hash === false || hash === null) return;
+        const reply: Record<string, unknown> = { status: result.ok };
+        if (result.ok && result.data !== undefined) reply.data = result.data;
+        if (result.text !== undefined) reply.text = result.text;
+        reply.hash = hash;
+        this.afterDelay(() => this.send(c, encodeEvent('callback', [reply])));
+        return;
+      }
+      default:
+    }
+  }
+
+  private subscribeV2(c: Client, events: unknown): CommandResult {
+    if (events === 'list') return { ok: true, data: { ...c.flags }, text: 'Subscriptions list' };
+    if (events === null || typeof events !== 'object' || Array.isArray(events)) return { ok: false, text: 'INVALID_PARAMS' };
+    for (const [k, v] of Object.entries(events)) if (V2_FLAGS.includes(k)) c.flags[k] = v === true;
+    return { ok: true, data: { ...c.flags }, text: 'Subscriptions are updated' };
+  }
+
+  // ---- API 3.0 -----------------------------------------------------------------------------
+
+  private onV3Frame(c: Client, text: string): void {
+    let frame: Record<string, unknown>;
+    try {
+      frame = objectOf(JSON.parse(text));
+    } catch {
+      return this.afterDelay(() => this.send(c, JSON.stringify({ event: 'error', data: { message: 'INVALID_JSON' } })));
+    }
+    const command = typeof frame.command === 'string' ? frame.command : '';
+    const data = objectOf(frame.data);
+    this.received.push({ command, data, id: frame.reqId });
+    const [event, body] = this.runV3(c, command, data);
+    const answer: Record<string, unknown> = { event };
+    if (this.echoReqId && frame.reqId !== undefined) answer.reqId = frame.reqId;
+    answer.data = body;
+    this.afterDelay(() => this.send(c, JSON.stringify(answer)));
+  }
+
+  private runV3(c: Client, command: string, data: Record<string, unknown>): [string, unknown] {
+    const fail = (message: string): [string, unknown] => [`error_${command || 'command'}`, { message }];
+    const pbx = (name: string, params: Record<string, unknown>, ok: string, body: unknown): [string, unknown] => {
+      const r = this.pbx.command(name, params);
+      return r.ok ? [ok, body] : fail(r.text);
+    };
+    switch (command) {
+      case 'subscribe':
+      case 'unsubscribe': {
+        const groups = data.eventGroups;
+        if (!Array.isArray(groups) || !groups.every((g) => typeof g === 'string')) return fail('eventGroups must be an array of strings');
+        for (const g of groups as string[]) {
+          if (command === 'subscribe') c.groups.add(g);
+          else c.groups.delete(g);
+        }
+        return [`${command}d`, { eventGroups: [...c.groups] }];
+      }
+      case 'transfer':
+        return pbx('transfer', { uuid: data.uuid, to: data.to }, 'transferred', { uuid: data.uuid });
+      case 'bridge': {
+        const uuids = Array.isArray(data.uuids) ? data.uuids : [];
+        if (uuids.length !== 2) return fail('uuids must name two channels');
+        return pbx('bridge', { uuid: uuids[0], to_uuid: uuids[1] }, 'bridged', { uuids });
+      }
+      case 'hangup_channel':
+        return pbx('hangup_call', { uuid: data.uuid }, 'hangup_channel', { uuid: data.uuid });
+      default:
+        return fail('UNKNOWN_COMMAND');
+    }
+  }
+
+  // ---- events ------------------------------------------------------------------------------
+
+  private wants(c: Client, name: string): boolean {
+    if (this.apiVersion === '3') {
+      const g = v3Group(v3Name(name) ?? name);
+      return g === undefined || c.groups.has(g);
+    }
+    const f = v2Flag(name);
+    return f === undefined || c.flags[f] === true;
+  }
+
+  private broadcast(name: string, data: Record<string, unknown>): void {
+    if (this.silent) return;
+    let frame: string;
+    if (this.apiVersion === '3') {
+      const v3 = v3Name(name);
+      if (!v3) return;
+      frame = JSON.stringify({ event: v3, data });
+    } else {
+      if (name === 'call_end') return;
+      // 2.0 events carry no call_uuid (a 3.0 addition).
+      const { call_uuid: _omit, ...v2 } = data;
+      frame = encodeEvent(name, [v2]);
+    }
+    for (const c of this.clients) if (c.ws.readyState === WebSocket.OPEN && this.wants(c, name)) c.ws.send(frame);
+  }
+
+  private send(c: Client, text: string): void {
+    if (!this.silent && c.ws.readyState === WebSocket.OPEN) c.ws.send(text);
+  }
+
+  private afterDelay(fn: () => void): void {
+    if (this.replyDelayMs <= 0) return fn();
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, this.replyDelayMs);
+    this.timers.add(t);
+  }
+}
