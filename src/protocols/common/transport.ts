@@ -17,6 +17,8 @@ export interface OpenOptions {
    * upgrade answer), as frames read before a 'message' listener exists are lost.
    */
   paused?: boolean;
+  /** Aborts the opening (the connection was closed meanwhile): rejects and leaves no socket. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -32,13 +34,16 @@ export function openWebSocket(url: string, opts: OpenOptions): Promise<WebSocket
       maxPayload: MAX_FRAME_BYTES,
       perMessageDeflate: false,
     });
+    const onAbort = (): void => fail(new Error('connection closed while opening the WebSocket'));
     const fail = (err: Error): void => {
+      opts.signal?.removeEventListener('abort', onAbort);
       ws.removeAllListeners();
       ws.on('error', () => undefined);
       ws.terminate();
       reject(err);
     };
     ws.once('open', () => {
+      opts.signal?.removeEventListener('abort', onAbort);
       ws.removeAllListeners();
       if (opts.paused) ws.pause();
       resolve(ws);
@@ -53,6 +58,8 @@ export function openWebSocket(url: string, opts: OpenOptions): Promise<WebSocket
       );
     });
     ws.once('error', (err) => fail(new Error(describeNetworkError(err, url))));
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

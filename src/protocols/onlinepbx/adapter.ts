@@ -120,7 +120,7 @@ class OnlinePbxAdapter implements VendorAdapter {
         const reply = await this.request(req, timeoutMs);
         const payload: Record<string, unknown> = { action: params.action, callId: String(params.callId) };
         // eavesdrop answers with the listener's new channel.
-        const listener = text(dataOf(reply.data)?.uuid);
+        const listener = req.command === 'eavesdrop' ? text(dataOf(reply.data)?.uuid) : undefined;
         if (listener) payload.listenerCallId = listener;
         return { payload, raw: reply.raw };
       }

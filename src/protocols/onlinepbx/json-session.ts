@@ -1,5 +1,5 @@
 import type WebSocket from 'ws';
-import { DisconnectedError, PbxRequestError } from '../common/errors';
+import { AuthError, DisconnectedError, PbxRequestError } from '../common/errors';
 import { IdleWatchdog } from '../common/idle-watchdog';
 import { PendingRequests } from '../common/pending-requests';
 import { openWebSocket } from '../common/transport';
@@ -37,6 +37,7 @@ export class JsonSession implements PbxSession {
   private readonly byCommand = new Map<string, string[]>();
   private ws: WebSocket | undefined;
   private watchdog: IdleWatchdog | undefined;
+  private abort: AbortController | undefined;
   private closed = false;
   private up = false;
   private seq = 0;
@@ -52,7 +53,16 @@ export class JsonSession implements PbxSession {
     const o = this.options;
     // Whether the PBX refuses a wrong key at the upgrade (401/403 -> AuthError) or later is
     // not documented; a refused upgrade is the common way and the one we can tell apart.
-    const ws = await openWebSocket(v3Url(o.url, o.domain, o.key), { tls: o.tls, timeoutMs: o.timeoutMs, paused: true });
+    this.abort = new AbortController();
+    let ws: WebSocket;
+    try {
+      ws = await openWebSocket(v3Url(o.url, o.domain, o.key), { tls: o.tls, timeoutMs: o.timeoutMs, paused: true, signal: this.abort.signal });
+    } catch (err) {
+      if (this.closed) throw new DisconnectedError('connection closed during login');
+      if (err instanceof AuthError) throw new AuthError(`auth failed: the PBX refused the API key (${err.message})`);
+      throw err;
+    }
+    this.abort = undefined;
     if (this.closed) {
       ws.terminate();
       throw new DisconnectedError('connection closed during login');
@@ -90,6 +100,8 @@ export class JsonSession implements PbxSession {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.abort?.abort();
+    this.abort = undefined;
     this.watchdog?.stop();
     this.watchdog = undefined;
     const ws = this.ws;

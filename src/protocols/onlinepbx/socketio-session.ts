@@ -66,10 +66,16 @@ export class SocketIoSession implements PbxSession {
       if (this.closed) throw new DisconnectedError('connection closed during login');
       throw err;
     }
-    this.abort = undefined;
     if (this.closed) throw new DisconnectedError('connection closed during login');
     // At once: a stock server forgets a handshake no transport used within about 30 s.
-    const ws = await openWebSocket(v2SocketUrl(base, hs.sid, o.key, o.domain), { tls: o.tls, timeoutMs: o.timeoutMs, paused: true });
+    let ws: WebSocket;
+    try {
+      ws = await openWebSocket(v2SocketUrl(base, hs.sid, o.key, o.domain), { tls: o.tls, timeoutMs: o.timeoutMs, paused: true, signal: this.abort.signal });
+    } catch (err) {
+      if (this.closed) throw new DisconnectedError('connection closed during login');
+      throw err;
+    }
+    this.abort = undefined;
     if (this.closed) {
       ws.terminate();
       throw new DisconnectedError('connection closed during login');
