@@ -164,6 +164,11 @@ export class OnlinePbxSim {
 
   // ---- fault controls and inspection -----------------------------------------------------
 
+  /** Login attempts (handshakes or upgrades), accepted or not. */
+  get loginAttempts(): number {
+    return this.handshakeCount;
+  }
+
   /** Open sockets (a socket being closed no longer counts). */
   get connectionCount(): number {
     let n = 0;
@@ -203,7 +208,7 @@ export class OnlinePbxSim {
     }
   }
 
-  /** Delays command answers (and the 2.0 handshake) by `ms`. */
+  /** Delays command answers and the login (2.0 handshake, 3.0 upgrade) by `ms`. */
   setReplyDelay(ms: number): void {
     this.replyDelayMs = ms;
   }
@@ -319,7 +324,12 @@ export class OnlinePbxSim {
         this.refusedCount++;
         return this.refuse(socket, 403, 'Forbidden');
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws));
+      // A slow PBX answers the upgrade late (the login of 3.0 is the upgrade).
+      this.held.add(socket);
+      this.afterDelay(() => {
+        this.held.delete(socket);
+        if (!socket.destroyed) this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws));
+      });
       return;
     }
     const m = SOCKET_PATH.exec(url.pathname);
