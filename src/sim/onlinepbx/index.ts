@@ -4,6 +4,15 @@ import { OnlinePbxSim } from './server';
 export { OnlinePbxSim, type OnlinePbxSimOptions, type ReceivedCommand, type HandshakeFault, type SimApiVersion } from './server';
 export { SimPbx, DEFAULT_USERS, DEFAULT_TRUNKS, type SimUser, type SimTrunk, type PbxEvent, type PlayCall, type CommandResult } from './pbx';
 
+const DEMO_USERS: SimUser[] = [
+  { uid: '101', name: 'Anna Ivanova', registered: true, agent: 'Yealink SIP-T46S 66.86.0.15', ip: '10.0.0.11', port: 5060 },
+  { uid: '102', name: 'Boris Petrov', registered: true, agent: 'Cisco/SPA303-7.6.2', ip: '10.0.0.12', port: 5060 },
+  { uid: '103', name: 'Vera Sokolova', registered: true, agent: 'Yealink SIP-T31P 124.86.0.40', ip: '10.0.0.13', port: 5062 },
+  { uid: '104', name: 'Gleb Orlov', registered: true, agent: 'MicroSIP/3.21.3', ip: '10.0.0.14', port: 5070 },
+  { uid: '105', name: 'Dina Kuznetsova', registered: true, agent: 'Zoiper rv2.10.20', ip: '10.0.0.15', port: 5080 },
+  { uid: '106', name: 'Egor Smirnov', registered: false, agent: 'Grandstream GXP1625 1.0.7.13', ip: '10.0.0.16', port: 5060 },
+];
+
 /**
  * What `npm start` and the examples use: API 2.0 at http://127.0.0.1:18813, API 3.0 at
  * ws://127.0.0.1:18814/, one PBX behind both, domain demo.onpbx.ru, API key demo-key.
@@ -13,16 +22,9 @@ export const DEMO = {
   port3: 18814,
   domain: 'demo.onpbx.ru',
   credentials: { apiKey: 'demo-key' },
+  users: DEMO_USERS,
 };
 
-const DEMO_USERS: SimUser[] = [
-  { uid: '101', name: 'Anna Ivanova', registered: true, agent: 'Yealink SIP-T46S 66.86.0.15', ip: '10.0.0.11', port: 5060 },
-  { uid: '102', name: 'Boris Petrov', registered: true, agent: 'Cisco/SPA303-7.6.2', ip: '10.0.0.12', port: 5060 },
-  { uid: '103', name: 'Vera Sokolova', registered: true, agent: 'Yealink SIP-T31P 124.86.0.40', ip: '10.0.0.13', port: 5062 },
-  { uid: '104', name: 'Gleb Orlov', registered: true, agent: 'MicroSIP/3.21.3', ip: '10.0.0.14', port: 5070 },
-  { uid: '105', name: 'Dina Kuznetsova', registered: true, agent: 'Zoiper rv2.10.20', ip: '10.0.0.15', port: 5080 },
-  { uid: '106', name: 'Egor Smirnov', registered: false, agent: 'Grandstream GXP1625 1.0.7.13', ip: '10.0.0.16', port: 5060 },
-];
 const PEOPLE = DEMO_USERS.map((u) => u.uid);
 const OUTSIDE = ['79161234567', '74957654321', '78129876543', '79031112233'];
 const CAUSES = ['NORMAL_CLEARING', 'NORMAL_CLEARING', 'NORMAL_CLEARING', 'USER_BUSY', 'NO_ANSWER', 'ORIGINATOR_CANCEL', 'CALL_REJECTED'];
@@ -37,7 +39,7 @@ function pick<T>(list: readonly T[]): T {
  * Calls to 79990000000 are rejected (make_call answers CALL_REJECTED).
  */
 export async function startDemo(): Promise<{ stop(): Promise<void> }> {
-  const pbx = new SimPbx({ domain: DEMO.domain, users: DEMO_USERS });
+  const pbx = new SimPbx({ domain: DEMO.domain, users: DEMO.users });
   pbx.rejecting.add('79990000000');
   const v2 = new OnlinePbxSim({ apiVersion: '2', pbx, apiKey: DEMO.credentials.apiKey, heartbeatIntervalMs: 25000, heartbeatTimeoutS: 60 });
   const v3 = new OnlinePbxSim({ apiVersion: '3', pbx, apiKey: DEMO.credentials.apiKey });

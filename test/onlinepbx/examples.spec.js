@@ -1,0 +1,212 @@
+'use strict';
+// The onlinePBX example flows: well-formed, importable, and doing what their comment says when
+// deployed against the simulators (API 2.0 and 3.0 on one PBX, as `npm start` runs them).
+const assert = require('assert');
+const fs = require('fs');
+const path = require('path');
+const { helper, record, waitFor, NODE_TYPES } = require('../support/red');
+const { OnlinePbxSim, SimPbx, DEMO, startDemo } = require('../../sim/onlinepbx');
+const { createOnlinePbxAdapter } = require('../../protocols/onlinepbx/adapter');
+
+const DIR = path.join(__dirname, '..', '..', 'examples', 'onlinePBX');
+const CORE = ['common/20-inject', 'common/21-debug', 'common/25-catch', 'common/90-comment', 'function/10-switch', 'function/15-change'];
+const coreModules = () => CORE.map((m) => require(`@node-red/nodes/core/${m}.js`));
+const ourModules = () => NODE_TYPES.map((t) => require(path.join(__dirname, '..', '..', 'nodes', `${t}.js`)));
+const EXAMPLES = ['BLF lamps', 'Click to dial', 'Call log', 'Call control', 'Commands (user_list)', 'Events (API 3.0)'];
+const CONFIGS = {
+  'demo-onlinepbx': { vendor: 'onlinepbx', url: `http://127.0.0.1:${DEMO.port}`, domain: DEMO.domain, apiVersion: '2' },
+  'demo-onlinepbx3': { vendor: 'onlinepbx', url: `ws://127.0.0.1:${DEMO.port3}/`, domain: DEMO.domain, apiVersion: '3' },
+};
+const UUID = /^[0-9a-f-]{36}$/;
+
+function example(name) {
+  return JSON.parse(fs.readFileSync(path.join(DIR, `${name}.json`), 'utf8'));
+}
+
+describe('onlinepbx examples', function () {
+  this.timeout(15000);
+  let pbx;
+  let v2;
+  let v3;
+  beforeEach(async () => {
+    pbx = new SimPbx({ domain: DEMO.domain, users: DEMO.users });
+    pbx.rejecting.add('79990000000');
+    v2 = new OnlinePbxSim({ apiVersion: '2', pbx, apiKey: DEMO.credentials.apiKey });
+    v3 = new OnlinePbxSim({ apiVersion: '3', pbx, apiKey: DEMO.credentials.apiKey });
+    await v2.start(0);
+    await v3.start(0);
+  });
+  afterEach(async () => {
+    await helper.unload();
+    pbx.stop();
+    await v2.stop();
+    await v3.stop();
+  });
+
+  async function deploy(name, group) {
+    const flow = example(name).map((n) => {
+      if (n.type !== 'pbx-connection') return { ...n, z: 'f1' };
+      return { ...n, url: n.apiVersion === '3' ? v3.url : v2.url };
+    });
+    const config = flow.find((n) => n.type === 'pbx-connection');
+    await helper.load([...ourModules(), ...coreModules()], [{ id: 'f1', type: 'tab' }, ...flow], { [config.id]: DEMO.credentials });
+    const sim = config.apiVersion === '3' ? v3 : v2;
+    await waitFor(
+      () => helper.getNode(config.id).connection.state === 'connected' && (!group || sim.subscribedGroups().includes(group)),
+      5000,
+      'connected and subscribed',
+    );
+  }
+
+  it('every example is a flat importable array with one demo connection, a comment and a debug node', () => {
+    assert.deepStrictEqual(fs.readdirSync(DIR).sort(), EXAMPLES.map((e) => `${e}.json`).sort());
+    for (const name of EXAMPLES) {
+      const nodes = example(name);
+      const ids = new Set(nodes.map((n) => n.id));
+      assert.strictEqual(ids.size, nodes.length, `${name}: unique ids`);
+      const configs = nodes.filter((n) => n.type === 'pbx-connection');
+      assert.strictEqual(configs.length, 1, name);
+      const c = configs[0];
+      assert.ok(CONFIGS[c.id], `${name}: config id ${c.id}`);
+      assert.deepStrictEqual({ vendor: c.vendor, url: c.url, domain: c.domain, apiVersion: c.apiVersion }, CONFIGS[c.id], name);
+      assert.strictEqual(c.id === 'demo-onlinepbx3', name.includes('API 3.0'), `${name}: the 3.0 example uses the 3.0 demo`);
+      assert.ok(!/password|credentials|apiKey|demo-key/.test(JSON.stringify(nodes)), `${name}: no credentials`);
+      assert.ok(nodes.some((n) => n.type === 'comment' && n.info), `${name}: a comment`);
+      assert.ok(nodes.some((n) => n.type === 'debug'), `${name}: a debug node`);
+      for (const n of nodes) {
+        assert.ok(['pbx-connection', 'inject', 'debug', 'comment', 'switch', 'change', 'catch'].includes(n.type) || NODE_TYPES.includes(n.type), `${name}: ${n.type}`);
+        if (n.connection !== undefined) assert.strictEqual(n.connection, c.id);
+        for (const port of n.wires || []) for (const to of port) assert.ok(ids.has(to), `${name}: wire to ${to}`);
+      }
+    }
+  });
+
+  it('BLF lamps: a lamp word per extension', async () => {
+    await deploy('BLF lamps', 'blf');
+    const lamps = record('d1');
+    const full = record('d2');
+    pbx.playCall({ from: '101', to: '102', answerAfterMs: 10, hangupAfterMs: 10 });
+    for (const state of ['ringing', 'busy', 'idle']) {
+      const m = await lamps.next((x) => x.topic === '101');
+      assert.strictEqual(m.payload, state);
+    }
+    assert.strictEqual((await full.next((x) => x.topic === '102')).payload.direction, 'inbound');
+  });
+
+  it('Click to dial: make_call answers with the call id; a rejected call reaches the catch node', async () => {
+    await deploy('Click to dial');
+    const ids = record('d1');
+    const errors = record('d2');
+    helper.getNode('i2').receive({});
+    const m = await ids.next();
+    assert.match(m.payload.callId, UUID);
+    assert.strictEqual(v2.received.find((r) => r.command === 'make_call').data.from_name, 'Sales');
+    helper.getNode('i3').receive({});
+    assert.match((await errors.next()).error.message, /CALL_REJECTED/);
+  });
+
+  it('Call log: ended calls with their hangup cause, and a line per channel_destroy', async () => {
+    await deploy('Call log', 'calls');
+    const ended = record('d1');
+    const log = record('d2');
+    const a = pbx.playCall({ from: '79161234567', to: '103', answerAfterMs: null, hangupAfterMs: 10, cause: 'USER_BUSY' });
+    const e = await ended.next((m) => m.topic === a);
+    assert.strictEqual(e.payload.state, 'ended');
+    assert.strictEqual(e.payload.cause, 'USER_BUSY');
+    const line = await log.next((m) => m.payload.channel === a);
+    assert.deepStrictEqual(Object.keys(line.payload), ['channel', 'endpoint', 'direction', 'started', 'cause']);
+    assert.strictEqual(line.payload.cause, 'USER_BUSY');
+    assert.match(line.payload.started, /^\d{4}-\d\d-\d\dT/);
+    assert.ok(!ended.list.some((m) => m.payload.state !== 'ended'));
+  });
+
+  it('Call control: transfer, listen in, bridge and hang up the remembered calls; hold is refused', async () => {
+    await deploy('Call control', 'calls');
+    const done = record('d1');
+    const answered = record('d2');
+    const errors = record('d3');
+    const first = pbx.playCall({ from: '79161234567', to: '101', answerAfterMs: 5, hangupAfterMs: null });
+    await answered.next((m) => m.payload.callId === first);
+    const second = pbx.playCall({ from: '102', to: '104', answerAfterMs: 5, hangupAfterMs: null });
+    await answered.next((m) => m.payload.callId === second);
+    const flow = helper.getNode('ch1').context().flow;
+    assert.deepStrictEqual([flow.get('previousCall'), flow.get('lastCall')], [first, second]);
+    helper.getNode('i2').receive({});
+    assert.deepStrictEqual((await done.next()).payload, { action: 'transfer', callId: second });
+    helper.getNode('i3').receive({});
+    assert.match((await done.next()).payload.listenerCallId, UUID);
+    helper.getNode('i4').receive({});
+    assert.deepStrictEqual((await done.next()).payload, { action: 'bridge', callId: second });
+    assert.deepStrictEqual(v2.received.find((r) => r.command === 'bridge').data.to_uuid, first);
+    helper.getNode('i5').receive({});
+    assert.match((await errors.next()).error.message, /onlinepbx does not support the call control action 'hold'/);
+    helper.getNode('i1').receive({});
+    assert.deepStrictEqual((await done.next()).payload, { action: 'hangup', callId: second });
+    await waitFor(() => !pbx.channels.includes(second));
+  });
+
+  it('Commands (user_list): the registered phones, other commands by name, PBX errors to the catch node', async () => {
+    await deploy('Commands (user_list)');
+    const phones = record('d1');
+    const replies = record('d2');
+    const errors = record('d3');
+    helper.getNode('i1').receive({});
+    assert.deepStrictEqual((await phones.next()).payload.map((u) => u.uid), ['101', '102', '103', '104', '105'], 'not 106, unregistered');
+    helper.getNode('i2').receive({});
+    assert.strictEqual((await replies.next()).payload[0].extension, '74951234567');
+    helper.getNode('i3').receive({});
+    assert.deepStrictEqual((await replies.next()).payload, { status: true });
+    assert.deepStrictEqual(v2.received.find((r) => r.command === 'sip_message').data.text, 'Lunch at one?');
+    helper.getNode('i4').receive({});
+    assert.deepStrictEqual((await replies.next()).payload, { status: true });
+    helper.getNode('i5').receive({});
+    assert.match((await errors.next()).error.message, /onlinePBX reboot_phone: USER_NOT_REGISTERED/);
+  });
+
+  it('Events (API 3.0): every event, call_end, lamps and registrations over the 3.0 socket', async () => {
+    await deploy('Events (API 3.0)', 'calls');
+    await waitFor(() => ['user_blf', 'user_registration'].every((g) => v3.subscribedGroups().includes(g)));
+    const events = record('d1');
+    const lamps = record('d2');
+    const regs = record('d3');
+    const ends = record('d4');
+    pbx.playCall({ from: '101', to: '105', answerAfterMs: 5, hangupAfterMs: 5 });
+    await events.next((m) => m.topic === 'channel_create');
+    const end = await ends.next();
+    assert.strictEqual(end.topic, 'call_end');
+    assert.strictEqual(end.payload.hangup_cause, 'NORMAL_CLEARING');
+    assert.strictEqual((await lamps.next((m) => m.topic === '105')).event, 'user_blf');
+    pbx.setRegistration('103', false);
+    const r = await regs.next((m) => m.topic === '103');
+    assert.strictEqual(r.payload.status, 'offline');
+    assert.strictEqual(r.event, 'user_registration');
+    assert.strictEqual(v2.connectionCount, 0, 'the 3.0 example uses the 3.0 socket only');
+  });
+});
+
+describe('onlinepbx demo (npm start)', function () {
+  this.timeout(15000);
+
+  it('serves API 2.0 and 3.0 on the demo ports with the demo key, with live calls every few seconds', async () => {
+    const demo = await startDemo();
+    const adapters = [];
+    try {
+      const seen = { 2: [], 3: [] };
+      for (const [version, url] of [['2', `http://127.0.0.1:${DEMO.port}`], ['3', `ws://127.0.0.1:${DEMO.port3}/`]]) {
+        const a = createOnlinePbxAdapter(
+          { vendor: 'onlinepbx', url, domain: DEMO.domain, app: '', user: '', apiVersion: version, password: '', apiKey: DEMO.credentials.apiKey, tls: {}, loginTimeoutMs: 2000, keepaliveMs: 30000 },
+          { emit: (channel, key, m) => seen[version].push(m.event), listening: () => true, dropped: () => undefined, log: () => undefined },
+        );
+        adapters.push(a);
+        await a.open();
+        await a.watch({ channel: 'event', key: '*' });
+      }
+      await waitFor(() => seen[2].includes('channel_create') && seen[3].includes('channel_create'), 8000, 'a demo call on both sockets');
+      assert.ok(seen[2].includes('blf') || seen[2].includes('registration'));
+      assert.ok(seen[3].includes('user_blf') || seen[3].includes('user_registration'));
+    } finally {
+      for (const a of adapters) a.close();
+      await demo.stop();
+    }
+  });
+});
