@@ -4,7 +4,13 @@
 const assert = require('assert');
 const { createOnlinePbxAdapter } = require('../../protocols/onlinepbx/adapter');
 const { OnlinePbxSim } = require('../../sim/onlinepbx');
-const { AuthError, DisconnectedError, PbxRequestError, TimeoutError, UnsupportedError } = require('../../protocols/common/errors');
+const {
+  AuthError,
+  DisconnectedError,
+  PbxRequestError,
+  TimeoutError,
+  UnsupportedError,
+} = require('../../protocols/common/errors');
 const { waitFor } = require('../support/wait');
 
 const KEY = 'sEcr3t/key+&=';
@@ -75,7 +81,11 @@ for (const version of ['2', '3']) {
       assert.strictEqual(sim.connectionCount, 1);
       adapter.close();
       const bad = createOnlinePbxAdapter(settings(sim, { apiKey: 'wrong' }), fakeEvents());
-      await assert.rejects(bad.open(), (e) => e instanceof AuthError && (version === '3' || /auth failed/.test(e.message)) && !e.message.includes('wrong'));
+      await assert.rejects(
+        bad.open(),
+        (e) =>
+          e instanceof AuthError && (version === '3' || /auth failed/.test(e.message)) && !e.message.includes('wrong'),
+      );
       bad.close();
       assert.strictEqual(sim.refusedCount, 1);
       assert.strictEqual(sim.loginCount, 1);
@@ -83,12 +93,24 @@ for (const version of ['2', '3']) {
 
     it('subscribes to what the watched channels need, once per turn, and again on every new socket', async () => {
       const ev = await connect();
-      await Promise.all([adapter.watch({ channel: 'blf', key: '101' }), adapter.watch({ channel: 'presence', key: '*' }), adapter.watch({ channel: 'call', key: '*' })]);
-      const expected = version === '3' ? ['calls', 'user_blf', 'user_registration'] : ['blf', 'callback', 'calls', 'registration'];
+      await Promise.all([
+        adapter.watch({ channel: 'blf', key: '101' }),
+        adapter.watch({ channel: 'presence', key: '*' }),
+        adapter.watch({ channel: 'call', key: '*' }),
+      ]);
+      const expected =
+        version === '3' ? ['calls', 'user_blf', 'user_registration'] : ['blf', 'callback', 'calls', 'registration'];
       assert.deepStrictEqual(sim.subscribedGroups(), expected);
       assert.strictEqual(sim.count('subscribe'), 1, 'the open and three watches made one subscribe');
       if (version === '2') {
-        assert.deepStrictEqual(sim.received.find((r) => r.command === 'subscribe').data.events, { calls: true, blf: true, messages: false, callback: true, api: false, registration: true });
+        assert.deepStrictEqual(sim.received.find((r) => r.command === 'subscribe').data.events, {
+          calls: true,
+          blf: true,
+          messages: false,
+          callback: true,
+          api: false,
+          registration: true,
+        });
         assert.match(sim.received[0].id, /^[0-9A-Za-z]{16}$/);
       }
       adapter.unwatch({ channel: 'call', key: '*' });
@@ -99,20 +121,48 @@ for (const version of ['2', '3']) {
       await waitFor(() => ev.drops.length === 1);
       adapter.close();
       await adapter.open();
-      await Promise.all([adapter.watch({ channel: 'blf', key: '101' }), adapter.watch({ channel: 'presence', key: '*' })]);
-      assert.deepStrictEqual(sim.subscribedGroups(), expected.filter((g) => g !== 'calls'));
+      await Promise.all([
+        adapter.watch({ channel: 'blf', key: '101' }),
+        adapter.watch({ channel: 'presence', key: '*' }),
+      ]);
+      assert.deepStrictEqual(
+        sim.subscribedGroups(),
+        expected.filter((g) => g !== 'calls'),
+      );
       sim.pbx.setRegistration('102', false);
       await waitFor(() => ev.of('presence', '102').length === 1);
     });
 
     it('reports blf, presence and one call lifecycle per channel from a scripted call, and every event', async () => {
       const ev = await connect();
-      await Promise.all([adapter.watch({ channel: 'blf', key: '*' }), adapter.watch({ channel: 'call', key: '*' }), adapter.watch({ channel: 'presence', key: '*' }), adapter.watch({ channel: 'event', key: '*' })]);
-      const a = sim.pbx.playCall({ from: '101', to: '79161234567', answerAfterMs: 20, hangupAfterMs: 40, cause: 'NORMAL_CLEARING' });
+      await Promise.all([
+        adapter.watch({ channel: 'blf', key: '*' }),
+        adapter.watch({ channel: 'call', key: '*' }),
+        adapter.watch({ channel: 'presence', key: '*' }),
+        adapter.watch({ channel: 'event', key: '*' }),
+      ]);
+      const a = sim.pbx.playCall({
+        from: '101',
+        to: '79161234567',
+        answerAfterMs: 20,
+        hangupAfterMs: 40,
+        cause: 'NORMAL_CLEARING',
+      });
       await waitFor(() => ev.of('call', a).some((m) => m.payload.state === 'ended'));
-      assert.deepStrictEqual(ev.of('call', a).map((m) => `${m.event}:${m.payload.state}`), ['channel_create:ringing', 'channel_answer:connected', 'channel_destroy:ended']);
+      assert.deepStrictEqual(
+        ev.of('call', a).map((m) => `${m.event}:${m.payload.state}`),
+        ['channel_create:ringing', 'channel_answer:connected', 'channel_destroy:ended'],
+      );
       const ended = ev.of('call', a).pop();
-      assert.deepStrictEqual(ended.payload, { callId: a, state: 'ended', direction: 'inbound', from: '101', to: '79161234567', extension: '101', cause: 'NORMAL_CLEARING' });
+      assert.deepStrictEqual(ended.payload, {
+        callId: a,
+        state: 'ended',
+        direction: 'inbound',
+        from: '101',
+        to: '79161234567',
+        extension: '101',
+        cause: 'NORMAL_CLEARING',
+      });
       assert.strictEqual(ended.topic, a);
       assert.strictEqual(ended.raw[version === '3' ? 'event' : 'name'], 'channel_destroy', 'raw is the frame object');
       const lamps = ev.of('blf', '101').map((m) => m.payload.state);
@@ -130,7 +180,14 @@ for (const version of ['2', '3']) {
       assert.strictEqual(p.event, version === '3' ? 'user_registration' : 'registration');
       assert.strictEqual(ev.of('blf', '103').pop().payload.state, 'unregistered');
       const names = new Set(ev.of('event').map((m) => m.key));
-      for (const n of ['channel_create', 'channel_answer', 'channel_bridge', 'channel_destroy', version === '3' ? 'user_blf' : 'blf', version === '3' ? 'subscribed' : 'callback']) {
+      for (const n of [
+        'channel_create',
+        'channel_answer',
+        'channel_bridge',
+        'channel_destroy',
+        version === '3' ? 'user_blf' : 'blf',
+        version === '3' ? 'subscribed' : 'callback',
+      ]) {
         assert.ok(names.has(n), `event channel saw ${n}`);
       }
       const e = ev.of('event', 'channel_create')[0];
@@ -150,7 +207,10 @@ for (const version of ['2', '3']) {
     });
 
     it('emits only what someone listens to', async () => {
-      const ev = await connect(undefined, fakeEvents((channel, key) => channel === 'blf' && key === '102'));
+      const ev = await connect(
+        undefined,
+        fakeEvents((channel, key) => channel === 'blf' && key === '102'),
+      );
       await adapter.watch({ channel: 'blf', key: '102' });
       sim.pbx.playCall({ from: '101', to: '102', answerAfterMs: 5, hangupAfterMs: 5 });
       await waitFor(() => ev.of('blf', '102').length === 3);
@@ -164,8 +224,12 @@ for (const version of ['2', '3']) {
       await waitFor(() => ev.of('call', a).some((m) => m.payload.state === 'connected'));
       const t = await adapter.perform('callControl', { action: 'transfer', callId: a, to: '103' }, 2000);
       assert.deepStrictEqual(t.payload, { action: 'transfer', callId: a });
-      await waitFor(() => ev.of('call').some((m) => m.payload.state === 'ended' && m.payload.cause === 'BLIND_TRANSFER'));
-      const newLeg = await waitFor(() => ev.of('call').find((m) => m.payload.to === '103' && m.event === 'channel_create'));
+      await waitFor(() =>
+        ev.of('call').some((m) => m.payload.state === 'ended' && m.payload.cause === 'BLIND_TRANSFER'),
+      );
+      const newLeg = await waitFor(() =>
+        ev.of('call').find((m) => m.payload.to === '103' && m.event === 'channel_create'),
+      );
       const other = sim.pbx.playCall({ from: '104', to: '105', answerAfterMs: 5, hangupAfterMs: null });
       const b = await adapter.perform('callControl', { action: 'bridge', callId: a, toCallId: other }, 2000);
       assert.strictEqual(b.payload.action, 'bridge');
@@ -175,15 +239,27 @@ for (const version of ['2', '3']) {
       assert.strictEqual(end.payload.cause, 'MANAGER_REQUEST');
       await waitFor(() => ev.of('call', newLeg.payload.callId).some((m) => m.payload.state === 'ended'));
       assert.strictEqual(sim.count(version === '3' ? 'hangup_channel' : 'hangup_call'), 1);
-      await assert.rejects(adapter.perform('callControl', { action: 'hangup', callId: 'no-such-uuid' }, 2000), (e) => e instanceof PbxRequestError && /CHANNEL_NOT_FOUND/.test(e.message));
-      await assert.rejects(adapter.perform('callControl', { action: 'hold', callId: a }, 2000), (e) => e instanceof UnsupportedError && /onlinepbx.*'hold'/.test(e.message));
+      await assert.rejects(
+        adapter.perform('callControl', { action: 'hangup', callId: 'no-such-uuid' }, 2000),
+        (e) => e instanceof PbxRequestError && /CHANNEL_NOT_FOUND/.test(e.message),
+      );
+      await assert.rejects(
+        adapter.perform('callControl', { action: 'hold', callId: a }, 2000),
+        (e) => e instanceof UnsupportedError && /onlinepbx.*'hold'/.test(e.message),
+      );
     });
 
     it('times out a request the PBX does not answer in time, then works again', async () => {
       await connect();
       sim.setReplyDelay(400);
-      const cmd = version === '3' ? { command: 'subscribe', params: { eventGroups: ['gateway'] } } : { command: 'user_list', params: {} };
-      await assert.rejects(adapter.perform('command', cmd, 100), (e) => e instanceof TimeoutError && /no answer within 0.1 s/.test(e.message));
+      const cmd =
+        version === '3'
+          ? { command: 'subscribe', params: { eventGroups: ['gateway'] } }
+          : { command: 'user_list', params: {} };
+      await assert.rejects(
+        adapter.perform('command', cmd, 100),
+        (e) => e instanceof TimeoutError && /no answer within 0.1 s/.test(e.message),
+      );
       sim.setReplyDelay(0);
       const r = await adapter.perform('command', cmd, 2000);
       assert.ok(r.payload);
@@ -192,7 +268,10 @@ for (const version of ['2', '3']) {
     it('rejects pending requests at once when the socket drops, and reports the drop once', async () => {
       const ev = await connect();
       sim.setReplyDelay(2000);
-      const cmd = version === '3' ? { command: 'unsubscribe', params: { eventGroups: ['calls'] } } : { command: 'trunk_list', params: {} };
+      const cmd =
+        version === '3'
+          ? { command: 'unsubscribe', params: { eventGroups: ['calls'] } }
+          : { command: 'trunk_list', params: {} };
       const pending = adapter.perform('command', cmd, 5000);
       await waitFor(() => sim.received.length > (version === '2' ? 1 : 0));
       sim.dropAll();
@@ -215,10 +294,14 @@ for (const version of ['2', '3']) {
     it('a server-side close is a drop; malformed frames are ignored with one debug line', async () => {
       const ev = await connect();
       await adapter.watch({ channel: 'blf', key: '*' });
-      for (const junk of ['{', '5:::{', '[1,2]', '9::', '{"no":"event"}', '5:::{"name":7}', Buffer.from([1, 2, 3])]) sim.sendRaw(junk);
+      for (const junk of ['{', '5:::{', '[1,2]', '9::', '{"no":"event"}', '5:::{"name":7}', Buffer.from([1, 2, 3])])
+        sim.sendRaw(junk);
       sim.pbx.playCall({ from: '101', to: '102', answerAfterMs: null, hangupAfterMs: 5 });
       await waitFor(() => ev.of('blf', '101').length === 2);
-      assert.ok(ev.logs.some((l) => l.startsWith('debug:')), 'logged');
+      assert.ok(
+        ev.logs.some((l) => l.startsWith('debug:')),
+        'logged',
+      );
       assert.ok(ev.logs.length <= 4, ev.logs.join('\n'));
       sim.closeAll();
       await waitFor(() => ev.drops.length === 1);
@@ -239,7 +322,8 @@ for (const version of ['2', '3']) {
       sim.pbx.playCall({ from: '105', to: '103', answerAfterMs: null, hangupAfterMs: 5 });
       await waitFor(() => ev.of('blf').length >= 4);
       const users = await adapter.suggestions('users');
-      if (version === '2') assert.deepStrictEqual(users, ['101', '102', '103', '105'], 'user_list (registered phones) and lamps seen');
+      if (version === '2')
+        assert.deepStrictEqual(users, ['101', '102', '103', '105'], 'user_list (registered phones) and lamps seen');
       else assert.deepStrictEqual(users, ['103', '105'], 'API 3.0 has no user_list: the users seen');
       assert.deepStrictEqual(await adapter.suggestions('hw'), []);
     });
@@ -278,10 +362,19 @@ describe('onlinepbx adapter, API 2.0 specifics', function () {
     const ev = await connect();
     await adapter.watch({ channel: 'event', key: 'message' });
     const run = (command, params) => adapter.perform('command', { command, params }, 2000).then((r) => r.payload);
-    const call = await adapter.perform('makeCall', { from: '101', to: '79161234567', from_name: 'Desk', topic: 'not sent' }, 2000);
+    const call = await adapter.perform(
+      'makeCall',
+      { from: '101', to: '79161234567', from_name: 'Desk', topic: 'not sent' },
+      2000,
+    );
     assert.match(call.payload.callId, /^[0-9a-f-]{36}$/);
     assert.strictEqual(call.raw.name, 'callback');
-    assert.deepStrictEqual(sim.received.find((r) => r.command === 'make_call').data, { from: '101', to: '79161234567', from_name: 'Desk', callback_hash: call.raw.args[0].hash });
+    assert.deepStrictEqual(sim.received.find((r) => r.command === 'make_call').data, {
+      from: '101',
+      to: '79161234567',
+      from_name: 'Desk',
+      callback_hash: call.raw.args[0].hash,
+    });
     const uuid = call.payload.callId;
     await waitFor(() => sim.pbx.channels.includes(uuid));
     const spy = await adapter.perform('callControl', { action: 'eavesdrop', callId: uuid, from: '103' }, 2000);
@@ -296,7 +389,16 @@ describe('onlinepbx adapter, API 2.0 specifics', function () {
     assert.strictEqual(sub.messages, true, 'a flow subscribe keeps what the nodes watch');
     assert.strictEqual(sub.callback, true);
     assert.strictEqual(sub.fax, false);
-    assert.deepStrictEqual(Object.keys(await run('subscribe', { events: 'list' })).sort(), ['api', 'blf', 'callback', 'calls', 'conference', 'fax', 'messages', 'registration']);
+    assert.deepStrictEqual(Object.keys(await run('subscribe', { events: 'list' })).sort(), [
+      'api',
+      'blf',
+      'callback',
+      'calls',
+      'conference',
+      'fax',
+      'messages',
+      'registration',
+    ]);
     assert.deepStrictEqual(await run('reboot_phone', { num: '101', model: 'yealink' }), { status: true });
     assert.deepStrictEqual(await run('reloadgw', { num: '74951234567' }), { status: true });
     assert.deepStrictEqual(await run('sip_message', { num: '102', text: 'Hello World!' }), { status: true });
@@ -304,11 +406,35 @@ describe('onlinepbx adapter, API 2.0 specifics', function () {
     const trunks = await run('trunk_list', {});
     assert.deepStrictEqual(Object.keys(trunks[0]), ['extension', 'desc', 'dest', 'uri', 'status']);
     const users = await run('user_list', {});
-    assert.deepStrictEqual(Object.keys(users[0]), ['name', 'local_ip', 'local_port', 'exp', 'realm', 'uid', 'ip', 'port', 'agent']);
+    assert.deepStrictEqual(Object.keys(users[0]), [
+      'name',
+      'local_ip',
+      'local_port',
+      'exp',
+      'realm',
+      'uid',
+      'ip',
+      'port',
+      'agent',
+    ]);
     assert.deepStrictEqual(await run('message', { data: 'Hi All!', target: 'domain' }), { status: true });
     const msg = await waitFor(() => ev.of('event', 'message')[0]);
     assert.deepStrictEqual(msg.payload, { data: 'Hi All!', target: 'domain' });
-    for (const c of ['make_call', 'transfer', 'bridge', 'eavesdrop', 'hangup_call', 'subscribe', 'reboot_phone', 'reloadgw', 'sip_message', 'flush_reg', 'trunk_list', 'user_list', 'message']) {
+    for (const c of [
+      'make_call',
+      'transfer',
+      'bridge',
+      'eavesdrop',
+      'hangup_call',
+      'subscribe',
+      'reboot_phone',
+      'reloadgw',
+      'sip_message',
+      'flush_reg',
+      'trunk_list',
+      'user_list',
+      'message',
+    ]) {
       assert.ok(sim.count(c) >= 1, c);
     }
   });
@@ -316,12 +442,24 @@ describe('onlinepbx adapter, API 2.0 specifics', function () {
   it('turns status:false into PbxRequestError with the PBX text; bad params never reach the PBX', async () => {
     await connect();
     sim.pbx.rejecting.add('79990000000');
-    await assert.rejects(adapter.perform('makeCall', { from: '101', to: '79990000000' }, 2000), (e) => e instanceof PbxRequestError && e.message === 'onlinePBX make_call: CALL_REJECTED' && e.detail.text === 'CALL_REJECTED');
+    await assert.rejects(
+      adapter.perform('makeCall', { from: '101', to: '79990000000' }, 2000),
+      (e) =>
+        e instanceof PbxRequestError &&
+        e.message === 'onlinePBX make_call: CALL_REJECTED' &&
+        e.detail.text === 'CALL_REJECTED',
+    );
     await assert.rejects(adapter.perform('makeCall', { from: '104', to: '101' }, 2000), /USER_NOT_REGISTERED/);
-    await assert.rejects(adapter.perform('command', { command: 'reloadgw', params: { num: '1' } }, 2000), /GATEWAY_NOT_FOUND/);
+    await assert.rejects(
+      adapter.perform('command', { command: 'reloadgw', params: { num: '1' } }, 2000),
+      /GATEWAY_NOT_FOUND/,
+    );
     await assert.rejects(adapter.perform('command', { command: 'no_such', params: {} }, 2000), /UNKNOWN_COMMAND/);
     const before = sim.received.length;
-    await assert.rejects(adapter.perform('command', { command: 'sip_message', params: { num: '1' } }, 2000), /'text' is missing/);
+    await assert.rejects(
+      adapter.perform('command', { command: 'sip_message', params: { num: '1' } }, 2000),
+      /'text' is missing/,
+    );
     await assert.rejects(adapter.perform('command', { command: 'callback', params: {} }, 2000), /reserved/);
     assert.strictEqual(sim.received.length, before);
   });
@@ -342,7 +480,10 @@ describe('onlinepbx adapter, API 2.0 specifics', function () {
     sim.setHandshakeFault('no-websocket');
     await assert.rejects(open(), /does not offer the websocket transport \(offers xhr-polling, jsonp-polling\)/);
     sim.setHandshakeFault(undefined);
-    const elsewhere = createOnlinePbxAdapter(settings(sim, { url: `http://127.0.0.1:${sim.port}/elsewhere` }), fakeEvents());
+    const elsewhere = createOnlinePbxAdapter(
+      settings(sim, { url: `http://127.0.0.1:${sim.port}/elsewhere` }),
+      fakeEvents(),
+    );
     await assert.rejects(elsewhere.open(), /HTTP 404/);
     elsewhere.close();
     await open();
@@ -401,9 +542,20 @@ describe('onlinepbx adapter, API 3.0 specifics', function () {
 
   it('make_call is unsupported over the 3.0 WebSocket, with a clear text; nothing is sent', async () => {
     await connect();
-    await assert.rejects(adapter.perform('makeCall', { from: '101', to: '102' }, 1000), (e) => e instanceof UnsupportedError && /onlinePBX API 3.0 has no make_call over the WebSocket.*API 2.0.*HTTP API/.test(e.message));
-    await assert.rejects(adapter.perform('command', { command: 'make_call', params: { from: '1', to: '2' } }, 1000), UnsupportedError);
-    await assert.rejects(adapter.perform('callControl', { action: 'eavesdrop', callId: 'x', from: '1' }, 1000), UnsupportedError);
+    await assert.rejects(
+      adapter.perform('makeCall', { from: '101', to: '102' }, 1000),
+      (e) =>
+        e instanceof UnsupportedError &&
+        /onlinePBX API 3.0 has no make_call over the WebSocket.*API 2.0.*HTTP API/.test(e.message),
+    );
+    await assert.rejects(
+      adapter.perform('command', { command: 'make_call', params: { from: '1', to: '2' } }, 1000),
+      UnsupportedError,
+    );
+    await assert.rejects(
+      adapter.perform('callControl', { action: 'eavesdrop', callId: 'x', from: '1' }, 1000),
+      UnsupportedError,
+    );
     assert.deepStrictEqual(sim.received, []);
   });
 
@@ -413,8 +565,17 @@ describe('onlinepbx adapter, API 3.0 specifics', function () {
     assert.deepStrictEqual(r.payload, { eventGroups: ['gateway'] });
     assert.strictEqual(r.raw.event, 'subscribed');
     assert.strictEqual(typeof sim.received[0].id, 'string');
-    await assert.rejects(adapter.perform('command', { command: 'bridge', params: { uuids: ['a'] } }, 1000), (e) => e instanceof PbxRequestError && e.message === 'onlinePBX bridge: uuids must name two channels' && e.detail.event === 'error_bridge');
-    await assert.rejects(adapter.perform('command', { command: 'hangup_call', params: { uuid: 'nope' } }, 1000), /onlinePBX hangup_channel: CHANNEL_NOT_FOUND/);
+    await assert.rejects(
+      adapter.perform('command', { command: 'bridge', params: { uuids: ['a'] } }, 1000),
+      (e) =>
+        e instanceof PbxRequestError &&
+        e.message === 'onlinePBX bridge: uuids must name two channels' &&
+        e.detail.event === 'error_bridge',
+    );
+    await assert.rejects(
+      adapter.perform('command', { command: 'hangup_call', params: { uuid: 'nope' } }, 1000),
+      /onlinePBX hangup_channel: CHANNEL_NOT_FOUND/,
+    );
     await assert.rejects(adapter.perform('command', { command: 'user_list', params: {} }, 1000), /UNKNOWN_COMMAND/);
   });
 
@@ -427,7 +588,10 @@ describe('onlinepbx adapter, API 3.0 specifics', function () {
     ]);
     assert.deepStrictEqual(a.payload.eventGroups, ['gateway']);
     assert.deepStrictEqual(b.payload.eventGroups, ['gateway', 'user_status']);
-    await assert.rejects(adapter.perform('callControl', { action: 'hangup', callId: 'nope' }, 1000), /CHANNEL_NOT_FOUND/);
+    await assert.rejects(
+      adapter.perform('callControl', { action: 'hangup', callId: 'nope' }, 1000),
+      /CHANNEL_NOT_FOUND/,
+    );
     assert.ok(ev.drops.length === 0);
   });
 

@@ -10,7 +10,16 @@ const model = require('../../model/onlinepbx');
 const { UnsupportedError } = require('../../protocols/common/errors');
 
 describe('onlinepbx codec (socket.io protocol 1)', () => {
-  const { decodePacket, encodePacket, encodeEvent, encodeAck, encodeError, decodePayload, encodePayload, parseHandshake } = codec;
+  const {
+    decodePacket,
+    encodePacket,
+    encodeEvent,
+    encodeAck,
+    encodeError,
+    decodePayload,
+    encodePayload,
+    parseHandshake,
+  } = codec;
 
   it('decodes the packets without data: connect, heartbeat, disconnect (also a bare 0), noop', () => {
     assert.deepStrictEqual(decodePacket('1::'), { type: 'connect', endpoint: '' });
@@ -41,7 +50,12 @@ describe('onlinepbx codec (socket.io protocol 1)', () => {
 
   it('decodes acks, error packets, message and json packets', () => {
     assert.deepStrictEqual(decodePacket('6:::12'), { type: 'ack', endpoint: '', ackId: '12', args: [] });
-    assert.deepStrictEqual(decodePacket('6:::12+["a",{"b":1}]'), { type: 'ack', endpoint: '', ackId: '12', args: ['a', { b: 1 }] });
+    assert.deepStrictEqual(decodePacket('6:::12+["a",{"b":1}]'), {
+      type: 'ack',
+      endpoint: '',
+      ackId: '12',
+      args: ['a', { b: 1 }],
+    });
     assert.deepStrictEqual(decodePacket('7:::1+0'), { type: 'error', endpoint: '', reason: '1', advice: '0' });
     assert.deepStrictEqual(decodePacket('7:::2'), { type: 'error', endpoint: '', reason: '2', advice: '' });
     assert.deepStrictEqual(decodePacket('3:::hello:world'), { type: 'message', endpoint: '', data: 'hello:world' });
@@ -49,7 +63,25 @@ describe('onlinepbx codec (socket.io protocol 1)', () => {
   });
 
   it('never throws on malformed input and rejects what is not a packet', () => {
-    for (const bad of ['', '9::', 'x::', '12::', '5', '5:', '5:::', '5:::{', '5:::[]', '5:::{"name":1}', '5:::{"name":"a","args":{}}', '6:::x', '6:::1+{', '4:::{', '5:a::{}', '\u0000', '{"event":"x"}']) {
+    for (const bad of [
+      '',
+      '9::',
+      'x::',
+      '12::',
+      '5',
+      '5:',
+      '5:::',
+      '5:::{',
+      '5:::[]',
+      '5:::{"name":1}',
+      '5:::{"name":"a","args":{}}',
+      '6:::x',
+      '6:::1+{',
+      '4:::{',
+      '5:a::{}',
+      '\u0000',
+      '{"event":"x"}',
+    ]) {
       assert.strictEqual(decodePacket(bad), undefined, JSON.stringify(bad));
     }
   });
@@ -60,7 +92,10 @@ describe('onlinepbx codec (socket.io protocol 1)', () => {
     assert.strictEqual(codec.HEARTBEAT, '2::');
     assert.strictEqual(codec.DISCONNECT, '0::');
     assert.strictEqual(codec.CONNECT, '1::');
-    assert.strictEqual(encodeEvent('make_call', [{ from: '101', to: '79990000000', callback_hash: 'q3Rk9ZbT0aLmN2xY' }]), '5:::{"name":"make_call","args":[{"from":"101","to":"79990000000","callback_hash":"q3Rk9ZbT0aLmN2xY"}]}');
+    assert.strictEqual(
+      encodeEvent('make_call', [{ from: '101', to: '79990000000', callback_hash: 'q3Rk9ZbT0aLmN2xY' }]),
+      '5:::{"name":"make_call","args":[{"from":"101","to":"79990000000","callback_hash":"q3Rk9ZbT0aLmN2xY"}]}',
+    );
     assert.strictEqual(encodeEvent('x', [], '4'), '5:4+::{"name":"x","args":[]}');
     assert.strictEqual(encodeAck('4'), '6:::4');
     assert.strictEqual(encodeAck('4', ['ok']), '6:::4+["ok"]');
@@ -89,8 +124,21 @@ describe('onlinepbx codec (socket.io protocol 1)', () => {
       closeTimeoutS: 60,
       transports: ['websocket', 'htmlfile', 'xhr-polling', 'jsonp-polling'],
     });
-    assert.deepStrictEqual(parseHandshake('abc::60:websocket\n'), { sid: 'abc', closeTimeoutS: 60, transports: ['websocket'] }, 'empty heartbeat = off');
-    for (const bad of ['', 'Welcome to socket.io.', '<html>a:b:c:d</html>', 'a:b:60:websocket', 'a:60:60:', 'a b:60:60:websocket', '0{"sid":"x","pingInterval":25000}', 'a:60:60:websocket:extra']) {
+    assert.deepStrictEqual(
+      parseHandshake('abc::60:websocket\n'),
+      { sid: 'abc', closeTimeoutS: 60, transports: ['websocket'] },
+      'empty heartbeat = off',
+    );
+    for (const bad of [
+      '',
+      'Welcome to socket.io.',
+      '<html>a:b:c:d</html>',
+      'a:b:60:websocket',
+      'a:60:60:',
+      'a b:60:60:websocket',
+      '0{"sid":"x","pingInterval":25000}',
+      'a:60:60:websocket:extra',
+    ]) {
       assert.strictEqual(parseHandshake(bad), undefined, bad);
     }
   });
@@ -99,26 +147,62 @@ describe('onlinepbx codec (socket.io protocol 1)', () => {
 describe('onlinepbx commands', () => {
   it('knows the 13 commands of API 2.0 and sends only their documented fields, as strings', () => {
     assert.deepStrictEqual(Object.keys(commands.V2_COMMANDS).sort(), [
-      'bridge', 'eavesdrop', 'flush_reg', 'hangup_call', 'make_call', 'message', 'reboot_phone', 'reloadgw', 'sip_message', 'subscribe', 'transfer', 'trunk_list', 'user_list',
+      'bridge',
+      'eavesdrop',
+      'flush_reg',
+      'hangup_call',
+      'make_call',
+      'message',
+      'reboot_phone',
+      'reloadgw',
+      'sip_message',
+      'subscribe',
+      'transfer',
+      'trunk_list',
+      'user_list',
     ]);
-    assert.deepStrictEqual(commands.v2Request('make_call', { from: 101, to: '79990000000', gate_from: '73432048020', topic: 'x', callId: 'y' }), {
-      command: 'make_call',
-      data: { from: '101', to: '79990000000', gate_from: '73432048020' },
-    });
+    assert.deepStrictEqual(
+      commands.v2Request('make_call', {
+        from: 101,
+        to: '79990000000',
+        gate_from: '73432048020',
+        topic: 'x',
+        callId: 'y',
+      }),
+      {
+        command: 'make_call',
+        data: { from: '101', to: '79990000000', gate_from: '73432048020' },
+      },
+    );
     assert.deepStrictEqual(commands.v2Request('trunk_list', { anything: 1 }), { command: 'trunk_list', data: {} });
-    assert.deepStrictEqual(commands.v2Request('reboot_phone', { num: '222', model: 'Yealink' }).data, { num: '222', model: 'yealink' });
-    assert.deepStrictEqual(commands.v2Request('subscribe', { events: { blf: true, calls: 'true', api: 0 } }).data, { events: { blf: true, calls: true, api: false } });
+    assert.deepStrictEqual(commands.v2Request('reboot_phone', { num: '222', model: 'Yealink' }).data, {
+      num: '222',
+      model: 'yealink',
+    });
+    assert.deepStrictEqual(commands.v2Request('subscribe', { events: { blf: true, calls: 'true', api: 0 } }).data, {
+      events: { blf: true, calls: true, api: false },
+    });
     assert.deepStrictEqual(commands.v2Request('subscribe', { events: 'list' }).data, { events: 'list' });
-    assert.deepStrictEqual(commands.v2Request('some_future_command', { a: 1 }), { command: 'some_future_command', data: { a: 1 } }, 'unknown names pass through');
+    assert.deepStrictEqual(
+      commands.v2Request('some_future_command', { a: 1 }),
+      { command: 'some_future_command', data: { a: 1 } },
+      'unknown names pass through',
+    );
   });
 
   it('refuses bad commands with a text naming the field', () => {
-    assert.throws(() => commands.v2Request('make_call', { from: '101' }), /make_call: 'to' is missing \(msg\.payload\.to\)/);
+    assert.throws(
+      () => commands.v2Request('make_call', { from: '101' }),
+      /make_call: 'to' is missing \(msg\.payload\.to\)/,
+    );
     assert.throws(() => commands.v2Request('transfer', { uuid: ' ', to: '1' }), /transfer: 'uuid' is missing/);
     assert.throws(() => commands.v2Request('sip_message', { num: '1', text: 'x'.repeat(201) }), /longer than 200/);
     assert.throws(() => commands.v2Request('reboot_phone', { num: '1', model: 'polycom' }), /yealink, cisco/);
     assert.throws(() => commands.v2Request('message', { data: 'hi', target: 'all' }), /domain, browser/);
-    assert.throws(() => commands.v2Request('make_call', { from: { a: 1 }, to: '1' }), /'from' must be a string or number/);
+    assert.throws(
+      () => commands.v2Request('make_call', { from: { a: 1 }, to: '1' }),
+      /'from' must be a string or number/,
+    );
     assert.throws(() => commands.v2Request('subscribe', { events: [1] }), /object of flags or 'list'/);
     for (const name of ['callback', 'disconnect', '', '1abc', 'a b', 'x:y', undefined]) {
       assert.throws(() => commands.v2Request(name, {}), /onlinepbx/, String(name));
@@ -126,27 +210,72 @@ describe('onlinepbx commands', () => {
   });
 
   it('maps API 3.0 commands and refuses make_call there clearly', () => {
-    assert.throws(() => commands.v3Request('make_call', { from: '1', to: '2' }), (e) => e instanceof UnsupportedError && /API 3.0 has no make_call over the WebSocket/.test(e.message));
+    assert.throws(
+      () => commands.v3Request('make_call', { from: '1', to: '2' }),
+      (e) => e instanceof UnsupportedError && /API 3.0 has no make_call over the WebSocket/.test(e.message),
+    );
     assert.throws(() => commands.makeCallRequest('3', { from: '1', to: '2' }), UnsupportedError);
-    assert.deepStrictEqual(commands.makeCallRequest('2', { from: '1', to: '2' }), { command: 'make_call', data: { from: '1', to: '2' } });
-    assert.deepStrictEqual(commands.v3Request('hangup_call', { uuid: 'u' }), { command: 'hangup_channel', data: { uuid: 'u' } });
-    assert.deepStrictEqual(commands.v3Request('bridge', { uuid: 'a', to_uuid: 'b' }), { command: 'bridge', data: { uuids: ['a', 'b'] } });
-    assert.deepStrictEqual(commands.v3Request('bridge', { uuids: ['a', 'b'] }), { command: 'bridge', data: { uuids: ['a', 'b'] } });
-    assert.deepStrictEqual(commands.v3Request('subscribe', { eventGroups: ['calls'] }), { command: 'subscribe', data: { eventGroups: ['calls'] } });
+    assert.deepStrictEqual(commands.makeCallRequest('2', { from: '1', to: '2' }), {
+      command: 'make_call',
+      data: { from: '1', to: '2' },
+    });
+    assert.deepStrictEqual(commands.v3Request('hangup_call', { uuid: 'u' }), {
+      command: 'hangup_channel',
+      data: { uuid: 'u' },
+    });
+    assert.deepStrictEqual(commands.v3Request('bridge', { uuid: 'a', to_uuid: 'b' }), {
+      command: 'bridge',
+      data: { uuids: ['a', 'b'] },
+    });
+    assert.deepStrictEqual(commands.v3Request('bridge', { uuids: ['a', 'b'] }), {
+      command: 'bridge',
+      data: { uuids: ['a', 'b'] },
+    });
+    assert.deepStrictEqual(commands.v3Request('subscribe', { eventGroups: ['calls'] }), {
+      command: 'subscribe',
+      data: { eventGroups: ['calls'] },
+    });
   });
 
   it('turns call control actions into commands of either version', () => {
     const cc = commands.callControlRequest;
-    assert.deepStrictEqual(cc('2', { action: 'hangup', callId: 'u1' }), { command: 'hangup_call', data: { uuid: 'u1' } });
-    assert.deepStrictEqual(cc('3', { action: 'hangup', callId: 'u1' }), { command: 'hangup_channel', data: { uuid: 'u1' } });
-    assert.deepStrictEqual(cc('2', { action: 'transfer', callId: 'u1', to: 104, gate_to: 'g', gateway_id: 'x' }), { command: 'transfer', data: { uuid: 'u1', to: '104', gate_to: 'g' } });
-    assert.deepStrictEqual(cc('3', { action: 'transfer', callId: 'u1', to: '104', domain_to: 'd', gateway_id: 7 }), { command: 'transfer', data: { uuid: 'u1', to: '104', domain_to: 'd', gateway_id: '7' } });
-    assert.deepStrictEqual(cc('2', { action: 'bridge', callId: 'a', toCallId: 'b' }), { command: 'bridge', data: { uuid: 'a', to_uuid: 'b' } });
-    assert.deepStrictEqual(cc('3', { action: 'bridge', callId: 'a', to_uuid: 'b' }), { command: 'bridge', data: { uuids: ['a', 'b'] } });
-    assert.deepStrictEqual(cc('2', { action: 'eavesdrop', callId: 'a', from: '222', gate_from: '' }), { command: 'eavesdrop', data: { uuid: 'a', from: '222' } });
-    assert.throws(() => cc('3', { action: 'eavesdrop', callId: 'a', from: '222' }), (e) => e instanceof UnsupportedError && /API 3.0.*eavesdrop/.test(e.message));
+    assert.deepStrictEqual(cc('2', { action: 'hangup', callId: 'u1' }), {
+      command: 'hangup_call',
+      data: { uuid: 'u1' },
+    });
+    assert.deepStrictEqual(cc('3', { action: 'hangup', callId: 'u1' }), {
+      command: 'hangup_channel',
+      data: { uuid: 'u1' },
+    });
+    assert.deepStrictEqual(cc('2', { action: 'transfer', callId: 'u1', to: 104, gate_to: 'g', gateway_id: 'x' }), {
+      command: 'transfer',
+      data: { uuid: 'u1', to: '104', gate_to: 'g' },
+    });
+    assert.deepStrictEqual(cc('3', { action: 'transfer', callId: 'u1', to: '104', domain_to: 'd', gateway_id: 7 }), {
+      command: 'transfer',
+      data: { uuid: 'u1', to: '104', domain_to: 'd', gateway_id: '7' },
+    });
+    assert.deepStrictEqual(cc('2', { action: 'bridge', callId: 'a', toCallId: 'b' }), {
+      command: 'bridge',
+      data: { uuid: 'a', to_uuid: 'b' },
+    });
+    assert.deepStrictEqual(cc('3', { action: 'bridge', callId: 'a', to_uuid: 'b' }), {
+      command: 'bridge',
+      data: { uuids: ['a', 'b'] },
+    });
+    assert.deepStrictEqual(cc('2', { action: 'eavesdrop', callId: 'a', from: '222', gate_from: '' }), {
+      command: 'eavesdrop',
+      data: { uuid: 'a', from: '222' },
+    });
+    assert.throws(
+      () => cc('3', { action: 'eavesdrop', callId: 'a', from: '222' }),
+      (e) => e instanceof UnsupportedError && /API 3.0.*eavesdrop/.test(e.message),
+    );
     for (const action of ['hold', 'answer', 'record']) {
-      assert.throws(() => cc('2', { action, callId: 'a' }), (e) => e instanceof UnsupportedError && e.message.includes('onlinepbx') && e.message.includes(`'${action}'`));
+      assert.throws(
+        () => cc('2', { action, callId: 'a' }),
+        (e) => e instanceof UnsupportedError && e.message.includes('onlinepbx') && e.message.includes(`'${action}'`),
+      );
     }
     assert.throws(() => cc('2', { action: 'transfer', callId: 'a' }), /'to' is missing/);
     assert.throws(() => cc('2', { action: 'bridge', callId: 'a' }), /'toCallId' is missing/);
@@ -157,14 +286,54 @@ describe('onlinepbx commands', () => {
     const g = commands.groupsFor;
     assert.deepStrictEqual(g('2', []), ['callback']);
     assert.deepStrictEqual(g('3', []), []);
-    const i = [{ channel: 'blf', key: '101' }, { channel: 'call', key: '*' }, { channel: 'presence', key: '*' }];
+    const i = [
+      { channel: 'blf', key: '101' },
+      { channel: 'call', key: '*' },
+      { channel: 'presence', key: '*' },
+    ];
     assert.deepStrictEqual(g('2', i), ['blf', 'callback', 'calls', 'registration']);
     assert.deepStrictEqual(g('3', i), ['calls', 'user_blf', 'user_registration']);
-    assert.deepStrictEqual(g('2', [{ channel: 'event', key: 'channel_destroy' }, { channel: 'event', key: 'message' }, { channel: 'event', key: 'fax' }, { channel: 'event', key: 'whatever' }]), ['callback', 'calls', 'fax', 'messages']);
-    assert.deepStrictEqual(g('3', [{ channel: 'event', key: 'call_end' }, { channel: 'event', key: 'user_blf' }, { channel: 'event', key: 'subscribed' }]), ['calls', 'user_blf']);
-    assert.deepStrictEqual(g('2', [{ channel: 'event', key: '*' }]), ['api', 'blf', 'callback', 'calls', 'messages', 'registration']);
-    assert.deepStrictEqual(g('3', [{ channel: 'event', key: '*' }]), ['calls', 'gateway', 'user_blf', 'user_registration', 'user_status']);
-    assert.deepStrictEqual(commands.v2SubscribeFlags(['blf', 'callback', 'fax']), { calls: false, blf: true, messages: false, callback: true, api: false, registration: false, fax: true });
+    assert.deepStrictEqual(
+      g('2', [
+        { channel: 'event', key: 'channel_destroy' },
+        { channel: 'event', key: 'message' },
+        { channel: 'event', key: 'fax' },
+        { channel: 'event', key: 'whatever' },
+      ]),
+      ['callback', 'calls', 'fax', 'messages'],
+    );
+    assert.deepStrictEqual(
+      g('3', [
+        { channel: 'event', key: 'call_end' },
+        { channel: 'event', key: 'user_blf' },
+        { channel: 'event', key: 'subscribed' },
+      ]),
+      ['calls', 'user_blf'],
+    );
+    assert.deepStrictEqual(g('2', [{ channel: 'event', key: '*' }]), [
+      'api',
+      'blf',
+      'callback',
+      'calls',
+      'messages',
+      'registration',
+    ]);
+    assert.deepStrictEqual(g('3', [{ channel: 'event', key: '*' }]), [
+      'calls',
+      'gateway',
+      'user_blf',
+      'user_registration',
+      'user_status',
+    ]);
+    assert.deepStrictEqual(commands.v2SubscribeFlags(['blf', 'callback', 'fax']), {
+      calls: false,
+      blf: true,
+      messages: false,
+      callback: true,
+      api: false,
+      registration: false,
+      fax: true,
+    });
   });
 
   it('makes 16-character [0-9A-Za-z] callback hashes, all characters reachable', () => {
@@ -186,10 +355,24 @@ describe('onlinepbx endpoints', () => {
     const base = endpoints.v2Base('', 'demo.onpbx.ru');
     assert.deepStrictEqual(base, { secure: true, host: 'demo.onpbx.ru:8093', prefix: '' });
     const hs = endpoints.v2HandshakeUrl(base, 'k&y=1 2', 'demo.onpbx.ru');
-    assert.match(hs, /^https:\/\/demo\.onpbx\.ru:8093\/socket\.io\/1\/\?key=k%26y%3D1%202&domain=demo\.onpbx\.ru&t=\d+$/);
-    assert.strictEqual(endpoints.v2SocketUrl(base, 'SID_1', 'k', 'd'), 'wss://demo.onpbx.ru:8093/socket.io/1/websocket/SID_1?key=k&domain=d');
-    assert.deepStrictEqual(endpoints.v2Base('http://127.0.0.1:18813/', 'x'), { secure: false, host: '127.0.0.1:18813', prefix: '' });
-    assert.deepStrictEqual(endpoints.v2Base('wss://pbx.example:8094/proxy/socket.io/1/?a=b', 'x'), { secure: true, host: 'pbx.example:8094', prefix: '/proxy' });
+    assert.match(
+      hs,
+      /^https:\/\/demo\.onpbx\.ru:8093\/socket\.io\/1\/\?key=k%26y%3D1%202&domain=demo\.onpbx\.ru&t=\d+$/,
+    );
+    assert.strictEqual(
+      endpoints.v2SocketUrl(base, 'SID_1', 'k', 'd'),
+      'wss://demo.onpbx.ru:8093/socket.io/1/websocket/SID_1?key=k&domain=d',
+    );
+    assert.deepStrictEqual(endpoints.v2Base('http://127.0.0.1:18813/', 'x'), {
+      secure: false,
+      host: '127.0.0.1:18813',
+      prefix: '',
+    });
+    assert.deepStrictEqual(endpoints.v2Base('wss://pbx.example:8094/proxy/socket.io/1/?a=b', 'x'), {
+      secure: true,
+      host: 'pbx.example:8094',
+      prefix: '/proxy',
+    });
     assert.throws(() => endpoints.v2Base('', ' '), /property 'domain' is missing/);
     assert.throws(() => endpoints.v2Base('ftp://x', 'd'), /https:\/\/ or http:\/\//);
     assert.throws(() => endpoints.v2Base('not a url', 'd'), /not a valid/);
@@ -217,21 +400,70 @@ describe('onlinepbx model', () => {
 
   it('maps blf events (2.0 excerpt example, lenient types, seconds to ms)', () => {
     assert.deepStrictEqual(
-      model.blfOf({ uid: '204', status: 'ringing', direction: 'out', rank: 'master', other_leg: '73432048020', uuid: '22c9e591', timestamp: 1452498750 }),
-      { extension: '204', state: 'ringing', direction: 'outbound', otherParty: '73432048020', callId: '22c9e591', timestamp: 1452498750000 },
+      model.blfOf({
+        uid: '204',
+        status: 'ringing',
+        direction: 'out',
+        rank: 'master',
+        other_leg: '73432048020',
+        uuid: '22c9e591',
+        timestamp: 1452498750,
+      }),
+      {
+        extension: '204',
+        state: 'ringing',
+        direction: 'outbound',
+        otherParty: '73432048020',
+        callId: '22c9e591',
+        timestamp: 1452498750000,
+      },
     );
-    assert.deepStrictEqual(model.blfOf({ uid: 204, status: 'ANSWERED', direction: 'in', timestamp: '1452498750' }), { extension: '204', state: 'busy', direction: 'inbound', timestamp: 1452498750000 });
-    const states = { hangup: 'idle', unregistered: 'unregistered', hold: 'held', early: 'ringing', confirmed: 'busy', terminated: 'idle', 'something new': 'idle' };
-    for (const [status, state] of Object.entries(states)) assert.strictEqual(model.blfOf({ uid: '1', status }).state, state, status);
+    assert.deepStrictEqual(model.blfOf({ uid: 204, status: 'ANSWERED', direction: 'in', timestamp: '1452498750' }), {
+      extension: '204',
+      state: 'busy',
+      direction: 'inbound',
+      timestamp: 1452498750000,
+    });
+    const states = {
+      hangup: 'idle',
+      unregistered: 'unregistered',
+      hold: 'held',
+      early: 'ringing',
+      confirmed: 'busy',
+      terminated: 'idle',
+      'something new': 'idle',
+    };
+    for (const [status, state] of Object.entries(states))
+      assert.strictEqual(model.blfOf({ uid: '1', status }).state, state, status);
     assert.strictEqual(model.blfOf({ status: 'ringing' }), undefined);
     assert.strictEqual(model.blfOf({ uid: '', status: 'ringing' }), undefined);
     assert.strictEqual(model.blfOf({ uid: '1', timestamp: 'x' }).timestamp, undefined);
   });
 
   it('maps registration events to presence', () => {
-    assert.deepStrictEqual(model.presenceOf({ uid: 201, agent: 'Cisco SPA303-g2', state: 'register', ip: '8.8.8.8', port: 5060, expires: 3600 }), { user: '201', num: '201', status: 'available', registered: true });
-    assert.deepStrictEqual(model.presenceOf({ uid: '201', state: 'register', expires: '0' }), { user: '201', num: '201', status: 'offline', registered: false });
-    assert.deepStrictEqual(model.presenceOf({ uid: '201', state: 'unregister' }), { user: '201', num: '201', status: 'offline', registered: false });
+    assert.deepStrictEqual(
+      model.presenceOf({
+        uid: 201,
+        agent: 'Cisco SPA303-g2',
+        state: 'register',
+        ip: '8.8.8.8',
+        port: 5060,
+        expires: 3600,
+      }),
+      { user: '201', num: '201', status: 'available', registered: true },
+    );
+    assert.deepStrictEqual(model.presenceOf({ uid: '201', state: 'register', expires: '0' }), {
+      user: '201',
+      num: '201',
+      status: 'offline',
+      registered: false,
+    });
+    assert.deepStrictEqual(model.presenceOf({ uid: '201', state: 'unregister' }), {
+      user: '201',
+      num: '201',
+      status: 'offline',
+      registered: false,
+    });
     assert.strictEqual(model.presenceOf({ uid: '201', state: 'register_attempt' }).status, 'unknown');
     assert.strictEqual(model.presenceOf({ uid: '201', state: 'pre_register' }).registered, false);
     assert.strictEqual(model.presenceOf({ uid: '201' }).status, 'unknown');
@@ -239,29 +471,97 @@ describe('onlinepbx model', () => {
   });
 
   it('names the kind of every event of both versions', () => {
-    const kinds = { blf: 'blf', user_blf: 'blf', registration: 'registration', user_registration: 'registration', channel_create: 'call', channel_hold: 'call', call_end: 'call', callback: undefined, subscribed: undefined };
+    const kinds = {
+      blf: 'blf',
+      user_blf: 'blf',
+      registration: 'registration',
+      user_registration: 'registration',
+      channel_create: 'call',
+      channel_hold: 'call',
+      call_end: 'call',
+      callback: undefined,
+      subscribed: undefined,
+    };
     for (const [name, kind] of Object.entries(kinds)) assert.strictEqual(model.eventKind(name), kind, name);
   });
 });
 
 describe('onlinepbx call table', () => {
-  const create = (uuid, extra = {}) => ({ uuid, direction: 'inbound', created_stamp: 1440864124272, state: 'CS_INIT', endpoint: '222@example.onpbx.ru', caller_number: '222', destination_number: '555', ...extra });
+  const create = (uuid, extra = {}) => ({
+    uuid,
+    direction: 'inbound',
+    created_stamp: 1440864124272,
+    state: 'CS_INIT',
+    endpoint: '222@example.onpbx.ru',
+    caller_number: '222',
+    destination_number: '555',
+    ...extra,
+  });
 
   it('folds channel_* into one lifecycle per uuid and forgets ended calls', () => {
     const t = new CallTable();
-    assert.deepStrictEqual(t.apply('channel_create', create('a')), [{ callId: 'a', state: 'ringing', direction: 'inbound', from: '222', to: '555', extension: '222' }]);
-    assert.deepStrictEqual(t.apply('channel_create', create('b', { direction: 'outbound', endpoint: '555@example.onpbx.ru' })).map((c) => c.state), ['ringing']);
-    assert.deepStrictEqual(t.apply('channel_answer', { uuid: 'a', answered_stamp: '1375466463124', read_codec: 'PCMU' }).map((c) => `${c.callId}:${c.state}:${c.from}`), ['a:connected:222']);
-    assert.deepStrictEqual(t.apply('channel_bridge', { direction: 'inbound', aleg_uuid: 'a', bleg_uuid: 'b' }).map((c) => `${c.callId}:${c.state}`), ['b:connected'], 'a is connected already');
-    assert.deepStrictEqual(t.apply('channel_application', { uuid: 'a', application: 'transfer', application_data: {} }), []);
-    assert.deepStrictEqual(t.apply('channel_hold', { uuid: 'a' }).map((c) => c.state), ['held']);
-    assert.deepStrictEqual(t.apply('channel_unhold', { uuid: 'a' }).map((c) => c.state), ['connected']);
-    assert.strictEqual(t.size, 2);
-    assert.deepStrictEqual(t.apply('channel_destroy', { uuid: 'a', direction: 'inbound', created_stamp: '1375466463124', state: 'CS_DESTROY', endpoint: '222@example.onpbx.ru', hangup_cause: 'NORMAL_CLEARING' }), [
-      { callId: 'a', state: 'ended', direction: 'inbound', from: '222', to: '555', extension: '222', cause: 'NORMAL_CLEARING' },
+    assert.deepStrictEqual(t.apply('channel_create', create('a')), [
+      { callId: 'a', state: 'ringing', direction: 'inbound', from: '222', to: '555', extension: '222' },
     ]);
+    assert.deepStrictEqual(
+      t
+        .apply('channel_create', create('b', { direction: 'outbound', endpoint: '555@example.onpbx.ru' }))
+        .map((c) => c.state),
+      ['ringing'],
+    );
+    assert.deepStrictEqual(
+      t
+        .apply('channel_answer', { uuid: 'a', answered_stamp: '1375466463124', read_codec: 'PCMU' })
+        .map((c) => `${c.callId}:${c.state}:${c.from}`),
+      ['a:connected:222'],
+    );
+    assert.deepStrictEqual(
+      t
+        .apply('channel_bridge', { direction: 'inbound', aleg_uuid: 'a', bleg_uuid: 'b' })
+        .map((c) => `${c.callId}:${c.state}`),
+      ['b:connected'],
+      'a is connected already',
+    );
+    assert.deepStrictEqual(
+      t.apply('channel_application', { uuid: 'a', application: 'transfer', application_data: {} }),
+      [],
+    );
+    assert.deepStrictEqual(
+      t.apply('channel_hold', { uuid: 'a' }).map((c) => c.state),
+      ['held'],
+    );
+    assert.deepStrictEqual(
+      t.apply('channel_unhold', { uuid: 'a' }).map((c) => c.state),
+      ['connected'],
+    );
+    assert.strictEqual(t.size, 2);
+    assert.deepStrictEqual(
+      t.apply('channel_destroy', {
+        uuid: 'a',
+        direction: 'inbound',
+        created_stamp: '1375466463124',
+        state: 'CS_DESTROY',
+        endpoint: '222@example.onpbx.ru',
+        hangup_cause: 'NORMAL_CLEARING',
+      }),
+      [
+        {
+          callId: 'a',
+          state: 'ended',
+          direction: 'inbound',
+          from: '222',
+          to: '555',
+          extension: '222',
+          cause: 'NORMAL_CLEARING',
+        },
+      ],
+    );
     assert.strictEqual(t.size, 1);
-    assert.deepStrictEqual(t.apply('channel_destroy', { uuid: 'a', hangup_cause: 'NORMAL_CLEARING' }).map((c) => c.state), ['ended'], 'an unknown channel ending still reports it');
+    assert.deepStrictEqual(
+      t.apply('channel_destroy', { uuid: 'a', hangup_cause: 'NORMAL_CLEARING' }).map((c) => c.state),
+      ['ended'],
+      'an unknown channel ending still reports it',
+    );
     assert.strictEqual(t.size, 1, 'and is not remembered');
   });
 
@@ -269,8 +569,13 @@ describe('onlinepbx call table', () => {
     const t = new CallTable();
     assert.deepStrictEqual(t.apply('channel_answer', { uuid: 'x' }), [{ callId: 'x', state: 'connected' }]);
     assert.deepStrictEqual(t.apply('call_end', { call_uuid: 'nope', hangup_cause: 'NORMAL_CLEARING' }), []);
-    assert.deepStrictEqual(t.apply('call_end', { call_uuid: 'x', hangup_cause: 'USER_BUSY', type: 'local' }), [{ callId: 'x', state: 'ended', direction: 'local', cause: 'USER_BUSY' }]);
+    assert.deepStrictEqual(t.apply('call_end', { call_uuid: 'x', hangup_cause: 'USER_BUSY', type: 'local' }), [
+      { callId: 'x', state: 'ended', direction: 'local', cause: 'USER_BUSY' },
+    ]);
     assert.deepStrictEqual(t.apply('channel_create', {}), [], 'no uuid, no call');
-    assert.deepStrictEqual(t.apply('channel_bridge', { uuids: ['p', 'q'] }).map((c) => c.callId), ['p', 'q']);
+    assert.deepStrictEqual(
+      t.apply('channel_bridge', { uuids: ['p', 'q'] }).map((c) => c.callId),
+      ['p', 'q'],
+    );
   });
 });

@@ -9,13 +9,25 @@ const { OnlinePbxSim, SimPbx, DEMO, startDemo } = require('../../sim/onlinepbx')
 const { createOnlinePbxAdapter } = require('../../protocols/onlinepbx/adapter');
 
 const DIR = path.join(__dirname, '..', '..', 'examples', 'onlinePBX');
-const CORE = ['common/20-inject', 'common/21-debug', 'common/25-catch', 'common/90-comment', 'function/10-switch', 'function/15-change'];
+const CORE = [
+  'common/20-inject',
+  'common/21-debug',
+  'common/25-catch',
+  'common/90-comment',
+  'function/10-switch',
+  'function/15-change',
+];
 const coreModules = () => CORE.map((m) => require(`@node-red/nodes/core/${m}.js`));
 const ourModules = () => NODE_TYPES.map((t) => require(path.join(__dirname, '..', '..', 'nodes', `${t}.js`)));
 const EXAMPLES = ['BLF lamps', 'Click to dial', 'Call log', 'Call control', 'Commands (user_list)', 'Events (API 3.0)'];
 const CONFIGS = {
   'demo-onlinepbx': { vendor: 'onlinepbx', url: `http://127.0.0.1:${DEMO.port}`, domain: DEMO.domain, apiVersion: '2' },
-  'demo-onlinepbx3': { vendor: 'onlinepbx', url: `ws://127.0.0.1:${DEMO.port3}/`, domain: DEMO.domain, apiVersion: '3' },
+  'demo-onlinepbx3': {
+    vendor: 'onlinepbx',
+    url: `ws://127.0.0.1:${DEMO.port3}/`,
+    domain: DEMO.domain,
+    apiVersion: '3',
+  },
 };
 const UUID = /^[0-9a-f-]{36}$/;
 
@@ -49,10 +61,14 @@ describe('onlinepbx examples', function () {
       return { ...n, url: n.apiVersion === '3' ? v3.url : v2.url };
     });
     const config = flow.find((n) => n.type === 'pbx-connection');
-    await helper.load([...ourModules(), ...coreModules()], [{ id: 'f1', type: 'tab' }, ...flow], { [config.id]: DEMO.credentials });
+    await helper.load([...ourModules(), ...coreModules()], [{ id: 'f1', type: 'tab' }, ...flow], {
+      [config.id]: DEMO.credentials,
+    });
     const sim = config.apiVersion === '3' ? v3 : v2;
     await waitFor(
-      () => helper.getNode(config.id).connection.state === 'connected' && (!group || sim.subscribedGroups().includes(group)),
+      () =>
+        helper.getNode(config.id).connection.state === 'connected' &&
+        (!group || sim.subscribedGroups().includes(group)),
       5000,
       'connected and subscribed',
     );
@@ -68,13 +84,31 @@ describe('onlinepbx examples', function () {
       assert.strictEqual(configs.length, 1, name);
       const c = configs[0];
       assert.ok(CONFIGS[c.id], `${name}: config id ${c.id}`);
-      assert.deepStrictEqual({ vendor: c.vendor, url: c.url, domain: c.domain, apiVersion: c.apiVersion }, CONFIGS[c.id], name);
-      assert.strictEqual(c.id === 'demo-onlinepbx3', name.includes('API 3.0'), `${name}: the 3.0 example uses the 3.0 demo`);
+      assert.deepStrictEqual(
+        { vendor: c.vendor, url: c.url, domain: c.domain, apiVersion: c.apiVersion },
+        CONFIGS[c.id],
+        name,
+      );
+      assert.strictEqual(
+        c.id === 'demo-onlinepbx3',
+        name.includes('API 3.0'),
+        `${name}: the 3.0 example uses the 3.0 demo`,
+      );
       assert.ok(!/password|credentials|apiKey|demo-key/.test(JSON.stringify(nodes)), `${name}: no credentials`);
-      assert.ok(nodes.some((n) => n.type === 'comment' && n.info), `${name}: a comment`);
-      assert.ok(nodes.some((n) => n.type === 'debug'), `${name}: a debug node`);
+      assert.ok(
+        nodes.some((n) => n.type === 'comment' && n.info),
+        `${name}: a comment`,
+      );
+      assert.ok(
+        nodes.some((n) => n.type === 'debug'),
+        `${name}: a debug node`,
+      );
       for (const n of nodes) {
-        assert.ok(['pbx-connection', 'inject', 'debug', 'comment', 'switch', 'change', 'catch'].includes(n.type) || NODE_TYPES.includes(n.type), `${name}: ${n.type}`);
+        assert.ok(
+          ['pbx-connection', 'inject', 'debug', 'comment', 'switch', 'change', 'catch'].includes(n.type) ||
+            NODE_TYPES.includes(n.type),
+          `${name}: ${n.type}`,
+        );
         if (n.connection !== undefined) assert.strictEqual(n.connection, c.id);
         for (const port of n.wires || []) for (const to of port) assert.ok(ids.has(to), `${name}: wire to ${to}`);
       }
@@ -109,7 +143,13 @@ describe('onlinepbx examples', function () {
     await deploy('Call log', 'calls');
     const ended = record('d1');
     const log = record('d2');
-    const a = pbx.playCall({ from: '79161234567', to: '103', answerAfterMs: null, hangupAfterMs: 10, cause: 'USER_BUSY' });
+    const a = pbx.playCall({
+      from: '79161234567',
+      to: '103',
+      answerAfterMs: null,
+      hangupAfterMs: 10,
+      cause: 'USER_BUSY',
+    });
     const e = await ended.next((m) => m.topic === a);
     assert.strictEqual(e.payload.state, 'ended');
     assert.strictEqual(e.payload.cause, 'USER_BUSY');
@@ -151,7 +191,11 @@ describe('onlinepbx examples', function () {
     const replies = record('d2');
     const errors = record('d3');
     helper.getNode('i1').receive({});
-    assert.deepStrictEqual((await phones.next()).payload.map((u) => u.uid), ['101', '102', '103', '104', '105'], 'not 106, unregistered');
+    assert.deepStrictEqual(
+      (await phones.next()).payload.map((u) => u.uid),
+      ['101', '102', '103', '104', '105'],
+      'not 106, unregistered',
+    );
     helper.getNode('i2').receive({});
     assert.strictEqual((await replies.next()).payload[0].extension, '74951234567');
     helper.getNode('i3').receive({});
@@ -192,16 +236,40 @@ describe('onlinepbx demo (npm start)', function () {
     const adapters = [];
     try {
       const seen = { 2: [], 3: [] };
-      for (const [version, url] of [['2', `http://127.0.0.1:${DEMO.port}`], ['3', `ws://127.0.0.1:${DEMO.port3}/`]]) {
+      for (const [version, url] of [
+        ['2', `http://127.0.0.1:${DEMO.port}`],
+        ['3', `ws://127.0.0.1:${DEMO.port3}/`],
+      ]) {
         const a = createOnlinePbxAdapter(
-          { vendor: 'onlinepbx', url, domain: DEMO.domain, app: '', user: '', apiVersion: version, password: '', apiKey: DEMO.credentials.apiKey, tls: {}, loginTimeoutMs: 2000, keepaliveMs: 30000 },
-          { emit: (channel, key, m) => seen[version].push(m.event), listening: () => true, dropped: () => undefined, log: () => undefined },
+          {
+            vendor: 'onlinepbx',
+            url,
+            domain: DEMO.domain,
+            app: '',
+            user: '',
+            apiVersion: version,
+            password: '',
+            apiKey: DEMO.credentials.apiKey,
+            tls: {},
+            loginTimeoutMs: 2000,
+            keepaliveMs: 30000,
+          },
+          {
+            emit: (channel, key, m) => seen[version].push(m.event),
+            listening: () => true,
+            dropped: () => undefined,
+            log: () => undefined,
+          },
         );
         adapters.push(a);
         await a.open();
         await a.watch({ channel: 'event', key: '*' });
       }
-      await waitFor(() => seen[2].includes('channel_create') && seen[3].includes('channel_create'), 8000, 'a demo call on both sockets');
+      await waitFor(
+        () => seen[2].includes('channel_create') && seen[3].includes('channel_create'),
+        8000,
+        'a demo call on both sockets',
+      );
       assert.ok(seen[2].includes('blf') || seen[2].includes('registration'));
       assert.ok(seen[3].includes('user_blf') || seen[3].includes('user_registration'));
     } finally {

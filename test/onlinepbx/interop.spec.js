@@ -56,7 +56,16 @@ async function startStockServer({ pems, heartbeatInterval = 0.2, heartbeatTimeou
   });
   io.sockets.on('connection', (socket) => {
     state.sockets.add(socket);
-    const flags = { calls: false, blf: false, fax: false, conference: false, messages: false, callback: false, api: false, registration: false };
+    const flags = {
+      calls: false,
+      blf: false,
+      fax: false,
+      conference: false,
+      messages: false,
+      callback: false,
+      api: false,
+      registration: false,
+    };
     socket.on('disconnect', (reason) => {
       state.sockets.delete(socket);
       state.serverDisconnects.push(reason);
@@ -69,9 +78,24 @@ async function startStockServer({ pems, heartbeatInterval = 0.2, heartbeatTimeou
           Object.assign(flags, args.events);
           Object.assign(reply, { text: 'Subscriptions are updated', data: { ...flags } });
         } else if (name === 'subscribe') reply.data = { ...flags };
-        else if (name === 'make_call' && args.to === '79990000000') Object.assign(reply, { status: false, text: 'CALL_REJECTED' });
-        else if (name === 'make_call' || name === 'eavesdrop') reply.data = { uuid: 'ac1fc137-265e-460b-8f5d-151bd389484e' };
-        else if (name === 'user_list') reply.data = [{ name: 'Vyacheslav', local_ip: '172.27.0.58', local_port: '5060', exp: 1375525567000, realm: DOMAIN, uid: '222', ip: '213.222.45.85', port: '5060', agent: 'Cisco/SPA303-7.4.9c' }];
+        else if (name === 'make_call' && args.to === '79990000000')
+          Object.assign(reply, { status: false, text: 'CALL_REJECTED' });
+        else if (name === 'make_call' || name === 'eavesdrop')
+          reply.data = { uuid: 'ac1fc137-265e-460b-8f5d-151bd389484e' };
+        else if (name === 'user_list')
+          reply.data = [
+            {
+              name: 'Vyacheslav',
+              local_ip: '172.27.0.58',
+              local_port: '5060',
+              exp: 1375525567000,
+              realm: DOMAIN,
+              uid: '222',
+              ip: '213.222.45.85',
+              port: '5060',
+              agent: 'Cisco/SPA303-7.4.9c',
+            },
+          ];
         socket.emit('callback', reply);
       });
     }
@@ -162,21 +186,94 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
       const pems = secure ? selfSignedCertificate() : undefined;
       const s = await stock({ pems });
       const { a, ev } = await adapterFor(s.url, secure ? { tls: { ca: pems.cert } } : {});
-      assert.deepStrictEqual(s.state.handshakes.map((h) => [h.key, h.domain]), [[KEY, DOMAIN]], 'key and domain arrive decoded, exactly');
-      await Promise.all([a.watch({ channel: 'blf', key: '*' }), a.watch({ channel: 'call', key: '*' }), a.watch({ channel: 'presence', key: '*' })]);
+      assert.deepStrictEqual(
+        s.state.handshakes.map((h) => [h.key, h.domain]),
+        [[KEY, DOMAIN]],
+        'key and domain arrive decoded, exactly',
+      );
+      await Promise.all([
+        a.watch({ channel: 'blf', key: '*' }),
+        a.watch({ channel: 'call', key: '*' }),
+        a.watch({ channel: 'presence', key: '*' }),
+      ]);
       const sub = s.state.received.find((r) => r.name === 'subscribe');
-      assert.deepStrictEqual(sub.args.events, { calls: true, blf: true, messages: false, callback: true, api: false, registration: true });
+      assert.deepStrictEqual(sub.args.events, {
+        calls: true,
+        blf: true,
+        messages: false,
+        callback: true,
+        api: false,
+        registration: true,
+      });
       assert.match(sub.args.callback_hash, /^[0-9A-Za-z]{16}$/);
 
-      s.push('blf', { uid: '204', status: 'ringing', direction: 'out', rank: 'master', other_leg: '73432048020', uuid: '22c9e591', timestamp: 1452498750 });
-      s.push('registration', { uid: 201, agent: 'Cisco SPA303-g2', state: 'register', ip: '8.8.8.8', port: 5060, expires: 3600 });
-      s.push('channel_create', { uuid: 'c-1', direction: 'inbound', created_stamp: 1440864124272, state: 'CS_INIT', endpoint: '9090001122', caller_number: '9090001122', destination_number: '555' });
-      s.push('channel_destroy', { uuid: 'c-1', direction: 'inbound', created_stamp: '1440864124272', state: 'CS_DESTROY', endpoint: '9090001122', hangup_cause: 'NO_ANSWER' });
+      s.push('blf', {
+        uid: '204',
+        status: 'ringing',
+        direction: 'out',
+        rank: 'master',
+        other_leg: '73432048020',
+        uuid: '22c9e591',
+        timestamp: 1452498750,
+      });
+      s.push('registration', {
+        uid: 201,
+        agent: 'Cisco SPA303-g2',
+        state: 'register',
+        ip: '8.8.8.8',
+        port: 5060,
+        expires: 3600,
+      });
+      s.push('channel_create', {
+        uuid: 'c-1',
+        direction: 'inbound',
+        created_stamp: 1440864124272,
+        state: 'CS_INIT',
+        endpoint: '9090001122',
+        caller_number: '9090001122',
+        destination_number: '555',
+      });
+      s.push('channel_destroy', {
+        uuid: 'c-1',
+        direction: 'inbound',
+        created_stamp: '1440864124272',
+        state: 'CS_DESTROY',
+        endpoint: '9090001122',
+        hangup_cause: 'NO_ANSWER',
+      });
       await waitFor(() => ev.of('call', 'c-1').length === 2);
-      assert.deepStrictEqual(ev.of('blf', '204')[0].payload, { extension: '204', state: 'ringing', direction: 'outbound', otherParty: '73432048020', callId: '22c9e591', timestamp: 1452498750000 });
-      assert.deepStrictEqual(ev.of('blf', '204')[0].raw, { name: 'blf', args: [{ uid: '204', status: 'ringing', direction: 'out', rank: 'master', other_leg: '73432048020', uuid: '22c9e591', timestamp: 1452498750 }] });
-      assert.deepStrictEqual(ev.of('presence', '201')[0].payload, { user: '201', num: '201', status: 'available', registered: true });
-      assert.deepStrictEqual(ev.of('call', 'c-1').map((m) => m.payload.state), ['ringing', 'ended']);
+      assert.deepStrictEqual(ev.of('blf', '204')[0].payload, {
+        extension: '204',
+        state: 'ringing',
+        direction: 'outbound',
+        otherParty: '73432048020',
+        callId: '22c9e591',
+        timestamp: 1452498750000,
+      });
+      assert.deepStrictEqual(ev.of('blf', '204')[0].raw, {
+        name: 'blf',
+        args: [
+          {
+            uid: '204',
+            status: 'ringing',
+            direction: 'out',
+            rank: 'master',
+            other_leg: '73432048020',
+            uuid: '22c9e591',
+            timestamp: 1452498750,
+          },
+        ],
+      });
+      assert.deepStrictEqual(ev.of('presence', '201')[0].payload, {
+        user: '201',
+        num: '201',
+        status: 'available',
+        registered: true,
+      });
+      assert.deepStrictEqual(
+        ev.of('call', 'c-1').map((m) => m.payload.state),
+        ['ringing', 'ended'],
+      );
       assert.strictEqual(ev.of('call', 'c-1')[1].payload.cause, 'NO_ANSWER');
 
       for (const [command, params] of Object.entries(COMMANDS)) {
@@ -186,9 +283,17 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
         assert.strictEqual(got.args.callback_hash, r.raw.args[0].hash, command);
       }
       assert.strictEqual(s.state.received.find((r) => r.name === 'sip_message').args.text, 'Привет: hello');
-      assert.deepStrictEqual((await a.perform('makeCall', { from: '101', to: '102' }, 2000)).payload, { callId: 'ac1fc137-265e-460b-8f5d-151bd389484e' });
-      await assert.rejects(a.perform('makeCall', { from: '101', to: '79990000000' }, 2000), (e) => e instanceof PbxRequestError && e.message === 'onlinePBX make_call: CALL_REJECTED');
-      assert.strictEqual((await a.perform('command', { command: 'user_list', params: {} }, 2000)).payload[0].uid, '222');
+      assert.deepStrictEqual((await a.perform('makeCall', { from: '101', to: '102' }, 2000)).payload, {
+        callId: 'ac1fc137-265e-460b-8f5d-151bd389484e',
+      });
+      await assert.rejects(
+        a.perform('makeCall', { from: '101', to: '79990000000' }, 2000),
+        (e) => e instanceof PbxRequestError && e.message === 'onlinePBX make_call: CALL_REJECTED',
+      );
+      assert.strictEqual(
+        (await a.perform('command', { command: 'user_list', params: {} }, 2000)).payload[0].uid,
+        '222',
+      );
     });
   }
 
@@ -203,7 +308,10 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
     const s = await stock();
     const a = createOnlinePbxAdapter(settings(s.url, { apiKey: 'wrong' }), fakeEvents());
     cleanup.push(async () => a.close());
-    await assert.rejects(a.open(), (e) => e instanceof AuthError && /^auth failed/.test(e.message) && /HTTP 403/.test(e.message));
+    await assert.rejects(
+      a.open(),
+      (e) => e instanceof AuthError && /^auth failed/.test(e.message) && /HTTP 403/.test(e.message),
+    );
     assert.strictEqual(s.state.sockets.size, 0);
   });
 
@@ -219,14 +327,23 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
   it('a server-side disconnect (0::) and a network drop: reconnect with a new handshake and re-subscribe', async () => {
     const s = await stock();
     const logs = [];
-    const conn = new PbxConnection(settings(s.url), createOnlinePbxAdapter, { backoff: { baseMs: 20, capMs: 200, jitter: 0 }, log: (l, t) => logs.push(`${l}: ${t}`) });
+    const conn = new PbxConnection(settings(s.url), createOnlinePbxAdapter, {
+      backoff: { baseMs: 20, capMs: 200, jitter: 0 },
+      log: (l, t) => logs.push(`${l}: ${t}`),
+    });
     cleanup.push(async () => conn.close());
     const states = [];
     const user = { onState: (st) => states.push(st) };
     conn.register(user);
     const lamps = [];
-    conn.watch(user, { channel: 'blf', key: '*' }, (m) => lamps.push(m.payload), (e) => logs.push(`watch error: ${e.message}`));
-    const subscribed = () => s.state.sockets.size === 1 && s.state.received.filter((r) => r.name === 'subscribe').length;
+    conn.watch(
+      user,
+      { channel: 'blf', key: '*' },
+      (m) => lamps.push(m.payload),
+      (e) => logs.push(`watch error: ${e.message}`),
+    );
+    const subscribed = () =>
+      s.state.sockets.size === 1 && s.state.received.filter((r) => r.name === 'subscribe').length;
     await waitFor(() => conn.state === 'connected' && subscribed() === 1);
     s.push('blf', { uid: '101', status: 'ringing' });
     await waitFor(() => lamps.length === 1);
@@ -235,7 +352,10 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
     await waitFor(() => states.includes('disconnected'));
     await waitFor(() => conn.state === 'connected' && subscribed() === 2);
     assert.strictEqual(s.state.handshakes.length, 2, 'a new handshake (new sid)');
-    assert.ok(logs.some((l) => /the PBX ended the session \(0::\)/.test(l)), logs.join('\n'));
+    assert.ok(
+      logs.some((l) => /the PBX ended the session \(0::\)/.test(l)),
+      logs.join('\n'),
+    );
     s.push('blf', { uid: '101', status: 'hangup' });
     await waitFor(() => lamps.length === 2);
 
@@ -244,7 +364,10 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
     await waitFor(() => conn.state === 'connected' && subscribed() === 3);
     s.push('blf', { uid: '101', status: 'answered' });
     await waitFor(() => lamps.length === 3);
-    assert.deepStrictEqual(lamps.map((l) => l.state), ['ringing', 'idle', 'busy']);
+    assert.deepStrictEqual(
+      lamps.map((l) => l.state),
+      ['ringing', 'idle', 'busy'],
+    );
     assert.strictEqual(s.state.handshakes.length, 3);
   });
 
@@ -259,11 +382,13 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
   it('a WebSocket ping ends a stock 0.9 session (why the 2.0 client never pings)', async () => {
     const s = await stock();
     const body = await new Promise((resolve, reject) => {
-      http.get(`${s.url}/socket.io/1/?key=${encodeURIComponent(KEY)}&domain=${DOMAIN}&t=1`, (res) => {
-        let b = '';
-        res.on('data', (c) => (b += c));
-        res.on('end', () => resolve(b));
-      }).on('error', reject);
+      http
+        .get(`${s.url}/socket.io/1/?key=${encodeURIComponent(KEY)}&domain=${DOMAIN}&t=1`, (res) => {
+          let b = '';
+          res.on('data', (c) => (b += c));
+          res.on('end', () => resolve(b));
+        })
+        .on('error', reject);
     });
     const ws = new WebSocket(`${s.url.replace('http', 'ws')}/socket.io/1/websocket/${body.split(':')[0]}`);
     ws.on('error', () => undefined);
@@ -287,10 +412,17 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
     await s.stop();
     // The one timer allowed beyond the start is waitFor's own poll.
     let after;
-    await waitFor(() => {
-      after = resources();
-      return (after.Timeout || 0) <= (before.Timeout || 0) + 1 && ['TCPServerWrap', 'TCPSocketWrap', 'TLSWrap'].every((k) => (after[k] || 0) <= (before[k] || 0));
-    }, 3000, 'resources back to the start').catch((e) => {
+    await waitFor(
+      () => {
+        after = resources();
+        return (
+          (after.Timeout || 0) <= (before.Timeout || 0) + 1 &&
+          ['TCPServerWrap', 'TCPSocketWrap', 'TLSWrap'].every((k) => (after[k] || 0) <= (before[k] || 0))
+        );
+      },
+      3000,
+      'resources back to the start',
+    ).catch((e) => {
       throw new Error(`${e.message}: before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
     });
   });

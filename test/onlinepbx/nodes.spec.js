@@ -33,7 +33,21 @@ for (const version of ['2', '3']) {
     });
 
     async function load(nodes, creds = CREDS) {
-      await loadFlow([{ id: 'c1', type: 'pbx-connection', vendor: 'onlinepbx', url: sim.url, domain: sim.domain, apiVersion: version }, ...nodes, ...CATCH], creds);
+      await loadFlow(
+        [
+          {
+            id: 'c1',
+            type: 'pbx-connection',
+            vendor: 'onlinepbx',
+            url: sim.url,
+            domain: sim.domain,
+            apiVersion: version,
+          },
+          ...nodes,
+          ...CATCH,
+        ],
+        creds,
+      );
       return { errors: record('hc') };
     }
 
@@ -41,7 +55,10 @@ for (const version of ['2', '3']) {
     const subscribed = (group) => waitFor(() => sim.subscribedGroups().includes(group), 5000, `subscribed ${group}`);
 
     it('pbx-blf-in: one message per lamp change of the configured extensions', async () => {
-      await load([{ id: 'b1', type: 'pbx-blf-in', connection: 'c1', extensions: '101, 103', wires: [['h1']] }, { id: 'h1', type: 'helper' }]);
+      await load([
+        { id: 'b1', type: 'pbx-blf-in', connection: 'c1', extensions: '101, 103', wires: [['h1']] },
+        { id: 'h1', type: 'helper' },
+      ]);
       const rec = record('h1');
       await subscribed(BLF);
       await waitStatus('b1', 'green');
@@ -62,12 +79,22 @@ for (const version of ['2', '3']) {
     });
 
     it('pbx-call-in: channel_* folded into one lifecycle per channel, with the hangup cause', async () => {
-      await load([{ id: 'ci', type: 'pbx-call-in', connection: 'c1', wires: [['h1']] }, { id: 'h1', type: 'helper' }]);
+      await load([
+        { id: 'ci', type: 'pbx-call-in', connection: 'c1', wires: [['h1']] },
+        { id: 'h1', type: 'helper' },
+      ]);
       const rec = record('h1');
       await subscribed('calls');
       const a = sim.pbx.playCall({ from: '79161234567', to: '105', answerAfterMs: 10, hangupAfterMs: null });
       const ring = await rec.next((m) => m.topic === a);
-      assert.deepStrictEqual(ring.payload, { callId: a, state: 'ringing', direction: 'inbound', from: '79161234567', to: '105', extension: '79161234567' });
+      assert.deepStrictEqual(ring.payload, {
+        callId: a,
+        state: 'ringing',
+        direction: 'inbound',
+        from: '79161234567',
+        to: '105',
+        extension: '79161234567',
+      });
       assert.strictEqual(ring.event, 'channel_create');
       assert.strictEqual((await rec.next((m) => m.topic === a)).payload.state, 'connected');
       sim.pbx.hold(a, true);
@@ -102,7 +129,12 @@ for (const version of ['2', '3']) {
       sim.pbx.setRegistration('102', false);
       sim.pbx.setRegistration('102', true);
       assert.strictEqual((await only.next()).payload.status, 'offline');
-      assert.deepStrictEqual((await only.next()).payload, { user: '102', num: '102', status: 'available', registered: true });
+      assert.deepStrictEqual((await only.next()).payload, {
+        user: '102',
+        num: '102',
+        status: 'available',
+        registered: true,
+      });
       sim.pbx.reRegister('104');
       assert.strictEqual((await all.next((m) => m.topic === '104')).payload.status, 'unknown', 'register_attempt');
       assert.strictEqual((await all.next((m) => m.topic === '104')).payload.status, 'available');
@@ -125,7 +157,9 @@ for (const version of ['2', '3']) {
       assert.strictEqual(d.event, 'channel_destroy');
       assert.strictEqual(d.payload.hangup_cause, 'ORIGINATOR_CANCEL');
       assert.strictEqual(d.payload.state, 'CS_DESTROY');
-      const names = v3 ? ['channel_create', 'user_blf', 'channel_destroy', 'call_end'] : ['channel_create', 'blf', 'channel_destroy'];
+      const names = v3
+        ? ['channel_create', 'user_blf', 'channel_destroy', 'call_end']
+        : ['channel_create', 'blf', 'channel_destroy'];
       for (const n of names) await all.next((m) => m.topic === n);
       sim.pbx.setRegistration('105', false);
       await all.next((m) => m.topic === REG);
@@ -166,12 +200,18 @@ for (const version of ['2', '3']) {
       helper.getNode('cc').receive({ action: 'hangup', payload: { callId: 'not-a-channel' } });
       assert.match((await errors.next()).error.message, /CHANNEL_NOT_FOUND/);
       helper.getNode('cc').receive({ action: 'eavesdrop', payload: { callId: a, from: '105' } });
-      if (v3) assert.match((await errors.next()).error.message, /API 3\.0 does not support the call control action eavesdrop/);
+      if (v3)
+        assert.match(
+          (await errors.next()).error.message,
+          /API 3\.0 does not support the call control action eavesdrop/,
+        );
       else assert.match((await out.next()).payload.listenerCallId, /^[0-9a-f-]{36}$/);
     });
 
     it('a wrong key shows auth failed on the nodes', async () => {
-      await load([{ id: 'w1', type: 'pbx-blf-in', connection: 'c1', extensions: '', wires: [[]] }], { c1: { apiKey: 'wrong' } });
+      await load([{ id: 'w1', type: 'pbx-blf-in', connection: 'c1', extensions: '', wires: [[]] }], {
+        c1: { apiKey: 'wrong' },
+      });
       await waitStatus('w1', 'red', 'authFailed');
       assert.strictEqual(connection().state, 'auth-failed');
       assert.match(connection().detail, /auth failed/);
@@ -180,7 +220,10 @@ for (const version of ['2', '3']) {
     });
 
     it('re-subscribes after a reconnect: lamps flow again on the new socket', async () => {
-      await load([{ id: 'b1', type: 'pbx-blf-in', connection: 'c1', extensions: '', wires: [['h1']] }, { id: 'h1', type: 'helper' }]);
+      await load([
+        { id: 'b1', type: 'pbx-blf-in', connection: 'c1', extensions: '', wires: [['h1']] },
+        { id: 'h1', type: 'helper' },
+      ]);
       const rec = record('h1');
       await subscribed(BLF);
       sim.dropAll();
@@ -208,24 +251,49 @@ describe('onlinepbx nodes, API 2.0 commands', function () {
   });
 
   async function load(nodes) {
-    await loadFlow([{ id: 'c1', type: 'pbx-connection', vendor: 'onlinepbx', url: sim.url, domain: sim.domain, apiVersion: '2' }, ...nodes, ...CATCH], CREDS);
+    await loadFlow(
+      [
+        { id: 'c1', type: 'pbx-connection', vendor: 'onlinepbx', url: sim.url, domain: sim.domain, apiVersion: '2' },
+        ...nodes,
+        ...CATCH,
+      ],
+      CREDS,
+    );
     await connected();
     return { errors: record('hc') };
   }
 
   it('pbx-make-call: make_call with from/to and the other make_call fields; the call id comes back', async () => {
     const { errors } = await load([
-      { id: 'mc', type: 'pbx-make-call', connection: 'c1', from: 'payload.from', fromType: 'msg', to: 'payload.to', toType: 'msg', wires: [['h1']] },
+      {
+        id: 'mc',
+        type: 'pbx-make-call',
+        connection: 'c1',
+        from: 'payload.from',
+        fromType: 'msg',
+        to: 'payload.to',
+        toType: 'msg',
+        wires: [['h1']],
+      },
       { id: 'h1', type: 'helper' },
     ]);
     const out = record('h1');
     sim.pbx.rejecting.add('79990000000');
-    helper.getNode('mc').receive({ payload: { from: '101', to: '79161234567', from_name: 'Sales', gate_from: '74951234567' }, topic: 'call' });
+    helper.getNode('mc').receive({
+      payload: { from: '101', to: '79161234567', from_name: 'Sales', gate_from: '74951234567' },
+      topic: 'call',
+    });
     const m = await out.next();
     assert.match(m.payload.callId, /^[0-9a-f-]{36}$/);
     assert.strictEqual(m.topic, 'call');
     assert.strictEqual(m.vendor, 'onlinepbx');
-    assert.deepStrictEqual(sim.received.find((r) => r.command === 'make_call').data, { from: '101', to: '79161234567', from_name: 'Sales', gate_from: '74951234567', callback_hash: m.raw.args[0].hash });
+    assert.deepStrictEqual(sim.received.find((r) => r.command === 'make_call').data, {
+      from: '101',
+      to: '79161234567',
+      from_name: 'Sales',
+      gate_from: '74951234567',
+      callback_hash: m.raw.args[0].hash,
+    });
     await waitFor(() => sim.pbx.channels.includes(m.payload.callId));
     helper.getNode('mc').receive({ payload: { from: '101', to: '79990000000' } });
     const err = await errors.next();
@@ -235,7 +303,10 @@ describe('onlinepbx nodes, API 2.0 commands', function () {
   });
 
   it('pbx-command: all 13 commands by name, params from msg.payload, the reply data in msg.payload', async () => {
-    const { errors } = await load([{ id: 'cmd', type: 'pbx-command', connection: 'c1', command: '', wires: [['h1']] }, { id: 'h1', type: 'helper' }]);
+    const { errors } = await load([
+      { id: 'cmd', type: 'pbx-command', connection: 'c1', command: '', wires: [['h1']] },
+      { id: 'h1', type: 'helper' },
+    ]);
     const out = record('h1');
     const run = async (command, payload) => {
       helper.getNode('cmd').receive({ payload: { command, ...payload } });
@@ -257,9 +328,26 @@ describe('onlinepbx nodes, API 2.0 commands', function () {
     assert.deepStrictEqual(await run('flush_reg', { num: '101' }), { status: true });
     assert.strictEqual((await run('trunk_list', {}))[0].status, 'REGED');
     const users = await run('user_list', {});
-    assert.deepStrictEqual(users.map((u) => u.uid), ['101', '102', '103', '105']);
+    assert.deepStrictEqual(
+      users.map((u) => u.uid),
+      ['101', '102', '103', '105'],
+    );
     assert.deepStrictEqual(await run('message', { data: 'Hi All!' }), { status: true });
-    for (const c of ['make_call', 'transfer', 'bridge', 'eavesdrop', 'hangup_call', 'subscribe', 'reboot_phone', 'reloadgw', 'sip_message', 'flush_reg', 'trunk_list', 'user_list', 'message']) {
+    for (const c of [
+      'make_call',
+      'transfer',
+      'bridge',
+      'eavesdrop',
+      'hangup_call',
+      'subscribe',
+      'reboot_phone',
+      'reloadgw',
+      'sip_message',
+      'flush_reg',
+      'trunk_list',
+      'user_list',
+      'message',
+    ]) {
       assert.ok(sim.count(c) >= 1, c);
     }
     assert.strictEqual(errors.list.length, 0);
@@ -299,7 +387,14 @@ describe('onlinepbx nodes, API 3.0 commands', function () {
   });
 
   async function load(nodes) {
-    await loadFlow([{ id: 'c1', type: 'pbx-connection', vendor: 'onlinepbx', url: sim.url, domain: sim.domain, apiVersion: '3' }, ...nodes, ...CATCH], CREDS);
+    await loadFlow(
+      [
+        { id: 'c1', type: 'pbx-connection', vendor: 'onlinepbx', url: sim.url, domain: sim.domain, apiVersion: '3' },
+        ...nodes,
+        ...CATCH,
+      ],
+      CREDS,
+    );
     await connected();
     return { errors: record('hc') };
   }
@@ -308,12 +403,18 @@ describe('onlinepbx nodes, API 3.0 commands', function () {
     const { errors } = await load([{ id: 'mc', type: 'pbx-make-call', connection: 'c1', wires: [[]] }]);
     helper.getNode('mc').receive({ payload: { from: '101', to: '102' } });
     const e = await errors.next();
-    assert.match(e.error.message, /onlinePBX API 3\.0 has no make_call over the WebSocket: use API 2\.0 \(apiVersion "2"\) or the onlinePBX HTTP API/);
+    assert.match(
+      e.error.message,
+      /onlinePBX API 3\.0 has no make_call over the WebSocket: use API 2\.0 \(apiVersion "2"\) or the onlinePBX HTTP API/,
+    );
     assert.deepStrictEqual(sim.received, []);
   });
 
   it('pbx-command: subscribe, unsubscribe, transfer, bridge, hangup_channel; error_* events reach a catch node', async () => {
-    const { errors } = await load([{ id: 'cmd', type: 'pbx-command', connection: 'c1', command: '', wires: [['h1']] }, { id: 'h1', type: 'helper' }]);
+    const { errors } = await load([
+      { id: 'cmd', type: 'pbx-command', connection: 'c1', command: '', wires: [['h1']] },
+      { id: 'h1', type: 'helper' },
+    ]);
     const out = record('h1');
     const run = async (command, payload) => {
       helper.getNode('cmd').receive({ payload: { command, ...payload } });
@@ -322,7 +423,9 @@ describe('onlinepbx nodes, API 3.0 commands', function () {
     const sub = await run('subscribe', { eventGroups: ['calls', 'gateway'] });
     assert.deepStrictEqual(sub.payload, { eventGroups: ['calls', 'gateway'] });
     assert.strictEqual(sub.raw.event, 'subscribed');
-    assert.deepStrictEqual((await run('unsubscribe', { eventGroups: ['gateway'] })).payload, { eventGroups: ['calls'] });
+    assert.deepStrictEqual((await run('unsubscribe', { eventGroups: ['gateway'] })).payload, {
+      eventGroups: ['calls'],
+    });
     const a = sim.pbx.playCall({ from: '101', to: '102', answerAfterMs: 5, hangupAfterMs: null });
     const b = sim.pbx.playCall({ from: '103', to: '105', answerAfterMs: 5, hangupAfterMs: null });
     assert.strictEqual((await run('transfer', { uuid: a, to: '104' })).raw.event, 'transferred');

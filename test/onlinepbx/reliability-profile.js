@@ -6,7 +6,15 @@ const { OnlinePbxSim } = require('../../sim/onlinepbx');
 
 function profile(version) {
   const v3 = version === '3';
-  const blf = (seq) => ({ uid: '101', status: 'ringing', direction: 'in', other_leg: '79161234567', uuid: `u-${seq}`, timestamp: 1452498750, seq });
+  const blf = (seq) => ({
+    uid: '101',
+    status: 'ringing',
+    direction: 'in',
+    other_leg: '79161234567',
+    uuid: `u-${seq}`,
+    timestamp: 1452498750,
+    seq,
+  });
   const frame = (name, data) => JSON.stringify(v3 ? { event: name, data } : { name, args: [data] });
   return {
     name: `onlinepbx ${version}.0`,
@@ -20,7 +28,9 @@ function profile(version) {
     configNode: (sim) => ({
       vendor: 'onlinepbx',
       apiVersion: version,
-      url: v3 ? `${sim.tls ? 'wss' : 'ws'}://127.0.0.1:${sim.port}/` : `${sim.tls ? 'https' : 'http'}://127.0.0.1:${sim.port}`,
+      url: v3
+        ? `${sim.tls ? 'wss' : 'ws'}://127.0.0.1:${sim.port}/`
+        : `${sim.tls ? 'https' : 'http'}://127.0.0.1:${sim.port}`,
       domain: sim.domain,
     }),
     watcher: { type: 'pbx-blf-in', extensions: '101' },
@@ -40,11 +50,35 @@ function profile(version) {
     },
     sampleFrames: () => [
       frame(v3 ? 'user_blf' : 'blf', blf(0)),
-      frame(v3 ? 'user_registration' : 'registration', { uid: 201, agent: 'Cisco SPA303-g2', state: 'register', ip: '8.8.8.8', port: 5060, expires: 3600 }),
-      frame('channel_create', { uuid: 'c1', direction: 'inbound', created_stamp: 1440864124272, state: 'CS_INIT', endpoint: '9090001122', caller_number: '9090001122', destination_number: '555' }),
+      frame(v3 ? 'user_registration' : 'registration', {
+        uid: 201,
+        agent: 'Cisco SPA303-g2',
+        state: 'register',
+        ip: '8.8.8.8',
+        port: 5060,
+        expires: 3600,
+      }),
+      frame('channel_create', {
+        uuid: 'c1',
+        direction: 'inbound',
+        created_stamp: 1440864124272,
+        state: 'CS_INIT',
+        endpoint: '9090001122',
+        caller_number: '9090001122',
+        destination_number: '555',
+      }),
       frame('channel_bridge', { direction: 'inbound', aleg_uuid: 'c1', bleg_uuid: 'c2' }),
-      frame('channel_destroy', { uuid: 'c1', direction: 'inbound', created_stamp: '1375466463124', state: 'CS_DESTROY', endpoint: '222@example.onpbx.ru', hangup_cause: 'NORMAL_CLEARING' }),
-      v3 ? JSON.stringify({ event: 'subscribed', reqId: '1', data: { eventGroups: ['calls'] } }) : frame('callback', { status: false, text: 'CALL_REJECTED', hash: 'mAXgxFJvspIYGfc1' }),
+      frame('channel_destroy', {
+        uuid: 'c1',
+        direction: 'inbound',
+        created_stamp: '1375466463124',
+        state: 'CS_DESTROY',
+        endpoint: '222@example.onpbx.ru',
+        hangup_cause: 'NORMAL_CLEARING',
+      }),
+      v3
+        ? JSON.stringify({ event: 'subscribed', reqId: '1', data: { eventGroups: ['calls'] } })
+        : frame('callback', { status: false, text: 'CALL_REJECTED', hash: 'mAXgxFJvspIYGfc1' }),
     ],
   };
 }

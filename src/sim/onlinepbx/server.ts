@@ -507,7 +507,8 @@ export class OnlinePbxSim {
     } else {
       if (name === 'call_end') return;
       // 2.0 events carry no call_uuid (a 3.0 addition).
-      const { call_uuid: _omit, ...v2 } = data;
+      const v2 = { ...data };
+      delete v2.call_uuid;
       frame = encodeEvent(name, [v2]);
     }
     for (const c of this.clients) if (c.ws.readyState === WebSocket.OPEN && this.wants(c, name)) c.ws.send(frame);
