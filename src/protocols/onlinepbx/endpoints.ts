@@ -69,7 +69,3 @@ export function v3Url(url: string, domain: string, key: string): string {
   return u.toString();
 }
 
-/** The URL as it may be shown: without the key. */
-export function redact(url: string): string {
-  return url.replace(/([?&]key=)[^&]*/g, '$1***');
-}
