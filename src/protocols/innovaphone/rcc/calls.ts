@@ -1,0 +1,382 @@
+import type { Call, CallState } from '../../../model/types';
+import { decodeState, normalState, phaseOfMsg, withPhase, type StateBits } from './call-state';
+import type { RccMessage } from './messages';
+
+/** The normalized call payload plus what RCC adds: the user's cn, the conference id, the bits. */
+export interface RccCallPayload extends Call {
+  /** Long name (cn) of the PBX user this call leg belongs to. */
+  user?: string;
+  conf?: string;
+  /** The Q.931 cause number, when the PBX gave one. */
+  causeCode?: number;
+  bits: StateBits;
+}
+
+/**
+ * One user's leg of a call. RCC reports it twice when both sources are on: as `CallInfo` to a
+ * `UserInitialize`d user (whose handle the User* requests take) and as `CallAdd`/`CallUpdate`/
+ * `CallDel` to `Initialize {calls:true}`. Whether both use one id space is not documented (?),
+ * so a leg is matched by id first and else by user and conference id; one leg, one lifecycle.
+ */
+interface Leg {
+  callId: string;
+  cn?: string;
+  /** CallInfo call handle on the current socket. */
+  handle?: number;
+  userHandle?: number;
+  /** CallAdd call id on the current socket. */
+  addId?: number;
+  /** Ids of the socket before a reconnect, to find the leg again while restoring. */
+  oldHandle?: number;
+  oldAddId?: number;
+  conf?: string;
+  state: number;
+  /** What was last reported; `undefined` until the first report. */
+  reported?: CallState;
+  /** Started by UserCall from this connection: outbound whatever the PBX-centric bit says. */
+  originated: boolean;
+  dialled?: string;
+  own?: string;
+  peer?: string;
+  cause?: string;
+  causeCode?: number;
+  /** Not yet seen again since the socket came back. */
+  stale: boolean;
+  ended: boolean;
+}
+
+/** Calls whose end was never reported (a missed `del`) must not pile up forever. */
+const MAX_LEGS = 10000;
+
+export interface CallUpdateResult {
+  /** The leg's payload when its normalized state changed, to be emitted. */
+  payload?: RccCallPayload;
+  /** The leg's current call id, when the message belonged to a known or new leg. */
+  callId?: string;
+}
+
+function int(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : undefined;
+  if (typeof v === 'string' && v.trim() !== '') {
+    const n = Number(v);
+    return Number.isSafeInteger(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v === '' ? undefined : v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return undefined;
+}
+
+/** A connector/endpoint `{e164, h323, cn, dn}` as the one string a flow dials back. */
+function partyOf(v: unknown): string | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const p = v as Record<string, unknown>;
+  return str(p.e164) ?? str(p.h323) ?? str(p.cn);
+}
+
+function isDel(msg: RccMessage): boolean {
+  return msg.msg === 'del' || msg.del === true;
+}
+
+/**
+ * The calls in progress, one leg per user and call, folded into the normalized lifecycle
+ * (ringing -> connected <-> held -> ended). A report goes out when the normalized state changes.
+ * After a reconnect the legs are kept as stale until the PBX lists them again; `sweep` ends the
+ * ones it did not list (they ended while the socket was down).
+ */
+export class CallTable {
+  private readonly legs = new Map<string, Leg>();
+  private readonly byHandle = new Map<number, Leg>();
+  private readonly byAdd = new Map<number, Leg>();
+  /** UserCalls under way per user handle: new legs of that user are theirs, in order. */
+  private readonly originating = new Map<number, string[]>();
+  /** UserCall results whose leg has not shown up yet. */
+  private readonly expected = new Map<number, string>();
+
+  constructor(
+    /** The user's own number for a cn (from the user table), for `from`/`to`/`extension`. */
+    private readonly ownNumber: (cn: string) => string | undefined,
+  ) {}
+
+  get size(): number {
+    return this.legs.size;
+  }
+
+  /** The CallInfo handle (for User* requests) and the CallAdd id of a call, on this socket. */
+  idsOf(callId: string): { handle?: number; addId?: number; cn?: string; state: number } | undefined {
+    const leg = this.legs.get(callId);
+    return leg && { handle: leg.handle, addId: leg.addId, cn: leg.cn, state: leg.state };
+  }
+
+  /** A call's payload as last reported, with the parties known by now. */
+  current(callId: string): RccCallPayload | undefined {
+    const leg = this.legs.get(callId);
+    return leg && leg.reported ? this.payloadOf(leg) : undefined;
+  }
+
+  /** The call id of the leg with this CallInfo handle. */
+  callIdOfHandle(handle: number): string | undefined {
+    return this.byHandle.get(handle)?.callId;
+  }
+
+  beginOriginate(userHandle: number, dialled: string): void {
+    const list = this.originating.get(userHandle);
+    if (list) list.push(dialled);
+    else this.originating.set(userHandle, [dialled]);
+  }
+
+  /** The UserCall answered (`handle`) or failed (`undefined`). */
+  endOriginate(userHandle: number, dialled: string, handle: number | undefined): void {
+    const list = this.originating.get(userHandle);
+    const i = list ? list.indexOf(dialled) : -1;
+    if (list && i >= 0) {
+      list.splice(i, 1);
+      if (!list.length) this.originating.delete(userHandle);
+    }
+    if (handle === undefined) return;
+    const leg = this.byHandle.get(handle);
+    if (!leg) {
+      this.expected.set(handle, dialled);
+      return;
+    }
+    leg.originated = true;
+    leg.dialled ??= dialled;
+  }
+
+  /** `CallInfo` for a user of ours (`cn`, `userHandle` from UserInitialize). */
+  applyCallInfo(msg: RccMessage, cn: string | undefined, userHandle: number | undefined): CallUpdateResult {
+    const h = int(msg.call);
+    if (h === undefined) return {};
+    const conf = str(msg.conf);
+    let leg = this.byHandle.get(h);
+    if (leg?.ended && !isDel(msg)) {
+      // The handle is in use again after a call that ended without its `del`.
+      this.remove(leg);
+      leg = undefined;
+    }
+    if (!leg) {
+      if (isDel(msg)) return {};
+      const same = this.byAdd.get(h);
+      if (same && same.handle === undefined && same.cn === cn && !conflict(same.conf, conf)) leg = same;
+      else leg = this.adopt(cn, conf, (l) => l.handle === undefined, (l) => l.oldHandle === h);
+      if (!leg) leg = this.create(h, cn, conf);
+      leg.handle = h;
+      this.byHandle.set(h, leg);
+      if (userHandle !== undefined && !leg.originated) this.claimOriginate(leg, userHandle);
+    }
+    leg.stale = false;
+    if (userHandle !== undefined) leg.userHandle = userHandle;
+    if (conf) leg.conf = conf;
+    if (cn) leg.cn = cn;
+    const peer = partyOf(msg.peer);
+    if (peer) leg.peer = peer;
+    this.takeCause(leg, msg.info);
+    if (isDel(msg)) return this.finish(leg);
+    const state = int(msg.state);
+    if (state !== undefined) leg.state = state;
+    else {
+      const phase = phaseOfMsg(msg.msg);
+      if (phase !== undefined) leg.state = withPhase(leg.state, phase);
+    }
+    return this.report(leg);
+  }
+
+  /** `CallAdd` (Initialize with `calls:true`): a user's leg of a PBX call. */
+  applyCallAdd(msg: RccMessage): CallUpdateResult {
+    const a = int(msg.call);
+    if (a === undefined) return {};
+    const cn = str(msg.cn);
+    const conf = str(msg['conf-id']);
+    let leg = this.byAdd.get(a);
+    if (leg?.ended) {
+      this.remove(leg);
+      leg = undefined;
+    }
+    if (!leg) {
+      const same = this.byHandle.get(a);
+      if (same && same.addId === undefined && same.cn === cn && !conflict(same.conf, conf)) leg = same;
+      else leg = this.adopt(cn, conf, (l) => l.addId === undefined, (l) => l.oldAddId === a);
+      if (!leg) leg = this.create(a, cn, conf);
+      leg.addId = a;
+      this.byAdd.set(a, leg);
+    }
+    leg.stale = false;
+    if (cn) leg.cn = cn;
+    if (conf) leg.conf = conf;
+    const state = int(msg.state);
+    if (state !== undefined) leg.state = state;
+    return this.report(leg);
+  }
+
+  /** `CallUpdate`: `msg`, `local`, `remote`; a `state`, where the PBX sends one, wins over `msg`. */
+  applyCallUpdate(msg: RccMessage): CallUpdateResult {
+    const a = int(msg.call);
+    const leg = a === undefined ? undefined : this.byAdd.get(a);
+    if (!leg) return {};
+    if (leg.ended) return { callId: leg.callId };
+    const own = partyOf(msg.local);
+    if (own) leg.own = own;
+    const peer = partyOf(msg.remote);
+    if (peer) leg.peer = peer;
+    this.takeCause(leg, msg.info);
+    const state = int(msg.state);
+    if (state !== undefined) leg.state = state;
+    else {
+      const phase = phaseOfMsg(msg.msg);
+      if (phase !== undefined) leg.state = withPhase(leg.state, phase);
+    }
+    return this.report(leg);
+  }
+
+  applyCallDel(msg: RccMessage): CallUpdateResult {
+    const a = int(msg.call);
+    const leg = a === undefined ? undefined : this.byAdd.get(a);
+    return leg ? this.finish(leg) : {};
+  }
+
+  /**
+   * The socket is gone: ids die with it. Ended legs are forgotten, the others wait as stale
+   * legs for the PBX to list them again after the reconnect.
+   */
+  suspend(): void {
+    for (const leg of [...this.legs.values()]) {
+      if (leg.ended) {
+        this.remove(leg);
+        continue;
+      }
+      leg.stale = true;
+      if (leg.handle !== undefined) leg.oldHandle = leg.handle;
+      if (leg.addId !== undefined) leg.oldAddId = leg.addId;
+      leg.handle = undefined;
+      leg.addId = undefined;
+      leg.userHandle = undefined;
+    }
+    this.byHandle.clear();
+    this.byAdd.clear();
+    this.originating.clear();
+    this.expected.clear();
+  }
+
+  /** Ends every leg the PBX did not list again since `suspend`: they ended while we were away. */
+  sweep(): RccCallPayload[] {
+    const gone: RccCallPayload[] = [];
+    for (const leg of [...this.legs.values()]) {
+      if (!leg.stale) continue;
+      this.remove(leg);
+      if (!leg.reported || leg.reported === 'ended') continue;
+      leg.state = withPhase(leg.state, 7);
+      leg.reported = 'ended';
+      gone.push(this.payloadOf(leg));
+    }
+    return gone;
+  }
+
+  private adopt(
+    cn: string | undefined,
+    conf: string | undefined,
+    free: (l: Leg) => boolean,
+    sameOldId: (l: Leg) => boolean,
+  ): Leg | undefined {
+    if (!cn) return undefined;
+    for (const leg of this.legs.values()) {
+      if (leg.ended || leg.cn !== cn || !free(leg)) continue;
+      if (conf && leg.conf === conf) return leg;
+      if (leg.stale && sameOldId(leg) && !conflict(leg.conf, conf)) return leg;
+    }
+    return undefined;
+  }
+
+  private create(id: number, cn: string | undefined, conf: string | undefined): Leg {
+    let callId = String(id);
+    // Two id spaces may hand out the same number for different legs: keep call ids unique.
+    for (let n = 2; this.legs.has(callId); n++) callId = `${id}.${n}`;
+    if (this.legs.size >= MAX_LEGS) {
+      const oldest = this.legs.values().next().value;
+      if (oldest) this.remove(oldest);
+    }
+    const leg: Leg = { callId, cn, conf, state: 0, originated: false, stale: false, ended: false };
+    this.legs.set(callId, leg);
+    return leg;
+  }
+
+  private claimOriginate(leg: Leg, userHandle: number): void {
+    const expected = leg.handle === undefined ? undefined : this.expected.get(leg.handle);
+    if (expected !== undefined) {
+      this.expected.delete(leg.handle as number);
+      leg.originated = true;
+      leg.dialled = expected;
+      return;
+    }
+    const list = this.originating.get(userHandle);
+    if (!list || !list.length) return;
+    leg.originated = true;
+    leg.dialled = list.shift();
+    if (!list.length) this.originating.delete(userHandle);
+  }
+
+  private takeCause(leg: Leg, info: unknown): void {
+    if (!Array.isArray(info)) return;
+    for (const item of info) {
+      if (!item || typeof item !== 'object' || (item as Record<string, unknown>).type !== 'cause') continue;
+      const i = item as Record<string, unknown>;
+      const code = int(i.vali);
+      leg.causeCode = code;
+      leg.cause = str(i.vals) ?? (code === undefined ? undefined : String(code));
+    }
+  }
+
+  private finish(leg: Leg): CallUpdateResult {
+    this.remove(leg);
+    if (!leg.reported || leg.reported === 'ended') return { callId: leg.callId };
+    if (normalState(leg.state) !== 'ended') leg.state = withPhase(leg.state, 7);
+    leg.reported = 'ended';
+    return { callId: leg.callId, payload: this.payloadOf(leg) };
+  }
+
+  private report(leg: Leg): CallUpdateResult {
+    const state = normalState(leg.state);
+    if (state === 'ended') leg.ended = true;
+    if (state === leg.reported) return { callId: leg.callId };
+    // A leg first seen after its end began nothing a flow saw: nothing to report.
+    if (state === 'ended' && !leg.reported) return { callId: leg.callId };
+    leg.reported = state;
+    return { callId: leg.callId, payload: this.payloadOf(leg) };
+  }
+
+  private remove(leg: Leg): void {
+    if (this.legs.get(leg.callId) === leg) this.legs.delete(leg.callId);
+    if (leg.handle !== undefined && this.byHandle.get(leg.handle) === leg) this.byHandle.delete(leg.handle);
+    if (leg.addId !== undefined && this.byAdd.get(leg.addId) === leg) this.byAdd.delete(leg.addId);
+    leg.ended = true;
+  }
+
+  private payloadOf(leg: Leg): RccCallPayload {
+    const bits = decodeState(leg.state);
+    const inbound = !leg.originated && bits.outgoing;
+    const own = leg.own ?? (leg.cn ? (this.ownNumber(leg.cn) ?? leg.cn) : undefined);
+    const other = leg.peer ?? leg.dialled;
+    const p: RccCallPayload = {
+      callId: leg.callId,
+      state: leg.reported ?? normalState(leg.state),
+      direction: inbound ? 'inbound' : 'outbound',
+      bits,
+    };
+    const from = inbound ? other : own;
+    const to = inbound ? own : other;
+    if (from !== undefined) p.from = from;
+    if (to !== undefined) p.to = to;
+    if (own !== undefined) p.extension = own;
+    if (leg.cn !== undefined) p.user = leg.cn;
+    if (leg.conf !== undefined) p.conf = leg.conf;
+    if (leg.cause !== undefined) p.cause = leg.cause;
+    if (leg.causeCode !== undefined) p.causeCode = leg.causeCode;
+    return p;
+  }
+}
+
+function conflict(a: string | undefined, b: string | undefined): boolean {
+  return !!a && !!b && a !== b;
+}

@@ -1,0 +1,103 @@
+import type { RccMessage } from './messages';
+
+/** One visible user as `UserInfo` describes it [S1-RCC]. */
+export interface RccUser {
+  cn: string;
+  guid?: string;
+  dn?: string;
+  /** SIP/H.323 name. */
+  h323?: string;
+  /** Extension number. */
+  e164?: string;
+  node?: string;
+  pbx?: string;
+  pseudo?: string;
+  /** Hardware ids of the registered devices. */
+  hw: string[];
+}
+
+function text(v: unknown): string | undefined {
+  if (typeof v === 'string') return v === '' ? undefined : v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return undefined;
+}
+
+export function userOf(msg: RccMessage): RccUser | undefined {
+  const cn = text(msg.cn);
+  if (!cn) return undefined;
+  const hw: string[] = [];
+  if (Array.isArray(msg.regs)) {
+    for (const r of msg.regs) {
+      const id = r && typeof r === 'object' ? text((r as Record<string, unknown>).hw) : undefined;
+      if (id) hw.push(id);
+    }
+  }
+  return {
+    cn,
+    guid: text(msg.guid),
+    dn: text(msg.dn),
+    h323: text(msg.h323),
+    e164: text(msg.e164),
+    node: text(msg.node),
+    pbx: text(msg.pbx),
+    pseudo: text(msg.pseudo),
+    hw,
+  };
+}
+
+/**
+ * The users the RCC API shows this App object, kept from `UserInfo` (the initial list before
+ * `InitializeResult`, then updates; `update:"del"` removes one). Looked up by long name (cn),
+ * SIP name or number, so a flow may name the caller whichever way it knows them.
+ */
+export class UserTable {
+  private readonly byCn = new Map<string, RccUser>();
+  private readonly byName = new Map<string, RccUser>();
+  private readonly byNumber = new Map<string, RccUser>();
+
+  get size(): number {
+    return this.byCn.size;
+  }
+
+  /** Applies one UserInfo; returns the user it added, changed or removed. */
+  apply(msg: RccMessage): RccUser | undefined {
+    const user = userOf(msg);
+    if (!user) return undefined;
+    const old = this.byCn.get(user.cn);
+    if (old) this.unindex(old);
+    if (msg.update === 'del') return old ?? user;
+    this.byCn.set(user.cn, user);
+    this.byName.set(user.cn.toLowerCase(), user);
+    // A SIP name never shadows another user's long name.
+    if (user.h323 && !this.byName.has(user.h323.toLowerCase())) this.byName.set(user.h323.toLowerCase(), user);
+    if (user.e164) this.byNumber.set(user.e164, user);
+    return user;
+  }
+
+  byCommonName(cn: string): RccUser | undefined {
+    return this.byCn.get(cn);
+  }
+
+  /** A user by cn, SIP name (both case-insensitive) or extension number. */
+  find(name: string): RccUser | undefined {
+    const key = name.trim();
+    return this.byCn.get(key) ?? this.byName.get(key.toLowerCase()) ?? this.byNumber.get(key);
+  }
+
+  all(): IterableIterator<RccUser> {
+    return this.byCn.values();
+  }
+
+  clear(): void {
+    this.byCn.clear();
+    this.byName.clear();
+    this.byNumber.clear();
+  }
+
+  private unindex(user: RccUser): void {
+    this.byCn.delete(user.cn);
+    if (this.byName.get(user.cn.toLowerCase()) === user) this.byName.delete(user.cn.toLowerCase());
+    if (user.h323 && this.byName.get(user.h323.toLowerCase()) === user) this.byName.delete(user.h323.toLowerCase());
+    if (user.e164 && this.byNumber.get(user.e164) === user) this.byNumber.delete(user.e164);
+  }
+}

@@ -1,0 +1,632 @@
+import { randomBytes } from 'crypto';
+
+/**
+ * The RCC API of the simulated PBX [S1-RCC][S8-RCC billboard copy][S1 soap.htm], as a pure
+ * handler: the innovaphone simulator mounts it for `"api":"RCC"` frames with one `RccSimClient`
+ * per logged-in socket (`connect(send)`, then `handle(msg)` per frame, `close()` when it goes).
+ *
+ * Model: a PBX call has a caller and a callee; each end that is a local user has a leg (what
+ * RCC reports). Leg states use the documented integer (phase + 128 outgoing + 256 hold + 512
+ * held), counted from the PBX's side: a call the PBX offers to a phone is outgoing. The
+ * signalling names follow `x-` (sent to the phone) / `r-` (received from it).
+ *
+ * Assumptions where the documents are silent (?):
+ * - `CallUpdate` carries `state` as well (`callUpdateState`, on by default; the doc lists only
+ *   `msg`, `local`, `remote`). Hold and retrieve are signalled with the messages `hold` and
+ *   `retrieve`, transfers with `transfer`.
+ * - Calls in progress are listed to a new `Initialize {calls:true}` as `CallAdd` before
+ *   `InitializeResult`, and to a new `UserInitialize` as `CallInfo` right after its result.
+ * - A request with an unknown `mt`, or one naming an unknown call, is answered with
+ *   `<mt>Result {error}` (documented only for UserRedirect/UserReroute).
+ */
+
+export interface RccSimUser {
+  cn: string;
+  dn?: string;
+  h323?: string;
+  e164?: string;
+  guid?: string;
+  hw?: string[];
+  pseudo?: string;
+}
+
+export interface RccSimOptions {
+  users?: RccSimUser[];
+  /** `CallAdd` ids in their own id space (CallInfo handle + 100000) instead of the same one. */
+  separateCallIds?: boolean;
+  /** A ringing phone answers by itself after this long (0: only when told). */
+  autoAnswerMs?: number;
+  /** Whether `CallUpdate` carries `state` (see above). */
+  callUpdateState?: boolean;
+  /** Whether `Initialize {calls:true}` is honoured (an App object on a PBX that offers it). */
+  callsList?: boolean;
+}
+
+type Send = (msg: Record<string, unknown>) => void;
+
+interface Party {
+  cn?: string;
+  dn?: string;
+  e164?: string;
+  h323?: string;
+}
+
+interface SimCall {
+  conf: string;
+  caller: Party;
+  callee: Party;
+  legs: SimLeg[];
+}
+
+export interface SimLeg {
+  id: number;
+  cn: string;
+  call: SimCall;
+  /** Whose end of the call this leg is. */
+  side: 'caller' | 'callee';
+  phase: number;
+  /** PBX-centric: the PBX offered this call to the phone. */
+  outgoing: boolean;
+  hold: boolean;
+  held: boolean;
+  start: number;
+  lastMsg: string;
+  callIdHex: string;
+  cause?: number;
+}
+
+interface UserHandle {
+  cn: string;
+  src: unknown;
+}
+
+const ADD_OFFSET = 100000;
+
+const CAUSES: Record<number, string> = {
+  1: 'Unallocated (unassigned) number',
+  16: 'Normal call clearing',
+  17: 'User busy',
+  19: 'No answer from user (user alerted)',
+  21: 'Call rejected',
+  26: 'Non-selected user clearing',
+  31: 'Normal, unspecified',
+  88: 'Incompatible destination',
+};
+
+function hex(bytes: number): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+function text(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  const s = String(v).trim();
+  return s === '' ? undefined : s;
+}
+
+function int(v: unknown): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+export class RccSimClient {
+  /** Initialize seen: user updates go here. */
+  initialized = false;
+  initSrc: unknown;
+  /** Initialize had `calls:true` (and the PBX honours it). */
+  callsList = false;
+  readonly handles = new Map<number, UserHandle>();
+  /** Legs this client got a CallAdd for. */
+  readonly added = new Set<number>();
+
+  constructor(
+    private readonly sim: RccSim,
+    readonly send: Send,
+  ) {}
+
+  handle(msg: Record<string, unknown>): void {
+    this.sim.onRequest(this, msg);
+  }
+
+  close(): void {
+    this.sim.disconnect(this);
+  }
+}
+
+export class RccSim {
+  /** Every RCC request received, in order, as sent. */
+  readonly received: Record<string, unknown>[] = [];
+  /** DTMF digits sent with UserDTMF: `{call, dtmf, recv}`. */
+  readonly dtmf: Array<{ call: number; dtmf: string; recv: boolean }> = [];
+  private readonly users = new Map<string, RccSimUser>();
+  private readonly clients = new Set<RccSimClient>();
+  private readonly legs = new Map<number, SimLeg>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private nextLeg = 1;
+  private nextHandle = 1;
+  private readonly opts: Required<Omit<RccSimOptions, 'users'>>;
+
+  constructor(opts: RccSimOptions = {}) {
+    for (const u of opts.users ?? []) this.users.set(u.cn, { guid: hex(16), ...u });
+    this.opts = {
+      separateCallIds: opts.separateCallIds ?? false,
+      autoAnswerMs: opts.autoAnswerMs ?? 0,
+      callUpdateState: opts.callUpdateState ?? true,
+      callsList: opts.callsList ?? true,
+    };
+  }
+
+  connect(send: Send): RccSimClient {
+    const client = new RccSimClient(this, send);
+    this.clients.add(client);
+    return client;
+  }
+
+  /** Clears the timers of scripted calls. Calls and users stay. */
+  stop(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** The legs in progress, as the PBX sees them. */
+  calls(): Array<{ id: number; cn: string; state: number; conf: string; side: string; peer: string | undefined }> {
+    return [...this.legs.values()].map((l) => ({
+      id: l.id,
+      cn: l.cn,
+      state: this.stateOf(l),
+      conf: l.call.conf,
+      side: l.side,
+      peer: partyText(this.peerOf(l)),
+    }));
+  }
+
+  leg(id: number): SimLeg | undefined {
+    return this.legs.get(id);
+  }
+
+  /** The ringing legs of user `cn`, newest last. */
+  ringingLegs(cn: string): SimLeg[] {
+    return [...this.legs.values()].filter((l) => l.cn === cn && l.phase < 5);
+  }
+
+  addUser(user: RccSimUser): void {
+    const known = this.users.has(user.cn);
+    const u = { guid: this.users.get(user.cn)?.guid ?? hex(16), ...user };
+    this.users.set(u.cn, u);
+    for (const c of this.clients) if (c.initialized) c.send(this.userInfo(u, c.initSrc, known ? 'upd' : 'add'));
+  }
+
+  removeUser(cn: string): void {
+    const u = this.users.get(cn);
+    if (!u) return;
+    this.users.delete(cn);
+    for (const c of this.clients) if (c.initialized) c.send(this.userInfo(u, c.initSrc, 'del'));
+  }
+
+  /**
+   * A call from `from` (a local user's cn, or an outside number) to user `to`: the callee's phone
+   * rings. Returns the callee's leg id (its CallInfo handle).
+   */
+  incomingCall(opts: { from: string; to: string; fromName?: string }): number {
+    const callee = this.users.get(opts.to);
+    if (!callee) throw new Error(`rcc sim: no user ${opts.to}`);
+    const local = this.users.get(opts.from);
+    const caller: Party = local ? partyOfUser(local) : { e164: opts.from, dn: opts.fromName };
+    const call: SimCall = { conf: hex(16), caller, callee: partyOfUser(callee), legs: [] };
+    if (local) this.addLeg(call, local.cn, 'caller', false, 1, 'r-setup');
+    const leg = this.addLeg(call, callee.cn, 'callee', true, 1, 'x-setup');
+    this.setPhase(leg, 4, 'r-alert');
+    return leg.id;
+  }
+
+  /** The phone of leg `id` picks up. */
+  answer(id: number): void {
+    const leg = this.legs.get(id);
+    if (!leg || leg.phase >= 5 || !leg.outgoing) return;
+    this.setPhase(leg, 5, 'r-conn');
+    this.connectFar(leg);
+  }
+
+  /** The phone of leg `id` hangs up (cause 16 unless given); the other end is cleared too. */
+  hangup(id: number, cause = 16): void {
+    const leg = this.legs.get(id);
+    if (!leg) return;
+    this.clearCall(leg.call, leg, 7, cause);
+  }
+
+  /** A demo call: rings `ringMs`, talks `talkMs`, then the callee hangs up. */
+  playCall(opts: { from: string; to: string; fromName?: string }, ringMs: number, talkMs: number): number {
+    const id = this.incomingCall(opts);
+    this.after(ringMs, () => {
+      const leg = this.legs.get(id);
+      if (!leg || leg.phase >= 5) return;
+      this.answer(id);
+      this.after(talkMs, () => this.hangup(id));
+    });
+    return id;
+  }
+
+  /** @internal the entry point of `RccSimClient.handle`. */
+  onRequest(client: RccSimClient, msg: Record<string, unknown>): void {
+    if (!this.clients.has(client)) return;
+    this.received.push(msg);
+    const mt = String(msg.mt ?? '');
+    const reply = (fields: Record<string, unknown> = {}) => client.send({ api: 'RCC', mt: `${mt}Result`, src: msg.src, ...fields });
+    switch (mt) {
+      case 'Initialize':
+        return this.onInitialize(client, msg, reply);
+      case 'UserInitialize':
+        return this.onUserInitialize(client, msg, reply);
+      case 'UserEnd':
+        client.handles.delete(int(msg.user) ?? -1);
+        return reply();
+      case 'Devices': {
+        const u = this.users.get(String(msg.cn ?? ''));
+        return reply({ devices: (u?.hw ?? []).map((hw) => ({ hw, text: hw })) });
+      }
+      case 'UserCall':
+        return this.onUserCall(client, msg, reply);
+      default:
+    }
+    if (!mt.startsWith('User') || !['Clear', 'Connect', 'Hold', 'Retrieve', 'Transfer', 'Redirect', 'Pickup', 'DTMF'].includes(mt.slice(4))) {
+      return reply({ error: `unknown message ${mt}` });
+    }
+    if (mt === 'UserPickup') return this.onPickup(client, msg, reply);
+    if (mt === 'UserTransfer') return this.onTransfer(msg, reply);
+    const leg = this.legs.get(int(msg.call) ?? -1);
+    if (!leg) return reply({ error: 'unknown call' });
+    switch (mt) {
+      case 'UserClear':
+        this.clearCall(leg.call, leg, 6, int(msg.cause) ?? 16);
+        return reply();
+      case 'UserConnect':
+        reply();
+        return this.answer(leg.id);
+      case 'UserHold':
+        reply();
+        return this.setHold(leg, true);
+      case 'UserRetrieve':
+        reply();
+        return this.setHold(leg, false);
+      case 'UserRedirect': {
+        const dest = this.partyOfRequest(msg);
+        if (!dest) return reply({ error: 'no destination' });
+        reply();
+        return this.redirect(leg, dest);
+      }
+      default:
+        this.dtmf.push({ call: leg.id, dtmf: String(msg.dtmf ?? ''), recv: msg.recv === true });
+        return reply();
+    }
+  }
+
+  /** @internal */
+  disconnect(client: RccSimClient): void {
+    this.clients.delete(client);
+  }
+
+  private onInitialize(client: RccSimClient, msg: Record<string, unknown>, reply: (f?: Record<string, unknown>) => void): void {
+    client.initialized = true;
+    client.initSrc = msg.src;
+    client.callsList = msg.calls === true && this.opts.callsList;
+    client.added.clear();
+    for (const u of this.users.values()) client.send(this.userInfo(u, msg.src));
+    if (client.callsList) for (const leg of this.legs.values()) this.sendAdd(client, leg);
+    reply();
+  }
+
+  private onUserInitialize(client: RccSimClient, msg: Record<string, unknown>, reply: (f?: Record<string, unknown>) => void): void {
+    const u = this.users.get(String(msg.cn ?? ''));
+    if (!u) return reply();
+    const handle = this.nextHandle++;
+    client.handles.set(handle, { cn: u.cn, src: msg.src });
+    reply({ user: handle, prefixIntl: '000', prefixNtl: '00', prefixSubs: '', area: '30', country: '49' });
+    for (const leg of this.legs.values()) if (leg.cn === u.cn) client.send(this.callInfo(leg, handle, msg.src, leg.lastMsg));
+  }
+
+  /** The PBX rings the user's phone first; once it answers, it calls the destination. */
+  private onUserCall(client: RccSimClient, msg: Record<string, unknown>, reply: (f?: Record<string, unknown>) => void): void {
+    const owner = client.handles.get(int(msg.user) ?? -1);
+    const user = owner && this.users.get(owner.cn);
+    if (!user) return reply({ error: 'unknown user' });
+    const dest = this.partyOfRequest(msg);
+    if (!dest) return reply({ error: 'no destination' });
+    const call: SimCall = { conf: hex(16), caller: partyOfUser(user), callee: dest, legs: [] };
+    const leg = this.createLeg(call, user.cn, 'caller', true, 1, 'x-setup');
+    reply({ call: leg.id });
+    this.announce(leg);
+    this.setPhase(leg, 4, 'r-alert');
+  }
+
+  private onPickup(client: RccSimClient, msg: Record<string, unknown>, reply: (f?: Record<string, unknown>) => void): void {
+    const owner = client.handles.get(int(msg.user) ?? -1);
+    if (!owner) return reply({ error: 'unknown user' });
+    const byCall = int(msg.call);
+    const target =
+      byCall !== undefined ? this.legs.get(byCall) : this.ringingLegs(String(msg.cn ?? '')).find((l) => l.side === 'callee');
+    if (!target || target.phase >= 5 || target.side !== 'callee') return reply({ error: 'no call to pick up' });
+    const call = target.call;
+    this.dropLeg(target, 'del');
+    const picker = this.users.get(owner.cn);
+    if (picker) call.callee = partyOfUser(picker);
+    const leg = this.createLeg(call, owner.cn, 'callee', true, 5, 'r-conn');
+    reply({ call: leg.id });
+    this.announce(leg);
+    this.connectFar(leg);
+  }
+
+  /** UserTransfer {a, b}: the user leaves both calls; their far ends talk to each other. */
+  private onTransfer(msg: Record<string, unknown>, reply: (f?: Record<string, unknown>) => void): void {
+    const a = this.legs.get(int(msg.a) ?? -1);
+    const b = this.legs.get(int(msg.b) ?? -1);
+    if (!a || !b || a === b || a.cn !== b.cn) return reply({ error: 'unknown call' });
+    reply();
+    const farA = this.otherEnd(a);
+    const farB = this.otherEnd(b);
+    const partyB = this.peerOf(b);
+    this.dropLeg(a, 'del');
+    this.dropLeg(b, 'del');
+    // The far ends now share one call: the one of a, with b's far end moved in.
+    const joined = a.call;
+    if (a.side === 'caller') joined.caller = partyB;
+    else joined.callee = partyB;
+    if (farB) {
+      const old = farB.call.legs.indexOf(farB);
+      if (old >= 0) farB.call.legs.splice(old, 1);
+      joined.legs.push(farB);
+      farB.call = joined;
+      farB.side = a.side;
+    }
+    for (const far of [farA, farB]) {
+      if (!far) continue;
+      far.hold = false;
+      far.held = false;
+      this.changed(far, 'transfer');
+    }
+  }
+
+  private redirect(leg: SimLeg, dest: Party): void {
+    const call = leg.call;
+    const far = this.otherEnd(leg);
+    this.dropLeg(leg, 'del');
+    // The redirected end is replaced by the destination, which rings.
+    if (leg.side === 'callee') call.callee = dest;
+    else call.caller = dest;
+    const target = dest.cn ? this.users.get(dest.cn) : undefined;
+    if (far) {
+      far.held = false;
+      this.changed(far, 'transfer');
+    }
+    if (target) {
+      const ringing = this.addLeg(call, target.cn, leg.side, true, 1, 'x-setup');
+      this.setPhase(ringing, 4, 'r-alert');
+    }
+  }
+
+  private setHold(leg: SimLeg, on: boolean): void {
+    if (leg.phase !== 5 || leg.hold === on) return;
+    leg.hold = on;
+    this.changed(leg, on ? 'hold' : 'retrieve');
+    const far = this.otherEnd(leg);
+    if (far) {
+      far.held = on;
+      this.changed(far, on ? 'hold' : 'retrieve');
+    }
+  }
+
+  /** Disconnects every leg of `call`: `by` gets `byPhase` (6 cleared by the PBX/app, 7 by its phone). */
+  private clearCall(call: SimCall, by: SimLeg, byPhase: number, cause: number): void {
+    for (const leg of [...call.legs]) {
+      leg.cause = cause;
+      const phase = leg === by ? byPhase : 6;
+      this.setPhase(leg, phase, phase === 7 ? 'r-disc' : 'x-disc');
+    }
+    for (const leg of [...call.legs]) this.dropLeg(leg, 'del');
+  }
+
+  /**
+   * After `leg` connected: the other end connects as well; for a UserCall (the caller's phone
+   * rang first) the destination is called now. An outside caller needs nothing.
+   */
+  private connectFar(leg: SimLeg): void {
+    const call = leg.call;
+    const far = this.otherEnd(leg);
+    if (far) {
+      if (far.phase < 5) this.setPhase(far, 5, far.outgoing ? 'r-conn' : 'x-conn');
+      else this.changed(far, 'x-conn');
+      return;
+    }
+    if (leg.side !== 'caller') return;
+    const otherParty = call.callee;
+    const user = otherParty.cn ? this.users.get(otherParty.cn) : undefined;
+    if (!user) {
+      // An outside number (or an unknown name) answers at once.
+      this.changed(leg, 'x-conn');
+      return;
+    }
+    const ringing = this.addLeg(call, user.cn, 'callee', true, 1, 'x-setup');
+    this.setPhase(ringing, 4, 'r-alert');
+    this.changed(leg, 'x-alert');
+  }
+
+  private addLeg(call: SimCall, cn: string, side: 'caller' | 'callee', outgoing: boolean, phase: number, msg: string): SimLeg {
+    const leg = this.createLeg(call, cn, side, outgoing, phase, msg);
+    this.announce(leg);
+    return leg;
+  }
+
+  private createLeg(call: SimCall, cn: string, side: 'caller' | 'callee', outgoing: boolean, phase: number, msg: string): SimLeg {
+    const leg: SimLeg = {
+      id: this.nextLeg++,
+      cn,
+      call,
+      side,
+      phase,
+      outgoing,
+      hold: false,
+      held: false,
+      start: Date.now(),
+      lastMsg: msg,
+      callIdHex: hex(16),
+    };
+    call.legs.push(leg);
+    this.legs.set(leg.id, leg);
+    if (outgoing && phase < 5 && this.opts.autoAnswerMs > 0) this.after(this.opts.autoAnswerMs, () => this.answer(leg.id));
+    return leg;
+  }
+
+  /** Tells every interested client about a new leg. */
+  private announce(leg: SimLeg): void {
+    for (const c of this.clients) {
+      for (const [handle, h] of c.handles) if (h.cn === leg.cn) c.send(this.callInfo(leg, handle, h.src, leg.lastMsg));
+      if (c.callsList) this.sendAdd(c, leg);
+    }
+  }
+
+  private setPhase(leg: SimLeg, phase: number, msg: string): void {
+    leg.phase = phase;
+    this.changed(leg, msg);
+    // A phone ringing makes the calling side hear it.
+    if (phase === 4 && leg.side === 'callee') {
+      const far = this.otherEnd(leg);
+      if (far && far.phase < 4) this.setPhase(far, 4, far.outgoing ? 'r-alert' : 'x-alert');
+    }
+  }
+
+  private changed(leg: SimLeg, msg: string): void {
+    leg.lastMsg = msg;
+    for (const c of this.clients) {
+      for (const [handle, h] of c.handles) if (h.cn === leg.cn) c.send(this.callInfo(leg, handle, h.src, msg));
+      if (c.callsList && c.added.has(leg.id)) c.send(this.callUpdate(leg, c.initSrc, msg));
+    }
+  }
+
+  private dropLeg(leg: SimLeg, msg: string): void {
+    if (!this.legs.delete(leg.id)) return;
+    const i = leg.call.legs.indexOf(leg);
+    if (i >= 0) leg.call.legs.splice(i, 1);
+    for (const c of this.clients) {
+      for (const [handle, h] of c.handles) if (h.cn === leg.cn) c.send(this.callInfo(leg, handle, h.src, msg));
+      if (c.added.delete(leg.id)) c.send({ api: 'RCC', mt: 'CallDel', src: c.initSrc, call: this.addId(leg) });
+    }
+  }
+
+  private sendAdd(client: RccSimClient, leg: SimLeg): void {
+    const u = this.users.get(leg.cn);
+    client.added.add(leg.id);
+    client.send({
+      api: 'RCC',
+      mt: 'CallAdd',
+      src: client.initSrc,
+      guid: u?.guid,
+      cn: leg.cn,
+      call: this.addId(leg),
+      state: this.stateOf(leg),
+      'conf-id': leg.call.conf,
+      'call-id': leg.callIdHex,
+    });
+    client.send(this.callUpdate(leg, client.initSrc, leg.lastMsg));
+  }
+
+  private callInfo(leg: SimLeg, user: number, src: unknown, msg: string): Record<string, unknown> {
+    const out: Record<string, unknown> = {
+      api: 'RCC',
+      mt: 'CallInfo',
+      src,
+      user,
+      call: leg.id,
+      conf: leg.call.conf,
+      state: this.stateOf(leg),
+      time: Math.floor((Date.now() - leg.start) / 1000),
+      peer: this.peerOf(leg),
+      no: [],
+      msg,
+    };
+    if (leg.cause !== undefined) out.info = [{ type: 'cause', vali: leg.cause, vals: CAUSES[leg.cause] ?? `Cause ${leg.cause}` }];
+    return out;
+  }
+
+  private callUpdate(leg: SimLeg, src: unknown, msg: string): Record<string, unknown> {
+    const u = this.users.get(leg.cn);
+    const peer = this.peerOf(leg);
+    const out: Record<string, unknown> = {
+      api: 'RCC',
+      mt: 'CallUpdate',
+      src,
+      call: this.addId(leg),
+      msg,
+      local: { h323: u?.h323 ?? '', e164: u?.e164 ?? '' },
+      remote: { h323: peer.h323 ?? '', e164: peer.e164 ?? '' },
+    };
+    if (this.opts.callUpdateState) out.state = this.stateOf(leg);
+    if (leg.cause !== undefined) out.info = [{ type: 'cause', vali: leg.cause, vals: CAUSES[leg.cause] ?? `Cause ${leg.cause}` }];
+    return out;
+  }
+
+  private userInfo(u: RccSimUser, src: unknown, update?: string): Record<string, unknown> {
+    const out: Record<string, unknown> = {
+      api: 'RCC',
+      mt: 'UserInfo',
+      src,
+      guid: u.guid,
+      cn: u.cn,
+      dn: u.dn ?? u.cn,
+      h323: u.h323 ?? '',
+      e164: u.e164 ?? '',
+      node: 'root',
+      pbx: 'master',
+      pseudo: u.pseudo ?? '',
+      regs: (u.hw ?? []).map((hw) => ({ hw })),
+    };
+    if (update) out.update = update;
+    return out;
+  }
+
+  private stateOf(leg: SimLeg): number {
+    return leg.phase | (leg.outgoing ? 0x80 : 0) | (leg.hold ? 0x100 : 0) | (leg.held ? 0x200 : 0);
+  }
+
+  private addId(leg: SimLeg): number {
+    return this.opts.separateCallIds ? leg.id + ADD_OFFSET : leg.id;
+  }
+
+  private otherEnd(leg: SimLeg): SimLeg | undefined {
+    return leg.call.legs.find((l) => l !== leg && l.side !== leg.side);
+  }
+
+  private peerOf(leg: SimLeg): Party {
+    return leg.side === 'caller' ? leg.call.callee : leg.call.caller;
+  }
+
+  /** `cn`, `h323` or `e164` of a request, resolved to a local user where one matches. */
+  private partyOfRequest(msg: Record<string, unknown>): Party | undefined {
+    const cn = text(msg.cn);
+    const h323 = text(msg.h323);
+    const e164 = text(msg.e164);
+    for (const u of this.users.values()) {
+      if ((cn && u.cn === cn) || (h323 && u.h323 === h323) || (e164 && u.e164 === e164)) return partyOfUser(u);
+    }
+    if (cn) return undefined;
+    if (h323) return { h323 };
+    return e164 ? { e164 } : undefined;
+  }
+
+  private after(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+  }
+}
+
+function partyOfUser(u: RccSimUser): Party {
+  return { cn: u.cn, dn: u.dn, e164: u.e164, h323: u.h323 };
+}
+
+function partyText(p: Party): string | undefined {
+  return p.e164 || p.h323 || p.cn;
+}
