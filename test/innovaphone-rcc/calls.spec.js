@@ -126,6 +126,24 @@ describe('innovaphone RCC call table', () => {
     assert.strictEqual(t.size, 0);
   });
 
+  it('a CallAdd in state init takes its direction from the setup that follows; CallDelete is CallDel', () => {
+    const t = table();
+    const r = t.applyCallAdd(add({ cn: 'Alice Adams', call: 30, state: 0 }));
+    assert.strictEqual(r.payload.state, 'ringing');
+    t.applyCallUpdate(upd({ call: 30, msg: 'x-setup', local: { e164: '201' }, remote: { e164: '0301234' } }));
+    const now = t.current('30');
+    assert.strictEqual(now.direction, 'inbound');
+    assert.strictEqual(now.from, '0301234');
+    assert.strictEqual(now.bits.value, 129);
+    const out = t.applyCallAdd(add({ cn: 'Bob Brown', call: 31, state: 0 }));
+    t.applyCallUpdate(upd({ call: 31, msg: 'r-setup', remote: { h323: 'alice' } }));
+    assert.strictEqual(t.current('31').direction, 'outbound');
+    assert.strictEqual(t.current('31').to, 'alice');
+    assert.strictEqual(out.payload.callId, '31');
+    assert.strictEqual(t.applyCallDel({ mt: 'CallDelete', call: 31 }).payload.state, 'ended');
+    assert.strictEqual(t.current('31'), undefined);
+  });
+
   it('both sources with one id space report one lifecycle', () => {
     const t = table();
     const reports = [];

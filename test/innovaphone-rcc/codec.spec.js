@@ -2,7 +2,7 @@
 // Issue 10, pure parts: RCC request builders, the call state integer, the user table.
 const assert = require('assert');
 const m = require('../../protocols/innovaphone/rcc/messages');
-const { decodeState, normalState, phaseOfMsg, withPhase } = require('../../protocols/innovaphone/rcc/call-state');
+const { decodeState, normalState, stateAfterMsg, withPhase } = require('../../protocols/innovaphone/rcc/call-state');
 const { UserTable } = require('../../protocols/innovaphone/rcc/users');
 
 describe('innovaphone RCC messages', () => {
@@ -149,17 +149,19 @@ describe('innovaphone RCC call state bits', () => {
     assert.strictEqual(normalState(9), 'connected', 'an undocumented phase is a call in progress');
   });
 
-  it('derives phases from signalling names and keeps the other bits', () => {
-    assert.strictEqual(phaseOfMsg('x-setup'), 1);
-    assert.strictEqual(phaseOfMsg('r-setup'), 1);
-    assert.strictEqual(phaseOfMsg('r-alert'), 4);
-    assert.strictEqual(phaseOfMsg('x-conn'), 5);
-    assert.strictEqual(phaseOfMsg('x-disc'), 6);
-    assert.strictEqual(phaseOfMsg('r-disc'), 7);
-    assert.strictEqual(phaseOfMsg('r-rel'), 7);
-    assert.strictEqual(phaseOfMsg('x-call-proc'), 3);
-    assert.strictEqual(phaseOfMsg('hold'), undefined);
-    assert.strictEqual(phaseOfMsg(undefined), undefined);
+  it('derives states from signalling names: phase, and the direction from a setup', () => {
+    assert.strictEqual(stateAfterMsg(0, 'x-setup'), 129, 'the PBX offers the call to the phone');
+    assert.strictEqual(stateAfterMsg(128, 'r-setup'), 1, 'the phone places a call');
+    assert.strictEqual(stateAfterMsg(129, 'r-alert'), 132);
+    assert.strictEqual(stateAfterMsg(4, 'x-conn'), 5);
+    assert.strictEqual(stateAfterMsg(133, 'x-disc'), 134);
+    assert.strictEqual(stateAfterMsg(133, 'r-disc'), 135);
+    assert.strictEqual(stateAfterMsg(5, 'r-rel'), 7);
+    assert.strictEqual(stateAfterMsg(1, 'x-call-proc'), 3);
+    assert.strictEqual(stateAfterMsg(1, 'setup-ack'), 2);
+    assert.strictEqual(stateAfterMsg(133 + 256, 'r-conn'), 133 + 256, 'hold bits kept');
+    assert.strictEqual(stateAfterMsg(133, 'hold'), undefined);
+    assert.strictEqual(stateAfterMsg(133, undefined), undefined);
     assert.strictEqual(withPhase(4 + 128 + 256, 5), 5 + 128 + 256);
   });
 });

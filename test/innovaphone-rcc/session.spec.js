@@ -166,11 +166,13 @@ describe('innovaphone RCC session', () => {
   });
 
   it('transfer: toCallId joins two calls of one user (UserTransfer), `to` transfers blind (UserRedirect)', async () => {
-    await start();
+    // A PBX that sends `state` in CallUpdate: hold and transfer of Bob's leg show without CallInfo.
+    await start({ callUpdateState: true });
     const inbound = sim.incomingCall({ from: 'Bob Brown', to: 'Alice Adams' });
     await report((e) => e.payload.callId === String(inbound));
     await l.session.callControl({ action: 'answer', callId: String(inbound) }, T);
     await l.session.callControl({ action: 'hold', callId: String(inbound) }, T);
+    await report((e) => e.payload.user === 'Bob Brown' && e.payload.state === 'held' && e.payload.bits.heldByPeer);
     const out = await l.session.makeCall({ from: 'alice', to: 'carol' }, T);
     sim.answer(Number(out.payload.callId));
     const carolLeg = await report((e) => e.payload.user === 'Carol Clark' && e.payload.state === 'ringing');
@@ -310,6 +312,15 @@ describe('innovaphone RCC session', () => {
     l.reconnect();
     await report((e) => e.payload.callId === String(existing) && e.payload.state === 'ended');
     assert.ok(!l.calls().some((e) => e.payload.callId === out.payload.callId && e.payload.state === 'ended'));
+  });
+
+  it('a CallDelete (the other spelling) ends a call too', async () => {
+    await start();
+    const leg = sim.incomingCall({ from: '0301234', to: 'Bob Brown' });
+    await report((e) => e.payload.callId === String(leg));
+    l.session.handle({ api: 'RCC', mt: 'CallDelete', call: leg });
+    const ended = await report((e) => e.payload.state === 'ended');
+    assert.strictEqual(ended.event, 'CallDelete');
   });
 
   it('an Initialize refused by the PBX rejects watchCalls with a hint, and is tried again on next use', async () => {

@@ -11,9 +11,9 @@ import { randomBytes } from 'crypto';
  * signalling names follow `x-` (sent to the phone) / `r-` (received from it).
  *
  * Assumptions where the documents are silent (?):
- * - `CallUpdate` carries `state` as well (`callUpdateState`, on by default; the doc lists only
- *   `msg`, `local`, `remote`). Hold and retrieve are signalled with the messages `hold` and
- *   `retrieve`, transfers with `transfer`.
+ * - `CallUpdate` carries `msg`, `local`, `remote` as documented; `callUpdateState` adds the
+ *   `state` a PBX may send as well. Hold and retrieve are signalled with the messages `hold` and
+ *   `retrieve`, transfers with `transfer` (their real names are not documented).
  * - Calls in progress are listed to a new `Initialize {calls:true}` as `CallAdd` before
  *   `InitializeResult`, and to a new `UserInitialize` as `CallInfo` right after its result.
  * - A request with an unknown `mt`, or one naming an unknown call, is answered with
@@ -36,7 +36,7 @@ export interface RccSimOptions {
   separateCallIds?: boolean;
   /** A ringing phone answers by itself after this long (0: only when told). */
   autoAnswerMs?: number;
-  /** Whether `CallUpdate` carries `state` (see above). */
+  /** Whether `CallUpdate` carries `state` (off: as documented, `msg` only). */
   callUpdateState?: boolean;
   /** Whether `Initialize {calls:true}` is honoured (an App object on a PBX that offers it). */
   callsList?: boolean;
@@ -150,7 +150,7 @@ export class RccSim {
     this.opts = {
       separateCallIds: opts.separateCallIds ?? false,
       autoAnswerMs: opts.autoAnswerMs ?? 0,
-      callUpdateState: opts.callUpdateState ?? true,
+      callUpdateState: opts.callUpdateState ?? false,
       callsList: opts.callsList ?? true,
     };
   }

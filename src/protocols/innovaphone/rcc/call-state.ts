@@ -75,31 +75,34 @@ export function normalState(value: number): CallState {
 }
 
 /**
- * The phase a signalling message name implies (`x-` sent to the user's device, `r-` received
+ * The state a signalling message name implies (`x-` sent to the user's device, `r-` received
  * from it: `x-setup`, `r-alert`, `r-conn`, `r-disc`, ...) [S1 soap.htm][S12 rccapi.php].
- * CallUpdate documents `msg` but no `state` [S8-RCC], so its phase comes from here when the
- * PBX leaves the state out. `undefined` for names that do not change the phase.
+ * CallUpdate documents `msg` but no `state` [S8-RCC], and third-party clients read its phase
+ * from `msg` alone, so the phase comes from here when the PBX leaves the state out. A setup
+ * also fixes the direction: `x-setup` is the PBX offering the call to the phone (outgoing, in
+ * its own terms), `r-setup` the phone placing one. Other bits are kept; `undefined` for names
+ * that change nothing known (hold and transfer notifications have no documented name).
  */
-export function phaseOfMsg(msg: unknown): number | undefined {
+export function stateAfterMsg(value: number, msg: unknown): number | undefined {
   if (typeof msg !== 'string' || msg.length < 3) return undefined;
   const sent = msg.charCodeAt(0) === 120; /* x */
   const name = msg.charCodeAt(1) === 45 /* - */ ? msg.slice(2) : msg;
   switch (name) {
     case 'setup':
-      return 1;
+      return ((sent ? value | OUTGOING : value & ~OUTGOING) & ~PHASE_MASK) | 1;
     case 'setup-ack':
     case 'setup_ack':
-      return 2;
+      return withPhase(value, 2);
     case 'call-proc':
     case 'call_proc':
-      return 3;
+      return withPhase(value, 3);
     case 'alert':
-      return 4;
+      return withPhase(value, 4);
     case 'conn':
-      return 5;
+      return withPhase(value, 5);
     case 'disc':
     case 'rel':
-      return sent ? 6 : 7;
+      return withPhase(value, sent ? 6 : 7);
     default:
       return undefined;
   }

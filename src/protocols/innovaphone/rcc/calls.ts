@@ -1,5 +1,5 @@
 import type { Call, CallState } from '../../../model/types';
-import { decodeState, normalState, phaseOfMsg, withPhase, type StateBits } from './call-state';
+import { decodeState, normalState, stateAfterMsg, withPhase, type StateBits } from './call-state';
 import type { RccMessage } from './messages';
 
 /** The normalized call payload plus what RCC adds: the user's cn, the conference id, the bits. */
@@ -175,12 +175,8 @@ export class CallTable {
     if (peer) leg.peer = peer;
     this.takeCause(leg, msg.info);
     if (isDel(msg)) return this.finish(leg);
-    const state = int(msg.state);
+    const state = int(msg.state) ?? stateAfterMsg(leg.state, msg.msg);
     if (state !== undefined) leg.state = state;
-    else {
-      const phase = phaseOfMsg(msg.msg);
-      if (phase !== undefined) leg.state = withPhase(leg.state, phase);
-    }
     return this.report(leg);
   }
 
@@ -222,12 +218,8 @@ export class CallTable {
     const peer = partyOf(msg.remote);
     if (peer) leg.peer = peer;
     this.takeCause(leg, msg.info);
-    const state = int(msg.state);
+    const state = int(msg.state) ?? stateAfterMsg(leg.state, msg.msg);
     if (state !== undefined) leg.state = state;
-    else {
-      const phase = phaseOfMsg(msg.msg);
-      if (phase !== undefined) leg.state = withPhase(leg.state, phase);
-    }
     return this.report(leg);
   }
 

@@ -180,7 +180,9 @@ export class RccSession {
       case 'CallUpdate':
         this.report(this.calls.applyCallUpdate(msg).payload, msg);
         return;
+      // The Initialize text calls it CallDelete, the message list CallDel [S8-RCC]; both are seen.
       case 'CallDel':
+      case 'CallDelete':
         this.report(this.calls.applyCallDel(msg).payload, msg);
         return;
       default:
