@@ -1,4 +1,13 @@
 'use strict';
 // One profile per vendor protocol: how to run its simulator and what the reliability suite
-// watches, triggers and counts there. Filled in as the vendor simulators land.
-module.exports = [];
+// watches, triggers and counts there. Each vendor keeps its profile beside its own tests.
+const fs = require('fs');
+const path = require('path');
+
+const VENDOR_PROFILES = ['innovaphone', 'innovaphone-devices', 'onlinepbx', 'vodia'];
+
+module.exports = VENDOR_PROFILES.flatMap((dir) => {
+  const file = path.join(__dirname, '..', dir, 'reliability-profile.js');
+  // eslint-disable-next-line import/no-dynamic-require -- the list above is fixed
+  return fs.existsSync(file) ? [].concat(require(file)) : [];
+});

@@ -70,7 +70,8 @@ for (const profile of profiles) {
       proxy = await startTlsProxy(sim.port);
       const base = flowFor(profile, { ...sim, port: proxy.port, tls: true });
       const flow = base.flow.map((n) => (n.id === 'c1' ? { ...n, tls: 't1' } : n));
-      flow.push({ id: 't1', type: 'tls-config', name: 'ca', verifyservercert: true, servername: '' });
+      // The editor always saves the file paths, empty when the PEM text lives in the credentials.
+      flow.push({ id: 't1', type: 'tls-config', name: 'ca', cert: '', key: '', ca: '', verifyservercert: true, servername: '' });
       const mods = [tlsConfig, ...require('../support/red').NODE_TYPES.map((t) => require(`../../nodes/${t}.js`))];
       const creds = { ...base.credentials, t1: { cadata: proxy.ca } };
       await helper.load(mods, [{ id: 'f1', type: 'tab' }, ...flow.map((n) => (n.type.startsWith('pbx-connection') || n.type === 'tls-config' ? n : { ...n, z: 'f1' }))], creds);
