@@ -112,6 +112,45 @@ describe('installed package', () => {
     });
   });
 
+  describe('a deployed flow in Node-RED 4.1', function () {
+    this.timeout(600000);
+    const SECRET = 'Inst4ll-S3cret';
+    let red;
+    let sim;
+    let userDir;
+    before(async () => {
+      const { VodiaSim, DEFAULT_ACCOUNTS } = require('../../sim/vodia');
+      const accounts = DEFAULT_ACCOUNTS.map((a) => (a.account === '40' ? { ...a, password: SECRET } : a));
+      sim = new VodiaSim({ domain: 'tenant.test', accounts });
+      await sim.start(0);
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pbx-pack-'));
+      userDir = await userDirWith((await packTarball(tmp)).tarball);
+      red = await startNodeRed({ nodeBin: process.execPath, redJs: require.resolve('node-red/red.js'), userDir });
+    });
+    after(async () => {
+      if (red) await red.stop();
+      if (sim) await sim.stop();
+    });
+
+    it('connects the installed nodes to a PBX and keeps the password out of the flow and the log', async () => {
+      const flow = [
+        { id: 'f1', type: 'tab', label: 'install test' },
+        { id: 'c1', type: 'pbx-connection', vendor: 'vodia', url: `ws://127.0.0.1:${sim.port}/websocket`, domain: 'tenant.test', user: '40', credentials: { password: SECRET } },
+        { id: 'p1', type: 'pbx-presence-in', z: 'f1', connection: 'c1', users: '41', wires: [[]] },
+      ];
+      const deployed = await red.post('/flows', flow);
+      assert.strictEqual(deployed.status, 204, deployed.body);
+      const deadline = Date.now() + 20000;
+      while (sim.connectionCount !== 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.strictEqual(sim.connectionCount, 1, 'the installed package logged in');
+      const exported = await red.get('/flows');
+      assert.match(exported.body, /pbx-connection/);
+      assert.ok(!exported.body.includes(SECRET), 'password in the exported flow');
+      assert.ok(!fs.readFileSync(path.join(userDir, 'flows.json'), 'utf8').includes(SECRET), 'password in flows.json');
+      assert.ok(!red.log().includes(SECRET), 'password in the log');
+    });
+  });
+
   checkRuntime('in Node-RED 4.1 on Node 20', async () => ({
     nodeBin: process.execPath,
     redJs: require.resolve('node-red/red.js'),

@@ -77,7 +77,7 @@ async function startNodeRed({ nodeBin, redJs, userDir, extraSettings = '' }) {
     port,
     log: () => log,
     get: (p, accept = 'application/json') => httpGet(port, p, accept),
-    post: (p) => httpGet(port, p, 'application/json', 'POST'),
+    post: (p, body) => httpGet(port, p, 'application/json', 'POST', body),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -88,16 +88,17 @@ async function startNodeRed({ nodeBin, redJs, userDir, extraSettings = '' }) {
   };
 }
 
-function httpGet(port, p, accept, method = 'GET') {
+function httpGet(port, p, accept, method = 'GET', body = undefined) {
+  const headers = { accept, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
   return new Promise((resolve, reject) => {
     http
-      .request({ host: '127.0.0.1', port, path: p, method, headers: { accept } }, (res) => {
+      .request({ host: '127.0.0.1', port, path: p, method, headers }, (res) => {
         let body = '';
         res.on('data', (d) => (body += d));
         res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], body }));
       })
       .on('error', reject)
-      .end();
+      .end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
 
