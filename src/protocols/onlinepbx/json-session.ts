@@ -1,6 +1,6 @@
 import type WebSocket from 'ws';
 import { AuthError, DisconnectedError, PbxRequestError } from '../common/errors';
-import { IdleWatchdog } from '../common/idle-watchdog';
+import { type IdleWatchdog, pingWatchdog } from '../common/idle-watchdog';
 import { PendingRequests } from '../common/pending-requests';
 import { openWebSocket } from '../common/transport';
 import { V3_RESULTS } from './commands';
@@ -80,21 +80,9 @@ export class JsonSession implements PbxSession {
     // Nothing about keepalive is documented for 3.0: RFC 6455 pings are answered by any
     // server, and silence after one marks the socket half-open.
     const every = o.keepaliveMs > 0 ? o.keepaliveMs : DEFAULT_PING_MS;
-    this.watchdog = new IdleWatchdog(
-      every,
-      every * 2.5,
-      () => {
-        try {
-          ws.ping();
-        } catch {
-          /* the close event follows */
-        }
-      },
-      () => {
-        this.goneReason = 'no answer to keepalive (half-open connection)';
-        ws.terminate();
-      },
-    );
+    this.watchdog = pingWatchdog(ws, every, () => {
+      this.goneReason = 'no answer to keepalive (half-open connection)';
+    });
   }
 
   close(): void {

@@ -1,6 +1,6 @@
 import type WebSocket from 'ws';
 import { AuthError, DisconnectedError, PbxRequestError } from '../common/errors';
-import { IdleWatchdog } from '../common/idle-watchdog';
+import { DEAD_AFTER_INTERVALS, IdleWatchdog } from '../common/idle-watchdog';
 import { PendingRequests } from '../common/pending-requests';
 import { openWebSocket } from '../common/transport';
 import {
@@ -146,7 +146,7 @@ export class SocketIoSession implements PbxSession {
   private startWatchdog(hs: Handshake): void {
     // Heartbeats off (empty or 0): nothing to watch; the PBX sends nothing while idle.
     if (!hs.heartbeatTimeoutS) return;
-    const keepalive = this.options.keepaliveMs > 0 ? this.options.keepaliveMs * 2.5 : Infinity;
+    const keepalive = this.options.keepaliveMs > 0 ? this.options.keepaliveMs * DEAD_AFTER_INTERVALS : Infinity;
     const deadMs = Math.min(hs.heartbeatTimeoutS * 1000 + HEARTBEAT_SLACK_MS, keepalive);
     // The PBX pings (`2::`), we only listen: there is no client probe in socket.io 0.9, and a
     // WebSocket ping is answered by a stock 0.9 server with a broken pong frame that kills the

@@ -12,7 +12,7 @@ import {
   type VendorAdapter,
 } from '../common/adapter';
 import { AuthError, DisconnectedError, TimeoutError, UnsupportedError, errorText } from '../common/errors';
-import { IdleWatchdog } from '../common/idle-watchdog';
+import { type IdleWatchdog, pingWatchdog } from '../common/idle-watchdog';
 import { PendingRequests } from '../common/pending-requests';
 import { openWebSocket } from '../common/transport';
 import { decodeFrame, encodeAction, FORBIDDEN_ACTION, frameName, type VodiaFrame } from './codec';
@@ -224,21 +224,9 @@ class VodiaAdapter implements VendorAdapter {
     this.keepalive = setInterval(() => this.trySend('avoid-disconnect'), every);
     // Whether the PBX answers avoid-disconnect is not documented; a WebSocket ping is answered
     // by every RFC 6455 server, so silence after a ping is what marks the socket half-open.
-    this.watchdog = new IdleWatchdog(
-      every,
-      every * 2.5,
-      () => {
-        try {
-          ws.ping();
-        } catch {
-          /* the close event follows */
-        }
-      },
-      () => {
-        this.goneReason = 'no answer to keepalive (half-open connection)';
-        ws.terminate();
-      },
-    );
+    this.watchdog = pingWatchdog(ws, every, () => {
+      this.goneReason = 'no answer to keepalive (half-open connection)';
+    });
   }
 
   /** `sip-register` is never part of it: that would make the socket ring as a phone [S9]. */
