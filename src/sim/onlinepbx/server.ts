@@ -4,6 +4,7 @@ import type { Duplex } from 'stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { CONNECT, decodePacket, DISCONNECT, encodeError, encodeEvent, HEARTBEAT } from '../../protocols/onlinepbx/codec';
 import { SimPbx, type CommandResult, type PbxEvent, type SimTrunk, type SimUser } from './pbx';
+import { pushFrames } from '../common/push';
 
 export type SimApiVersion = '2' | '3';
 
@@ -247,23 +248,14 @@ export class OnlinePbxSim {
     const head = v3 ? '{"event":"user_blf","data":{"uid":"' : '5:::{"name":"blf","args":[{"uid":"';
     const tail = v3 ? '}}' : '}]}';
     const ts = Math.floor(Date.now() / 1000);
-    const batch = 1000;
-    for (let i = 0; i < n; ) {
-      const end = Math.min(n, i + batch);
-      const written: Array<Promise<void>> = [];
-      for (; i < end; i++) {
+    await pushFrames(
+      targets.map((c) => c.ws),
+      n,
+      (i) => {
         const status = Math.floor(i / extensions) % 2 === 0 ? 'ringing' : 'hangup';
-        const frame = `${head}${2000 + (i % extensions)}","status":"${status}","direction":"in","rank":"master","other_leg":"74950000000","uuid":"bench-${i}","timestamp":${ts},"seq":${i}${tail}`;
-        const last = i === end - 1;
-        for (const c of targets) {
-          if (c.ws.readyState !== WebSocket.OPEN) continue;
-          if (last) written.push(new Promise<void>((resolve) => c.ws.send(frame, () => resolve())));
-          else c.ws.send(frame);
-        }
-      }
-      // The next batch is queued once this one is written: the socket sets the pace.
-      await Promise.all(written);
-    }
+        return `${head}${2000 + (i % extensions)}","status":"${status}","direction":"in","rank":"master","other_leg":"74950000000","uuid":"bench-${i}","timestamp":${ts},"seq":${i}${tail}`;
+      },
+    );
   }
 
   // ---- HTTP: the 2.0 handshake ---------------------------------------------------------

@@ -3,6 +3,7 @@ import * as http from 'http';
 import type { Duplex } from 'stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { renderCalls, type CallShape, type SimCall, type SimCallState } from './calls';
+import { pushFrames } from '../common/push';
 
 /**
  * A Vodia PBX as far as the websocket spec goes: the REST session login with its MD5 check,
@@ -305,22 +306,11 @@ export class VodiaSim {
   async pushUserStates(n: number, users = 50): Promise<void> {
     const targets = [...this.clients].filter((c) => c.ws.readyState === WebSocket.OPEN);
     const head = `{"action":"user-state","type":"extensions","domain":${JSON.stringify(this.domain)},"registered":true,"account":"`;
-    const batch = 1000;
-    for (let i = 0; i < n; ) {
-      const end = Math.min(n, i + batch);
-      const written: Array<Promise<void>> = [];
-      for (; i < end; i++) {
-        const frame = `${head}${2000 + (i % users)}","dnd":${Math.floor(i / users) % 2 === 1},"seq":${i}}`;
-        const last = i === end - 1;
-        for (const c of targets) {
-          if (c.ws.readyState !== WebSocket.OPEN) continue;
-          if (last) written.push(new Promise<void>((resolve) => c.ws.send(frame, () => resolve())));
-          else c.ws.send(frame);
-        }
-      }
-      // The next batch is queued once this one is written: the socket sets the pace.
-      await Promise.all(written);
-    }
+    await pushFrames(
+      targets.map((c) => c.ws),
+      n,
+      (i) => `${head}${2000 + (i % users)}","dnd":${Math.floor(i / users) % 2 === 1},"seq":${i}}`,
+    );
   }
 
   // ---- REST -----------------------------------------------------------------------------
