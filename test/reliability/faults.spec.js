@@ -4,19 +4,16 @@
 const assert = require('assert');
 const net = require('net');
 const { helper, waitFor, waitStatus } = require('../support/red');
-const { start, restored, expectEventsOnce } = require('./suite');
+const { useSimulator, start, restored, expectEventsOnce } = require('./suite');
 const profiles = require('./profiles');
 
 for (const profile of profiles) {
   describe(`reliability: ${profile.name}`, function () {
     this.timeout(60000);
+    const current = useSimulator(profile);
     let sim;
-    beforeEach(async () => {
-      sim = await profile.start();
-    });
-    afterEach(async () => {
-      await helper.unload();
-      await sim.stop();
+    beforeEach(() => {
+      sim = current();
     });
 
     it('comes back after the server kills the socket mid-stream, events after the restore arrive once', async () => {

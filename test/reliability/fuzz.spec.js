@@ -3,8 +3,7 @@
 // protocol. The process stays up, memory stays bounded, and the connection either ignores the
 // frame or reconnects; afterwards events still arrive exactly once.
 const assert = require('assert');
-const { helper } = require('../support/red');
-const { start, restored, expectEventsOnce } = require('./suite');
+const { useSimulator, start, restored, expectEventsOnce } = require('./suite');
 const profiles = require('./profiles');
 
 const FRAMES = 10000;
@@ -13,7 +12,7 @@ const OVERSIZED_BYTES = 4 * 1024 * 1024;
 /** A deterministic pseudo-random generator, so a failure can be replayed. */
 function rng(seed) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function* badFrames(profile, count) {
@@ -23,17 +22,24 @@ function* badFrames(profile, count) {
   for (let i = 0; i < count; i++) {
     const sample = samples[i % samples.length];
     const kind = i % 8;
-    if (kind === 0) yield profile.wrap(sample.slice(0, Math.floor(rand() * sample.length))); // truncated
-    else if (kind === 1) yield profile.wrap('{"' + String.fromCharCode(...Array.from({ length: 20 }, () => 32 + Math.floor(rand() * 90))));
+    if (kind === 0)
+      yield profile.wrap(sample.slice(0, Math.floor(rand() * sample.length))); // truncated
+    else if (kind === 1)
+      yield profile.wrap('{"' + String.fromCharCode(...Array.from({ length: 20 }, () => 32 + Math.floor(rand() * 90))));
     else if (kind === 2) yield profile.wrap(JSON.stringify(wrongTypes[i % wrongTypes.length]));
     else if (kind === 3) {
       // A known frame with every field replaced by a wrongly typed value.
       const obj = JSON.parse(sample);
       for (const k of Object.keys(obj)) obj[k] = wrongTypes[Math.floor(rand() * wrongTypes.length)];
       yield profile.wrap(JSON.stringify(obj));
-    } else if (kind === 4) yield profile.wrap(JSON.stringify({ mt: `Unknown${i}`, event: `unknown_${i}`, action: `unknown-${i}`, api: 'X' }));
-    else if (kind === 5) yield Buffer.from(Array.from({ length: 64 }, () => Math.floor(rand() * 256))); // binary noise
-    else if (kind === 6) yield profile.wrap(sample.replace(/"/, '')); // broken quoting
+    } else if (kind === 4)
+      yield profile.wrap(
+        JSON.stringify({ mt: `Unknown${i}`, event: `unknown_${i}`, action: `unknown-${i}`, api: 'X' }),
+      );
+    else if (kind === 5)
+      yield Buffer.from(Array.from({ length: 64 }, () => Math.floor(rand() * 256))); // binary noise
+    else if (kind === 6)
+      yield profile.wrap(sample.replace(/"/, '')); // broken quoting
     else yield i % 2000 === 7 ? profile.wrap(`{"junk":"${'x'.repeat(OVERSIZED_BYTES)}"}`) : profile.wrap('');
   }
 }
@@ -41,13 +47,10 @@ function* badFrames(profile, count) {
 for (const profile of profiles) {
   describe(`fuzz: ${profile.name}`, function () {
     this.timeout(120000);
+    const current = useSimulator(profile);
     let sim;
-    beforeEach(async () => {
-      sim = await profile.start();
-    });
-    afterEach(async () => {
-      await helper.unload();
-      await sim.stop();
+    beforeEach(() => {
+      sim = current();
     });
 
     it(`survives ${FRAMES} bad frames with bounded memory and keeps delivering events`, async () => {

@@ -8,6 +8,5 @@ const VENDOR_PROFILES = ['innovaphone', 'innovaphone-devices', 'onlinepbx', 'vod
 
 module.exports = VENDOR_PROFILES.flatMap((dir) => {
   const file = path.join(__dirname, '..', dir, 'reliability-profile.js');
-  // eslint-disable-next-line import/no-dynamic-require -- the list above is fixed
   return fs.existsSync(file) ? [].concat(require(file)) : [];
 });

@@ -4,7 +4,7 @@
 // --exit, so a leak keeps the process alive and fails CI).
 const assert = require('assert');
 const { helper, waitFor } = require('../support/red');
-const { flowFor, restored, expectEventsOnce } = require('./suite');
+const { useSimulator, flowFor, restored, expectEventsOnce } = require('./suite');
 const { record } = require('../support/red');
 const profiles = require('./profiles');
 
@@ -18,20 +18,21 @@ function watcherCount(interestChannel) {
 for (const profile of profiles) {
   describe(`redeploy: ${profile.name}`, function () {
     this.timeout(180000);
+    const current = useSimulator(profile);
     let sim;
-    beforeEach(async () => {
-      sim = await profile.start();
-    });
-    afterEach(async () => {
-      await helper.unload();
-      await sim.stop();
+    beforeEach(() => {
+      sim = current();
     });
 
     it(`${ROUNDS} full and ${ROUNDS} modified-nodes redeploys: one socket, events once, no listener growth`, async () => {
       const { flow, credentials } = flowFor(profile, sim);
       const tab = [{ id: 'f1', type: 'tab' }];
       const withTab = (f) => [...tab, ...f.map((n) => (n.type === 'pbx-connection' ? n : { ...n, z: 'f1' }))];
-      await helper.load(require('../support/red').NODE_TYPES.map((t) => require(`../../nodes/${t}.js`)), withTab(flow), credentials);
+      await helper.load(
+        require('../support/red').NODE_TYPES.map((t) => require(`../../nodes/${t}.js`)),
+        withTab(flow),
+        credentials,
+      );
       for (let i = 0; i < ROUNDS; i++) {
         await helper.setFlows(withTab(flow), 'full', credentials);
       }

@@ -71,10 +71,26 @@ for (const profile of profiles) {
       const base = flowFor(profile, { ...sim, port: proxy.port, tls: true });
       const flow = base.flow.map((n) => (n.id === 'c1' ? { ...n, tls: 't1' } : n));
       // The editor always saves the file paths, empty when the PEM text lives in the credentials.
-      flow.push({ id: 't1', type: 'tls-config', name: 'ca', cert: '', key: '', ca: '', verifyservercert: true, servername: '' });
+      flow.push({
+        id: 't1',
+        type: 'tls-config',
+        name: 'ca',
+        cert: '',
+        key: '',
+        ca: '',
+        verifyservercert: true,
+        servername: '',
+      });
       const mods = [tlsConfig, ...require('../support/red').NODE_TYPES.map((t) => require(`../../nodes/${t}.js`))];
       const creds = { ...base.credentials, t1: { cadata: proxy.ca } };
-      await helper.load(mods, [{ id: 'f1', type: 'tab' }, ...flow.map((n) => (n.type.startsWith('pbx-connection') || n.type === 'tls-config' ? n : { ...n, z: 'f1' }))], creds);
+      await helper.load(
+        mods,
+        [
+          { id: 'f1', type: 'tab' },
+          ...flow.map((n) => (n.type.startsWith('pbx-connection') || n.type === 'tls-config' ? n : { ...n, z: 'f1' })),
+        ],
+        creds,
+      );
       const events = record('h1');
       await restored(profile, sim);
       await expectEventsOnce(profile, sim, events, 1, 3);

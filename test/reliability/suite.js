@@ -4,6 +4,22 @@
 const assert = require('assert');
 const { helper, loadFlow, record, waitFor } = require('../support/red');
 
+/**
+ * Starts a fresh simulator before each test of the calling `describe` and, after it, unloads
+ * the flow and stops the simulator. Returns the current simulator.
+ */
+function useSimulator(profile) {
+  let sim;
+  beforeEach(async () => {
+    sim = await profile.start();
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await sim.stop();
+  });
+  return () => sim;
+}
+
 function flowFor(profile, sim, { credentials = profile.credentials, extra = [] } = {}) {
   const flow = [
     { id: 'c1', type: 'pbx-connection', name: profile.name, ...profile.configNode(sim) },
@@ -13,7 +29,11 @@ function flowFor(profile, sim, { credentials = profile.credentials, extra = [] }
     { id: 'hc', type: 'helper' },
     ...extra,
   ];
-  if (profile.request) flow.push({ id: 'r1', type: profile.request.node.type, connection: 'c1', ...profile.request.node, wires: [['hr']] }, { id: 'hr', type: 'helper' });
+  if (profile.request)
+    flow.push(
+      { id: 'r1', type: profile.request.node.type, connection: 'c1', ...profile.request.node, wires: [['hr']] },
+      { id: 'hr', type: 'helper' },
+    );
   return { flow, credentials: { c1: credentials } };
 }
 
@@ -25,17 +45,29 @@ async function start(profile, sim, opts) {
 
 /** Waits until the connection is up and the watcher's subscription is active on the PBX. */
 function restored(profile, sim, ms = 5000) {
-  return waitFor(() => helper.getNode('c1').connection.state === 'connected' && profile.restored(sim), ms, `${profile.name} restore`);
+  return waitFor(
+    () => helper.getNode('c1').connection.state === 'connected' && profile.restored(sim),
+    ms,
+    `${profile.name} restore`,
+  );
 }
 
 /** Sends events `from`..`from+count-1` and checks each arrives exactly once. */
 async function expectEventsOnce(profile, sim, rec, from, count = 10) {
   const before = rec.list.length;
   for (let i = from; i < from + count; i++) profile.emit(sim, i);
-  await waitFor(() => seqs(profile, rec.list.slice(before)).filter((s) => s >= from).length >= count, 5000, 'events after restore');
+  await waitFor(
+    () => seqs(profile, rec.list.slice(before)).filter((s) => s >= from).length >= count,
+    5000,
+    'events after restore',
+  );
   await new Promise((r) => setImmediate(r));
   const got = seqs(profile, rec.list.slice(before)).filter((s) => s >= from);
-  assert.deepStrictEqual(got.sort((a, b) => a - b), Array.from({ length: count }, (_, k) => from + k), 'each event exactly once');
+  assert.deepStrictEqual(
+    got.sort((a, b) => a - b),
+    Array.from({ length: count }, (_, k) => from + k),
+    'each event exactly once',
+  );
 }
 
 function seqs(profile, msgs) {
@@ -63,4 +95,4 @@ function safeJson(v) {
   });
 }
 
-module.exports = { flowFor, start, restored, expectEventsOnce, everythingVisible };
+module.exports = { useSimulator, flowFor, start, restored, expectEventsOnce, everythingVisible };
