@@ -28,8 +28,14 @@ describe('innovaphone crypto', () => {
   it('computes the four official AppLogin digests', () => {
     const c = '0123456789abcdef';
     const app = { app: 'pbxadminapi' };
-    assert.strictEqual(loginDigest(app, undefined, c, 'pwd'), 'a205299ed2ef2786c311e0be1b14db343f2cadd906a6ae7b564eee34bda5e9a1');
-    assert.strictEqual(loginDigest(app, '{}', c, 'pwd'), '57b23fe824b9222a7ac879597cb509bcdc865a1bfeb057d9d12118cef0c3ba34');
+    assert.strictEqual(
+      loginDigest(app, undefined, c, 'pwd'),
+      'a205299ed2ef2786c311e0be1b14db343f2cadd906a6ae7b564eee34bda5e9a1',
+    );
+    assert.strictEqual(
+      loginDigest(app, '{}', c, 'pwd'),
+      '57b23fe824b9222a7ac879597cb509bcdc865a1bfeb057d9d12118cef0c3ba34',
+    );
     assert.strictEqual(
       loginDigest(app, '{"cn":"Test User"}', c, 'pwd'),
       '96db3c3f657230c2b68194becc6d2a77f05de9f79f01fc81e9ca0fb196b10d9d',
@@ -63,7 +69,10 @@ describe('innovaphone crypto', () => {
   }
 
   it('derives the session key', () => {
-    assert.strictEqual(sessionKey('0123456789abcdef', 'pwd'), 'd58c77eae0c1c1f37a9f545e207643c926ad9ea4932016a83a4a01029de37760');
+    assert.strictEqual(
+      sessionKey('0123456789abcdef', 'pwd'),
+      'd58c77eae0c1c1f37a9f545e207643c926ad9ea4932016a83a4a01029de37760',
+    );
   });
 
   it('runs plain RC4 (the classic Key/Plaintext vector)', () => {

@@ -1,0 +1,326 @@
+import type { ConnectionOptions } from 'tls';
+import type WebSocket from 'ws';
+import type { LogLevel } from '../common/adapter';
+import { AuthError, DisconnectedError, PbxRequestError } from '../common/errors';
+import { DEAD_AFTER_INTERVALS, IdleWatchdog } from '../common/idle-watchdog';
+import { PendingRequests } from '../common/pending-requests';
+import { openWebSocket } from '../common/transport';
+import { loginDigest, sessionKey as deriveSessionKey, type LoginFields } from './crypto';
+
+/** One JSON object per text frame; every message has `mt`, PBX APIs add `api`, requests `src`. */
+export type AppMessage = Record<string, unknown>;
+
+export interface AppWebsocketOptions {
+  url: string;
+  tls: ConnectionOptions;
+  login: LoginFields & { password: string };
+  keepaliveMs: number;
+  /** Aborts the opening and login (the connection was closed meanwhile). */
+  signal?: AbortSignal;
+  log: (level: LogLevel, text: string) => void;
+}
+
+export interface RequestOptions {
+  /** The answer's `mt`; `<mt>Result` by default. */
+  resultMt?: string;
+  /** Collects every answer frame until one carries `last:true` (Devices multi-part results). */
+  multipart?: boolean;
+}
+
+interface Waiting {
+  resultMt: string;
+  multipart: boolean;
+  parts: AppMessage[];
+}
+
+/** innovaphone's JS client sends a KeepAlive after 60 s without traffic. */
+const DEFAULT_KEEPALIVE_MS = 60000;
+
+/**
+ * The failure a result reports: `error`/`errorText` (PbxApi, RCC, Devices) or `err` (EpSignal,
+ * PbxSignal). A numeric `error` of 0 and empty strings are success.
+ */
+export function resultError(msg: AppMessage): string | undefined {
+  const text = msg.errorText;
+  if (typeof text === 'string' && text !== '') return text;
+  for (const key of ['error', 'err']) {
+    const v = msg[key];
+    if (v === undefined || v === null || v === false || v === '' || v === 0) continue;
+    return typeof v === 'string' ? v : `${key} ${JSON.stringify(v)}`;
+  }
+  return undefined;
+}
+
+/**
+ * An AppWebsocket connection to a PBX App object or an App Platform service: the challenge /
+ * digest login (spec §2), then JSON messages. Requests are correlated by a client-chosen `src`
+ * (falling back to the `<mt>Result` name when a reply omits `src`, as go-inno-appws does);
+ * every other frame goes to the message handler. Keepalive: `{"mt":"KeepAlive"}` plus a
+ * WebSocket ping after `keepaliveMs` of silence, the socket counts as dead after 2.5 times that.
+ */
+export class AppWebsocket {
+  sessionKey = '';
+  loginResult: AppMessage = {};
+  private readonly pending = new PendingRequests<AppMessage[]>();
+  private readonly waiting = new Map<string, Waiting>();
+  private messageHandler: ((msg: AppMessage) => void) | undefined;
+  private droppedHandler: (reason: string) => void = () => undefined;
+  /** Frames read before a message handler exists (during and right after the login). */
+  private backlog: AppMessage[] = [];
+  private login: Login | undefined;
+  private watchdog: IdleWatchdog | undefined;
+  private gone = false;
+  private goneReason = '';
+  private nextSrc = 0;
+
+  private constructor(
+    private readonly ws: WebSocket,
+    private readonly options: AppWebsocketOptions,
+  ) {
+    // One set of listeners for the socket's whole life: ws may emit several frames in one tick,
+    // so swapping listeners after the login could lose the frames that follow AppLoginResult.
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.onFrame(data, isBinary));
+    ws.on('pong', () => this.watchdog?.touch());
+    ws.on('error', (err) => {
+      this.goneReason ||= err.message;
+    });
+    ws.on('close', (code: number) => this.onGone(this.goneReason || `socket closed by the PBX (${code})`));
+  }
+
+  /** Opens the socket and logs in; rejects with AuthError when the PBX does not say `ok:true`. */
+  static async open(options: AppWebsocketOptions): Promise<AppWebsocket> {
+    const ws = await openWebSocket(options.url, { tls: options.tls, timeoutMs: 0, signal: options.signal });
+    const socket = new AppWebsocket(ws, options);
+    const onAbort = (): void => socket.login?.fail(new DisconnectedError('connection closed during login'));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const login = new Login(options, (msg) => ws.send(JSON.stringify(msg)));
+    socket.login = login;
+    if (options.signal?.aborted) onAbort();
+    try {
+      await login.done;
+    } catch (err) {
+      socket.close();
+      throw err;
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    socket.sessionKey = login.sessionKey;
+    socket.loginResult = login.result;
+    socket.login = undefined;
+    socket.startKeepalive();
+    return socket;
+  }
+
+  private startKeepalive(): void {
+    const every = this.options.keepaliveMs > 0 ? this.options.keepaliveMs : DEFAULT_KEEPALIVE_MS;
+    this.watchdog = new IdleWatchdog(
+      every,
+      every * DEAD_AFTER_INTERVALS,
+      () => {
+        // Whether the PBX answers KeepAlive is not documented (spec §7.5): a ping is answered.
+        this.trySend({ mt: 'KeepAlive' });
+        try {
+          this.ws.ping();
+        } catch {
+          /* the close event follows */
+        }
+      },
+      () => {
+        this.goneReason = 'no answer to keepalive (half-open connection)';
+        this.ws.terminate();
+      },
+    );
+  }
+
+  /** Every frame that is not the answer to a pending request; frames of the login are replayed. */
+  onMessage(handler: (msg: AppMessage) => void): void {
+    this.messageHandler = handler;
+    const backlog = this.backlog;
+    this.backlog = [];
+    for (const msg of backlog) this.deliver(msg);
+  }
+
+  /** Called once when the socket is gone (not after `close()`). */
+  onDropped(handler: (reason: string) => void): void {
+    this.droppedHandler = handler;
+  }
+
+  get open(): boolean {
+    return !this.gone;
+  }
+
+  send(msg: object): void {
+    if (this.gone) throw new DisconnectedError('not connected to the PBX');
+    this.ws.send(JSON.stringify(msg));
+  }
+
+  /**
+   * Sends `msg` with a fresh `src` and resolves with its answer frames (one, or every part up to
+   * `last:true`). Rejects with PbxRequestError when an answer reports an error, with
+   * TimeoutError after `timeoutMs`, with DisconnectedError when the socket goes first.
+   */
+  request(msg: AppMessage, timeoutMs: number, opts: RequestOptions = {}): Promise<AppMessage[]> {
+    const src = `nr${++this.nextSrc}`;
+    const mt = String(msg.mt);
+    const label = `${msg.api ? `${String(msg.api)} ` : ''}${mt}`;
+    const answer = this.pending.add(src, timeoutMs, label);
+    this.waiting.set(src, { resultMt: opts.resultMt ?? `${mt}Result`, multipart: !!opts.multipart, parts: [] });
+    answer.catch(() => this.waiting.delete(src));
+    try {
+      this.send({ ...msg, src });
+    } catch (err) {
+      this.pending.reject(src, err as Error);
+    }
+    return answer;
+  }
+
+  close(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.watchdog?.stop();
+    this.ws.removeAllListeners();
+    this.ws.on('error', () => undefined);
+    this.ws.terminate();
+    this.pending.rejectAll('connection closed');
+    this.waiting.clear();
+  }
+
+  private trySend(msg: object): void {
+    try {
+      this.send(msg);
+    } catch {
+      /* the close event reports it */
+    }
+  }
+
+  private onFrame(data: Buffer, isBinary: boolean): void {
+    this.watchdog?.touch();
+    if (isBinary) return this.options.log('debug', 'innovaphone: ignored a binary frame');
+    let msg: unknown;
+    try {
+      msg = JSON.parse(data.toString('utf8'));
+    } catch {
+      return this.options.log('debug', `innovaphone: ignored a frame that is not JSON (${data.length} bytes)`);
+    }
+    if (msg === null || typeof msg !== 'object' || Array.isArray(msg) || typeof (msg as AppMessage).mt !== 'string') {
+      return this.options.log('debug', 'innovaphone: ignored a frame without a message type');
+    }
+    if ((msg as AppMessage).mt === 'KeepAlive') return;
+    if (this.login?.take(msg as AppMessage)) return;
+    if (!this.messageHandler) this.backlog.push(msg as AppMessage);
+    else this.deliver(msg as AppMessage);
+  }
+
+  private deliver(msg: AppMessage): void {
+    if (this.waiting.size > 0) this.answer(msg);
+    try {
+      this.messageHandler?.(msg);
+    } catch (err) {
+      this.options.log('warn', `innovaphone: handling ${String(msg.mt)} failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Settles the request `msg` answers: by `src`, else the oldest one waiting for that `mt`. */
+  private answer(msg: AppMessage): void {
+    let src = typeof msg.src === 'string' ? msg.src : undefined;
+    let w = src === undefined ? undefined : this.waiting.get(src);
+    if (w && w.resultMt !== msg.mt) return; // an indication of the same request (e.g. RCC UserInfo)
+    if (!w && src === undefined) {
+      for (const [s, candidate] of this.waiting) {
+        if (candidate.resultMt === msg.mt) {
+          src = s;
+          w = candidate;
+          break;
+        }
+      }
+    }
+    if (!w || src === undefined) return;
+    const failure = resultError(msg);
+    if (failure !== undefined) {
+      this.waiting.delete(src);
+      this.pending.reject(src, new PbxRequestError(`innovaphone ${String(msg.mt)}: ${failure}`, msg));
+      return;
+    }
+    w.parts.push(msg);
+    if (w.multipart && msg.last !== true) return;
+    this.waiting.delete(src);
+    this.pending.resolve(src, w.parts);
+  }
+
+  private onGone(reason: string): void {
+    if (this.gone) return;
+    this.login?.fail(new Error(`the PBX closed the socket during login: ${reason}`));
+    this.gone = true;
+    this.watchdog?.stop();
+    this.pending.rejectAll(reason);
+    this.waiting.clear();
+    this.droppedHandler(reason);
+  }
+}
+
+/**
+ * AppChallenge -> AppChallengeResult -> AppLogin -> AppLoginResult. The challenge is an opaque
+ * string (older builds sent a number). The session key is derived locally and never sent.
+ * Frames that are not part of the login stay for the message handler (go-inno-appws does
+ * the same).
+ */
+class Login {
+  sessionKey = '';
+  result: AppMessage = {};
+  /** Settles with the AppLoginResult. */
+  readonly done: Promise<void>;
+  private challenge: string | undefined;
+  private settled = false;
+  private resolve: () => void = () => undefined;
+  private reject: (err: Error) => void = () => undefined;
+
+  constructor(
+    private readonly options: AppWebsocketOptions,
+    private readonly send: (msg: AppMessage) => void,
+  ) {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    send({ mt: 'AppChallenge' });
+  }
+
+  /** Consumes the frames of the login; false for anything else. */
+  take(msg: AppMessage): boolean {
+    if (msg.mt === 'AppChallengeResult' && this.challenge === undefined) {
+      this.challenge = String(msg.challenge ?? '');
+      const { password, ...fields } = this.options.login;
+      this.sessionKey = deriveSessionKey(this.challenge, password);
+      this.send({
+        mt: 'AppLogin',
+        app: fields.app,
+        domain: fields.domain ?? '',
+        sip: fields.sip ?? '',
+        guid: fields.guid ?? '',
+        dn: fields.dn ?? '',
+        digest: loginDigest(fields, undefined, this.challenge, password),
+      });
+      return true;
+    }
+    if (msg.mt !== 'AppLoginResult') return false;
+    if (msg.ok === true) {
+      this.result = msg;
+      this.settle();
+      this.resolve();
+    } else {
+      const why = resultError(msg);
+      this.fail(new AuthError(`the PBX refused the login of App '${this.options.login.app}'${why ? ` (${why})` : ''}: check App name and password`));
+    }
+    return true;
+  }
+
+  fail(err: Error): void {
+    if (this.settle()) this.reject(err);
+  }
+
+  private settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    return true;
+  }
+}
