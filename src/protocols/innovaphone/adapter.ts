@@ -1,14 +1,202 @@
-// PLACEHOLDER until the innovaphone client lands: replace this whole file.
-import type { AdapterFactory } from '../common/adapter';
-import { UnsupportedError } from '../common/errors';
+import type {
+  AdapterEvents,
+  AdapterFactory,
+  Channel,
+  ConnectionSettings,
+  Interest,
+  Operation,
+  OperationResult,
+  VendorAdapter,
+} from '../common/adapter';
+import { ALL } from '../common/adapter';
+import { DisconnectedError, UnsupportedError } from '../common/errors';
+import { AppWebsocket, type AppMessage } from './app-websocket';
+import { EP_SIGNAL, EpSignalMonitor } from './ep-signal';
+import { PBX_API, ProfileState, profileRequest } from './pbx-api';
+import { PresenceMonitors } from './presence';
+import { RccSession } from './rcc/session';
 
-export const createInnovaphoneAdapter: AdapterFactory = () => ({
-  channels: new Set(),
-  operations: new Set(),
-  open: () => Promise.reject(new UnsupportedError('innovaphone: not built yet')),
-  close: () => undefined,
-  watch: () => Promise.resolve(),
-  unwatch: () => undefined,
-  perform: () => Promise.reject(new UnsupportedError('innovaphone: not built yet')),
-  suggestions: () => Promise.resolve([]),
-});
+/** Requests the connection makes on its own (subscriptions, attach) wait this long. */
+const SUBSCRIBE_TIMEOUT_MS = 10000;
+
+/**
+ * innovaphone PBX over AppWebsocket, logged in as an App object: PbxApi (presence, favourites,
+ * node info), EpSignal (signalling monitor/control) and RCC (calls) on one socket. Messages are
+ * routed by `api`, then by `src` (the subscription they belong to), then by `mt`.
+ */
+class InnovaphoneAdapter implements VendorAdapter {
+  readonly channels: ReadonlySet<Channel> = new Set<Channel>(['presence', 'profile', 'signaling', 'call', 'event']);
+  readonly operations: ReadonlySet<Operation> = new Set<Operation>([
+    'command',
+    'setPresence',
+    'profile',
+    'signal',
+    'makeCall',
+    'callControl',
+  ]);
+  private socket: AppWebsocket | undefined;
+  private abort: AbortController | undefined;
+  private readonly presence: PresenceMonitors;
+  private readonly signaling: EpSignalMonitor;
+  private readonly profile = new ProfileState();
+  private readonly rcc: RccSession;
+
+  constructor(
+    private readonly settings: ConnectionSettings,
+    private readonly events: AdapterEvents,
+  ) {
+    this.presence = new PresenceMonitors(events);
+    this.signaling = new EpSignalMonitor(events);
+    this.rcc = new RccSession({
+      request: async (msg, timeoutMs) => (await this.connected().request(msg, timeoutMs))[0],
+      events,
+    });
+  }
+
+  async open(): Promise<void> {
+    this.close();
+    const abort = new AbortController();
+    this.abort = abort;
+    const socket = await AppWebsocket.open({
+      url: this.settings.url,
+      tls: this.settings.tls,
+      // The App object login (spec §2.4 A); `sip` scopes it to one user where the PBX allows it.
+      login: { app: this.settings.app, domain: this.settings.domain, sip: this.settings.user, password: this.settings.password },
+      keepaliveMs: this.settings.keepaliveMs,
+      signal: abort.signal,
+      log: (level, text) => this.events.log(level, text),
+    });
+    if (abort.signal.aborted) {
+      socket.close();
+      throw new DisconnectedError('connection closed during login');
+    }
+    this.abort = undefined;
+    this.socket = socket;
+    socket.onDropped((reason) => {
+      if (this.socket !== socket) return;
+      this.socket = undefined;
+      this.rcc.disconnected();
+      this.events.dropped(reason);
+    });
+    socket.onMessage((msg) => this.route(socket, msg));
+    this.rcc.connected();
+  }
+
+  close(): void {
+    this.abort?.abort();
+    this.abort = undefined;
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket) {
+      socket.close();
+      this.rcc.disconnected();
+    }
+  }
+
+  async watch(interest: Interest): Promise<void> {
+    const socket = this.connected();
+    switch (interest.channel) {
+      case 'presence':
+        // `*` is every presence this connection monitors: the PBX has no "all users" monitor.
+        if (interest.key !== ALL) await this.presence.subscribe(socket, interest.key, SUBSCRIBE_TIMEOUT_MS);
+        return;
+      case 'profile': {
+        const [result] = await socket.request({ api: PBX_API, mt: 'SubscribeProfile' }, SUBSCRIBE_TIMEOUT_MS, { src: 'profile' });
+        this.profile.apply(result);
+        this.emitProfile(result);
+        return;
+      }
+      case 'signaling':
+        if (interest.key !== ALL) await this.signaling.attach(socket, interest.key, SUBSCRIBE_TIMEOUT_MS);
+        return;
+      case 'call':
+        await this.rcc.watchCalls();
+        return;
+      default:
+    }
+  }
+
+  unwatch(interest: Interest): void {
+    if (interest.channel === 'presence' && interest.key !== ALL) this.presence.unsubscribe(this.socket, interest.key);
+    else if (interest.channel === 'signaling') this.signaling.detach(interest.key);
+    else if (interest.channel === 'profile') this.trySend({ api: PBX_API, mt: 'UnsubscribeProfile', src: 'profile' });
+  }
+
+  async perform(op: Operation, params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
+    switch (op) {
+      case 'command':
+        return this.command(params, timeoutMs);
+      case 'setPresence': {
+        const msg = { api: PBX_API, mt: 'SetPresence', sip: params.sip, contact: params.contact, activity: params.activity, note: params.note };
+        const [result] = await this.connected().request(msg, timeoutMs);
+        return { payload: { sip: params.sip, contact: params.contact, activity: params.activity, note: params.note }, raw: result };
+      }
+      case 'profile': {
+        const [result] = await this.connected().request(profileRequest(params, this.profile.current?.id), timeoutMs);
+        return { payload: result, raw: result };
+      }
+      case 'signal': {
+        const frame = this.signaling.signal(this.connected(), params);
+        return { payload: { sent: true, hw: params.hw, call: frame.call, to: frame.to === true }, raw: frame };
+      }
+      case 'makeCall':
+        return this.rcc.makeCall(params, timeoutMs);
+      case 'callControl':
+        return this.rcc.callControl(params, timeoutMs);
+      default:
+        throw new UnsupportedError(`innovaphone does not support ${op}`);
+    }
+  }
+
+  async suggestions(field: string): Promise<string[]> {
+    const names = new Set(this.rcc.suggestions(field));
+    if (field === 'users' || field === 'to') for (const u of this.presence.known()) names.add(u);
+    if (field === 'hw') for (const hw of this.signaling.hardware()) names.add(hw);
+    return [...names].sort();
+  }
+
+  /** Any `api`/`mt` (`api` PbxApi unless given, empty for none); the result(s) by `src`. */
+  private async command(params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
+    const fields = params.params && typeof params.params === 'object' ? (params.params as Record<string, unknown>) : {};
+    const api = params.api === undefined ? PBX_API : String(params.api);
+    const msg: AppMessage = { ...fields, mt: String(params.command) };
+    if (api !== '') msg.api = api;
+    delete msg.src;
+    const parts = await this.connected().request(msg, timeoutMs);
+    return { payload: parts.length === 1 ? parts[0] : parts, raw: parts.length === 1 ? parts[0] : parts };
+  }
+
+  private route(socket: AppWebsocket, msg: AppMessage): void {
+    const api = msg.api;
+    if (api === PBX_API) {
+      if (!this.presence.handle(msg) && (msg.mt === 'ProfileContactAdded' || msg.mt === 'ProfileContactDeleted')) {
+        if (this.profile.apply(msg)) this.emitProfile(msg);
+      }
+    } else if (api === EP_SIGNAL) this.signaling.handle(socket, msg);
+    else if (api === 'RCC') this.rcc.handle(msg);
+    const mt = String(msg.mt);
+    if (this.events.listening('event', mt)) this.events.emit('event', mt, { topic: mt, payload: msg, event: mt, raw: msg });
+  }
+
+  private emitProfile(raw: AppMessage): void {
+    const current = this.profile.current;
+    if (!current || !this.events.listening('profile', ALL)) return;
+    const payload = { id: current.id, name: current.name, contacts: current.contacts.map((c) => ({ ...c })) };
+    this.events.emit('profile', ALL, { topic: current.name || String(current.id), payload, event: String(raw.mt), raw });
+  }
+
+  private connected(): AppWebsocket {
+    if (!this.socket?.open) throw new DisconnectedError('not connected to the PBX');
+    return this.socket;
+  }
+
+  private trySend(msg: AppMessage): void {
+    try {
+      this.socket?.send(msg);
+    } catch {
+      /* gone: nothing to undo on the PBX */
+    }
+  }
+}
+
+export const createInnovaphoneAdapter: AdapterFactory = (settings, events) => new InnovaphoneAdapter(settings, events);

@@ -23,8 +23,13 @@ export interface AppWebsocketOptions {
 export interface RequestOptions {
   /** The answer's `mt`; `<mt>Result` by default. */
   resultMt?: string;
-  /** Collects every answer frame until one carries `last:true` (Devices multi-part results). */
+  /**
+   * Collects every answer frame until one carries `last:true` (Devices multi-part results).
+   * Without it an answer with `last:false` still waits for the rest.
+   */
   multipart?: boolean;
+  /** The `src` to use: subscriptions pick their own, since their updates carry it. */
+  src?: string;
 }
 
 interface Waiting {
@@ -160,7 +165,7 @@ export class AppWebsocket {
    * TimeoutError after `timeoutMs`, with DisconnectedError when the socket goes first.
    */
   request(msg: AppMessage, timeoutMs: number, opts: RequestOptions = {}): Promise<AppMessage[]> {
-    const src = `nr${++this.nextSrc}`;
+    const src = opts.src ?? `nr${++this.nextSrc}`;
     const mt = String(msg.mt);
     const label = `${msg.api ? `${String(msg.api)} ` : ''}${mt}`;
     const answer = this.pending.add(src, timeoutMs, label);
@@ -242,7 +247,7 @@ export class AppWebsocket {
       return;
     }
     w.parts.push(msg);
-    if (w.multipart && msg.last !== true) return;
+    if ((w.multipart && msg.last !== true) || msg.last === false) return;
     this.waiting.delete(src);
     this.pending.resolve(src, w.parts);
   }

@@ -9,6 +9,8 @@ export type AppMessage = Record<string, unknown>;
 /** One logged-in client socket, as a message handler sees it. */
 export interface AppClient {
   send(msg: object): void;
+  /** The socket itself, for benchmark pushes that pace themselves on its write callbacks. */
+  readonly ws: WebSocket;
   readonly sessionKey: string;
   readonly login: AppMessage;
   /** Per-socket state of the handlers (subscriptions, attachments, ...). */

@@ -1,0 +1,105 @@
+import type { AdapterEvents } from '../common/adapter';
+import type { AppMessage, AppWebsocket } from './app-websocket';
+
+/** EpSignal (seed 003). Sent with `"api":"EpSignal"`: the doc's `"api":"Api"` is a typo. */
+export const EP_SIGNAL = 'EpSignal';
+
+/**
+ * The devices this connection is attached to. Once attached, the connection sits in the
+ * device's signalling path: every `Signaling` it receives is relayed at once, unchanged (same
+ * `call`, `to`, `sig`; with `to` the PBX-to-device direction is kept), before any flow sees a
+ * copy, or the device's calls stall. Relaying is not optional, also in `control` mode.
+ */
+export class EpSignalMonitor {
+  /** hw by the `src` of its Attach: the PBX sends the device's messages with that src. */
+  private readonly hwBySrc = new Map<string, string>();
+  private readonly srcByHw = new Map<string, string>();
+  /** Frames relayed, for tests and diagnostics. */
+  relayed = 0;
+
+  constructor(private readonly events: Pick<AdapterEvents, 'emit' | 'listening' | 'log'>) {}
+
+  /** Attach (again, after every reconnect); rejects when AttachResult carries `err`. */
+  async attach(socket: AppWebsocket, hw: string, timeoutMs: number): Promise<void> {
+    const src = `ep:${hw}`;
+    this.hwBySrc.set(src, hw);
+    this.srcByHw.set(hw, src);
+    await socket.request({ api: EP_SIGNAL, mt: 'Attach', hw }, timeoutMs, { src });
+  }
+
+  /** There is no Detach message: forgetting the src stops relaying and reporting. */
+  detach(hw: string): void {
+    const src = this.srcByHw.get(hw);
+    this.srcByHw.delete(hw);
+    if (src) this.hwBySrc.delete(src);
+  }
+
+  /** Every `"api":"EpSignal"` frame. */
+  handle(socket: AppWebsocket, msg: AppMessage): void {
+    const hw = this.hwOf(msg);
+    if (hw === undefined) return this.events.log('debug', `innovaphone EpSignal: ${String(msg.mt)} for no attached device`);
+    if (msg.mt === 'Signaling') {
+      try {
+        socket.send(msg);
+        this.relayed++;
+      } catch {
+        /* the socket is gone: the drop is reported on its own */
+      }
+    }
+    if (msg.mt === 'AttachResult' || !this.events.listening('signaling', hw)) return;
+    this.events.emit('signaling', hw, { topic: String(msg.mt), payload: signalingPayload(hw, msg), event: String(msg.mt), raw: msg });
+  }
+
+  /** `control` mode: a Signaling on behalf of the device (`to:true` toward the device). */
+  signal(socket: AppWebsocket, params: Record<string, unknown>): AppMessage {
+    const hw = String(params.hw);
+    const src = this.srcByHw.get(hw);
+    if (!src) throw new Error(`innovaphone EpSignal: device '${hw}' is not attached (a pbx-signaling node with that hw attaches it)`);
+    // The device is addressed by the src of its Attach, as the PBX does for its messages (inferred).
+    const frame: AppMessage = { api: EP_SIGNAL, mt: 'Signaling', src, call: params.call, sig: params.sig };
+    if (params.to === true) frame.to = true;
+    socket.send(frame);
+    return frame;
+  }
+
+  hardware(): string[] {
+    return [...this.srcByHw.keys()];
+  }
+
+  private hwOf(msg: AppMessage): string | undefined {
+    if (typeof msg.src === 'string') return this.hwBySrc.get(msg.src);
+    // A PBX that leaves the src out: unambiguous only with a single attached device.
+    return this.srcByHw.size === 1 ? [...this.srcByHw.keys()][0] : undefined;
+  }
+}
+
+/** Call states (the Sync `info.state` names) reached by a Signaling message type. */
+const STATE_BY_SIG: Record<string, string> = {
+  setup: 'setup',
+  setup_ack: 'setup-ack',
+  call_proc: 'call-proc',
+  alert: 'alert',
+  conn: 'connected',
+  disc: 'disconnected',
+  rel: 'disconnected',
+};
+
+function stateOf(msg: AppMessage): unknown {
+  const info = msg.info as Record<string, unknown> | undefined;
+  if (info && typeof info === 'object' && info.state !== undefined) return info.state;
+  const sig = msg.sig as Record<string, unknown> | undefined;
+  const state = sig && typeof sig === 'object' && typeof sig.type === 'string' ? STATE_BY_SIG[sig.type] : undefined;
+  // A disconnect from the device (no `to`) is the local side hanging up.
+  return state === 'disconnected' && msg.to !== true ? 'disconnecting' : state;
+}
+
+function signalingPayload(hw: string, msg: AppMessage): Record<string, unknown> {
+  const out: Record<string, unknown> = { hw };
+  if (msg.call !== undefined) out.call = msg.call;
+  if (msg.mt === 'Signaling') out.to = msg.to === true;
+  if (msg.sig !== undefined) out.sig = msg.sig;
+  if (msg.info !== undefined) out.info = msg.info;
+  const state = stateOf(msg);
+  if (state !== undefined) out.state = state;
+  return out;
+}

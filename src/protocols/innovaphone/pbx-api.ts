@@ -1,0 +1,103 @@
+import type { AppMessage } from './app-websocket';
+
+/** PbxApi (seed 000): request builders and the favourites state. */
+export const PBX_API = 'PbxApi';
+
+/**
+ * The `pbx-profile` actions and the PbxApi request each becomes. Fields come from
+ * `msg.payload`; `id` (the profile) defaults to the monitored profile, and a favourite may be
+ * given as `contact` or as loose `dn`/`sip`/`num` (and `contactId` for the favourite's id).
+ */
+export const PROFILE_ACTIONS: Record<string, string> = {
+  addContact: 'AddProfileContact',
+  deleteContact: 'DelProfileContact',
+  updateContact: 'UpdateProfileContact',
+  addProfile: 'AddProfile',
+  deleteProfile: 'DelProfile',
+  renameProfile: 'UpdateProfile',
+};
+
+function contactOf(fields: Record<string, unknown>): Record<string, unknown> {
+  if (fields.contact && typeof fields.contact === 'object') return { ...(fields.contact as Record<string, unknown>) };
+  const contact: Record<string, unknown> = {};
+  for (const k of ['dn', 'sip', 'num']) if (fields[k] !== undefined) contact[k] = String(fields[k]);
+  if (fields.contactId !== undefined) contact.id = Number(fields.contactId);
+  return contact;
+}
+
+export function profileRequest(fields: Record<string, unknown>, currentId: number | undefined): AppMessage {
+  const action = String(fields.action ?? '');
+  const mt = PROFILE_ACTIONS[action];
+  if (!mt) throw new TypeError(`unknown profile action '${action}' (one of ${Object.keys(PROFILE_ACTIONS).join(', ')})`);
+  const id = fields.id !== undefined ? Number(fields.id) : currentId;
+  const need = (v: unknown, name: string): void => {
+    if (v === undefined || v === '' || (typeof v === 'number' && Number.isNaN(v))) {
+      throw new TypeError(`profile action '${action}': property '${name}' is missing in msg.payload`);
+    }
+  };
+  const msg: AppMessage = { api: PBX_API, mt };
+  switch (action) {
+    case 'addProfile':
+      need(fields.name, 'name');
+      msg.name = String(fields.name);
+      return msg;
+    case 'deleteProfile':
+      need(id, 'id');
+      msg.id = id;
+      return msg;
+    case 'renameProfile':
+      need(id, 'id');
+      need(fields.name, 'name');
+      return { ...msg, id, name: String(fields.name) };
+    case 'addContact': {
+      const contact = contactOf(fields);
+      if (!contact.sip && !contact.num) need(undefined, 'sip or num');
+      // "If the profile does not exist, it is created": a name for that case.
+      return { ...msg, id: id ?? 0, name: String(fields.name ?? ''), contact };
+    }
+    default: {
+      const contact = contactOf(fields);
+      need(id, 'id');
+      need(contact.id, 'contactId');
+      contact.id = Number(contact.id);
+      return { ...msg, id, contact };
+    }
+  }
+}
+
+export interface Favourites {
+  id: number;
+  name: string;
+  contacts: Array<Record<string, unknown>>;
+}
+
+/**
+ * The monitored (first) profile: SubscribeProfileResult gives it whole, ProfileContactAdded /
+ * ProfileContactDeleted change it. Returns whether the message changed it.
+ */
+export class ProfileState {
+  current: Favourites | undefined;
+
+  apply(msg: AppMessage): boolean {
+    const p = msg.profile;
+    if (!p || typeof p !== 'object') return false;
+    const profile = p as Record<string, unknown>;
+    if (msg.mt === 'SubscribeProfileResult') {
+      this.current = {
+        id: Number(profile.id),
+        name: String(profile.name ?? ''),
+        contacts: Array.isArray(profile.contacts) ? profile.contacts.filter((c) => c && typeof c === 'object') : [],
+      };
+      return true;
+    }
+    const contact = profile.contact;
+    if (!this.current || !contact || typeof contact !== 'object') return false;
+    if (profile.id !== undefined && Number(profile.id) !== this.current.id) return false;
+    const c = contact as Record<string, unknown>;
+    const others = this.current.contacts.filter((x) => x.id !== c.id);
+    if (msg.mt === 'ProfileContactAdded') this.current.contacts = [...others, c];
+    else if (msg.mt === 'ProfileContactDeleted') this.current.contacts = others;
+    else return false;
+    return true;
+  }
+}

@@ -1,0 +1,173 @@
+import { pushFrames } from '../common/push';
+import { AppServer, appPasswordLogin, type AppClient, type AppMessage } from './app-server';
+import { EpSignalSim } from './ep-signal';
+import { PbxApiSim, type SimProfile, type SimUser } from './pbx-api';
+import { RccSim, type RccSimClient, type RccSimOptions, type RccSimUser } from './rcc';
+
+export { AppServer, appPasswordLogin, type AppClient, type AppMessage } from './app-server';
+export type { SimUser, SimProfile } from './pbx-api';
+
+export interface InnovaphoneSimOptions {
+  app?: string;
+  password?: string;
+  users?: SimUser[];
+  profiles?: SimProfile[];
+  /** Hardware ids of the devices EpSignal can attach to. */
+  devices?: string[];
+  rcc?: RccSimOptions;
+  tls?: { key: string; cert: string };
+}
+
+const open = (contact = 'tel:', activity = ''): SimUser['presence'][number] => ({ contact, status: 'open', activity, note: '' });
+
+export const DEFAULT_USERS: SimUser[] = [
+  { sip: 'alice', num: '201', dn: 'Alice Adams', email: 'alice@example.com', presence: [open(), open('im:')] },
+  { sip: 'bob', num: '202', dn: 'Bob Brown', presence: [open('tel:', 'busy')] },
+  { sip: 'carol', num: '203', dn: 'Carol Clark', presence: [{ contact: 'im:', status: 'closed', activity: '', note: '' }] },
+  { sip: 'dave', num: '204', dn: 'Dave Davis', presence: [open('tel:', 'dnd')] },
+];
+
+export const DEFAULT_PROFILE: SimProfile = {
+  id: 1,
+  name: 'Favourites',
+  contacts: [{ id: 11, name: 'bob', num: '202', dsp: 'Bob Brown', presence: true, dialog: true }],
+};
+
+export const DEFAULT_DEVICES = ['009033aabb01', '009033aabb02'];
+
+const rccUsers = (users: SimUser[], devices: string[]): RccSimUser[] =>
+  users.map((u, i) => ({ cn: u.sip, dn: u.dn, h323: u.sip, e164: u.num, hw: devices[i] ? [devices[i]] : [] }));
+
+/**
+ * An innovaphone PBX App object for tests, benchmarks and `npm start`: AppWebsocket login,
+ * PbxApi, EpSignal and RCC on one socket, with the fault controls of AppServer.
+ */
+export class InnovaphoneSim {
+  readonly app: string;
+  readonly password: string;
+  readonly pbx: PbxApiSim;
+  readonly ep: EpSignalSim;
+  readonly rcc: RccSim;
+  private readonly server: AppServer;
+
+  constructor(opts: InnovaphoneSimOptions = {}) {
+    this.app = opts.app ?? 'nodered';
+    this.password = opts.password ?? 'pwd';
+    const users = opts.users ?? DEFAULT_USERS;
+    const devices = opts.devices ?? DEFAULT_DEVICES;
+    const clients = (): AppClient[] => this.server.clients;
+    this.pbx = new PbxApiSim(users, opts.profiles ?? [DEFAULT_PROFILE], clients);
+    this.ep = new EpSignalSim(new Set(devices), clients);
+    this.rcc = new RccSim({ users: rccUsers(users, devices), ...opts.rcc });
+    this.server = new AppServer({
+      checkLogin: appPasswordLogin(this.app, this.password),
+      tls: opts.tls,
+      onMessage: (c, msg) => this.route(c, msg),
+      onClose: (c) => {
+        (c.state.get('rcc') as RccSimClient | undefined)?.close();
+        this.ep.forget(c);
+      },
+    });
+  }
+
+  get port(): number {
+    return this.server.port;
+  }
+  get tls(): boolean {
+    return this.server.tls;
+  }
+  get url(): string {
+    return `${this.tls ? 'wss' : 'ws'}://127.0.0.1:${this.port}/PBX0/APPS/websocket`;
+  }
+  get loginCount(): number {
+    return this.server.loginCount;
+  }
+  get loginAttempts(): number {
+    return this.server.loginAttempts;
+  }
+  get connectionCount(): number {
+    return this.server.connectionCount;
+  }
+  get clients(): AppClient[] {
+    return this.server.clients;
+  }
+
+  start(port = 0): Promise<number> {
+    return this.server.start(port);
+  }
+  async stop(): Promise<void> {
+    this.rcc.stop();
+    await this.server.stop();
+  }
+  dropAll(): void {
+    this.server.dropAll();
+  }
+  closeAll(): void {
+    this.server.closeAll();
+  }
+  setReplyDelay(ms: number): void {
+    this.server.setReplyDelay(ms);
+  }
+  setSilent(silent: boolean): void {
+    this.server.setSilent(silent);
+  }
+  sendRaw(data: string | Buffer): void {
+    this.server.sendRaw(data);
+  }
+  later(ms: number, fn: () => void): void {
+    this.server.later(ms, fn);
+  }
+
+  /** A scripted call at device `hw`, its Signaling passing through the attached clients. */
+  playDeviceCall(hw: string, to: string, talkMs?: number): number {
+    return this.ep.playCall(hw, { to }, (ms, fn) => this.later(ms, fn), talkMs);
+  }
+
+  /**
+   * Benchmarks: `n` PresenceUpdates spread over `users` (sip names some socket monitors), as
+   * fast as the sockets take them. Each frame carries `seq`.
+   */
+  async pushPresenceUpdates(n: number, users: string[]): Promise<void> {
+    for (const c of this.clients) {
+      const srcs = users.map((u) => JSON.stringify(this.pbx.srcOf(c, u) ?? ''));
+      await pushFrames([c.ws], n, (i) => {
+        const activity = Math.floor(i / users.length) % 2 === 0 ? 'busy' : '';
+        return `{"api":"PbxApi","mt":"PresenceUpdate","src":${srcs[i % users.length]},"seq":${i},"presence":[{"contact":"tel:","status":"open","activity":"${activity}","note":""}]}`;
+      });
+    }
+  }
+
+  private route(c: AppClient, msg: AppMessage): void {
+    if (msg.api === 'PbxApi') this.pbx.handle(c, msg);
+    else if (msg.api === 'EpSignal') this.ep.handle(c, msg);
+    else if (msg.api === 'RCC') {
+      let rcc = c.state.get('rcc') as RccSimClient | undefined;
+      if (!rcc) c.state.set('rcc', (rcc = this.rcc.connect((m) => c.send(m))));
+      rcc.handle(msg);
+    } else if (msg.api !== undefined) c.send({ api: msg.api, mt: `${String(msg.mt)}Result`, src: msg.src, error: `API ${String(msg.api)} not granted` });
+  }
+}
+
+/** `npm start`: the App object the example flows log in to. */
+export const DEMO = { port: 18811, app: 'nodered', credentials: { password: 'demo-pwd' } };
+
+/** The demo PBX: presence changes, favourites and device calls every few seconds. */
+export async function startDemo(): Promise<{ stop(): Promise<void> }> {
+  const sim = new InnovaphoneSim({ app: DEMO.app, password: DEMO.credentials.password, rcc: { autoAnswerMs: 3000 } });
+  await sim.start(DEMO.port);
+  const activities = ['', 'busy', 'away', 'dnd', ''];
+  let tick = 0;
+  const timer = setInterval(() => {
+    tick++;
+    const user = DEFAULT_USERS[tick % DEFAULT_USERS.length];
+    sim.pbx.setPresence(user.sip, { activity: activities[tick % activities.length], note: tick % 3 === 0 ? 'in a meeting' : '' });
+    if (tick % 4 === 0) sim.playDeviceCall(DEFAULT_DEVICES[0], String(300 + (tick % 50)), 2000);
+    if (tick % 5 === 0) sim.rcc.playCall({ from: '0711123456', to: 'bob', fromName: 'Caller' }, 2000, 3000);
+  }, 3000);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await sim.stop();
+    },
+  };
+}
