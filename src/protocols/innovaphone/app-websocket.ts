@@ -33,6 +33,7 @@ export interface RequestOptions {
 }
 
 interface Waiting {
+  label: string;
   resultMt: string;
   multipart: boolean;
   parts: AppMessage[];
@@ -169,7 +170,7 @@ export class AppWebsocket {
     const mt = String(msg.mt);
     const label = `${msg.api ? `${String(msg.api)} ` : ''}${mt}`;
     const answer = this.pending.add(src, timeoutMs, label);
-    this.waiting.set(src, { resultMt: opts.resultMt ?? `${mt}Result`, multipart: !!opts.multipart, parts: [] });
+    this.waiting.set(src, { label, resultMt: opts.resultMt ?? `${mt}Result`, multipart: !!opts.multipart, parts: [] });
     answer.catch(() => this.waiting.delete(src));
     try {
       this.send({ ...msg, src });
@@ -243,7 +244,8 @@ export class AppWebsocket {
     const failure = resultError(msg);
     if (failure !== undefined) {
       this.waiting.delete(src);
-      this.pending.reject(src, new PbxRequestError(`innovaphone ${String(msg.mt)}: ${failure}`, msg));
+      // The PBX's reason first: it is what a node status has room for.
+      this.pending.reject(src, new PbxRequestError(`${failure} (innovaphone ${w.label})`, msg));
       return;
     }
     w.parts.push(msg);

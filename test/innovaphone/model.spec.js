@@ -1,0 +1,50 @@
+'use strict';
+// The presence normalization table of src/model/innovaphone.ts (also in the pbx-presence-in help).
+const assert = require('assert');
+const { statusOf, presenceOf, presenceTarget } = require('../../model/innovaphone');
+
+describe('innovaphone presence model', () => {
+  it('maps the newest entry to the normalized status', () => {
+    const cases = [
+      [{ activity: 'dnd', status: 'open' }, 'dnd'],
+      [{ activity: 'busy', status: 'open' }, 'busy'],
+      [{ activity: 'on-the-phone', status: 'open' }, 'busy'],
+      [{ activity: 'away', status: 'open' }, 'away'],
+      [{ activity: 'lunch', status: 'open' }, 'away'],
+      [{ activity: '', status: 'open' }, 'available'],
+      [{ activity: '', status: 'closed' }, 'offline'],
+      [{}, 'unknown'],
+      [undefined, 'unknown'],
+    ];
+    for (const [entry, status] of cases) assert.strictEqual(statusOf(entry), status, JSON.stringify(entry));
+  });
+
+  it('uses the first (newest) entry, keeps the endpoint info, and is lenient with odd input', () => {
+    const p = presenceOf('alice', { sip: 'alice', num: '201', dn: 'Alice' }, [
+      { contact: 'tel:', status: 'open', activity: 'busy', note: 'call' },
+      { contact: 'im:', status: 'open', activity: '', note: '' },
+    ]);
+    assert.deepStrictEqual(
+      { ...p, presence: undefined },
+      {
+        user: 'alice',
+        sip: 'alice',
+        num: '201',
+        dn: 'Alice',
+        status: 'busy',
+        activity: 'busy',
+        note: 'call',
+        presence: undefined,
+      },
+    );
+    assert.strictEqual(presenceOf('x', { up: false }, [{ status: 'open' }]).status, 'unknown');
+    assert.strictEqual(presenceOf('x', undefined, 'garbage').status, 'unknown');
+    assert.strictEqual(presenceOf('x', undefined, [null]).status, 'unknown');
+  });
+
+  it('subscribes numbers by num and names by sip', () => {
+    assert.deepStrictEqual(presenceTarget('204'), { num: '204' });
+    assert.deepStrictEqual(presenceTarget('+49711'), { num: '+49711' });
+    assert.deepStrictEqual(presenceTarget('alice'), { sip: 'alice' });
+  });
+});
