@@ -13,7 +13,7 @@ const STATUS: Record<ConnectionState, NodeStatus> = {
   connecting: { fill: 'yellow', shape: 'ring', text: 'node-red:common.status.connecting' },
   connected: { fill: 'green', shape: 'dot', text: 'node-red:common.status.connected' },
   disconnected: { fill: 'red', shape: 'ring', text: 'node-red:common.status.disconnected' },
-  'auth-failed': { fill: 'red', shape: 'ring', text: `${NS}status.authFailed` },
+  'auth-failed': { fill: 'red', shape: 'ring', text: `${NS}pbx-connection.status.authFailed` },
   closed: {},
 };
 

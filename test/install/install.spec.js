@@ -68,6 +68,17 @@ function checkRuntime(label, runtime) {
       }
     });
 
+    it('serves the message catalogs (en-US and de) the status texts come from', async () => {
+      for (const [lng, text] of [
+        ['en-US', 'auth failed'],
+        ['de', 'Anmeldung fehlgeschlagen'],
+      ]) {
+        const res = await red.get(`/locales/${MODULE}/pbx-connection?lng=${lng}`);
+        assert.strictEqual(res.status, 200);
+        assert.strictEqual(JSON.parse(res.body)['pbx-connection'].status.authFailed, text);
+      }
+    });
+
     it('lists the example flows', async () => {
       const res = await red.get(`/library/examples/flows/${MODULE}/`);
       assert.strictEqual(res.status, 200);
