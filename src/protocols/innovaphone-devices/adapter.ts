@@ -1,14 +1,143 @@
-// PLACEHOLDER until the innovaphone-devices client lands: replace this whole file.
-import type { AdapterFactory } from '../common/adapter';
-import { UnsupportedError } from '../common/errors';
+import type {
+  AdapterEvents,
+  AdapterFactory,
+  Channel,
+  ConnectionSettings,
+  Interest,
+  Operation,
+  OperationResult,
+  VendorAdapter,
+} from '../common/adapter';
+import { ALL } from '../common/adapter';
+import { DisconnectedError, TimeoutError, UnsupportedError, errorText } from '../common/errors';
+import { AppWebsocket, type AppMessage } from '../innovaphone/app-websocket';
+import { devicesBase } from '../../model/innovaphone-devices';
+import { DeviceMonitors } from './monitors';
+import { ProvisioningCodes } from './provisioning';
+import { devicesCommand } from './commands';
 
-export const createDevicesAdapter: AdapterFactory = () => ({
-  channels: new Set(),
-  operations: new Set(),
-  open: () => Promise.reject(new UnsupportedError('innovaphone-devices: not built yet')),
-  close: () => undefined,
-  watch: () => Promise.resolve(),
-  unwatch: () => undefined,
-  perform: () => Promise.reject(new UnsupportedError('innovaphone-devices: not built yet')),
-  suggestions: () => Promise.resolve([]),
-});
+/** Requests the connection makes on its own (monitors, code checks) wait this long. */
+const OWN_REQUEST_TIMEOUT_MS = 10000;
+/** Login variant B (spec §2.4): the innovaphone JS client logs in to App services like this. */
+const SERVICE_GUID = '00000000000000000000000000000000';
+const SERVICE_DN = 'Admin';
+
+/**
+ * The innovaphone Devices app (com.innovaphone.devices) over AppWebsocket: a direct AppLogin with
+ * the instance (or domain) password, then `GetUserInfo` for the passthrough key. Device
+ * monitors (`GetDevices` with `recvUpdates`), provisioning codes and every request by name.
+ */
+class DevicesAdapter implements VendorAdapter {
+  readonly channels: ReadonlySet<Channel> = new Set<Channel>(['device', 'provisioning', 'event']);
+  readonly operations: ReadonlySet<Operation> = new Set<Operation>(['command', 'provisioningCode']);
+  private socket: AppWebsocket | undefined;
+  private abort: AbortController | undefined;
+  private readonly monitors: DeviceMonitors;
+  private readonly codes: ProvisioningCodes;
+
+  constructor(
+    private readonly settings: ConnectionSettings,
+    private readonly events: AdapterEvents,
+  ) {
+    this.monitors = new DeviceMonitors(events, devicesBase(settings.url));
+    this.codes = new ProvisioningCodes(events);
+  }
+
+  async open(): Promise<void> {
+    this.close();
+    const abort = new AbortController();
+    this.abort = abort;
+    const app = this.settings.app;
+    const socket = await AppWebsocket.open({
+      url: this.settings.url,
+      tls: this.settings.tls,
+      login: { app, domain: this.settings.domain, sip: this.settings.user || app, guid: SERVICE_GUID, dn: SERVICE_DN, password: this.settings.password },
+      keepaliveMs: this.settings.keepaliveMs,
+      signal: abort.signal,
+      log: (level, text) => this.events.log(level, text),
+    });
+    if (abort.signal.aborted) {
+      socket.close();
+      throw new DisconnectedError('connection closed during login');
+    }
+    socket.onMessage((msg) => this.route(msg));
+    try {
+      this.monitors.key = await this.userKey(socket);
+    } catch (err) {
+      socket.close();
+      throw err;
+    }
+    if (abort.signal.aborted) {
+      socket.close();
+      throw new DisconnectedError('connection closed during login');
+    }
+    this.abort = undefined;
+    this.socket = socket;
+    socket.onDropped((reason) => {
+      if (this.socket !== socket) return;
+      this.socket = undefined;
+      this.events.dropped(reason);
+    });
+  }
+
+  close(): void {
+    this.abort?.abort();
+    this.abort = undefined;
+    this.socket?.close();
+    this.socket = undefined;
+  }
+
+  async watch(interest: Interest): Promise<void> {
+    if (interest.channel === 'device') await this.monitors.start(this.connected(), interest.key, OWN_REQUEST_TIMEOUT_MS);
+    // Codes handed out before a reconnect may have been redeemed while the socket was down.
+    else if (interest.channel === 'provisioning' && interest.key === ALL) await this.codes.recheck(this.connected(), OWN_REQUEST_TIMEOUT_MS);
+  }
+
+  unwatch(interest: Interest): void {
+    if (interest.channel === 'device') this.monitors.stop(interest.key);
+  }
+
+  async perform(op: Operation, params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
+    const socket = this.connected();
+    if (op === 'provisioningCode') return this.codes.request(socket, params, timeoutMs);
+    if (op === 'command') return devicesCommand(socket, params, timeoutMs);
+    throw new UnsupportedError(`innovaphone-devices does not support ${op}`);
+  }
+
+  async suggestions(field: string): Promise<string[]> {
+    return field === 'hw' ? this.monitors.hwIds() : [];
+  }
+
+  /**
+   * `GetUserInfo` (13r3 and later) for the passthrough key; 13r1 named it `GetLoginInfo` and
+   * does not answer the new name, so silence falls back to the old one (spec §5.1).
+   */
+  private async userKey(socket: AppWebsocket): Promise<string | undefined> {
+    const wait = Math.max(1000, Math.min(5000, this.settings.loginTimeoutMs / 3));
+    for (const mt of ['GetUserInfo', 'GetLoginInfo']) {
+      try {
+        const [info] = await socket.request({ mt }, wait);
+        return typeof info.key === 'string' ? info.key : undefined;
+      } catch (err) {
+        if (!(err instanceof TimeoutError)) throw err;
+        this.events.log('debug', `innovaphone-devices: no answer to ${mt}: ${errorText(err)}`);
+      }
+    }
+    this.events.log('warn', 'innovaphone-devices: neither GetUserInfo nor GetLoginInfo answered; passthrough URLs are not available');
+    return undefined;
+  }
+
+  private route(msg: AppMessage): void {
+    const mt = String(msg.mt);
+    if (mt === 'DeviceProvisioned') this.codes.provisioned(msg);
+    else this.monitors.handle(msg);
+    if (this.events.listening('event', mt)) this.events.emit('event', mt, { topic: mt, payload: msg, event: mt, raw: msg });
+  }
+
+  private connected(): AppWebsocket {
+    if (!this.socket?.open) throw new DisconnectedError('not connected to the PBX');
+    return this.socket;
+  }
+}
+
+export const createDevicesAdapter: AdapterFactory = (settings, events) => new DevicesAdapter(settings, events);

@@ -71,6 +71,7 @@ export class AppWebsocket {
   private readonly waiting = new Map<string, Waiting>();
   private messageHandler: ((msg: AppMessage) => void) | undefined;
   private droppedHandler: (reason: string) => void = () => undefined;
+  private readonly taps = new Set<(msg: AppMessage) => void>();
   /** Frames read before a message handler exists (during and right after the login). */
   private backlog: AppMessage[] = [];
   private login: Login | undefined;
@@ -146,6 +147,15 @@ export class AppWebsocket {
     for (const msg of backlog) this.deliver(msg);
   }
 
+  /**
+   * Also shows every frame to `handler` until the returned function is called: for requests
+   * whose answer comes with other frames first (Devices config value chunks).
+   */
+  tap(handler: (msg: AppMessage) => void): () => void {
+    this.taps.add(handler);
+    return () => this.taps.delete(handler);
+  }
+
   /** Called once when the socket is gone (not after `close()`). */
   onDropped(handler: (reason: string) => void): void {
     this.droppedHandler = handler;
@@ -218,6 +228,7 @@ export class AppWebsocket {
   }
 
   private deliver(msg: AppMessage): void {
+    for (const tap of this.taps) tap(msg);
     if (this.waiting.size > 0) this.answer(msg);
     try {
       this.messageHandler?.(msg);

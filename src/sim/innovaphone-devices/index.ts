@@ -1,0 +1,334 @@
+
+import { encrypt, loginDigest } from '../../protocols/innovaphone/crypto';
+import { AppServer, type AppClient, type AppMessage } from '../innovaphone/app-server';
+
+export interface SimDevice {
+  id: number;
+  hwId: string;
+  name: string;
+  domainId: number;
+  product: string;
+  version: string;
+  type: string;
+  pbxActive: boolean;
+  online: boolean;
+  categories?: string[];
+  ethIfs?: Array<{ if: string; ipv4?: string }>;
+}
+
+export interface DevicesSimOptions {
+  /** The app name the login must carry. */
+  app?: string;
+  /** The instance password (admin over every domain). */
+  password?: string;
+  /** The phone that redeems a provisioning code does so after this long (never when 0). */
+  redeemAfterMs?: number;
+  /** Devices per GetDevicesResult part. */
+  partSize?: number;
+  /** Characters per GetDeviceConfigValueResult chunk. */
+  chunkSize?: number;
+  devices?: SimDevice[];
+  tls?: { key: string; cert: string };
+}
+
+const d = (id: number, hwId: string, name: string, product: string, online: boolean, domainId = 1, categories = ['phones']): SimDevice => ({
+  id,
+  hwId,
+  name,
+  domainId,
+  product,
+  version: '14r2 sr5 [14.A525/145250/1100]',
+  type: product.startsWith('IP2') ? 'GW' : 'PHONE',
+  pbxActive: false,
+  online,
+  categories,
+  ethIfs: [{ if: 'ETH0', ipv4: `10.0.0.${id + 10}` }],
+});
+
+export const DEFAULT_DEVICES: SimDevice[] = [
+  d(1, '009033aa0001', 'Reception', 'IP112', true),
+  d(2, '009033aa0002', 'Office 1', 'IP222', true),
+  d(3, '009033aa0003', 'Office 2', 'IP232', false),
+  d(4, '009033aa0004', 'Warehouse', 'IP112', true, 2, ['warehouse']),
+  d(5, '009033aa0005', 'Gateway', 'IP211', true, 1, []),
+];
+
+/** A device as the Devices API shows it (categories are the simulator's own bookkeeping). */
+function plain(device: SimDevice): AppMessage {
+  const out: AppMessage = { ...device };
+  delete out.categories;
+  return out;
+}
+
+/** Whether `device` passes the `domainIds` / `categories` filter of a GetDevices request. */
+function matches(request: AppMessage, device: SimDevice): boolean {
+  const list = (v: unknown): string[] | undefined => (typeof v === 'string' && v ? v.split(',') : undefined);
+  const ids = list(request.domainIds)?.map(Number);
+  const categories = list(request.categories);
+  return (!ids || ids.includes(device.domainId)) && (!categories || categories.some((k) => device.categories?.includes(k)));
+}
+
+/** A long EXPERT script: split over several GetDeviceConfigValueResult chunks. */
+export function expertScript(bytes: number): string {
+  const line = 'config change CMD0 /cmd ip-config /ip 192.168.0.1 /mask 255.255.255.0\r\n';
+  return line.repeat(Math.ceil(bytes / line.length)).slice(0, bytes);
+}
+
+interface Code {
+  code: string;
+  domainId: number;
+  category: string;
+  validUntil: number;
+  device?: SimDevice;
+  /** The client and src to tell when a phone used the code. */
+  client?: AppClient;
+  src?: unknown;
+}
+
+/**
+ * The innovaphone Devices app (seed 004) for tests and the demo: AppLogin with the instance
+ * password (variant B: sip = app, guid of zeros, dn Admin, as the innovaphone JS client sends),
+ * domains, categories, devices whose online flag changes, device configs (an EXPERT script
+ * streamed in chunks, encrypted TURN/log passwords), provisioning codes redeemed by a scripted
+ * phone, and DeviceAdded/Update/Removed for the monitors.
+ */
+export class DevicesSim {
+  readonly app: string;
+  readonly password: string;
+  readonly devices: SimDevice[];
+  readonly codes = new Map<string, Code>();
+  readonly domains = [
+    { id: 1, name: 'example.com', hasRentalProducts: false, deployAdminPasswords: true, isInstanceDomain: true, categories: [{ id: 1, name: 'phones', config: true }] },
+    { id: 2, name: 'branch.example.com', hasRentalProducts: false, deployAdminPasswords: false, isInstanceDomain: false, categories: [{ id: 2, name: 'warehouse', config: true }] },
+  ];
+  /** The key GetUserInfo hands out (the passthrough session key). */
+  readonly userKey = '0e6ff4c7-7a88-40c4-98eb-8c91903933e6';
+  /** `GetUserInfo` unknown, as on 13r1 (only `GetLoginInfo` answers). */
+  oldVersion = false;
+  scriptBytes = 200 * 1024;
+  private readonly server: AppServer;
+  private readonly opts: Required<Pick<DevicesSimOptions, 'redeemAfterMs' | 'partSize' | 'chunkSize'>>;
+  private nextId = 100;
+
+  constructor(options: DevicesSimOptions = {}) {
+    this.app = options.app ?? 'devices';
+    this.password = options.password ?? 'pwd';
+    this.devices = (options.devices ?? DEFAULT_DEVICES).map((x) => ({ ...x }));
+    this.opts = { redeemAfterMs: options.redeemAfterMs ?? 200, partSize: options.partSize ?? 2, chunkSize: options.chunkSize ?? 41000 };
+    this.server = new AppServer({
+      checkLogin: (login, challenge) => {
+        if (login.app !== this.app) return undefined;
+        const s = (v: unknown): string => (typeof v === 'string' ? v : '');
+        const fields = { app: this.app, domain: s(login.domain), sip: s(login.sip), guid: s(login.guid), dn: s(login.dn) };
+        return loginDigest(fields, login.info === undefined ? undefined : JSON.stringify(login.info), challenge, this.password) === login.digest ? this.password : undefined;
+      },
+      // App services name their instance domain in the login result (spec §2.2).
+      loginResult: { domain: 'example.com' },
+      onMessage: (c, msg) => this.handle(c, msg),
+      tls: options.tls,
+    });
+  }
+
+  get port(): number {
+    return this.server.port;
+  }
+  get tls(): boolean {
+    return this.server.tls;
+  }
+  get url(): string {
+    return `${this.tls ? 'wss' : 'ws'}://127.0.0.1:${this.port}/example.com/devices/innovaphone-devices`;
+  }
+  get loginCount(): number {
+    return this.server.loginCount;
+  }
+  get loginAttempts(): number {
+    return this.server.loginAttempts;
+  }
+  get connectionCount(): number {
+    return this.server.connectionCount;
+  }
+  get clients(): AppClient[] {
+    return this.server.clients;
+  }
+  /** Device monitors (GetDevices with recvUpdates) on open sockets. */
+  get monitorCount(): number {
+    return this.clients.reduce((n, c) => n + ((c.state.get('monitors') as unknown[] | undefined)?.length ?? 0), 0);
+  }
+
+  start(port = 0): Promise<number> {
+    return this.server.start(port);
+  }
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+  dropAll(): void {
+    this.server.dropAll();
+  }
+  closeAll(): void {
+    this.server.closeAll();
+  }
+  setReplyDelay(ms: number): void {
+    this.server.setReplyDelay(ms);
+  }
+  setSilent(silent: boolean): void {
+    this.server.setSilent(silent);
+  }
+  sendRaw(data: string | Buffer): void {
+    this.server.sendRaw(data);
+  }
+
+  /** A device goes online or offline: DeviceUpdate to the monitors. `extra` lands in the frame. */
+  setOnline(hwId: string, online: boolean, extra: AppMessage = {}): void {
+    const device = this.device(hwId);
+    device.online = online;
+    this.notify('DeviceUpdate', device, extra);
+  }
+
+  addDevice(device: Partial<SimDevice> & { hwId: string }): SimDevice {
+    const full = { ...d(this.nextId++, device.hwId, device.name ?? 'New phone', device.product ?? 'IP112', true), ...device };
+    this.devices.push(full);
+    this.notify('DeviceAdded', full);
+    return full;
+  }
+
+  removeDevice(hwId: string): void {
+    const device = this.device(hwId);
+    this.devices.splice(this.devices.indexOf(device), 1);
+    this.notify('DeviceRemoved', device);
+  }
+
+  /** The scripted phone uses `code` now (also while no client is connected). */
+  redeem(code: string, hwId = `009033bb${String(this.nextId).padStart(4, '0')}`): SimDevice {
+    const entry = this.codes.get(code);
+    if (!entry) throw new Error(`no code ${code}`);
+    const device = { ...d(this.nextId++, hwId, 'Provisioned phone', 'IP112', true, entry.domainId, [entry.category]) };
+    this.devices.push(device);
+    entry.device = device;
+    const c = entry.client;
+    if (c && this.clients.includes(c)) c.send({ mt: 'DeviceProvisioned', src: entry.src, code, device });
+    this.notify('DeviceAdded', device);
+    return device;
+  }
+
+  /** The device configs, with secrets encrypted for the client's session key. */
+  private configs(c: AppClient): Array<Record<string, unknown>> {
+    return [
+      { id: 1, domainId: 1, desc: 'Expert script', type: 'EXPERT', categories: [] },
+      { id: 2, domainId: 1, desc: 'Media', type: 'MEDIA', categories: [], stunServer: 'stun.example.com', turnServer: 'turn.example.com', turnUser: 'turn', turnPassword: encrypt('turn.example.com', 'turn-secret', c.sessionKey) },
+      { id: 3, domainId: 1, desc: 'Alarms', type: 'ALARM_SERVER', categories: [{ id: 1, name: 'phones', config: true }], url: 'https://alarm.example.com', logUser: 'log', logPassword: encrypt('https://alarm.example.com', 'log-secret', c.sessionKey) },
+      { id: 4, domainId: 1, desc: 'Time', type: 'NTP', categories: [], ntp1: 'pool.ntp.org', ntp2: '', tz: 'CET-1CEST-2,M3.5.0/2,M10.5.0/3' },
+    ];
+  }
+
+  private handle(c: AppClient, msg: AppMessage): void {
+    const reply = (mt: string, fields: AppMessage = {}): void => c.send({ mt, src: msg.src, ...fields });
+    const parts = (mt: string, field: string, items: unknown[]): void => {
+      const size = this.opts.partSize;
+      if (items.length === 0) return reply(mt, { [field]: [], last: true });
+      for (let i = 0; i < items.length; i += size) {
+        const last = i + size >= items.length;
+        // Intermediate parts carry no `last` at all: "sent multiple times until the last property is set".
+        reply(mt, { [field]: items.slice(i, i + size), ...(last ? { last: true } : {}) });
+      }
+    };
+    const inDomains = (x: SimDevice): boolean => matches(msg, x);
+    switch (msg.mt) {
+      case 'GetUserInfo':
+        if (this.oldVersion) return; // 13r1 does not know it
+        return reply('GetUserInfoResult', { key: this.userKey, admin: true });
+      case 'GetLoginInfo':
+        return reply('GetLoginInfoResult', { key: this.userKey, admin: true });
+      case 'GetProvisioningCategories':
+        return parts('GetProvisioningCategoriesResult', 'categories', this.domains.flatMap((x) => x.categories.map((k) => ({ ...k, domainId: x.id }))));
+      case 'GetProvisioningCode': {
+        const category = String(msg.category ?? '');
+        const domainId = Number(msg.domainId ?? 1);
+        if (!this.domains.some((x) => x.id === domainId && x.categories.some((k) => k.name === category))) {
+          return reply('GetProvisioningCodeResult', { error: `unknown category ${category}` });
+        }
+        const code = String(100000000000 + Math.floor(Math.random() * 899999999999));
+        const validUntil = Math.floor(Date.now() / 1000) + (msg.rollout === true ? 7 * 86400 : 15 * 60);
+        this.codes.set(code, { code, domainId, category, validUntil, client: c, src: msg.src });
+        reply('GetProvisioningCodeResult', { code, validUntil });
+        if (this.opts.redeemAfterMs > 0) this.server.later(this.opts.redeemAfterMs, () => this.codes.get(code)?.device || this.redeem(code));
+        return;
+      }
+      case 'GetProvisionedDevice': {
+        const entry = this.codes.get(String(msg.code ?? ''));
+        if (!entry) return reply('GetProvisionedDeviceResult', { code: msg.code, error: 'unknown code' });
+        // The seed's example wraps the device in an array.
+        return reply('GetProvisionedDeviceResult', { code: entry.code, ...(entry.device ? { device: [entry.device] } : {}) });
+      }
+      case 'GetDomains':
+        if (msg.recvUpdates === true) c.state.set('domains', true);
+        return parts('GetDomainsResult', 'domains', this.domains);
+      case 'GetDevices': {
+        if (msg.recvUpdates === true) {
+          // A request with the src of an earlier one replaces that monitor.
+          const list = ((c.state.get('monitors') as AppMessage[] | undefined) ?? []).filter((m) => m.src === undefined || m.src !== msg.src);
+          list.push(msg);
+          c.state.set('monitors', list);
+        }
+        return parts('GetDevicesResult', 'devices', this.devices.filter(inDomains).map(plain));
+      }
+      case 'GetFilteredDevices': {
+        const hw = typeof msg.hwIds === 'string' && msg.hwIds ? msg.hwIds.split(',') : undefined;
+        const types = Array.isArray(msg.types) ? msg.types.map(String) : undefined;
+        const list = this.devices.filter((x) => (!hw || hw.includes(x.hwId)) && (!types || types.includes(x.type)) && (msg.domainId === undefined || x.domainId === Number(msg.domainId)));
+        return parts('GetFilteredDevicesResult', 'devices', list.map(plain));
+      }
+      case 'GetDeviceConfigs':
+        return parts('GetDeviceConfigsResult', 'configs', this.configs(c));
+      case 'GetDeviceConfig': {
+        const config = this.configs(c).find((x) => x.id === Number(msg.id));
+        if (!config) return reply('GetDeviceConfigResult', { error: `no device config ${String(msg.id)}` });
+        if (config.type === 'EXPERT') {
+          const script = expertScript(this.scriptBytes);
+          for (let i = 0; i < script.length; i += this.opts.chunkSize) {
+            reply('GetDeviceConfigValueResult', { name: 'script', value: script.slice(i, i + this.opts.chunkSize) });
+          }
+        }
+        return reply('GetDeviceConfigResult', { config });
+      }
+      default:
+        return reply(`${String(msg.mt)}Result`, { error: `unknown message ${String(msg.mt)}` });
+    }
+  }
+
+  private device(hwId: string): SimDevice {
+    const device = this.devices.find((x) => x.hwId === hwId);
+    if (!device) throw new Error(`no device ${hwId}`);
+    return device;
+  }
+
+  private notify(mt: string, device: SimDevice, extra: AppMessage = {}): void {
+    for (const c of this.clients) {
+      for (const monitor of (c.state.get('monitors') as AppMessage[] | undefined) ?? []) {
+        if (!matches(monitor, device)) continue;
+        c.send({ mt, src: monitor.src, device: plain(device), ...extra });
+      }
+    }
+  }
+}
+
+/** `npm start`: the Devices instance the example flows log in to. */
+export const DEMO = { port: 18812, app: 'devices', credentials: { password: 'demo-devices' } };
+
+/** The demo Devices app: phones going offline and online, codes redeemed after a few seconds. */
+export async function startDemo(): Promise<{ stop(): Promise<void> }> {
+  const sim = new DevicesSim({ app: DEMO.app, password: DEMO.credentials.password, redeemAfterMs: 5000 });
+  await sim.start(DEMO.port);
+  let tick = 0;
+  const timer = setInterval(() => {
+    tick++;
+    const device = sim.devices[tick % 3];
+    sim.setOnline(device.hwId, !device.online);
+  }, 4000);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await sim.stop();
+    },
+  };
+}
+
