@@ -1,3 +1,4 @@
+import type WebSocket from 'ws';
 import { pushFrames } from '../common/push';
 import { AppServer, appPasswordLogin, type AppClient, type AppMessage } from './app-server';
 import { EpSignalSim } from './ep-signal';
@@ -91,6 +92,9 @@ export class InnovaphoneSim {
   get clients(): AppClient[] {
     return this.server.clients;
   }
+  get sockets(): WebSocket[] {
+    return this.clients.map((c) => c.ws);
+  }
 
   start(port = 0): Promise<number> {
     return this.server.start(port);
@@ -129,11 +133,8 @@ export class InnovaphoneSim {
    */
   async pushPresenceUpdates(n: number, users: string[]): Promise<void> {
     for (const c of this.clients) {
-      const srcs = users.map((u) => JSON.stringify(this.pbx.srcOf(c, u) ?? ''));
-      await pushFrames([c.ws], n, (i) => {
-        const activity = Math.floor(i / users.length) % 2 === 0 ? 'busy' : '';
-        return `{"api":"PbxApi","mt":"PresenceUpdate","src":${srcs[i % users.length]},"seq":${i},"presence":[{"contact":"tel:","status":"open","activity":"${activity}","note":""}]}`;
-      });
+      const frame = presenceBenchFrames(users.map((u) => this.pbx.srcOf(c, u) ?? ''));
+      await pushFrames([c.ws], n, (i) => frame(i));
     }
   }
 
@@ -146,6 +147,18 @@ export class InnovaphoneSim {
       rcc.handle(msg);
     } else if (msg.api !== undefined) c.send({ api: msg.api, mt: `${String(msg.mt)}Result`, src: msg.src, error: `API ${String(msg.api)} not granted` });
   }
+}
+
+/**
+ * Benchmark frames: PresenceUpdate `i` for the monitor with `srcs[i % srcs.length]`, busy and
+ * available alternating, `seq` = i, plus `extra`.
+ */
+export function presenceBenchFrames(srcs: string[]): (i: number, extra?: string) => string {
+  const quoted = srcs.map((s) => JSON.stringify(s));
+  return (i, extra = '') => {
+    const activity = Math.floor(i / srcs.length) % 2 === 0 ? 'busy' : '';
+    return `{"api":"PbxApi","mt":"PresenceUpdate","src":${quoted[i % srcs.length]},"seq":${i}${extra},"presence":[{"contact":"tel:","status":"open","activity":"${activity}","note":""}]}`;
+  };
 }
 
 /** `npm start`: the App object the example flows log in to. */

@@ -8,6 +8,21 @@ import { pushFrames } from '../common/push';
 
 export type SimApiVersion = '2' | '3';
 
+/**
+ * Benchmark frames: blf (3.0: user_blf) event `i` over `extensions` extensions 2000..,
+ * ringing and hangup alternating, `seq` = i; `extra` is spliced into the event data.
+ */
+export function blfBenchFrames(apiVersion: SimApiVersion, extensions: number): (i: number, extra?: string) => string {
+  const v3 = apiVersion === '3';
+  const head = v3 ? '{"event":"user_blf","data":{"uid":"' : '5:::{"name":"blf","args":[{"uid":"';
+  const tail = v3 ? '}}' : '}]}';
+  const ts = Math.floor(Date.now() / 1000);
+  return (i, extra = '') => {
+    const status = Math.floor(i / extensions) % 2 === 0 ? 'ringing' : 'hangup';
+    return `${head}${2000 + (i % extensions)}","status":"${status}","direction":"in","rank":"master","other_leg":"74950000000","uuid":"bench-${i}","timestamp":${ts},"seq":${i}${extra}${tail}`;
+  };
+}
+
 /** What the 2.0 handshake answers instead of a session: 503, a web page, or no websocket transport. */
 export type HandshakeFault = 'unavailable' | 'garbage' | 'no-websocket' | undefined;
 
@@ -238,23 +253,22 @@ export class OnlinePbxSim {
     this.broadcast(name, data);
   }
 
+  /** Open client sockets, for benchmark pushes that pace themselves on the socket. */
+  get sockets(): WebSocket[] {
+    return [...this.clients].filter((c) => c.ws.readyState === WebSocket.OPEN).map((c) => c.ws);
+  }
+
   /**
    * Benchmarks: `n` blf (3.0: user_blf) events over `extensions` extensions (ringing / hangup
    * alternating, `seq` counting), as fast as the sockets take them; resolves when all are written.
    */
   async pushBlf(n: number, extensions = 50): Promise<void> {
     const targets = [...this.clients].filter((c) => c.ws.readyState === WebSocket.OPEN && this.wants(c, 'blf'));
-    const v3 = this.apiVersion === '3';
-    const head = v3 ? '{"event":"user_blf","data":{"uid":"' : '5:::{"name":"blf","args":[{"uid":"';
-    const tail = v3 ? '}}' : '}]}';
-    const ts = Math.floor(Date.now() / 1000);
+    const frame = blfBenchFrames(this.apiVersion, extensions);
     await pushFrames(
       targets.map((c) => c.ws),
       n,
-      (i) => {
-        const status = Math.floor(i / extensions) % 2 === 0 ? 'ringing' : 'hangup';
-        return `${head}${2000 + (i % extensions)}","status":"${status}","direction":"in","rank":"master","other_leg":"74950000000","uuid":"bench-${i}","timestamp":${ts},"seq":${i}${tail}`;
-      },
+      (i) => frame(i),
     );
   }
 

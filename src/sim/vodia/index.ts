@@ -1,6 +1,6 @@
 import { VodiaSim, type SimAccount } from './server';
 
-export { VodiaSim, DEFAULT_ACCOUNTS, type SimAccount, type VodiaSimOptions, type ReceivedAction } from './server';
+export { VodiaSim, DEFAULT_ACCOUNTS, userStateBenchFrames, type SimAccount, type VodiaSimOptions, type ReceivedAction } from './server';
 export { renderCall, renderCalls, type CallShape, type SimCall, type SimCallState } from './calls';
 
 const DEMO_PASSWORD = 'demo';

@@ -23,6 +23,12 @@ export interface SimAccount {
   chatstatus?: string;
 }
 
+/** Benchmark frames: user-state `i` over `users` accounts 2000.., dnd toggling, `seq` = i, plus `extra`. */
+export function userStateBenchFrames(domain: string, users: number): (i: number, extra?: string) => string {
+  const head = `{"action":"user-state","type":"extensions","domain":${JSON.stringify(domain)},"registered":true,"account":"`;
+  return (i, extra = '') => `${head}${2000 + (i % users)}","dnd":${Math.floor(i / users) % 2 === 1},"seq":${i}${extra}}`;
+}
+
 export interface VodiaSimOptions {
   domain?: string;
   accounts?: SimAccount[];
@@ -299,17 +305,22 @@ export class VodiaSim {
     this.broadcast({ action: 'chat', dest: from, src: from, message }, (c) => c.user === to);
   }
 
+  /** Open client sockets, for benchmark pushes that pace themselves on the socket. */
+  get sockets(): WebSocket[] {
+    return [...this.clients].filter((c) => c.ws.readyState === WebSocket.OPEN).map((c) => c.ws);
+  }
+
   /**
    * Benchmarks: `n` user-state frames over `users` accounts (dnd toggling, `seq` counting), as
    * fast as the sockets take them; resolves when every frame is written.
    */
   async pushUserStates(n: number, users = 50): Promise<void> {
     const targets = [...this.clients].filter((c) => c.ws.readyState === WebSocket.OPEN);
-    const head = `{"action":"user-state","type":"extensions","domain":${JSON.stringify(this.domain)},"registered":true,"account":"`;
+    const frame = userStateBenchFrames(this.domain, users);
     await pushFrames(
       targets.map((c) => c.ws),
       n,
-      (i) => `${head}${2000 + (i % users)}","dnd":${Math.floor(i / users) % 2 === 1},"seq":${i}}`,
+      (i) => frame(i),
     );
   }
 

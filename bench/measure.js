@@ -1,0 +1,313 @@
+'use strict';
+// One measurement in a fresh process (so results do not skew each other): the simulator runs in
+// a child process of its own (bench/sim-host.js), the PBX client side here. Prints one JSON line.
+const { fork } = require('child_process');
+const path = require('path');
+const WebSocket = require('ws');
+const { startRed } = require('./red');
+
+const spec = JSON.parse(process.argv[2]);
+const USERS = 50;
+const WAIT_MS = 60000;
+
+function simHost() {
+  const child = fork(path.join(__dirname, 'sim-host.js'), [], { stdio: 'inherit' });
+  let next = 0;
+  const waiting = new Map();
+  child.on('message', (m) => {
+    const w = waiting.get(m.id);
+    waiting.delete(m.id);
+    if (m.ok) w.resolve(m.result);
+    else w.reject(new Error(m.error));
+  });
+  return {
+    call: (cmd, args = {}) =>
+      new Promise((resolve, reject) => {
+        const id = ++next;
+        waiting.set(id, { resolve, reject });
+        child.send({ id, cmd, ...args });
+      }),
+    exited: new Promise((r) => child.once('exit', r)),
+  };
+}
+
+async function until(check, label, ms = WAIT_MS) {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > end) throw new Error(`timed out: ${label}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+function configNode(protocol, port) {
+  if (protocol === 'innovaphone')
+    return [
+      { vendor: 'innovaphone', url: `ws://127.0.0.1:${port}/PBX0/APPS/websocket`, app: 'nodered' },
+      { password: 'pwd' },
+    ];
+  if (protocol === 'vodia')
+    return [
+      { vendor: 'vodia', url: `ws://127.0.0.1:${port}/websocket`, domain: 'bench.test', user: '40' },
+      { password: 'secret' },
+    ];
+  const v3 = protocol === 'onlinepbx3';
+  return [
+    {
+      vendor: 'onlinepbx',
+      apiVersion: v3 ? '3' : '2',
+      url: v3 ? `ws://127.0.0.1:${port}/` : `http://127.0.0.1:${port}`,
+      domain: 'bench.test',
+    },
+    { apiKey: 'bench-key' },
+  ];
+}
+
+const userList = (k) => Array.from({ length: k }, (_, i) => `u${i}`);
+
+/** The input node that watches `keys` (users or extensions) of `protocol`. */
+function watcher(protocol, id, keys) {
+  if (protocol === 'innovaphone')
+    return { id, type: 'pbx-presence-in', z: 'tab', connection: 'c1', users: keys.join(','), wires: [['sink']] };
+  if (protocol === 'vodia')
+    return { id, type: 'pbx-presence-in', z: 'tab', connection: 'c1', users: keys.join(','), wires: [['sink']] };
+  return { id, type: 'pbx-blf-in', z: 'tab', connection: 'c1', extensions: keys.join(','), wires: [['sink']] };
+}
+
+/** Our flow: the config node, `watchers` and the sink. */
+function ourFlow(protocol, port, watchers) {
+  const [config, credentials] = configNode(protocol, port);
+  // Credentials inline on the node, as the editor sends them on deploy.
+  return [
+    { id: 'tab', type: 'tab', label: 'bench' },
+    { id: 'c1', type: 'pbx-connection', ...config, credentials },
+    ...watchers,
+    { id: 'sink', type: 'bench-sink', z: 'tab' },
+  ];
+}
+
+async function ready(red, host, protocol, expectSubs) {
+  await until(() => red.node('c1')?.connection?.state === 'connected', 'connected');
+  if (protocol === 'innovaphone')
+    await until(async () => (await host.call('status')).subscriptions >= expectSubs, 'subscriptions');
+  // The other protocols confirm their subscriptions without a reply we can see from here.
+  else await new Promise((r) => setTimeout(r, 500));
+}
+
+/** Events per second, and how busy this (the receiving) process was meanwhile. */
+async function timedPush(host, sink, protocol, n, users) {
+  sink.count = 0;
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  host.call('push', { protocol, n, users });
+  await until(() => sink.count >= n, `${n} events`);
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  lastCpuPct = ((cpu.user + cpu.system) / 1000 / ms) * 100;
+  return n / (ms / 1000);
+}
+let lastCpuPct = 0;
+
+async function throughput(host) {
+  const { protocol, mode, n } = spec;
+  const { port } = await host.call('start', { protocol, users: USERS, raw: mode !== 'ours' });
+  if (mode === 'limit') {
+    // The physical limit: a raw ws client that only parses (and for 2.0 splits the socket.io frame).
+    const counter = { count: 0 };
+    const v2 = protocol === 'onlinepbx2';
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { perMessageDeflate: false });
+    ws.on('message', (d) => {
+      const text = d.toString();
+      JSON.parse(v2 ? text.slice(text.indexOf(':::') + 3) : text);
+      counter.count++;
+    });
+    await new Promise((r) => ws.once('open', r));
+    await until(async () => (await host.call('status')).connections === 1, 'client');
+    await timedPush(host, counter, protocol, 2000, USERS);
+    const rate = await timedPush(host, counter, protocol, n, USERS);
+    ws.close();
+    return { rate, cpuPct: lastCpuPct };
+  }
+  const red = await startRed();
+  try {
+    if (mode === 'ours') {
+      const keys = protocol === 'innovaphone' ? userList(USERS) : [];
+      const flows = ourFlow(protocol, port, [watcher(protocol, 'w1', keys)]);
+      await red.deploy(flows);
+      await ready(red, host, protocol, USERS);
+    } else {
+      await red.deploy(peerFlow(protocol, port));
+      await until(async () => (await host.call('status')).connections === 1, 'peer connected');
+    }
+    await timedPush(host, red.sink, protocol, 2000, USERS);
+    return { rate: await timedPush(host, red.sink, protocol, n, USERS), cpuPct: lastCpuPct };
+  } finally {
+    await red.stop();
+  }
+}
+
+/** What a user builds from core nodes: websocket in -> (2.0: split) -> json -> 50-way switch -> sink. */
+function peerFlow(protocol, port) {
+  const keyProp = {
+    innovaphone: 'payload.src',
+    onlinepbx2: 'payload.args[0].uid',
+    onlinepbx3: 'payload.data.uid',
+    vodia: 'payload.account',
+  }[protocol];
+  const values = Array.from({ length: USERS }, (_, i) => (protocol === 'innovaphone' ? `p:u${i}` : String(2000 + i)));
+  const v2 = protocol === 'onlinepbx2';
+  return [
+    { id: 'tab', type: 'tab', label: 'peer' },
+    {
+      id: 'wc',
+      type: 'websocket-client',
+      path: `ws://127.0.0.1:${port}/`,
+      tls: '',
+      wholemsg: 'false',
+      hb: '0',
+      subprotocol: '',
+    },
+    { id: 'wi', type: 'websocket in', z: 'tab', name: '', server: '', client: 'wc', wires: [[v2 ? 'fn' : 'js']] },
+    ...(v2
+      ? [
+          {
+            id: 'fn',
+            type: 'function',
+            z: 'tab',
+            func: "msg.payload = msg.payload.slice(msg.payload.indexOf(':::') + 3);\nreturn msg;",
+            outputs: 1,
+            wires: [['js']],
+          },
+        ]
+      : []),
+    { id: 'js', type: 'json', z: 'tab', property: 'payload', action: '', pretty: false, wires: [['sw']] },
+    {
+      id: 'sw',
+      type: 'switch',
+      z: 'tab',
+      property: keyProp,
+      propertyType: 'msg',
+      rules: values.map((v) => ({ t: 'eq', v, vt: 'str' })),
+      checkall: 'true', // the switch node's default: check every rule
+      repair: false,
+      outputs: USERS,
+      wires: values.map(() => ['sink']),
+    },
+    { id: 'sink', type: 'bench-sink', z: 'tab' },
+  ];
+}
+
+async function dispatch(host) {
+  const k = spec.nodes;
+  const protocol = 'onlinepbx3';
+  const { port } = await host.call('start', { protocol, users: k });
+  const red = await startRed();
+  try {
+    const watchers = Array.from({ length: k }, (_, i) => watcher(protocol, `w${i}`, [String(2000 + i)]));
+    const flows = ourFlow(protocol, port, watchers);
+    await red.deploy(flows);
+    await ready(red, host, protocol, 0);
+    await timedPush(host, red.sink, protocol, 5000, k);
+    return { rate: await timedPush(host, red.sink, protocol, spec.n, k) };
+  } finally {
+    await red.stop();
+  }
+}
+
+async function setup(host) {
+  const k = spec.subs;
+  const { port } = await host.call('start', { protocol: 'innovaphone', users: k });
+  const red = await startRed();
+  try {
+    red.sink.trackTopics = true;
+    global.gc();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const flows = ourFlow('innovaphone', port, [watcher('innovaphone', 'w1', userList(k))]);
+    const t0 = performance.now();
+    await red.deploy(flows);
+    let confirmedMs;
+    await until(async () => {
+      if (confirmedMs === undefined && (await host.call('status')).subscriptions >= k)
+        confirmedMs = performance.now() - t0;
+      return confirmedMs !== undefined && red.sink.topics.size >= k;
+    }, 'subscriptions and first events');
+    const firstEventsMs = performance.now() - t0;
+    global.gc();
+    const bytesPerSubscription = (process.memoryUsage().heapUsed - heapBefore) / k;
+    return { confirmedMs, firstEventsMs, bytesPerSubscription };
+  } finally {
+    await red.stop();
+  }
+}
+
+async function memory(host) {
+  const protocol = 'onlinepbx3';
+  const { port } = await host.call('start', { protocol, users: spec.nodes });
+  const red = await startRed();
+  try {
+    const watchers = Array.from({ length: spec.nodes }, (_, i) =>
+      // The baseline: the same flow shape of core nodes, to tell Node-RED's own growth from ours.
+      spec.core
+        ? { id: `w${i}`, type: 'change', z: 'tab', rules: [], wires: [['sink']] }
+        : watcher(protocol, `w${i}`, [String(2000 + i)]),
+    );
+    const flows = ourFlow(protocol, port, watchers);
+    const settle = async () => {
+      if (!spec.core) await until(() => red.node('c1')?.connection?.state === 'connected', 'connected');
+      await new Promise((r) => setTimeout(r, 200));
+      for (let i = 0; i < 3; i++) global.gc();
+      return process.memoryUsage();
+    };
+    await red.deploy(flows);
+    const first = await settle();
+    for (let i = 0; i < spec.redeploys; i++) await red.deploy(flows);
+    const last = await settle();
+    return {
+      heapFirst: first.heapUsed,
+      heapLast: last.heapUsed,
+      heapGrowthPct: ((last.heapUsed - first.heapUsed) / first.heapUsed) * 100,
+      rssFirst: first.rss,
+      rssLast: last.rss,
+      connections: (await host.call('status')).connections,
+    };
+  } finally {
+    await red.stop();
+  }
+}
+
+async function latency(host) {
+  const protocol = 'innovaphone';
+  const { port } = await host.call('start', { protocol, users: USERS });
+  const red = await startRed();
+  try {
+    const flows = ourFlow(protocol, port, [watcher(protocol, 'w1', userList(USERS))]);
+    await red.deploy(flows);
+    await ready(red, host, protocol, USERS);
+    red.sink.latencies.length = 0;
+    await host.call('paced', { protocol, n: spec.n, users: USERS, rate: spec.rate });
+    await until(() => red.sink.latencies.length >= spec.n, 'paced events');
+    const sorted = red.sink.latencies.slice(200).sort((a, b) => a - b);
+    const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+    return { p50: at(0.5), p99: at(0.99) };
+  } finally {
+    await red.stop();
+  }
+}
+
+const kinds = { throughput, dispatch, setup, memory, latency };
+
+(async () => {
+  const host = simHost();
+  let result;
+  try {
+    result = await kinds[spec.kind](host);
+  } finally {
+    await host.call('stop').catch(() => undefined);
+    await host.exited;
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+})().catch((err) => {
+  process.stderr.write(`${err.stack}\n`);
+  process.exit(1);
+});

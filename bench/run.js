@@ -1,0 +1,123 @@
+'use strict';
+// `npm run bench`: every measurement of issue 9 in a fresh process, a table with each ratio and
+// its goal, and bench/results.json. Run it on an idle machine: other load skews the numbers.
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const N = Number(process.env.BENCH_EVENTS) || 200000;
+const PROTOCOLS = ['innovaphone', 'onlinepbx2', 'onlinepbx3', 'vodia'];
+
+function measure(spec) {
+  const out = execFileSync(
+    process.execPath,
+    ['--expose-gc', path.join(__dirname, 'measure.js'), JSON.stringify(spec)],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+const fmt = (n, digits = 0) =>
+  n === undefined || n === null ? '-' : Number(n).toLocaleString('en-US', { maximumFractionDigits: digits });
+const ratio = (a, b) => a / b;
+const mark = (ok) => (ok ? 'met' : 'NOT met');
+
+function main() {
+  const started = Date.now();
+  const results = { throughput: {}, dispatch: {}, setup1000Ms: null, heapGrowthPct: null, latencyMs: {} };
+  for (const protocol of PROTOCOLS) {
+    const row = {};
+    const cpu = {};
+    for (const mode of ['limit', 'ours', 'peer']) {
+      process.stderr.write(`throughput ${protocol} ${mode}...\n`);
+      const m = measure({ kind: 'throughput', protocol, mode, n: N });
+      row[mode] = Math.round(m.rate);
+      cpu[mode] = Math.round(m.cpuPct);
+    }
+    // How busy the receiving process was: below 100% the simulator's sending, not we, set the pace.
+    row.receiverCpuPct = cpu;
+    results.throughput[protocol] = row;
+  }
+  for (const nodes of [1, 100, 500]) {
+    process.stderr.write(`dispatch ${nodes} nodes...\n`);
+    results.dispatch[`nodes${nodes}`] = Math.round(measure({ kind: 'dispatch', nodes, n: Math.min(N, 100000) }).rate);
+  }
+  process.stderr.write('setup of 1000 subscriptions...\n');
+  const setup = measure({ kind: 'setup', subs: 1000 });
+  results.setup1000Ms = Math.round(setup.confirmedMs);
+  results.setupFirstEvents1000Ms = Math.round(setup.firstEventsMs);
+  results.bytesPerSubscription = Math.round(setup.bytesPerSubscription);
+  process.stderr.write('memory over 200 redeploys...\n');
+  const memory = measure({ kind: 'memory', nodes: 100, redeploys: 200 });
+  results.heapGrowthPct = Math.round(memory.heapGrowthPct * 10) / 10;
+  process.stderr.write('memory baseline: the same redeploys with core nodes...\n');
+  const baseline = measure({ kind: 'memory', nodes: 100, redeploys: 200, core: true });
+  results.coreBaselineHeapGrowthPct = Math.round(baseline.heapGrowthPct * 10) / 10;
+  results.memory = {
+    heapFirst: memory.heapFirst,
+    heapLast: memory.heapLast,
+    rssFirst: memory.rssFirst,
+    rssLast: memory.rssLast,
+    socketsAfter: memory.connections,
+  };
+  process.stderr.write('latency at 1000 events/s...\n');
+  const lat = measure({ kind: 'latency', rate: 1000, n: 5000 });
+  results.latencyMs = { p50: Math.round(lat.p50 * 100) / 100, p99: Math.round(lat.p99 * 100) / 100 };
+  results.machine = {
+    node: process.version,
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0].model,
+    platform: `${os.platform()} ${os.arch()}`,
+    nodeRed: require('node-red/package.json').version,
+    eventsPerRun: N,
+  };
+  results.date = new Date().toISOString();
+  results.durationS = Math.round((Date.now() - started) / 1000);
+  fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  print(results);
+}
+
+function print(r) {
+  const lines = [];
+  lines.push(
+    `Throughput (events/s through one input node into a counting sink, ${fmt(r.machine.eventsPerRun)} events over 50 users)`,
+  );
+  lines.push(
+    '| protocol | limit (raw ws + JSON.parse) | ours | core peer (websocket in, json, 50-way switch) | ours/limit (goal >= 0.5) | ours/peer (goal >= 10) | receiver CPU limit/ours/peer |',
+  );
+  lines.push('|---|---:|---:|---:|---:|---:|---:|');
+  for (const [p, t] of Object.entries(r.throughput)) {
+    const a = ratio(t.ours, t.limit);
+    const b = ratio(t.ours, t.peer);
+    const c = t.receiverCpuPct;
+    lines.push(
+      `| ${p} | ${fmt(t.limit)} | ${fmt(t.ours)} | ${fmt(t.peer)} | ${fmt(a, 2)} ${mark(a >= 0.5)} | ${fmt(b, 1)} ${mark(b >= 10)} | ${c.limit}% / ${c.ours}% / ${c.peer}% |`,
+    );
+  }
+  const d = r.dispatch;
+  const dr = ratio(d.nodes500, d.nodes1);
+  lines.push('');
+  lines.push(
+    `Dispatch (onlinePBX 3.0 BLF, each node watches its own extension): 1 node ${fmt(d.nodes1)}/s, 100 nodes ${fmt(d.nodes100)}/s, 500 nodes ${fmt(d.nodes500)}/s; 500/1 = ${fmt(dr, 2)} (goal >= 0.77) ${mark(dr >= 0.77)}`,
+  );
+  lines.push(
+    `Setup: 1,000 innovaphone presence subscriptions confirmed ${fmt(r.setup1000Ms)} ms after deploy (goal < 1000) ${mark(r.setup1000Ms < 1000)}; first event on each after ${fmt(r.setupFirstEvents1000Ms)} ms; ${fmt(r.bytesPerSubscription)} bytes of heap per subscription`,
+  );
+  lines.push(
+    `Memory: heap after 200 full redeploys of a 100-node flow vs after the first: ${r.heapGrowthPct >= 0 ? '+' : ''}${r.heapGrowthPct}% (goal < 5) ${mark(r.heapGrowthPct < 5)}, core-node baseline ${r.coreBaselineHeapGrowthPct >= 0 ? '+' : ''}${r.coreBaselineHeapGrowthPct}%; RSS ${fmt(r.memory.rssFirst / 2 ** 20, 1)} -> ${fmt(r.memory.rssLast / 2 ** 20, 1)} MB; sockets at the PBX afterwards: ${r.memory.socketsAfter}`,
+  );
+  lines.push(
+    `Latency at 1,000 events/s (innovaphone): p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms (goal p99 < 5) ${mark(r.latencyMs.p99 < 5)}`,
+  );
+  lines.push(
+    `Machine: ${r.machine.cpus} x ${r.machine.cpu}, ${r.machine.platform}, Node ${r.machine.node}, Node-RED ${r.machine.nodeRed}; ${r.durationS} s`,
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main();
