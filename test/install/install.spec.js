@@ -146,7 +146,15 @@ describe('installed package', () => {
     it('connects the installed nodes to a PBX and keeps the password out of the flow and the log', async () => {
       const flow = [
         { id: 'f1', type: 'tab', label: 'install test' },
-        { id: 'c1', type: 'pbx-connection', vendor: 'vodia', url: `ws://127.0.0.1:${sim.port}/websocket`, domain: 'tenant.test', user: '40', credentials: { password: SECRET } },
+        {
+          id: 'c1',
+          type: 'pbx-connection',
+          vendor: 'vodia',
+          url: `ws://127.0.0.1:${sim.port}/websocket`,
+          domain: 'tenant.test',
+          user: '40',
+          credentials: { password: SECRET },
+        },
         { id: 'p1', type: 'pbx-presence-in', z: 'f1', connection: 'c1', users: '41', wires: [[]] },
       ];
       const deployed = await red.post('/flows', flow);

@@ -10,7 +10,7 @@ const MINUTES = Number(process.env.SOAK_MINUTES) || 2;
 
 function rng(seed) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 for (const profile of profiles) {
