@@ -4,12 +4,10 @@
 // package and every example flow deployed against the simulators.
 const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
+const http = require('http');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
-// PBX_USER_DIR lets the browser test run the same demo in a scratch user dir.
-const userDir = process.env.PBX_USER_DIR || path.join(root, '.node-red');
-const port = Number(process.env.PORT) || 1880;
 const VENDOR_SIMS = ['innovaphone', 'innovaphone-devices', 'onlinepbx', 'vodia'];
 
 function buildIfNeeded() {
@@ -59,7 +57,7 @@ function exampleFlows() {
   return { flows: [...flows, ...configs.values()], credentials };
 }
 
-function writeUserDir(flows, credentials) {
+function writeUserDir(userDir, port, flows, credentials) {
   fs.mkdirSync(path.join(userDir, 'node_modules', '@pbxflow'), { recursive: true });
   const link = path.join(userDir, 'node_modules', '@pbxflow', 'node-red-pbx');
   fs.rmSync(link, { force: true, recursive: true });
@@ -73,6 +71,10 @@ function writeUserDir(flows, credentials) {
   // Demo credentials only (the simulators'): stored unencrypted so the demo starts without a key.
   credentialSecret: false,
   logging: { console: { level: 'info', metrics: false, audit: false } },
+  // The examples are the tour: each tab explains itself in its comment node.
+  editorTheme: { tours: false },
+  // No update check: the demo talks to nothing but the simulators on this machine.
+  telemetry: { enabled: false },
 };
 `,
   );
@@ -80,29 +82,73 @@ function writeUserDir(flows, credentials) {
   fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(credentials, null, 2));
 }
 
-async function main() {
+/**
+ * Starts the simulators and a Node-RED on `port` with every example deployed; resolves once the
+ * editor answers. The browser test uses this with a scratch `userDir`.
+ */
+async function startDemo({ port = 1880, userDir = path.join(root, '.node-red'), stdio = 'inherit' } = {}) {
   buildIfNeeded();
   const sims = [];
   for (const vendor of VENDOR_SIMS) {
     sims.push(await require(path.join(root, 'sim', vendor, 'index.js')).startDemo());
   }
   const { flows, credentials } = exampleFlows();
-  writeUserDir(flows, credentials);
-  const red = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir], { stdio: 'inherit' });
-  console.log(`\n  Simulators running. Node-RED editor: http://127.0.0.1:${port}/  (Ctrl+C stops everything)\n`);
+  writeUserDir(userDir, port, flows, credentials);
+  const red = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir], { stdio });
+  const exited = new Promise((resolve) => red.once('exit', resolve));
+  const stopSims = () => Promise.all(sims.map((s) => s.stop()));
+  await waitForEditor(port, exited);
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    exited,
+    async stop() {
+      if (red.exitCode === null) red.kill('SIGINT');
+      await exited;
+      await stopSims();
+    },
+    stopSims,
+  };
+}
+
+function waitForEditor(port, exited) {
+  let gone = false;
+  exited.then(() => (gone = true));
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      if (gone) return reject(new Error('Node-RED exited while starting'));
+      http
+        .get({ host: '127.0.0.1', port, path: '/settings' }, (res) => {
+          res.resume();
+          if (res.statusCode === 200) resolve();
+          else setTimeout(attempt, 200);
+        })
+        .on('error', () => setTimeout(attempt, 200));
+    };
+    attempt();
+  });
+}
+
+async function main() {
+  const port = Number(process.env.PORT) || 1880;
+  const demo = await startDemo({ port, userDir: process.env.PBX_USER_DIR || undefined });
+  console.log(`\n  Simulators running. Node-RED editor: ${demo.url}  (Ctrl+C stops everything)\n`);
   const stop = async () => {
-    red.kill('SIGINT');
-    await Promise.all(sims.map((s) => s.stop()));
+    await demo.stop();
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  red.once('exit', (code) => {
-    Promise.all(sims.map((s) => s.stop())).then(() => process.exit(code ?? 0));
+  demo.exited.then(async (code) => {
+    await demo.stopSims();
+    process.exit(code ?? 0);
   });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
+
+module.exports = { startDemo };
