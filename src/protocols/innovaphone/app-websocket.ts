@@ -3,6 +3,7 @@ import type WebSocket from 'ws';
 import type { LogLevel } from '../common/adapter';
 import { AuthError, DisconnectedError, PbxRequestError } from '../common/errors';
 import { DEAD_AFTER_INTERVALS, IdleWatchdog } from '../common/idle-watchdog';
+import { OnceLog } from '../common/once-log';
 import { PendingRequests } from '../common/pending-requests';
 import { openWebSocket } from '../common/transport';
 import { loginDigest, sessionKey as deriveSessionKey, type LoginFields } from './crypto';
@@ -72,6 +73,7 @@ export class AppWebsocket {
   private messageHandler: ((msg: AppMessage) => void) | undefined;
   private droppedHandler: (reason: string) => void = () => undefined;
   private readonly taps = new Set<(msg: AppMessage) => void>();
+  private readonly oddities: OnceLog;
   /** Frames read before a message handler exists (during and right after the login). */
   private backlog: AppMessage[] = [];
   private login: Login | undefined;
@@ -84,6 +86,7 @@ export class AppWebsocket {
     private readonly ws: WebSocket,
     private readonly options: AppWebsocketOptions,
   ) {
+    this.oddities = new OnceLog(options.log);
     // One set of listeners for the socket's whole life: ws may emit several frames in one tick,
     // so swapping listeners after the login could lose the frames that follow AppLoginResult.
     ws.on('message', (data: Buffer, isBinary: boolean) => this.onFrame(data, isBinary));
@@ -211,15 +214,15 @@ export class AppWebsocket {
 
   private onFrame(data: Buffer, isBinary: boolean): void {
     this.watchdog?.touch();
-    if (isBinary) return this.options.log('debug', 'innovaphone: ignored a binary frame');
+    if (isBinary) return this.oddities.debug('binary', 'innovaphone: ignored a binary frame');
     let msg: unknown;
     try {
       msg = JSON.parse(data.toString('utf8'));
     } catch {
-      return this.options.log('debug', `innovaphone: ignored a frame that is not JSON (${data.length} bytes)`);
+      return this.oddities.debug('json', 'innovaphone: ignored a frame that is not JSON');
     }
     if (msg === null || typeof msg !== 'object' || Array.isArray(msg) || typeof (msg as AppMessage).mt !== 'string') {
-      return this.options.log('debug', 'innovaphone: ignored a frame without a message type');
+      return this.oddities.debug('mt', 'innovaphone: ignored a frame without a message type');
     }
     if ((msg as AppMessage).mt === 'KeepAlive') return;
     if (this.login?.take(msg as AppMessage)) return;

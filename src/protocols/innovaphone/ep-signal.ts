@@ -1,4 +1,5 @@
 import type { AdapterEvents } from '../common/adapter';
+import { OnceLog } from '../common/once-log';
 import type { AppMessage, AppWebsocket } from './app-websocket';
 
 /** EpSignal (seed 003). Sent with `"api":"EpSignal"`: the doc's `"api":"Api"` is a typo. */
@@ -17,7 +18,11 @@ export class EpSignalMonitor {
   /** Frames relayed, for tests and diagnostics. */
   relayed = 0;
 
-  constructor(private readonly events: Pick<AdapterEvents, 'emit' | 'listening' | 'log'>) {}
+  private readonly oddities: OnceLog;
+
+  constructor(private readonly events: Pick<AdapterEvents, 'emit' | 'listening' | 'log'>) {
+    this.oddities = new OnceLog(events.log);
+  }
 
   /** Attach (again, after every reconnect); rejects when AttachResult carries `err`. */
   async attach(socket: AppWebsocket, hw: string, timeoutMs: number): Promise<void> {
@@ -37,7 +42,7 @@ export class EpSignalMonitor {
   /** Every `"api":"EpSignal"` frame. */
   handle(socket: AppWebsocket, msg: AppMessage): void {
     const hw = this.hwOf(msg);
-    if (hw === undefined) return this.events.log('debug', `innovaphone EpSignal: ${String(msg.mt)} for no attached device`);
+    if (hw === undefined) return this.oddities.debug(String(msg.mt), `innovaphone EpSignal: ${String(msg.mt)} for no attached device`);
     if (msg.mt === 'Signaling') {
       try {
         socket.send(msg);

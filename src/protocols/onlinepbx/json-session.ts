@@ -1,6 +1,7 @@
 import type WebSocket from 'ws';
 import { AuthError, DisconnectedError, PbxRequestError } from '../common/errors';
 import { type IdleWatchdog, pingWatchdog } from '../common/idle-watchdog';
+import { OnceLog } from '../common/once-log';
 import { PendingRequests } from '../common/pending-requests';
 import { openWebSocket } from '../common/transport';
 import { V3_RESULTS } from './commands';
@@ -42,12 +43,14 @@ export class JsonSession implements PbxSession {
   private up = false;
   private seq = 0;
   private goneReason = '';
-  private readonly reported = new Set<string>();
+  private readonly oddities: OnceLog;
 
   constructor(
     private readonly options: SessionOptions,
     private readonly events: SessionEvents,
-  ) {}
+  ) {
+    this.oddities = new OnceLog((level, text) => events.log(level, text));
+  }
 
   async open(): Promise<void> {
     const o = this.options;
@@ -130,15 +133,15 @@ export class JsonSession implements PbxSession {
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     this.watchdog?.touch();
-    if (isBinary) return this.reportOnce('binary', 'onlinepbx: ignored a binary frame');
+    if (isBinary) return this.oddities.debug('binary', 'onlinepbx: ignored a binary frame');
     let frame: V3Frame;
     try {
       frame = JSON.parse(data.toString('utf8')) as V3Frame;
     } catch {
-      return this.reportOnce('malformed', 'onlinepbx: ignored a frame that is not JSON');
+      return this.oddities.debug('malformed', 'onlinepbx: ignored a frame that is not JSON');
     }
     if (!frame || typeof frame !== 'object' || typeof frame.event !== 'string') {
-      return this.reportOnce('shape', 'onlinepbx: ignored a frame without an event name');
+      return this.oddities.debug('shape', 'onlinepbx: ignored a frame without an event name');
     }
     const reqId = typeof frame.reqId === 'string' || typeof frame.reqId === 'number' ? String(frame.reqId) : undefined;
     if (reqId !== undefined && this.pending.has(reqId)) this.pending.resolve(reqId, frame);
@@ -167,9 +170,4 @@ export class JsonSession implements PbxSession {
     this.events.onGone(reason);
   }
 
-  private reportOnce(what: string, text: string): void {
-    if (this.reported.has(what)) return;
-    this.reported.add(what);
-    this.events.log('debug', text);
-  }
 }

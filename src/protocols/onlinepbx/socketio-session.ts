@@ -1,6 +1,7 @@
 import type WebSocket from 'ws';
 import { AuthError, DisconnectedError, PbxRequestError } from '../common/errors';
 import { DEAD_AFTER_INTERVALS, IdleWatchdog } from '../common/idle-watchdog';
+import { OnceLog } from '../common/once-log';
 import { PendingRequests } from '../common/pending-requests';
 import { openWebSocket } from '../common/transport';
 import {
@@ -48,12 +49,14 @@ export class SocketIoSession implements PbxSession {
   private closed = false;
   private up = false;
   private goneReason = '';
-  private readonly reported = new Set<string>();
+  private readonly oddities: OnceLog;
 
   constructor(
     private readonly options: SessionOptions,
     private readonly events: SessionEvents,
-  ) {}
+  ) {
+    this.oddities = new OnceLog((level, text) => events.log(level, text));
+  }
 
   async open(): Promise<void> {
     const o = this.options;
@@ -159,11 +162,11 @@ export class SocketIoSession implements PbxSession {
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     this.watchdog?.touch();
-    if (isBinary) return this.reportOnce('binary', 'onlinepbx: ignored a binary frame');
+    if (isBinary) return this.oddities.debug('binary', 'onlinepbx: ignored a binary frame');
     const text = data.toString('utf8');
     if (text.charCodeAt(0) === 0xfffd) {
       const packets = decodePayload(text);
-      if (!packets.length) return this.reportOnce('framing', 'onlinepbx: ignored a frame with broken batch framing');
+      if (!packets.length) return this.oddities.debug('framing', 'onlinepbx: ignored a frame with broken batch framing');
       for (const p of packets) this.onPacket(p);
     } else {
       this.onPacket(text);
@@ -172,7 +175,7 @@ export class SocketIoSession implements PbxSession {
 
   private onPacket(text: string): void {
     const packet = decodePacket(text);
-    if (!packet) return this.reportOnce('malformed', 'onlinepbx: ignored a frame that is not a socket.io packet');
+    if (!packet) return this.oddities.debug('malformed', 'onlinepbx: ignored a frame that is not a socket.io packet');
     try {
       this.dispatch(packet);
     } catch (err) {
@@ -181,7 +184,7 @@ export class SocketIoSession implements PbxSession {
   }
 
   private dispatch(packet: Packet): void {
-    if (packet.endpoint !== '') return this.reportOnce(`nsp ${packet.endpoint}`, `onlinepbx: ignored packets for namespace ${packet.endpoint}`);
+    if (packet.endpoint !== '') return this.oddities.debug(`nsp ${packet.endpoint}`, `onlinepbx: ignored packets for namespace ${packet.endpoint}`);
     switch (packet.type) {
       case 'heartbeat':
         this.send(HEARTBEAT);
@@ -205,10 +208,10 @@ export class SocketIoSession implements PbxSession {
         return;
       }
       case 'ack':
-        this.reportOnce('ack', `onlinepbx: ignored an ack for message ${packet.ackId} (we send no message ids)`);
+        this.oddities.debug('ack', `onlinepbx: ignored an ack for message ${packet.ackId} (we send no message ids)`);
         return;
       default:
-        this.reportOnce(packet.type, `onlinepbx: ignored ${packet.type} packets (not used by onlinePBX)`);
+        this.oddities.debug(packet.type, `onlinepbx: ignored ${packet.type} packets (not used by onlinePBX)`);
     }
   }
 
@@ -265,9 +268,4 @@ export class SocketIoSession implements PbxSession {
     if (ws && ws.readyState === ws.OPEN) ws.send(text);
   }
 
-  private reportOnce(what: string, text: string): void {
-    if (this.reported.has(what)) return;
-    this.reported.add(what);
-    this.events.log('debug', text);
-  }
 }

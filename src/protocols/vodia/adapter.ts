@@ -14,6 +14,7 @@ import {
 import { AuthError, DisconnectedError, TimeoutError, UnsupportedError, errorText } from '../common/errors';
 import { type IdleWatchdog, pingWatchdog } from '../common/idle-watchdog';
 import { PendingRequests } from '../common/pending-requests';
+import { OnceLog } from '../common/once-log';
 import { openWebSocket } from '../common/transport';
 import { decodeFrame, encodeAction, FORBIDDEN_ACTION, frameName, type VodiaFrame } from './codec';
 import { callControlFrame, commandFrame, extensionOf, makeCallFrame, type ActionFrame } from './commands';
@@ -27,8 +28,6 @@ const AVOID_DISCONNECT_MS = 30000;
  * for an older one: the 2015 portal asked with `get-users`/`get-calls` instead [S11].
  */
 const LEGACY_BOOTSTRAP_MS = 2000;
-/** Distinct unknown frame names that get their one debug line. */
-const MAX_REPORTED = 50;
 /** How long make-call waits for its call to show up in `call-state`, to report the call id. */
 const MAKE_CALL_ID_WAIT_MS = 5000;
 
@@ -88,7 +87,7 @@ class VodiaAdapter implements VendorAdapter {
   private readonly blfWatched = new Set<string>();
   private readonly pending = new PendingRequests<CallResult>();
   private readonly makeCalls: MakeCallWait[] = [];
-  private readonly reported = new Set<string>();
+  private readonly oddities: OnceLog;
   private socket: WebSocket | undefined;
   private abort: AbortController | undefined;
   private generation = 0;
@@ -106,6 +105,7 @@ class VodiaAdapter implements VendorAdapter {
     private readonly events: AdapterEvents,
   ) {
     this.own = extensionOf(settings.user);
+    this.oddities = new OnceLog((level, text) => events.log(level, text));
     this.calls = new CallTable(this.own, (n) => this.accounts.has(n));
   }
 
@@ -317,9 +317,9 @@ class VodiaAdapter implements VendorAdapter {
   private onMessage(ws: WebSocket, data: Buffer, isBinary: boolean): void {
     if (ws !== this.socket) return;
     this.watchdog?.touch();
-    if (isBinary) return this.reportOnce('binary', 'vodia: ignored a binary frame');
+    if (isBinary) return this.oddities.debug('binary', 'vodia: ignored a binary frame');
     const frame = decodeFrame(data.toString('utf8'));
-    if (!frame) return this.reportOnce('malformed', 'vodia: ignored a frame that is not a JSON object');
+    if (!frame) return this.oddities.debug('malformed', 'vodia: ignored a frame that is not a JSON object');
     const name = frameName(frame);
     try {
       switch (name) {
@@ -333,7 +333,7 @@ class VodiaAdapter implements VendorAdapter {
           this.onCallState(frame, name);
           break;
         default:
-          if (!KNOWN_FRAMES.has(name)) this.reportOnce(name, `vodia: '${name}' frames only go to pbx-event`);
+          if (!KNOWN_FRAMES.has(name)) this.oddities.debug(name, `vodia: '${name}' frames only go to pbx-event`);
       }
     } catch (err) {
       this.events.log('debug', `vodia: could not apply a '${name}' frame: ${errorText(err)}`);
@@ -341,12 +341,6 @@ class VodiaAdapter implements VendorAdapter {
     if (this.events.listening('event', name)) this.events.emit('event', name, { topic: name, payload: frame, event: name, raw: frame });
   }
 
-  private reportOnce(what: string, text: string): void {
-    // One line per name, and a bounded number of names: a PBX inventing names cannot flood the log.
-    if (this.reported.has(what) || this.reported.size >= MAX_REPORTED) return;
-    this.reported.add(what);
-    this.events.log('debug', text);
-  }
 
   private onDomainState(frame: VodiaFrame): void {
     this.sawDomainState = true;
