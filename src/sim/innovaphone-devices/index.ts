@@ -1,6 +1,6 @@
 
-import { encrypt, loginDigest } from '../../protocols/innovaphone/crypto';
-import { AppServer, type AppClient, type AppMessage } from '../innovaphone/app-server';
+import { encrypt } from '../../protocols/innovaphone/crypto';
+import { AppServer, appPasswordLogin, type AppClient, type AppMessage } from '../innovaphone/app-server';
 
 export interface SimDevice {
   id: number;
@@ -92,7 +92,7 @@ interface Code {
  * streamed in chunks, encrypted TURN/log passwords), provisioning codes redeemed by a scripted
  * phone, and DeviceAdded/Update/Removed for the monitors.
  */
-export class DevicesSim {
+export class DevicesSim extends AppServer {
   readonly app: string;
   readonly password: string;
   readonly devices: SimDevice[];
@@ -106,76 +106,28 @@ export class DevicesSim {
   /** `GetUserInfo` unknown, as on 13r1 (only `GetLoginInfo` answers). */
   oldVersion = false;
   scriptBytes = 200 * 1024;
-  private readonly server: AppServer;
   private readonly opts: Required<Pick<DevicesSimOptions, 'redeemAfterMs' | 'partSize' | 'chunkSize'>>;
   private nextId = 100;
 
   constructor(options: DevicesSimOptions = {}) {
-    this.app = options.app ?? 'devices';
-    this.password = options.password ?? 'pwd';
+    const app = options.app ?? 'devices';
+    const password = options.password ?? 'pwd';
+    // App services name their instance domain in the login result (spec §2.2).
+    super({ checkLogin: appPasswordLogin(app, password), loginResult: { domain: 'example.com' }, tls: options.tls });
+    this.app = app;
+    this.password = password;
     this.devices = (options.devices ?? DEFAULT_DEVICES).map((x) => ({ ...x }));
     this.opts = { redeemAfterMs: options.redeemAfterMs ?? 200, partSize: options.partSize ?? 2, chunkSize: options.chunkSize ?? 41000 };
-    this.server = new AppServer({
-      checkLogin: (login, challenge) => {
-        if (login.app !== this.app) return undefined;
-        const s = (v: unknown): string => (typeof v === 'string' ? v : '');
-        const fields = { app: this.app, domain: s(login.domain), sip: s(login.sip), guid: s(login.guid), dn: s(login.dn) };
-        return loginDigest(fields, login.info === undefined ? undefined : JSON.stringify(login.info), challenge, this.password) === login.digest ? this.password : undefined;
-      },
-      // App services name their instance domain in the login result (spec §2.2).
-      loginResult: { domain: 'example.com' },
-      onMessage: (c, msg) => this.handle(c, msg),
-      tls: options.tls,
-    });
   }
 
-  get port(): number {
-    return this.server.port;
-  }
-  get tls(): boolean {
-    return this.server.tls;
-  }
   get url(): string {
     return `${this.tls ? 'wss' : 'ws'}://127.0.0.1:${this.port}/example.com/devices/innovaphone-devices`;
-  }
-  get loginCount(): number {
-    return this.server.loginCount;
-  }
-  get loginAttempts(): number {
-    return this.server.loginAttempts;
-  }
-  get connectionCount(): number {
-    return this.server.connectionCount;
-  }
-  get clients(): AppClient[] {
-    return this.server.clients;
   }
   /** Device monitors (GetDevices with recvUpdates) on open sockets. */
   get monitorCount(): number {
     return this.clients.reduce((n, c) => n + ((c.state.get('monitors') as unknown[] | undefined)?.length ?? 0), 0);
   }
 
-  start(port = 0): Promise<number> {
-    return this.server.start(port);
-  }
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-  dropAll(): void {
-    this.server.dropAll();
-  }
-  closeAll(): void {
-    this.server.closeAll();
-  }
-  setReplyDelay(ms: number): void {
-    this.server.setReplyDelay(ms);
-  }
-  setSilent(silent: boolean): void {
-    this.server.setSilent(silent);
-  }
-  sendRaw(data: string | Buffer): void {
-    this.server.sendRaw(data);
-  }
 
   /** A device goes online or offline: DeviceUpdate to the monitors. `extra` lands in the frame. */
   setOnline(hwId: string, online: boolean, extra: AppMessage = {}): void {
@@ -220,7 +172,7 @@ export class DevicesSim {
     ];
   }
 
-  private handle(c: AppClient, msg: AppMessage): void {
+  protected override handle(c: AppClient, msg: AppMessage): void {
     const reply = (mt: string, fields: AppMessage = {}): void => c.send({ mt, src: msg.src, ...fields });
     const parts = (mt: string, field: string, items: unknown[]): void => {
       const size = this.opts.partSize;
@@ -250,7 +202,7 @@ export class DevicesSim {
         const validUntil = Math.floor(Date.now() / 1000) + (msg.rollout === true ? 7 * 86400 : 15 * 60);
         this.codes.set(code, { code, domainId, category, validUntil, client: c, src: msg.src });
         reply('GetProvisioningCodeResult', { code, validUntil });
-        if (this.opts.redeemAfterMs > 0) this.server.later(this.opts.redeemAfterMs, () => this.codes.get(code)?.device || this.redeem(code));
+        if (this.opts.redeemAfterMs > 0) this.later(this.opts.redeemAfterMs, () => this.codes.get(code)?.device || this.redeem(code));
         return;
       }
       case 'GetProvisionedDevice': {

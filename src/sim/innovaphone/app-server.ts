@@ -22,7 +22,8 @@ export interface AppServerOptions {
   checkLogin(login: AppMessage, challenge: string): string | undefined;
   /** `AppLoginResult` fields besides `ok` (App services add their `domain`). */
   loginResult?: AppMessage;
-  onMessage(client: AppClient, msg: AppMessage): void;
+  /** For a bare server; simulators extend AppServer and override `handle` / `closed` instead. */
+  onMessage?(client: AppClient, msg: AppMessage): void;
   onClose?(client: AppClient): void;
   tls?: { key: string; cert: string };
 }
@@ -156,6 +157,16 @@ export class AppServer {
     this.timers.add(t);
   }
 
+  /** A message from a logged-in client. */
+  protected handle(c: AppClient, msg: AppMessage): void {
+    this.options.onMessage?.(c, msg);
+  }
+
+  /** A logged-in client's socket closed. */
+  protected closed(c: AppClient): void {
+    this.options.onClose?.(c);
+  }
+
   /** @internal Client.send goes through here so that silence applies to every frame. */
   deliver(c: Client, text: string): void {
     if (this.silent || c.ws.readyState !== WebSocket.OPEN) return;
@@ -183,7 +194,7 @@ export class AppServer {
     ws.on('error', () => undefined);
     ws.on('close', () => {
       this.all.delete(c);
-      if (c.loggedIn) this.options.onClose?.(c);
+      if (c.loggedIn) this.closed(c);
     });
   }
 
@@ -194,7 +205,7 @@ export class AppServer {
       return;
     }
     if (!c.loggedIn) return this.loginStep(c, msg);
-    this.options.onMessage(c, msg);
+    this.handle(c, msg);
   }
 
   private loginStep(c: Client, msg: AppMessage): void {

@@ -43,83 +43,37 @@ const rccUsers = (users: SimUser[], devices: string[]): RccSimUser[] =>
  * An innovaphone PBX App object for tests, benchmarks and `npm start`: AppWebsocket login,
  * PbxApi, EpSignal and RCC on one socket, with the fault controls of AppServer.
  */
-export class InnovaphoneSim {
+export class InnovaphoneSim extends AppServer {
   readonly app: string;
   readonly password: string;
   readonly pbx: PbxApiSim;
   readonly ep: EpSignalSim;
   readonly rcc: RccSim;
-  private readonly server: AppServer;
 
   constructor(opts: InnovaphoneSimOptions = {}) {
-    this.app = opts.app ?? 'nodered';
-    this.password = opts.password ?? 'pwd';
+    const app = opts.app ?? 'nodered';
+    const password = opts.password ?? 'pwd';
+    super({ checkLogin: appPasswordLogin(app, password), tls: opts.tls });
+    this.app = app;
+    this.password = password;
     const users = opts.users ?? DEFAULT_USERS;
     const devices = opts.devices ?? DEFAULT_DEVICES;
-    const clients = (): AppClient[] => this.server.clients;
+    const clients = (): AppClient[] => this.clients;
     this.pbx = new PbxApiSim(users, opts.profiles ?? [DEFAULT_PROFILE], clients);
     this.ep = new EpSignalSim(new Set(devices), clients);
     this.rcc = new RccSim({ users: rccUsers(users, devices), ...opts.rcc });
-    this.server = new AppServer({
-      checkLogin: appPasswordLogin(this.app, this.password),
-      tls: opts.tls,
-      onMessage: (c, msg) => this.route(c, msg),
-      onClose: (c) => {
-        (c.state.get('rcc') as RccSimClient | undefined)?.close();
-        this.ep.forget(c);
-      },
-    });
   }
 
-  get port(): number {
-    return this.server.port;
-  }
-  get tls(): boolean {
-    return this.server.tls;
-  }
   get url(): string {
     return `${this.tls ? 'wss' : 'ws'}://127.0.0.1:${this.port}/PBX0/APPS/websocket`;
-  }
-  get loginCount(): number {
-    return this.server.loginCount;
-  }
-  get loginAttempts(): number {
-    return this.server.loginAttempts;
-  }
-  get connectionCount(): number {
-    return this.server.connectionCount;
-  }
-  get clients(): AppClient[] {
-    return this.server.clients;
   }
   get sockets(): WebSocket[] {
     return this.clients.map((c) => c.ws);
   }
 
-  start(port = 0): Promise<number> {
-    return this.server.start(port);
-  }
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     this.rcc.stop();
-    await this.server.stop();
-  }
-  dropAll(): void {
-    this.server.dropAll();
-  }
-  closeAll(): void {
-    this.server.closeAll();
-  }
-  setReplyDelay(ms: number): void {
-    this.server.setReplyDelay(ms);
-  }
-  setSilent(silent: boolean): void {
-    this.server.setSilent(silent);
-  }
-  sendRaw(data: string | Buffer): void {
-    this.server.sendRaw(data);
-  }
-  later(ms: number, fn: () => void): void {
-    this.server.later(ms, fn);
+    await super.stop();
   }
 
   /** A scripted call at device `hw`, its Signaling passing through the attached clients. */
@@ -138,7 +92,12 @@ export class InnovaphoneSim {
     }
   }
 
-  private route(c: AppClient, msg: AppMessage): void {
+  protected override closed(c: AppClient): void {
+    (c.state.get('rcc') as RccSimClient | undefined)?.close();
+    this.ep.forget(c);
+  }
+
+  protected override handle(c: AppClient, msg: AppMessage): void {
     if (msg.api === 'PbxApi') this.pbx.handle(c, msg);
     else if (msg.api === 'EpSignal') this.ep.handle(c, msg);
     else if (msg.api === 'RCC') {
