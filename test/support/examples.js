@@ -1,0 +1,69 @@
+'use strict';
+// The example flows of one vendor folder: reading them, the structural checks every example must
+// pass (importable, self-explaining, no secrets), and deploying one into the test runtime.
+const assert = require('assert');
+const fs = require('fs');
+const path = require('path');
+const { helper, NODE_TYPES } = require('./red');
+
+const root = path.join(__dirname, '..', '..');
+/** The core nodes the examples may use, by type. */
+const CORE = {
+  inject: 'common/20-inject',
+  debug: 'common/21-debug',
+  catch: 'common/25-catch',
+  comment: 'common/90-comment',
+  switch: 'function/10-switch',
+  change: 'function/15-change',
+  delay: 'function/89-delay',
+};
+
+function examplesIn(folder) {
+  const dir = path.join(root, 'examples', folder);
+  return {
+    names: () => fs.readdirSync(dir).map((f) => f.replace(/\.json$/, '')),
+    read: (name) => JSON.parse(fs.readFileSync(path.join(dir, `${name}.json`), 'utf8')),
+  };
+}
+
+/**
+ * A flat importable array: unique ids, one pbx-connection that every node uses, a comment that
+ * explains it, a debug node, only our nodes and the core ones above, wires that resolve, and no
+ * credentials. Returns the config node for vendor-specific checks.
+ */
+function checkExample(name, nodes) {
+  const ids = new Set(nodes.map((n) => n.id));
+  assert.strictEqual(ids.size, nodes.length, `${name}: unique ids`);
+  const configs = nodes.filter((n) => n.type === 'pbx-connection');
+  assert.strictEqual(configs.length, 1, `${name}: one connection`);
+  assert.ok(!/"password"|"apiKey"|credentials|demo-key/.test(JSON.stringify(nodes)), `${name}: no credentials`);
+  assert.ok(
+    nodes.some((n) => n.type === 'comment' && n.info),
+    `${name}: a comment`,
+  );
+  assert.ok(
+    nodes.some((n) => n.type === 'debug'),
+    `${name}: a debug node`,
+  );
+  for (const n of nodes) {
+    assert.ok(n.type === 'pbx-connection' || CORE[n.type] || NODE_TYPES.includes(n.type), `${name}: ${n.type}`);
+    if (n.connection !== undefined)
+      assert.strictEqual(n.connection, configs[0].id, `${name}: ${n.id} uses the connection`);
+    for (const port of n.wires || []) for (const to of port) assert.ok(ids.has(to), `${name}: wire to ${to}`);
+  }
+  return configs[0];
+}
+
+/** Loads `nodes` on a tab with the connection pointed at `url` and `credentials` for it. */
+async function deployExample(nodes, url, credentials) {
+  const flow = nodes.map((n) => (n.type === 'pbx-connection' ? { ...n, url } : { ...n, z: 'f1' }));
+  const config = flow.find((n) => n.type === 'pbx-connection');
+  const modules = [
+    ...NODE_TYPES.map((t) => require(path.join(root, 'nodes', `${t}.js`))),
+    ...Object.values(CORE).map((m) => require(`@node-red/nodes/core/${m}.js`)),
+  ];
+  await helper.load(modules, [{ id: 'f1', type: 'tab' }, ...flow], { [config.id]: credentials });
+  return config;
+}
+
+module.exports = { examplesIn, checkExample, deployExample };
