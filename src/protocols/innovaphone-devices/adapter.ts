@@ -56,10 +56,6 @@ class DevicesAdapter implements VendorAdapter {
       signal: abort.signal,
       log: (level, text) => this.events.log(level, text),
     });
-    if (abort.signal.aborted) {
-      socket.close();
-      throw new DisconnectedError('connection closed during login');
-    }
     socket.onMessage((msg) => this.route(msg));
     try {
       this.monitors.key = await this.userKey(socket);

@@ -66,10 +66,6 @@ class InnovaphoneAdapter implements VendorAdapter {
       signal: abort.signal,
       log: (level, text) => this.events.log(level, text),
     });
-    if (abort.signal.aborted) {
-      socket.close();
-      throw new DisconnectedError('connection closed during login');
-    }
     this.abort = undefined;
     this.socket = socket;
     socket.onDropped((reason) => {

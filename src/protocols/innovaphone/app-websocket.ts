@@ -108,6 +108,8 @@ export class AppWebsocket {
     if (options.signal?.aborted) onAbort();
     try {
       await login.done;
+      // Closed while the login result was on its way: the caller no longer wants this socket.
+      if (options.signal?.aborted) throw new DisconnectedError('connection closed during login');
     } catch (err) {
       socket.close();
       throw err;
