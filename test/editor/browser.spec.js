@@ -72,158 +72,161 @@ const VENDORS = [
   },
 ];
 
-(CHROMIUM ? describe : describe.skip)('editor in a real browser', function () {
-  this.timeout(120000);
-  let demo;
-  let browser;
-  let page;
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbx-editor-'));
+(CHROMIUM ? describe : describe.skip)(
+  `editor in a real browser${CHROMIUM ? '' : ' (skipped: no Chromium at /usr/bin/chromium)'}`,
+  function () {
+    this.timeout(120000);
+    let demo;
+    let browser;
+    let page;
+    const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbx-editor-'));
 
-  before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    demo = await startDemo({ port: await freePort(), userDir, stdio: 'ignore' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-      ],
+    before(async () => {
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      demo = await startDemo({ port: await freePort(), userDir, stdio: 'ignore' });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--headless=new',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+        ],
+      });
+      page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
+      await page.goto(demo.url);
+      await page.waitForFunction(
+        () => window.RED && RED.nodes && RED.nodes.getType('pbx-connection') && RED.workspaces.count() > 1,
+        null,
+        { timeout: 30000 },
+      );
     });
-    page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
-    await page.goto(demo.url);
-    await page.waitForFunction(
-      () => window.RED && RED.nodes && RED.nodes.getType('pbx-connection') && RED.workspaces.count() > 1,
-      null,
-      { timeout: 30000 },
-    );
-  });
 
-  afterEach(async function () {
-    if (this.currentTest.state === 'failed' && page)
-      await page.screenshot({ path: path.join(ARTIFACTS, `failed-${this.currentTest.title.slice(0, 30)}.png`) });
-  });
+    afterEach(async function () {
+      if (this.currentTest.state === 'failed' && page)
+        await page.screenshot({ path: path.join(ARTIFACTS, `failed-${this.currentTest.title.slice(0, 30)}.png`) });
+    });
 
-  after(async () => {
-    if (browser) await browser.close();
-    if (demo) await demo.stop();
-    fs.rmSync(userDir, { recursive: true, force: true });
-  });
+    after(async () => {
+      if (browser) await browser.close();
+      if (demo) await demo.stop();
+      fs.rmSync(userDir, { recursive: true, force: true });
+    });
 
-  it('shows the example flows with every node connected, and the palette with icons', async () => {
-    await page.waitForFunction(
-      () => {
-        const ours = [];
-        // eachNode stops at a callback that returns false: a block body returns nothing.
-        RED.nodes.eachNode((n) => {
-          if (n.type.startsWith('pbx-')) ours.push(n);
+    it('shows the example flows with every node connected, and the palette with icons', async () => {
+      await page.waitForFunction(
+        () => {
+          const ours = [];
+          // eachNode stops at a callback that returns false: a block body returns nothing.
+          RED.nodes.eachNode((n) => {
+            if (n.type.startsWith('pbx-')) ours.push(n);
+          });
+          return ours.length > 0 && ours.every((n) => n.status && n.status.fill === 'green');
+        },
+        null,
+        { timeout: 30000 },
+      );
+      const icons = await page.$$eval('.red-ui-palette-node[data-palette-type^="pbx-"] .red-ui-palette-icon', (els) =>
+        els.map((e) => getComputedStyle(e).backgroundImage),
+      );
+      assert.strictEqual(icons.length, 12, 'twelve palette entries (the config node has none)');
+      for (const icon of icons) assert.match(icon, /icons\/@pbxflow\/node-red-pbx\/pbx-.*\.svg/);
+      // The README's picture: the innovaphone click-to-dial example.
+      await page.evaluate(() => {
+        const tab = RED.nodes.workspace(RED.workspaces.active());
+        let target;
+        RED.nodes.eachWorkspace((w) => {
+          if (/Click to dial \(innovaphone\)/.test(w.label)) target = w.id;
         });
-        return ours.length > 0 && ours.every((n) => n.status && n.status.fill === 'green');
-      },
-      null,
-      { timeout: 30000 },
-    );
-    const icons = await page.$$eval('.red-ui-palette-node[data-palette-type^="pbx-"] .red-ui-palette-icon', (els) =>
-      els.map((e) => getComputedStyle(e).backgroundImage),
-    );
-    assert.strictEqual(icons.length, 12, 'twelve palette entries (the config node has none)');
-    for (const icon of icons) assert.match(icon, /icons\/@pbxflow\/node-red-pbx\/pbx-.*\.svg/);
-    // The README's picture: the innovaphone click-to-dial example.
-    await page.evaluate(() => {
-      const tab = RED.nodes.workspace(RED.workspaces.active());
-      let target;
-      RED.nodes.eachWorkspace((w) => {
-        if (/Click to dial \(innovaphone\)/.test(w.label)) target = w.id;
+        RED.workspaces.show(target || tab.id);
       });
-      RED.workspaces.show(target || tab.id);
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'editor-example.png') });
+      // UPDATE_SCREENSHOT=1 npx mocha test/editor refreshes the README's picture.
+      if (process.env.UPDATE_SCREENSHOT) await page.screenshot({ path: path.join(root, 'docs', 'editor.png') });
     });
-    await page.waitForTimeout(500);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'editor-example.png') });
-    // UPDATE_SCREENSHOT=1 npx mocha test/editor refreshes the README's picture.
-    if (process.env.UPDATE_SCREENSHOT) await page.screenshot({ path: path.join(root, 'docs', 'editor.png') });
-  });
 
-  it('adds a presence node, switches the connection dialog by vendor, tests every vendor, autocompletes and deploys', async () => {
-    // A new tab and a presence-in node dropped from the palette.
-    await page.evaluate(() => RED.workspaces.add());
-    const palette = page.locator('.red-ui-palette-node[data-palette-type="pbx-presence-in"]');
-    await palette.scrollIntoViewIfNeeded();
-    await palette.dragTo(page.locator('#red-ui-workspace-chart'), { targetPosition: { x: 300, y: 200 } });
-    const id = await page.waitForFunction(() => {
-      let found;
-      RED.nodes.eachNode((n) => {
-        if (n.type === 'pbx-presence-in' && n.z === RED.workspaces.active()) found = n.id;
+    it('adds a presence node, switches the connection dialog by vendor, tests every vendor, autocompletes and deploys', async () => {
+      // A new tab and a presence-in node dropped from the palette.
+      await page.evaluate(() => RED.workspaces.add());
+      const palette = page.locator('.red-ui-palette-node[data-palette-type="pbx-presence-in"]');
+      await palette.scrollIntoViewIfNeeded();
+      await palette.dragTo(page.locator('#red-ui-workspace-chart'), { targetPosition: { x: 300, y: 200 } });
+      const id = await page.waitForFunction(() => {
+        let found;
+        RED.nodes.eachNode((n) => {
+          if (n.type === 'pbx-presence-in' && n.z === RED.workspaces.active()) found = n.id;
+        });
+        return found;
       });
-      return found;
-    });
-    const nodeId = await id.jsonValue();
-    await page.evaluate((nid) => RED.editor.edit(RED.nodes.node(nid)), nodeId);
-    await page.waitForSelector('#node-input-users', { state: 'visible' });
+      const nodeId = await id.jsonValue();
+      await page.evaluate((nid) => RED.editor.edit(RED.nodes.node(nid)), nodeId);
+      await page.waitForSelector('#node-input-users', { state: 'visible' });
 
-    // A new connection: the dialog shows the fields of the chosen vendor, and logs in.
-    await page.click('#node-input-btn-connection-add');
-    await page.waitForSelector('#node-config-input-vendor', { state: 'visible' });
-    for (const v of VENDORS) {
-      await page.selectOption('#node-config-input-vendor', v.vendor);
-      for (const [field, value] of Object.entries(v.fields)) {
-        if (field === 'apiVersion') await page.selectOption('#node-config-input-apiVersion', value);
-        else await page.fill(`#node-config-input-${field}`, value);
+      // A new connection: the dialog shows the fields of the chosen vendor, and logs in.
+      await page.click('#node-input-btn-connection-add');
+      await page.waitForSelector('#node-config-input-vendor', { state: 'visible' });
+      for (const v of VENDORS) {
+        await page.selectOption('#node-config-input-vendor', v.vendor);
+        for (const [field, value] of Object.entries(v.fields)) {
+          if (field === 'apiVersion') await page.selectOption('#node-config-input-apiVersion', value);
+          else await page.fill(`#node-config-input-${field}`, value);
+        }
+        for (const hidden of v.hidden)
+          assert.ok(!(await page.isVisible(`#node-config-input-${hidden}`)), `${v.vendor}: ${hidden} hidden`);
+        for (const shown of Object.keys(v.fields))
+          assert.ok(await page.isVisible(`#node-config-input-${shown}`), `${v.vendor}: ${shown} shown`);
+        await page.click('#node-config-test');
+        await page.waitForFunction(
+          () => /logged in|failed/.test(document.querySelector('#node-config-test-result').textContent),
+          null,
+          { timeout: 15000 },
+        );
+        assert.strictEqual(
+          await page.textContent('#node-config-test-result'),
+          'logged in',
+          `${v.vendor}: test connection`,
+        );
+        await page.screenshot({ path: path.join(ARTIFACTS, `connection-${v.vendor}.png`) });
       }
-      for (const hidden of v.hidden)
-        assert.ok(!(await page.isVisible(`#node-config-input-${hidden}`)), `${v.vendor}: ${hidden} hidden`);
-      for (const shown of Object.keys(v.fields))
-        assert.ok(await page.isVisible(`#node-config-input-${shown}`), `${v.vendor}: ${shown} shown`);
+      // A wrong password shows the PBX's answer.
+      await page.fill('#node-config-input-password', 'wrong');
       await page.click('#node-config-test');
       await page.waitForFunction(
-        () => /logged in|failed/.test(document.querySelector('#node-config-test-result').textContent),
+        () => /failed/.test(document.querySelector('#node-config-test-result').textContent),
         null,
         { timeout: 15000 },
       );
-      assert.strictEqual(
-        await page.textContent('#node-config-test-result'),
-        'logged in',
-        `${v.vendor}: test connection`,
+      assert.match(await page.textContent('#node-config-test-result'), /failed: .*password/);
+      await page.click('#node-config-dialog-cancel');
+
+      // The deployed innovaphone demo connection offers the users its PBX reports.
+      await page.selectOption('#node-input-connection', 'demo-innovaphone');
+      await page.fill('#node-input-users', '');
+      await page.type('#node-input-users', 'al');
+      await page.waitForSelector('.red-ui-autoComplete-container', { state: 'visible', timeout: 10000 });
+      const suggestions = await page.$$eval('.red-ui-autoComplete-container li', (els) =>
+        els.map((e) => e.textContent.trim()),
       );
-      await page.screenshot({ path: path.join(ARTIFACTS, `connection-${v.vendor}.png`) });
-    }
-    // A wrong password shows the PBX's answer.
-    await page.fill('#node-config-input-password', 'wrong');
-    await page.click('#node-config-test');
-    await page.waitForFunction(
-      () => /failed/.test(document.querySelector('#node-config-test-result').textContent),
-      null,
-      { timeout: 15000 },
-    );
-    assert.match(await page.textContent('#node-config-test-result'), /failed: .*password/);
-    await page.click('#node-config-dialog-cancel');
+      assert.ok(suggestions.includes('alice'), `suggestions: ${suggestions}`);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'autocomplete.png') });
+      await page.keyboard.press('Escape');
+      await page.fill('#node-input-users', 'alice, bob');
+      await page.click('#node-dialog-ok');
 
-    // The deployed innovaphone demo connection offers the users its PBX reports.
-    await page.selectOption('#node-input-connection', 'demo-innovaphone');
-    await page.fill('#node-input-users', '');
-    await page.type('#node-input-users', 'al');
-    await page.waitForSelector('.red-ui-autoComplete-container', { state: 'visible', timeout: 10000 });
-    const suggestions = await page.$$eval('.red-ui-autoComplete-container li', (els) =>
-      els.map((e) => e.textContent.trim()),
-    );
-    assert.ok(suggestions.includes('alice'), `suggestions: ${suggestions}`);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'autocomplete.png') });
-    await page.keyboard.press('Escape');
-    await page.fill('#node-input-users', 'alice, bob');
-    await page.click('#node-dialog-ok');
-
-    // Deploy; the new node turns green.
-    await page.click('#red-ui-header-button-deploy');
-    await page.waitForFunction(
-      (nid) => {
-        const n = RED.nodes.node(nid);
-        return n && n.status && n.status.fill === 'green';
-      },
-      nodeId,
-      { timeout: 20000 },
-    );
-    assert.match(await page.evaluate((nid) => RED.nodes.node(nid).status.text, nodeId), /connected/);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'deployed.png') });
-  });
-});
+      // Deploy; the new node turns green.
+      await page.click('#red-ui-header-button-deploy');
+      await page.waitForFunction(
+        (nid) => {
+          const n = RED.nodes.node(nid);
+          return n && n.status && n.status.fill === 'green';
+        },
+        nodeId,
+        { timeout: 20000 },
+      );
+      assert.match(await page.evaluate((nid) => RED.nodes.node(nid).status.text, nodeId), /connected/);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'deployed.png') });
+    });
+  },
+);
