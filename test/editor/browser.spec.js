@@ -86,12 +86,17 @@ const VENDORS = [
       demo = await startDemo({ port: await freePort(), userDir, stdio: 'ignore' });
       browser = await chromium.launch({
         executablePath: CHROMIUM,
+        // Nothing in the background: the machine's network is closed and Chromium would keep trying.
         args: [
           '--headless=new',
           '--no-sandbox',
           '--disable-gpu',
           '--disable-dev-shm-usage',
           '--disable-background-networking',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-component-update',
+          '--disable-sync',
         ],
       });
       page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
