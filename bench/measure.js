@@ -2,6 +2,9 @@
 // One measurement in a fresh process (so results do not skew each other): the simulator runs in
 // a child process of its own (bench/sim-host.js), the PBX client side here. Prints one JSON line.
 const { fork } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const v8 = require('v8');
 const path = require('path');
 const WebSocket = require('ws');
 const { startRed } = require('./red');
@@ -240,6 +243,25 @@ async function setup(host) {
   }
 }
 
+/**
+ * Bytes of compiled code (bytecode, machine code, feedback) in the heap, from a heap snapshot:
+ * V8 grows it as it compiles code paths run for the first time, which says nothing of leaks.
+ */
+function codeBytes() {
+  const file = path.join(os.tmpdir(), `pbx-bench-${process.pid}.heapsnapshot`);
+  v8.writeHeapSnapshot(file);
+  const snap = JSON.parse(fs.readFileSync(file, 'utf8'));
+  fs.rmSync(file);
+  const fields = snap.snapshot.meta.node_fields;
+  const type = fields.indexOf('type');
+  const size = fields.indexOf('self_size');
+  const code = snap.snapshot.meta.node_types[0].indexOf('code');
+  let bytes = 0;
+  for (let i = 0; i < snap.nodes.length; i += fields.length)
+    if (snap.nodes[i + type] === code) bytes += snap.nodes[i + size];
+  return bytes;
+}
+
 async function memory(host) {
   const protocol = 'onlinepbx3';
   const { port } = await host.call('start', { protocol, users: spec.nodes });
@@ -256,7 +278,8 @@ async function memory(host) {
       if (!spec.core) await until(() => red.node('c1')?.connection?.state === 'connected', 'connected');
       await new Promise((r) => setTimeout(r, 200));
       for (let i = 0; i < 3; i++) global.gc();
-      return process.memoryUsage();
+      // A heap snapshot leaves the process's RSS high: the run that counts code reports no RSS.
+      return { ...process.memoryUsage(), code: spec.snapshots ? codeBytes() : 0 };
     };
     await red.deploy(flows);
     const first = await settle();
@@ -266,6 +289,9 @@ async function memory(host) {
       heapFirst: first.heapUsed,
       heapLast: last.heapUsed,
       heapGrowthPct: ((last.heapUsed - first.heapUsed) / first.heapUsed) * 100,
+      codeGrowth: last.code - first.code,
+      objectsGrowthPct:
+        ((last.heapUsed - last.code - (first.heapUsed - first.code)) / (first.heapUsed - first.code)) * 100,
       rssFirst: first.rss,
       rssLast: last.rss,
       connections: (await host.call('status')).connections,
