@@ -34,18 +34,35 @@ export class PresenceMonitors {
 
   /** PresenceState / PresenceUpdate; false when the frame belongs to no monitor. */
   handle(msg: AppMessage): boolean {
-    const user = typeof msg.src === 'string' ? this.userBySrc.get(msg.src) : undefined;
+    if (msg.mt !== 'PresenceState' && msg.mt !== 'PresenceUpdate') return false;
+    const user = this.userOf(msg);
     if (user === undefined) return false;
     if (msg.mt === 'PresenceState') {
       const info = endpointOf(msg);
       this.info.set(user, info);
       // A monitor that went down: its user's presence is no longer known.
       if (info.up !== false) return true;
-    } else if (msg.mt !== 'PresenceUpdate') return false;
+    }
     if (!this.events.listening('presence', user)) return true;
     const payload = presenceOf(user, this.info.get(user), msg.presence);
     this.events.emit('presence', user, { topic: user, payload, event: String(msg.mt), raw: msg });
     return true;
+  }
+
+  /**
+   * The monitor a frame belongs to: by its `src` (the PbxApi doc says updates repeat it). A PBX
+   * that leaves it out is still understood where that is unambiguous: a PresenceState names
+   * `sip`/`num`, and with a single monitor every update is its own (inferred leniency).
+   */
+  private userOf(msg: AppMessage): string | undefined {
+    if (typeof msg.src === 'string' && this.userBySrc.has(msg.src)) return this.userBySrc.get(msg.src);
+    const users = [...this.userBySrc.values()];
+    for (const key of ['sip', 'num']) {
+      const named = msg[key];
+      if (typeof named === 'string' && named && users.includes(named)) return named;
+    }
+    if (msg.src === undefined && users.length === 1) return users[0];
+    return undefined;
   }
 
   /** Users the PBX described (sip and number), for editor autocomplete. */
