@@ -15,6 +15,7 @@ describe('innovaphone: a PBX that leaves src out of presence updates', function 
   });
 
   async function pbx() {
+    subscribed = 0;
     server = new AppServer({
       checkLogin: appPasswordLogin('nodered', 'pwd'),
       onMessage: (c, m) => {
@@ -58,7 +59,6 @@ describe('innovaphone: a PBX that leaves src out of presence updates', function 
     await pbx();
     await loadFlow(flow('alice, bob'), { c1: { password: 'pwd' } });
     const rec = record('h1');
-    subscribed = 0;
     await waitFor(() => subscribed === 2, 5000, 'both monitors asked for');
     await new Promise((r) => setTimeout(r, 200));
     assert.deepStrictEqual(rec.list, []);
