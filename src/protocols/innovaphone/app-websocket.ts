@@ -26,7 +26,8 @@ export interface RequestOptions {
   resultMt?: string;
   /**
    * Collects every answer frame until one carries `last:true` (Devices multi-part results).
-   * Without it an answer with `last:false` still waits for the rest.
+   * A part without any `last` ends the answer when no further part follows within a short
+   * quiet time. Without this option an answer with `last:false` still waits for the rest.
    */
   multipart?: boolean;
   /** The `src` to use: subscriptions pick their own, since their updates carry it. */
@@ -38,7 +39,17 @@ interface Waiting {
   resultMt: string;
   multipart: boolean;
   parts: AppMessage[];
+  /** Ends a multi-part answer whose last part carried no `last` at all. */
+  quiet?: NodeJS.Timeout;
+  quietMs: number;
 }
+
+/**
+ * Seed 004 says the parts come "until the last property is set", so a part without `last` may
+ * be followed by more; a server may also leave `last` out of its only part (inferred). Parts
+ * follow each other at once, so this much silence after a part without `last` ends the answer.
+ */
+const QUIET_END_MS = 1000;
 
 /** innovaphone's JS client sends a KeepAlive after 60 s without traffic. */
 const DEFAULT_KEEPALIVE_MS = 60000;
@@ -55,6 +66,13 @@ export function resultError(msg: AppMessage): string | undefined {
     if (v === undefined || v === null || v === false || v === '' || v === 0) continue;
     return typeof v === 'string' ? v : `${key} ${JSON.stringify(v)}`;
   }
+  return undefined;
+}
+
+/** A part's `last`, also when sent as a string or number (lenient: seed 004 types it boolean). */
+function lastFlag(v: unknown): boolean | undefined {
+  if (v === true || v === 'true' || v === 1) return true;
+  if (v === false || v === 'false' || v === 0) return false;
   return undefined;
 }
 
@@ -185,8 +203,8 @@ export class AppWebsocket {
     const mt = String(msg.mt);
     const label = `${msg.api ? `${String(msg.api)} ` : ''}${mt}`;
     const answer = this.pending.add(src, timeoutMs, label);
-    this.waiting.set(src, { label, resultMt: opts.resultMt ?? `${mt}Result`, multipart: !!opts.multipart, parts: [] });
-    answer.catch(() => this.waiting.delete(src));
+    this.waiting.set(src, { label, resultMt: opts.resultMt ?? `${mt}Result`, multipart: !!opts.multipart, parts: [], quietMs: Math.min(QUIET_END_MS, timeoutMs / 2) });
+    answer.catch(() => this.forget(src));
     try {
       this.send({ ...msg, src });
     } catch (err) {
@@ -203,7 +221,7 @@ export class AppWebsocket {
     this.ws.on('error', () => undefined);
     this.ws.terminate();
     this.pending.rejectAll('connection closed');
-    this.waiting.clear();
+    this.forgetAll();
   }
 
   private trySend(msg: object): void {
@@ -259,15 +277,31 @@ export class AppWebsocket {
     if (!w || src === undefined) return;
     const failure = resultError(msg);
     if (failure !== undefined) {
-      this.waiting.delete(src);
+      this.forget(src);
       // The PBX's reason first: it is what a node status has room for.
       this.pending.reject(src, new PbxRequestError(`${failure} (innovaphone ${w.label})`, msg));
       return;
     }
     w.parts.push(msg);
-    if ((w.multipart && msg.last !== true) || msg.last === false) return;
+    clearTimeout(w.quiet);
+    const key = src;
+    const done = (): void => {
+      this.forget(key);
+      this.pending.resolve(key, w.parts);
+    };
+    const last = lastFlag(msg.last);
+    if (last === true || (!w.multipart && last === undefined)) done();
+    else if (last === undefined) w.quiet = setTimeout(done, w.quietMs);
+  }
+
+  private forget(src: string): void {
+    clearTimeout(this.waiting.get(src)?.quiet);
     this.waiting.delete(src);
-    this.pending.resolve(src, w.parts);
+  }
+
+  private forgetAll(): void {
+    for (const w of this.waiting.values()) clearTimeout(w.quiet);
+    this.waiting.clear();
   }
 
   private onGone(reason: string): void {
@@ -276,7 +310,7 @@ export class AppWebsocket {
     this.gone = true;
     this.watchdog?.stop();
     this.pending.rejectAll(reason);
-    this.waiting.clear();
+    this.forgetAll();
     this.droppedHandler(reason);
   }
 }
