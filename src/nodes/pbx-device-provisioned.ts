@@ -19,7 +19,8 @@ export = function (RED: NodeAPI): void {
     if (typeof conn !== 'string') conn.watch('provisioning', '*', 1, 2);
     onInput(this, conn, (c, msg, send, done) => {
       const params: Record<string, unknown> = {};
-      for (const name of ['category', 'sip', 'rollout', 'domainId']) params[name] = field(msg, def, name);
+      // `administrative` (seed 004) has no property: msg.payload only.
+      for (const name of ['category', 'sip', 'rollout', 'domainId', 'administrative']) params[name] = field(msg, def, name);
       c.run('provisioningCode', params, msg, (m) => send([m as never, null]), done);
     });
   }

@@ -9,12 +9,13 @@ import type {
   VendorAdapter,
 } from '../common/adapter';
 import { ALL } from '../common/adapter';
-import { DisconnectedError, TimeoutError, UnsupportedError, errorText } from '../common/errors';
+import { DisconnectedError, PbxRequestError, TimeoutError, UnsupportedError, errorText } from '../common/errors';
 import { AppWebsocket, type AppMessage } from '../innovaphone/app-websocket';
 import { devicesBase } from '../../model/innovaphone-devices';
 import { DeviceMonitors } from './monitors';
 import { ProvisioningCodes } from './provisioning';
 import { devicesCommand } from './commands';
+import { UpdateRequests } from './updates';
 
 /** Requests the connection makes on its own (monitors, code checks) wait this long. */
 const OWN_REQUEST_TIMEOUT_MS = 10000;
@@ -34,6 +35,7 @@ class DevicesAdapter implements VendorAdapter {
   private abort: AbortController | undefined;
   private readonly monitors: DeviceMonitors;
   private readonly codes: ProvisioningCodes;
+  private readonly updates: UpdateRequests;
 
   constructor(
     private readonly settings: ConnectionSettings,
@@ -41,6 +43,7 @@ class DevicesAdapter implements VendorAdapter {
   ) {
     this.monitors = new DeviceMonitors(events, devicesBase(settings.url));
     this.codes = new ProvisioningCodes(events);
+    this.updates = new UpdateRequests((text) => events.log('warn', text));
   }
 
   async open(): Promise<void> {
@@ -74,6 +77,7 @@ class DevicesAdapter implements VendorAdapter {
       this.socket = undefined;
       this.events.dropped(reason);
     });
+    this.updates.replay(socket, OWN_REQUEST_TIMEOUT_MS);
   }
 
   close(): void {
@@ -87,6 +91,14 @@ class DevicesAdapter implements VendorAdapter {
     if (interest.channel === 'device') await this.monitors.start(this.connected(), interest.key, OWN_REQUEST_TIMEOUT_MS);
     // Codes handed out before a reconnect may have been redeemed while the socket was down.
     else if (interest.channel === 'provisioning' && interest.key === ALL) await this.codes.recheck(this.connected(), OWN_REQUEST_TIMEOUT_MS);
+    // Domain and device config events come only after a request with recvUpdates (seed 004).
+    else if (interest.channel === 'event') {
+      const socket = this.connected();
+      const asked = Promise.all(UpdateRequests.forEvent(interest).map((msg) => this.updates.ensure(socket, msg, OWN_REQUEST_TIMEOUT_MS)));
+      // A node for every message did not name these updates: a refusal is no fault of it.
+      if (interest.key !== ALL) await asked;
+      else await asked.catch((err: unknown) => this.events.log('warn', `innovaphone-devices: asking for domain and config updates failed: ${errorText(err)}`));
+    }
   }
 
   unwatch(interest: Interest): void {
@@ -96,7 +108,7 @@ class DevicesAdapter implements VendorAdapter {
   async perform(op: Operation, params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
     const socket = this.connected();
     if (op === 'provisioningCode') return this.codes.request(socket, params, timeoutMs);
-    if (op === 'command') return devicesCommand(socket, params, timeoutMs);
+    if (op === 'command') return devicesCommand(socket, params, timeoutMs, { codes: this.codes, updates: this.updates });
     throw new UnsupportedError(`innovaphone-devices does not support ${op}`);
   }
 
@@ -105,18 +117,20 @@ class DevicesAdapter implements VendorAdapter {
   }
 
   /**
-   * `GetUserInfo` (13r3 and later) for the passthrough key; 13r1 named it `GetLoginInfo` and
-   * does not answer the new name, so silence falls back to the old one (spec §5.1).
+   * `GetUserInfo` (13r3 and later) for the passthrough key and the admin flag; 13r1 named it
+   * `GetLoginInfo` and does not know the new name, so silence or an error result falls back to
+   * the old one (spec §5.1). Without a key the connection still works, only without passthrough.
    */
   private async userKey(socket: AppWebsocket): Promise<string | undefined> {
     const wait = Math.max(1000, Math.min(5000, this.settings.loginTimeoutMs / 3));
     for (const mt of ['GetUserInfo', 'GetLoginInfo']) {
       try {
         const [info] = await socket.request({ mt }, wait);
-        return typeof info.key === 'string' ? info.key : undefined;
+        this.events.log('debug', `innovaphone-devices: logged in ${info.admin === true ? 'with access to all domains' : 'with access to its own domain(s)'}`);
+        return typeof info.key === 'string' && info.key ? info.key : undefined;
       } catch (err) {
-        if (!(err instanceof TimeoutError)) throw err;
-        this.events.log('debug', `innovaphone-devices: no answer to ${mt}: ${errorText(err)}`);
+        if (!(err instanceof TimeoutError || err instanceof PbxRequestError)) throw err;
+        this.events.log('debug', `innovaphone-devices: no key from ${mt}: ${errorText(err)}`);
       }
     }
     this.events.log('warn', 'innovaphone-devices: neither GetUserInfo nor GetLoginInfo answered; passthrough URLs are not available');

@@ -56,7 +56,14 @@ export class DeviceMonitors {
     if (!change) return;
     const found = deviceOf(msg);
     if (!found) return;
-    const known = found.hwId === undefined ? [...this.devices.values()].find((d) => d.id === found.id) : undefined;
+    // The update events document no fields (seed 004): one may carry only what changed, or only
+    // the id, so it is completed from the device known by hwId or id (ids compared as text).
+    const known =
+      found.hwId !== undefined
+        ? this.devices.get(String(found.hwId))
+        : found.id !== undefined
+          ? [...this.devices.values()].find((d) => String(d.id) === String(found.id))
+          : undefined;
     const device = this.remember(known ? { ...known, ...found } : found);
     if (change === 'removed' && device.hwId) this.devices.delete(device.hwId);
     const topic = String(device.hwId ?? device.id ?? '');
@@ -75,11 +82,12 @@ export class DeviceMonitors {
   /**
    * An update with the src of a monitor belongs to it alone; one without (or with an unknown
    * src: the PBX may treat `recvUpdates` as a flag of the session) to every monitor whose
-   * domains match. Category filters cannot be checked here: devices do not list them.
+   * domains match, or to every monitor when its domain is unknown. Category filters cannot be
+   * checked here: devices do not list them.
    */
   private routes(monitor: Monitor, msg: AppMessage, device: Device): boolean {
     if (typeof msg.src === 'string' && [...this.monitors.values()].some((m) => m.src === msg.src)) return msg.src === monitor.src;
-    return monitor.domainIds.length === 0 || monitor.domainIds.includes(String(device.domainId));
+    return monitor.domainIds.length === 0 || device.domainId === undefined || monitor.domainIds.includes(String(device.domainId));
   }
 
   /** Keeps the device (for removals by id and autocomplete) with its passthrough URL. */

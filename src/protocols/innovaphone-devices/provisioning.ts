@@ -10,9 +10,15 @@ import { deviceOf } from '../../model/innovaphone-devices';
  * so a phone provisioned while the socket was down is still reported. Every code is reported
  * once, however it is learned.
  */
+interface Pending {
+  /** Valid until (ms). */
+  until: number;
+  /** The domain the code was asked for: GetProvisionedDevice looks in the login's otherwise. */
+  domainId?: number;
+}
+
 export class ProvisioningCodes {
-  /** code -> valid until (ms). */
-  private readonly pending = new Map<string, number>();
+  private readonly pending = new Map<string, Pending>();
   private readonly reported = new Set<string>();
 
   constructor(private readonly events: Pick<AdapterEvents, 'emit' | 'log'>) {}
@@ -23,14 +29,25 @@ export class ProvisioningCodes {
     msg.category = String(params.category);
     if (params.sip) msg.sip = String(params.sip);
     if (params.rollout !== undefined && params.rollout !== '') msg.rollout = params.rollout === true || params.rollout === 'true';
-    if (params.domainId !== undefined && params.domainId !== '') msg.domainId = Number(params.domainId);
-    if (params.administrative !== undefined) msg.administrative = params.administrative === true || params.administrative === 'true';
+    if (params.domainId !== undefined && params.domainId !== '') msg.domainId = domainIdOf(params.domainId);
+    if (params.administrative !== undefined && params.administrative !== '') msg.administrative = params.administrative === true || params.administrative === 'true';
     const [result] = await socket.request(msg, timeoutMs);
+    const { code, validUntil } = this.track(msg, result);
+    return { payload: { code, validUntil }, raw: result };
+  }
+
+  /**
+   * Keeps the code of a `GetProvisioningCodeResult` (also one asked for with pbx-command) until
+   * it is redeemed or expires. validUntil is a UTC unix timestamp in seconds (seed 004).
+   */
+  track(request: AppMessage, result: AppMessage): { code: string; validUntil: number } {
     const code = String(result.code ?? '');
     const validUntil = Number(result.validUntil);
-    // validUntil is a UTC unix timestamp in seconds (seed 004).
-    if (code) this.pending.set(code, Number.isFinite(validUntil) ? validUntil * 1000 : Date.now() + 15 * 60000);
-    return { payload: { code, validUntil }, raw: result };
+    if (code) {
+      const until = Number.isFinite(validUntil) ? validUntil * 1000 : Date.now() + 15 * 60000;
+      this.pending.set(code, typeof request.domainId === 'number' ? { until, domainId: request.domainId } : { until });
+    }
+    return { code, validUntil };
   }
 
   /** `DeviceProvisioned`. */
@@ -43,11 +60,13 @@ export class ProvisioningCodes {
   /** After a (re)connect: every pending code still valid is asked for its device. */
   async recheck(socket: AppWebsocket, timeoutMs: number): Promise<void> {
     const now = Date.now();
-    for (const [code, until] of this.pending) if (until < now) this.pending.delete(code);
+    for (const [code, { until }] of this.pending) if (until < now) this.pending.delete(code);
     await Promise.all(
-      [...this.pending.keys()].map(async (code) => {
+      [...this.pending].map(async ([code, { domainId }]) => {
+        const msg: AppMessage = { mt: 'GetProvisionedDevice', code };
+        if (domainId !== undefined) msg.domainId = domainId;
         try {
-          const [result] = await socket.request({ mt: 'GetProvisionedDevice', code }, timeoutMs);
+          const [result] = await socket.request(msg, timeoutMs);
           const device = deviceOf(result);
           if (device) this.report(code, device, result);
         } catch (err) {
@@ -63,4 +82,11 @@ export class ProvisioningCodes {
     this.reported.add(code);
     this.events.emit('provisioning', ALL, { topic: code, payload: { code, device }, event: String(raw.mt), raw });
   }
+}
+
+/** A ulong64 domain id, as a JSON number (seed 004); a numeric string is accepted. */
+export function domainIdOf(v: unknown): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`property 'domainId' must be a domain id number, not ${JSON.stringify(v)}`);
+  return n;
 }

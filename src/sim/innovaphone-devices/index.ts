@@ -97,7 +97,7 @@ export class DevicesSim extends AppServer {
   readonly password: string;
   readonly devices: SimDevice[];
   readonly codes = new Map<string, Code>();
-  readonly domains = [
+  readonly domains: Array<{ id: number; name: string; hasRentalProducts: boolean; deployAdminPasswords: boolean; isInstanceDomain: boolean; categories: Array<{ id: number; name: string; config: boolean }> }> = [
     { id: 1, name: 'example.com', hasRentalProducts: false, deployAdminPasswords: true, isInstanceDomain: true, categories: [{ id: 1, name: 'phones', config: true }] },
     { id: 2, name: 'branch.example.com', hasRentalProducts: false, deployAdminPasswords: false, isInstanceDomain: false, categories: [{ id: 2, name: 'warehouse', config: true }] },
   ];
@@ -141,6 +141,26 @@ export class DevicesSim extends AppServer {
     this.devices.push(full);
     this.notify('DeviceAdded', full);
     return full;
+  }
+
+  /** DomainAdded / DomainEdited {domain} and DomainDeleted {id} to the sockets that asked with GetDomains recvUpdates. */
+  addDomain(name: string): { id: number; name: string } {
+    const domain = { id: this.nextId++, name, hasRentalProducts: false, deployAdminPasswords: false, isInstanceDomain: false, categories: [] };
+    this.domains.push(domain);
+    this.notifyDomains({ mt: 'DomainAdded', domain });
+    return domain;
+  }
+
+  editDomain(id: number, name: string): void {
+    const domain = this.domains.find((x) => x.id === id);
+    if (!domain) throw new Error(`no domain ${id}`);
+    domain.name = name;
+    this.notifyDomains({ mt: 'DomainEdited', domain });
+  }
+
+  deleteDomain(id: number): void {
+    this.domains.splice(this.domains.findIndex((x) => x.id === id), 1);
+    this.notifyDomains({ mt: 'DomainDeleted', id });
   }
 
   removeDevice(hwId: string): void {
@@ -206,8 +226,9 @@ export class DevicesSim extends AppServer {
         return;
       }
       case 'GetProvisionedDevice': {
+        // Looked up in the domain given, else in the login's (the instance domain, seed 004).
         const entry = this.codes.get(String(msg.code ?? ''));
-        if (!entry) return reply('GetProvisionedDeviceResult', { code: msg.code, error: 'unknown code' });
+        if (!entry || entry.domainId !== Number(msg.domainId ?? 1)) return reply('GetProvisionedDeviceResult', { code: msg.code, error: 'unknown code' });
         // The seed's example wraps the device in an array.
         return reply('GetProvisionedDeviceResult', { code: entry.code, ...(entry.device ? { device: [entry.device] } : {}) });
       }
@@ -251,6 +272,11 @@ export class DevicesSim extends AppServer {
     const device = this.devices.find((x) => x.hwId === hwId);
     if (!device) throw new Error(`no device ${hwId}`);
     return device;
+  }
+
+  /** The seed documents only DomainDeleted's `id`; the others carry the domain object (inferred). */
+  private notifyDomains(msg: AppMessage): void {
+    for (const c of this.clients) if (c.state.get('domains')) c.send(msg);
   }
 
   private notify(mt: string, device: SimDevice, extra: AppMessage = {}): void {
