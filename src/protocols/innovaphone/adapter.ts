@@ -128,7 +128,7 @@ class InnovaphoneAdapter implements VendorAdapter {
         return { payload: { sip: params.sip, contact: params.contact, activity: params.activity, note: params.note }, raw: result };
       }
       case 'profile': {
-        const [result] = await this.connected().request(profileRequest(params, this.profile.current?.id), timeoutMs);
+        const [result] = await this.connected().request(profileRequest(params, this.profile.current), timeoutMs);
         return { payload: result, raw: result };
       }
       case 'signal': {
