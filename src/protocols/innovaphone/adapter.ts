@@ -158,7 +158,8 @@ class InnovaphoneAdapter implements VendorAdapter {
     const msg: AppMessage = { ...fields, mt: String(params.command) };
     if (api !== '') msg.api = api;
     delete msg.src;
-    const parts = await this.connected().request(msg, timeoutMs);
+    // Results with `more` are paged (spec §1.3): every page is collected, like multi-part results.
+    const parts = await this.connected().request(msg, timeoutMs, { paged: true });
     return { payload: parts.length === 1 ? parts[0] : parts, raw: parts.length === 1 ? parts[0] : parts };
   }
 

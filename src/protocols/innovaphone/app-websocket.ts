@@ -31,6 +31,12 @@ export interface RequestOptions {
   multipart?: boolean;
   /** The `src` to use: subscriptions pick their own, since their updates carry it. */
   src?: string;
+  /**
+   * The "more" paging pattern of innovaphone's JS client (`sendSrcMore`, spec §1.3): while a
+   * result carries `more`, the request is sent again (same `src`) with `more` set to that
+   * value, and every result is collected. Off for requests whose results use `more` otherwise.
+   */
+  paged?: boolean;
 }
 
 interface Waiting {
@@ -38,6 +44,8 @@ interface Waiting {
   resultMt: string;
   multipart: boolean;
   parts: AppMessage[];
+  /** The request as sent, for the next page (paged requests only). */
+  paged?: AppMessage;
 }
 
 /** innovaphone's JS client sends a KeepAlive after 60 s without traffic. */
@@ -185,10 +193,11 @@ export class AppWebsocket {
     const mt = String(msg.mt);
     const label = `${msg.api ? `${String(msg.api)} ` : ''}${mt}`;
     const answer = this.pending.add(src, timeoutMs, label);
-    this.waiting.set(src, { label, resultMt: opts.resultMt ?? `${mt}Result`, multipart: !!opts.multipart, parts: [] });
+    const frame = { ...msg, src };
+    this.waiting.set(src, { label, resultMt: opts.resultMt ?? `${mt}Result`, multipart: !!opts.multipart, parts: [], paged: opts.paged ? frame : undefined });
     answer.catch(() => this.waiting.delete(src));
     try {
-      this.send({ ...msg, src });
+      this.send(frame);
     } catch (err) {
       this.pending.reject(src, err as Error);
     }
@@ -266,6 +275,18 @@ export class AppWebsocket {
     }
     w.parts.push(msg);
     if ((w.multipart && msg.last !== true) || msg.last === false) return;
+    // A falsy `more` (absent, 0, "", false) is the last page, as in the JS client's truthiness test (inferred).
+    if (w.paged && msg.more) {
+      w.paged = { ...w.paged, more: msg.more };
+      try {
+        this.send(w.paged);
+        return;
+      } catch (err) {
+        this.waiting.delete(src);
+        this.pending.reject(src, err as Error);
+        return;
+      }
+    }
     this.waiting.delete(src);
     this.pending.resolve(src, w.parts);
   }
