@@ -61,7 +61,7 @@ export class EpSignalMonitor {
     const src = this.srcByHw.get(hw);
     if (!src) throw new Error(`innovaphone EpSignal: device '${hw}' is not attached (a pbx-signaling node with that hw attaches it)`);
     // The device is addressed by the src of its Attach, as the PBX does for its messages (inferred).
-    const frame: AppMessage = { api: EP_SIGNAL, mt: 'Signaling', src, call: params.call, sig: params.sig };
+    const frame: AppMessage = { api: EP_SIGNAL, mt: 'Signaling', src, call: callIdOf(params.call), sig: params.sig };
     if (params.to === true) frame.to = true;
     socket.send(frame);
     return frame;
@@ -76,6 +76,16 @@ export class EpSignalMonitor {
     // A PBX that leaves the src out: unambiguous only with a single attached device.
     return this.srcByHw.size === 1 ? [...this.srcByHw.keys()][0] : undefined;
   }
+}
+
+/**
+ * EpSignal's CallId is an integer (seed 003; negative for calls the app starts): a numeric
+ * string from a flow goes out as a number, anything else is refused before it reaches the PBX.
+ */
+function callIdOf(value: unknown): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) throw new TypeError(`property 'call' in msg.payload must be an integer (EpSignal CallId), got ${JSON.stringify(value)}`);
+  return n;
 }
 
 /** Call states (the Sync `info.state` names) reached by a Signaling message type. */
