@@ -23,9 +23,10 @@ export = function (RED: NodeAPI): void {
       if (def.mode !== 'control') throw new Error("property 'mode' is 'monitor': set it to 'control' to send Signaling");
       const fields = payloadFields(msg);
       if (fields.call === undefined) throw new Error("property 'call' is missing in msg.payload");
-      if (typeof fields.to !== 'boolean') throw new Error("property 'to' in msg.payload must be true or false");
+      // EpSignal: `to` absent means toward the PBX, as if false (seed 003).
+      if (fields.to !== undefined && typeof fields.to !== 'boolean') throw new Error("property 'to' in msg.payload must be true or false");
       if (fields.sig === null || typeof fields.sig !== 'object') throw new Error("property 'sig' in msg.payload must be an object");
-      const params = { hw: required(field(msg, def, 'hw'), 'hw'), call: fields.call, to: fields.to, sig: fields.sig };
+      const params = { hw: required(field(msg, def, 'hw'), 'hw'), call: fields.call, to: fields.to === true, sig: fields.sig };
       c.run('signal', params, msg, send, done);
     });
   }

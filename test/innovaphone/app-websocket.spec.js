@@ -126,6 +126,40 @@ describe('innovaphone AppWebsocket', () => {
     assert.ok(seen.includes('DeviceUpdate'), 'indications with the request src still reach the handler');
   });
 
+  it('pages a result that carries "more": the request again with more = that value, same src, every page kept', async () => {
+    await serve();
+    const asked = [];
+    handlers.ListThings = (c, m) => {
+      asked.push(m);
+      const from = m.more ?? 0;
+      const page = {
+        api: 'PbxApi',
+        mt: 'ListThingsResult',
+        src: m.src,
+        things: ['a', 'b', 'c', 'd', 'e'].slice(from, from + 2),
+      };
+      c.send(from + 2 < 5 ? { ...page, more: from + 2 } : page);
+    };
+    socket = await connect();
+    socket.onMessage(() => undefined);
+    const pages = await socket.request({ api: 'PbxApi', mt: 'ListThings', x: 1 }, 1000, { paged: true });
+    assert.deepStrictEqual(
+      pages.flatMap((p) => p.things),
+      ['a', 'b', 'c', 'd', 'e'],
+    );
+    assert.deepStrictEqual(
+      asked.map((m) => [m.src, m.more, m.x]),
+      [
+        [asked[0].src, undefined, 1],
+        [asked[0].src, 2, 1],
+        [asked[0].src, 4, 1],
+      ],
+    );
+    // Not paged unless asked: the first result answers.
+    const [single] = await socket.request({ api: 'PbxApi', mt: 'ListThings' }, 1000);
+    assert.strictEqual(single.more, 2);
+  });
+
   it('fails a pending request at once when the socket drops, and reports the drop once', async () => {
     await serve();
     socket = await connect();

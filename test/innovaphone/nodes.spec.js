@@ -282,6 +282,11 @@ describe('innovaphone nodes', function () {
       assert.deepStrictEqual(sim.ep.fromApp[0].sig, { type: 'setup', cg: { num: '200' } });
       assert.strictEqual(sim.ep.fromApp[0].to, true);
       assert.strictEqual(sim.ep.fromApp[0].api, 'EpSignal');
+      // `to` left out means toward the PBX (seed 003); the CallId goes out as an integer.
+      helper.getNode('g1').receive({ payload: { call: '-5', sig: { type: 'rel' } } });
+      await waitFor(() => sim.ep.fromApp.length === 2, 5000, 'second control message at the PBX');
+      assert.strictEqual(sim.ep.fromApp[1].call, -5);
+      assert.ok(!('to' in sim.ep.fromApp[1]));
     });
 
     it('shows the AttachResult error for an unknown device', async () => {

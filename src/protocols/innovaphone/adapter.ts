@@ -11,13 +11,18 @@ import type {
 import { ALL } from '../common/adapter';
 import { DisconnectedError, UnsupportedError } from '../common/errors';
 import { AppWebsocket, type AppMessage } from './app-websocket';
-import { EP_SIGNAL, EpSignalMonitor } from './ep-signal';
+import { EP_SIGNAL, EpSignalMonitor, type CallSource } from './ep-signal';
 import { PBX_API, ProfileState, profileRequest } from './pbx-api';
 import { PresenceMonitors } from './presence';
 import { RccSession } from './rcc/session';
 
 /** Requests the connection makes on its own (subscriptions, attach) wait this long. */
 const SUBSCRIBE_TIMEOUT_MS = 10000;
+/**
+ * How long EpSignal calls wait for RCC's Initialize to answer before pbx-call-in gets them: a PBX
+ * without RCC granted may never answer (undocumented, spec §7.6), one with RCC answers at once.
+ */
+const RCC_GRACE_MS = 2000;
 
 /**
  * innovaphone PBX over AppWebsocket, logged in as an App object: PbxApi (presence, favourites,
@@ -46,7 +51,7 @@ class InnovaphoneAdapter implements VendorAdapter {
     private readonly events: AdapterEvents,
   ) {
     this.presence = new PresenceMonitors(events);
-    this.signaling = new EpSignalMonitor(events);
+    this.signaling = new EpSignalMonitor(events, () => this.callSource());
     this.rcc = new RccSession({
       request: async (msg, timeoutMs) => (await this.connected().request(msg, timeoutMs))[0],
       events,
@@ -83,6 +88,7 @@ class InnovaphoneAdapter implements VendorAdapter {
     this.abort = undefined;
     const socket = this.socket;
     this.socket = undefined;
+    this.signaling.stop();
     if (socket) {
       socket.close();
       this.rcc.disconnected();
@@ -106,7 +112,15 @@ class InnovaphoneAdapter implements VendorAdapter {
         if (interest.key !== ALL) await this.signaling.attach(socket, interest.key, SUBSCRIBE_TIMEOUT_MS);
         return;
       case 'call':
-        await this.rcc.watchCalls();
+        try {
+          await this.rcc.watchCalls();
+        } catch (err) {
+          // Without RCC the attached devices' EpSignal calls are the source (NODES.md).
+          if (this.signaling.hardware().length === 0) throw err;
+          this.events.log('info', `innovaphone: calls come from EpSignal, RCC is not available (${(err as Error).message})`);
+        } finally {
+          this.signaling.releaseCalls();
+        }
         return;
       default:
     }
@@ -128,7 +142,7 @@ class InnovaphoneAdapter implements VendorAdapter {
         return { payload: { sip: params.sip, contact: params.contact, activity: params.activity, note: params.note }, raw: result };
       }
       case 'profile': {
-        const [result] = await this.connected().request(profileRequest(params, this.profile.current?.id), timeoutMs);
+        const [result] = await this.connected().request(profileRequest(params, this.profile.current), timeoutMs);
         return { payload: result, raw: result };
       }
       case 'signal': {
@@ -158,7 +172,8 @@ class InnovaphoneAdapter implements VendorAdapter {
     const msg: AppMessage = { ...fields, mt: String(params.command) };
     if (api !== '') msg.api = api;
     delete msg.src;
-    const parts = await this.connected().request(msg, timeoutMs);
+    // Results with `more` are paged (spec §1.3): every page is collected, like multi-part results.
+    const parts = await this.connected().request(msg, timeoutMs, { paged: true });
     return { payload: parts.length === 1 ? parts[0] : parts, raw: parts.length === 1 ? parts[0] : parts };
   }
 
@@ -179,6 +194,13 @@ class InnovaphoneAdapter implements VendorAdapter {
     if (!current || !this.events.listening('profile', ALL)) return;
     const payload = { id: current.id, name: current.name, contacts: current.contacts.map((c) => ({ ...c })) };
     this.events.emit('profile', ALL, { topic: current.name || String(current.id), payload, event: String(raw.mt), raw });
+  }
+
+  /** pbx-call-in's source: RCC when it runs, else the EpSignal devices (after RCC had its chance). */
+  private callSource(): CallSource {
+    if (this.rcc.available) return 'drop';
+    const waiting = this.rcc.initializingFor();
+    return waiting !== undefined && waiting < RCC_GRACE_MS ? 'hold' : 'emit';
   }
 
   private connected(): AppWebsocket {

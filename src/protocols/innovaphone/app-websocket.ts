@@ -32,6 +32,12 @@ export interface RequestOptions {
   multipart?: boolean;
   /** The `src` to use: subscriptions pick their own, since their updates carry it. */
   src?: string;
+  /**
+   * The "more" paging pattern of innovaphone's JS client (`sendSrcMore`, spec §1.3): while a
+   * result carries `more`, the request is sent again (same `src`) with `more` set to that
+   * value, and every result is collected. Off for requests whose results use `more` otherwise.
+   */
+  paged?: boolean;
 }
 
 interface Waiting {
@@ -42,6 +48,8 @@ interface Waiting {
   /** Ends a multi-part answer whose last part carried no `last` at all. */
   quiet?: NodeJS.Timeout;
   quietMs: number;
+  /** The request as sent, for the next page (paged requests only). */
+  paged?: AppMessage;
 }
 
 /**
@@ -203,10 +211,18 @@ export class AppWebsocket {
     const mt = String(msg.mt);
     const label = `${msg.api ? `${String(msg.api)} ` : ''}${mt}`;
     const answer = this.pending.add(src, timeoutMs, label);
-    this.waiting.set(src, { label, resultMt: opts.resultMt ?? `${mt}Result`, multipart: !!opts.multipart, parts: [], quietMs: Math.min(QUIET_END_MS, timeoutMs / 2) });
+    const frame = { ...msg, src };
+    this.waiting.set(src, {
+      label,
+      resultMt: opts.resultMt ?? `${mt}Result`,
+      multipart: !!opts.multipart,
+      parts: [],
+      quietMs: Math.min(QUIET_END_MS, timeoutMs / 2),
+      paged: opts.paged ? frame : undefined,
+    });
     answer.catch(() => this.forget(src));
     try {
-      this.send({ ...msg, src });
+      this.send(frame);
     } catch (err) {
       this.pending.reject(src, err as Error);
     }
@@ -285,13 +301,24 @@ export class AppWebsocket {
     w.parts.push(msg);
     clearTimeout(w.quiet);
     const key = src;
-    const done = (): void => {
+    const complete = (): void => {
+      // A falsy `more` (absent, 0, "", false) is the last page, as in the JS client's truthiness test (inferred).
+      if (w.paged && msg.more) {
+        w.paged = { ...w.paged, more: msg.more };
+        try {
+          this.send(w.paged);
+        } catch (err) {
+          this.forget(key);
+          this.pending.reject(key, err as Error);
+        }
+        return;
+      }
       this.forget(key);
       this.pending.resolve(key, w.parts);
     };
     const last = lastFlag(msg.last);
-    if (last === true || (!w.multipart && last === undefined)) done();
-    else if (last === undefined) w.quiet = setTimeout(done, w.quietMs);
+    if (last === true || (!w.multipart && last === undefined)) complete();
+    else if (last === undefined) w.quiet = setTimeout(complete, w.quietMs);
   }
 
   private forget(src: string): void {

@@ -1,6 +1,19 @@
 import type { AdapterEvents } from '../common/adapter';
+import type { PbxMessage } from '../../model/types';
 import { OnceLog } from '../common/once-log';
 import type { AppMessage, AppWebsocket } from './app-websocket';
+import { EpCallTable } from './ep-calls';
+
+/**
+ * Whether the attached devices' calls go to the `call` channel: `emit` (the connection has no
+ * RCC), `drop` (RCC runs and reports them), `hold` (RCC's Initialize is still out).
+ */
+export type CallSource = 'emit' | 'hold' | 'drop';
+
+/** How often held call events are looked at again while RCC's answer is out. */
+const HOLD_RECHECK_MS = 250;
+/** Call events held at most; the oldest go first (only a flood with RCC undecided gets here). */
+const MAX_HELD = 1000;
 
 /** EpSignal (seed 003). Sent with `"api":"EpSignal"`: the doc's `"api":"Api"` is a typo. */
 export const EP_SIGNAL = 'EpSignal';
@@ -19,8 +32,19 @@ export class EpSignalMonitor {
   relayed = 0;
 
   private readonly oddities: OnceLog;
+  private readonly calls = new EpCallTable();
+  private held: Array<{ callId: string; message: PbxMessage }> = [];
+  private heldTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly events: Pick<AdapterEvents, 'emit' | 'listening' | 'log'>) {
+  /**
+   * `callSource()`: where the attached devices' calls go (pbx-call-in): NODES.md says "RCC
+   * calls monitoring or EpSignal, whichever the connection has". The call table is kept either
+   * way, so a switch finds it current.
+   */
+  constructor(
+    private readonly events: Pick<AdapterEvents, 'emit' | 'listening' | 'log'>,
+    private readonly callSource: () => CallSource = () => 'drop',
+  ) {
     this.oddities = new OnceLog(events.log);
   }
 
@@ -34,6 +58,7 @@ export class EpSignalMonitor {
 
   /** There is no Detach message: forgetting the src stops relaying and reporting. */
   detach(hw: string): void {
+    this.calls.end(hw);
     const src = this.srcByHw.get(hw);
     this.srcByHw.delete(hw);
     if (src) this.hwBySrc.delete(src);
@@ -51,6 +76,7 @@ export class EpSignalMonitor {
         /* the socket is gone: the drop is reported on its own */
       }
     }
+    this.reportCalls(hw, msg);
     if (msg.mt === 'AttachResult' || !this.events.listening('signaling', hw)) return;
     this.events.emit('signaling', hw, { topic: String(msg.mt), payload: signalingPayload(hw, msg), event: String(msg.mt), raw: msg });
   }
@@ -61,10 +87,39 @@ export class EpSignalMonitor {
     const src = this.srcByHw.get(hw);
     if (!src) throw new Error(`innovaphone EpSignal: device '${hw}' is not attached (a pbx-signaling node with that hw attaches it)`);
     // The device is addressed by the src of its Attach, as the PBX does for its messages (inferred).
-    const frame: AppMessage = { api: EP_SIGNAL, mt: 'Signaling', src, call: params.call, sig: params.sig };
+    const frame: AppMessage = { api: EP_SIGNAL, mt: 'Signaling', src, call: callIdOf(params.call), sig: params.sig };
     if (params.to === true) frame.to = true;
     socket.send(frame);
     return frame;
+  }
+
+  private reportCalls(hw: string, msg: AppMessage): void {
+    const calls = msg.mt === 'Detached' ? this.calls.end(hw) : [this.calls.apply(hw, msg)];
+    for (const call of calls) {
+      if (call) this.held.push({ callId: call.callId, message: { topic: call.callId, payload: call, event: String(msg.mt), raw: msg } });
+    }
+    if (this.held.length > MAX_HELD) this.held.splice(0, this.held.length - MAX_HELD);
+    this.releaseCalls();
+  }
+
+  /** Emits or drops the call events held while it was open whether RCC reports the calls. */
+  releaseCalls(): void {
+    const source = this.callSource();
+    if (source === 'hold') {
+      if (this.held.length > 0) this.heldTimer ??= setTimeout(() => ((this.heldTimer = undefined), this.releaseCalls()), HOLD_RECHECK_MS);
+      return;
+    }
+    this.stop();
+    const held = this.held;
+    this.held = [];
+    if (source === 'drop') return;
+    for (const h of held) if (this.events.listening('call', h.callId)) this.events.emit('call', h.callId, h.message);
+  }
+
+  /** The socket is gone: the timer stops; held events wait for the next decision. */
+  stop(): void {
+    clearTimeout(this.heldTimer);
+    this.heldTimer = undefined;
   }
 
   hardware(): string[] {
@@ -76,6 +131,16 @@ export class EpSignalMonitor {
     // A PBX that leaves the src out: unambiguous only with a single attached device.
     return this.srcByHw.size === 1 ? [...this.srcByHw.keys()][0] : undefined;
   }
+}
+
+/**
+ * EpSignal's CallId is an integer (seed 003; negative for calls the app starts): a numeric
+ * string from a flow goes out as a number, anything else is refused before it reaches the PBX.
+ */
+function callIdOf(value: unknown): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) throw new TypeError(`property 'call' in msg.payload must be an integer (EpSignal CallId), got ${JSON.stringify(value)}`);
+  return n;
 }
 
 /** Call states (the Sync `info.state` names) reached by a Signaling message type. */

@@ -17,15 +17,43 @@ export const PROFILE_ACTIONS: Record<string, string> = {
   renameProfile: 'UpdateProfile',
 };
 
-function contactOf(fields: Record<string, unknown>): Record<string, unknown> {
+/**
+ * The `contact` of AddProfileContact is `{dn, sip, num}` (seed 000). Loose `dn`/`sip`/`num`
+ * fields of `msg.payload` make one; a `contact` object goes as given.
+ */
+function newContactOf(fields: Record<string, unknown>): Record<string, unknown> {
   if (fields.contact && typeof fields.contact === 'object') return { ...(fields.contact as Record<string, unknown>) };
   const contact: Record<string, unknown> = {};
   for (const k of ['dn', 'sip', 'num']) if (fields[k] !== undefined) contact[k] = String(fields[k]);
-  if (fields.contactId !== undefined) contact.id = Number(fields.contactId);
   return contact;
 }
 
-export function profileRequest(fields: Record<string, unknown>, currentId: number | undefined): AppMessage {
+/**
+ * UpdateProfileContact's `contact` is a favourite object `{id, name, num, dsp, presence,
+ * dialog}` (seed 000), which names the SIP URI `name` and the display name `dsp`. The loose
+ * fields a flow uses for addContact (`sip`, `dn`) are renamed to those; `dsp`, `presence` and
+ * `dialog` pass as they are. A `contact` object goes as given.
+ */
+function favouriteOf(fields: Record<string, unknown>): Record<string, unknown> {
+  if (fields.contact && typeof fields.contact === 'object') return { ...(fields.contact as Record<string, unknown>) };
+  const contact: Record<string, unknown> = {};
+  if (fields.sip !== undefined) contact.name = String(fields.sip);
+  if (fields.num !== undefined) contact.num = String(fields.num);
+  const dsp = fields.dsp ?? fields.dn;
+  if (dsp !== undefined) contact.dsp = String(dsp);
+  for (const k of ['presence', 'dialog']) if (typeof fields[k] === 'boolean') contact[k] = fields[k];
+  return contact;
+}
+
+/** The favourite a delete or update names: `contactId`, else `contact.id`. */
+function contactIdOf(fields: Record<string, unknown>): unknown {
+  if (fields.contactId !== undefined) return fields.contactId;
+  return fields.contact && typeof fields.contact === 'object' ? (fields.contact as Record<string, unknown>).id : undefined;
+}
+
+/** `current`: the monitored profile, the default for `id` (and its name for addContact). */
+export function profileRequest(fields: Record<string, unknown>, current?: { id: number; name: string }): AppMessage {
+  const currentId = current?.id;
   const action = String(fields.action ?? '');
   const mt = PROFILE_ACTIONS[action];
   if (!mt) throw new TypeError(`unknown profile action '${action}' (one of ${Object.keys(PROFILE_ACTIONS).join(', ')})`);
@@ -50,16 +78,26 @@ export function profileRequest(fields: Record<string, unknown>, currentId: numbe
       need(fields.name, 'name');
       return { ...msg, id, name: String(fields.name) };
     case 'addContact': {
-      const contact = contactOf(fields);
+      const contact = newContactOf(fields);
       if (!contact.sip && !contact.num) need(undefined, 'sip or num');
-      // "If the profile does not exist, it is created": a name for that case.
-      return { ...msg, id: id ?? 0, name: String(fields.name ?? ''), contact };
+      // The top-level `name` names the profile, created when it does not exist (seed 000): the
+      // monitored profile keeps its own name rather than being sent an empty one.
+      const name = fields.name ?? (current && id === current.id ? current.name : '');
+      return { ...msg, id: id ?? 0, name: String(name), contact };
+    }
+    case 'deleteContact': {
+      // DelProfileContact's contact is `{id}` only (seed 000).
+      const contactId = contactIdOf(fields);
+      need(id, 'id');
+      need(contactId, 'contactId');
+      return { ...msg, id, contact: { id: Number(contactId) } };
     }
     default: {
-      const contact = contactOf(fields);
+      const contact = favouriteOf(fields);
+      const contactId = contactIdOf(fields);
       need(id, 'id');
-      need(contact.id, 'contactId');
-      contact.id = Number(contact.id);
+      need(contactId, 'contactId');
+      contact.id = Number(contactId);
       return { ...msg, id, contact };
     }
   }

@@ -17,6 +17,8 @@ export interface InnovaphoneSimOptions {
   devices?: string[];
   rcc?: RccSimOptions;
   tls?: { key: string; cert: string };
+  /** The APIs granted to the App object (default: PbxApi, EpSignal, RCC); others are refused. */
+  apis?: string[];
 }
 
 const open = (contact = 'tel:', activity = ''): SimUser['presence'][number] => ({ contact, status: 'open', activity, note: '' });
@@ -49,6 +51,7 @@ export class InnovaphoneSim extends AppServer {
   readonly pbx: PbxApiSim;
   readonly ep: EpSignalSim;
   readonly rcc: RccSim;
+  private readonly apis: Set<string>;
 
   constructor(opts: InnovaphoneSimOptions = {}) {
     const app = opts.app ?? 'nodered';
@@ -62,6 +65,7 @@ export class InnovaphoneSim extends AppServer {
     this.pbx = new PbxApiSim(users, opts.profiles ?? [DEFAULT_PROFILE], clients);
     this.ep = new EpSignalSim(new Set(devices), clients);
     this.rcc = new RccSim({ users: rccUsers(users, devices), ...opts.rcc });
+    this.apis = new Set(opts.apis ?? ['PbxApi', 'EpSignal', 'RCC']);
   }
 
   get url(): string {
@@ -98,7 +102,10 @@ export class InnovaphoneSim extends AppServer {
   }
 
   protected override handle(c: AppClient, msg: AppMessage): void {
-    if (msg.api === 'PbxApi') this.pbx.handle(c, msg);
+    // What a PBX answers for an API not granted is undocumented (spec §7.6): an error result.
+    if (typeof msg.api === 'string' && !this.apis.has(msg.api)) {
+      c.send({ api: msg.api, mt: `${String(msg.mt)}Result`, src: msg.src, error: `API ${msg.api} not granted` });
+    } else if (msg.api === 'PbxApi') this.pbx.handle(c, msg);
     else if (msg.api === 'EpSignal') this.ep.handle(c, msg);
     else if (msg.api === 'RCC') {
       let rcc = c.state.get('rcc') as RccSimClient | undefined;

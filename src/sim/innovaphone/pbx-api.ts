@@ -15,6 +15,9 @@ export interface SimProfile {
   contacts: Array<Record<string, unknown>>;
 }
 
+/** What UpdateProfileContact may change in a favourite `{id, name, num, dsp, presence, dialog, ext}`. */
+const FAVOURITE_FIELDS = ['name', 'num', 'dsp', 'presence', 'dialog', 'ext'];
+
 type Subscriptions = Map<string, string>; // user sip -> src
 
 function subs(c: AppClient): Subscriptions {
@@ -155,7 +158,10 @@ export class PbxApiSim {
           reply();
           this.notifyProfile(profile, 'ProfileContactDeleted', { id: Number(contact.id) });
         } else {
-          profile.contacts[at] = { ...profile.contacts[at], ...contact, id: Number(contact.id) };
+          // The favourite object's fields only (seed 000): `name` is the SIP URI, `dsp` the display name.
+          const next: Record<string, unknown> = { ...profile.contacts[at] };
+          for (const k of FAVOURITE_FIELDS) if (contact[k] !== undefined) next[k] = contact[k];
+          profile.contacts[at] = next;
           reply();
           this.notifyProfile(profile, 'ProfileContactAdded', profile.contacts[at]);
         }

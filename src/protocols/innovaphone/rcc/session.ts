@@ -106,6 +106,10 @@ export class RccSession {
   /** Used once: from then on started again on every connect. */
   private active = false;
   private online = false;
+  /** Initialize succeeded on this socket: RCC is granted and running. */
+  private initialized = false;
+  /** When the Initialize now out was sent. */
+  private initializeSent: number | undefined;
   private generation = 0;
   private ready: Promise<RccMessage> | undefined;
   /** User handles on this socket, by cn and device. */
@@ -144,6 +148,8 @@ export class RccSession {
   disconnected(): void {
     this.flushFirstReports();
     this.online = false;
+    this.initialized = false;
+    this.initializeSent = undefined;
     this.generation++;
     this.ready = undefined;
     this.handles.clear();
@@ -160,6 +166,16 @@ export class RccSession {
   /** A `call` channel interest: starts RCC; rejects (shown on the node) when RCC is unavailable. */
   async watchCalls(): Promise<void> {
     await this.start();
+  }
+
+  /** RCC runs on this socket (its Initialize succeeded): it is the source of call events. */
+  get available(): boolean {
+    return this.initialized;
+  }
+
+  /** How long the Initialize now out has been waiting; undefined when none is. */
+  initializingFor(): number | undefined {
+    return this.initializeSent === undefined ? undefined : Date.now() - this.initializeSent;
   }
 
   /** Every `"api":"RCC"` frame from the PBX. Results are ignored here (the request gets them). */
@@ -333,13 +349,21 @@ export class RccSession {
     this.active = true;
     const generation = this.generation;
     this.users.clear();
+    this.initializeSent = Date.now();
     const ready = this.opts.request(initialize({ calls: true }), this.initializeTimeoutMs).then((res) => {
       const err = failure(res);
       if (err) throw new PbxRequestError(`${VENDOR} RCC Initialize: ${err} (is RCC granted on the App object?)`, res);
-      if (generation === this.generation) void this.restore(generation, res);
+      if (generation === this.generation) {
+        this.initialized = true;
+        void this.restore(generation, res);
+      }
       return res;
     });
     this.ready = ready;
+    const settled = (): void => {
+      if (generation === this.generation) this.initializeSent = undefined;
+    };
+    ready.then(settled, settled);
     ready.catch(() => {
       // Tried again on next use, not kept as a failure for the socket's lifetime.
       if (this.ready === ready) this.ready = undefined;
