@@ -99,6 +99,17 @@ describe('innovaphone RCC session', () => {
     assert.strictEqual(bob.payload.direction, 'inbound');
   });
 
+  it('a PBX that counts handles from 0: user 0 and call 0 are handles, not failures', async () => {
+    await start({ firstHandle: 0 });
+    const res = await l.session.makeCall({ from: 'alice', to: '0301234' }, T);
+    assert.strictEqual(requests('UserCall')[0].user, 0);
+    assert.strictEqual(res.raw.call, 0);
+    assert.strictEqual(res.payload.callId, '0');
+    await l.session.callControl({ action: 'hangup', callId: '0' }, T);
+    assert.strictEqual(requests('UserClear')[0].call, 0);
+    await report((e) => e.payload.callId === '0' && e.payload.state === 'ended');
+  });
+
   it('makeCall refusals: unknown user, missing fields, no connection', async () => {
     await start();
     await assert.rejects(l.session.makeCall({ from: 'zed', to: '1' }, T), (err) => {

@@ -40,6 +40,8 @@ export interface RccSimOptions {
   callUpdateState?: boolean;
   /** Whether `Initialize {calls:true}` is honoured (an App object on a PBX that offers it). */
   callsList?: boolean;
+  /** The first user and call handle (1; a PBX may count from 0). */
+  firstHandle?: number;
 }
 
 type Send = (msg: Record<string, unknown>) => void;
@@ -141,9 +143,9 @@ export class RccSim {
   private readonly clients = new Set<RccSimClient>();
   private readonly legs = new Map<number, SimLeg>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private nextLeg = 1;
-  private nextHandle = 1;
-  private readonly opts: Required<Omit<RccSimOptions, 'users'>>;
+  private nextLeg: number;
+  private nextHandle: number;
+  private readonly opts: Required<Omit<RccSimOptions, 'users' | 'firstHandle'>>;
 
   constructor(opts: RccSimOptions = {}) {
     for (const u of opts.users ?? []) this.users.set(u.cn, { guid: hex(16), ...u });
@@ -153,6 +155,7 @@ export class RccSim {
       callUpdateState: opts.callUpdateState ?? false,
       callsList: opts.callsList ?? true,
     };
+    this.nextLeg = this.nextHandle = opts.firstHandle ?? 1;
   }
 
   connect(send: Send): RccSimClient {

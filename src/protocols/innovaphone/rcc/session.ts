@@ -60,6 +60,15 @@ function text(v: unknown): string | undefined {
   return s === '' ? undefined : s;
 }
 
+/**
+ * Handles are taken as given, 0 included: the SOAP API RCC is modelled on returns 0 for a failure,
+ * but the RCC doc does not say so and a PBX may count from 0 (lenient, inferred); a failure shows
+ * as a missing handle or in `error`/`errorText`.
+ */
+function handleIn(res: RccMessage, field: string): number | undefined {
+  return failure(res) === undefined ? int(res[field]) : undefined;
+}
+
 function int(v: unknown): number | undefined {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
   return Number.isSafeInteger(n) ? n : undefined;
@@ -241,8 +250,8 @@ export class RccSession {
       this.calls.endOriginate(user, to, undefined);
       throw err;
     }
-    const call = int(res.call);
-    if (!call) {
+    const call = handleIn(res, 'call');
+    if (call === undefined) {
       this.calls.endOriginate(user, to, undefined);
       throw new PbxRequestError(`innovaphone RCC UserCall from ${from} to ${to}: ${failure(res) ?? 'the PBX gave no call'}`, res);
     }
@@ -322,7 +331,7 @@ export class RccSession {
     if (err) throw new PbxRequestError(`${VENDOR} RCC ${String(req.mt)} (${action} ${callId}): ${err}`, res);
     if (action === 'pickup') {
       const picked = int(res.call);
-      if (picked) payload.newCallId = this.calls.callIdOfHandle(picked) ?? String(picked);
+      if (picked !== undefined) payload.newCallId = this.calls.callIdOfHandle(picked) ?? String(picked);
     }
     return { payload, raw: res };
   }
@@ -398,8 +407,8 @@ export class RccSession {
       .request(userInitialize(key.cn, { hw: key.hw }), Math.max(timeoutMs, 1))
       .then((res) => {
         if (generation !== this.generation) throw new DisconnectedError('innovaphone: connection lost during UserInitialize');
-        const user = int(res.user);
-        if (!user) {
+        const user = handleIn(res, 'user');
+        if (user === undefined) {
           const why = failure(res) ?? 'no such user, or not visible to the App object';
           throw new PbxRequestError(`${VENDOR} RCC UserInitialize ${key.cn}: ${why}`, res);
         }
