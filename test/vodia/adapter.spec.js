@@ -224,6 +224,17 @@ describe('vodia adapter', function () {
     }
   }
 
+  it('a domain-state the PBX pushes right after the handshake is not lost', async () => {
+    await sim.stop();
+    // It comes in the same TCP segment as the 101 answer, before any subscription.
+    sim = new VodiaSim({ domain: 'tenant.test', snapshotOnOpen: true });
+    await sim.start(0);
+    const ev = await connect();
+    // One snapshot on open, one answering domain-calls: each gives every account's presence.
+    await waitFor(() => ev.of('presence', '41').length === 2, 3000, 'both snapshots');
+    assert.ok(ev.of('event', 'domain-state').length === 2);
+  });
+
   it('an older PBX that only answers get-users/get-calls still delivers its state', async () => {
     await sim.stop();
     sim = new VodiaSim({ domain: 'tenant.test', legacy: true });

@@ -137,12 +137,17 @@ class VodiaAdapter implements VendorAdapter {
     if (generation !== this.generation) throw new DisconnectedError('connection closed during login');
     let ws: WebSocket;
     try {
+      // Paused until our listeners are on: a PBX may push `domain-state` right after the
+      // handshake, in the same TCP segment as the 101, and that frame must not be lost.
       ws = await openWebSocket(endpoints.socket, {
         tls: this.settings.tls,
         timeoutMs: this.settings.loginTimeoutMs,
         headers: { Cookie: `session=${session}` },
+        paused: true,
+        signal: abort.signal,
       });
     } catch (err) {
+      if (abort.signal.aborted) throw new DisconnectedError('connection closed during login');
       // The password was just accepted, so a refused upgrade means the session is not (or no
       // longer) valid for the socket: not an auth failure; the next connect logs in again.
       if (err instanceof AuthError) {
@@ -157,6 +162,7 @@ class VodiaAdapter implements VendorAdapter {
     this.abort = undefined;
     this.attach(ws);
     this.bootstrap();
+    ws.resume();
   }
 
   close(): void {

@@ -37,6 +37,11 @@ export interface VodiaSimOptions {
   callsAs?: 'array' | 'map';
   /** An older PBX: initial state only on `get-users` / `get-calls`, not on the subscriptions. */
   legacy?: boolean;
+  /**
+   * Pushes `domain-state` right after the handshake, before the client said anything. When a
+   * real PBX first sends it is not documented [S1]; a client must not lose a frame sent then.
+   */
+  snapshotOnOpen?: boolean;
   /** The callee of a make-call answers after this long (never when unset). */
   autoAnswerMs?: number;
   /** Answers every chat with an echo from the receiving account. */
@@ -84,6 +89,7 @@ export class VodiaSim {
   callShape: CallShape;
   callsAs: 'array' | 'map';
   legacy: boolean;
+  snapshotOnOpen: boolean;
   autoAnswerMs: number | undefined;
   chatAutoReply: boolean;
   /** REST login requests, answered or not. */
@@ -121,6 +127,7 @@ export class VodiaSim {
     this.callShape = options.callShape ?? 'v70';
     this.callsAs = options.callsAs ?? 'array';
     this.legacy = options.legacy ?? false;
+    this.snapshotOnOpen = options.snapshotOnOpen ?? false;
     this.autoAnswerMs = options.autoAnswerMs;
     this.chatAutoReply = options.chatAutoReply ?? false;
     for (const a of options.accounts ?? DEFAULT_ACCOUNTS) {
@@ -429,6 +436,7 @@ export class VodiaSim {
     });
     ws.on('close', () => this.clients.delete(client));
     ws.on('error', () => undefined);
+    if (this.snapshotOnOpen) this.send(client, this.domainState());
   }
 
   private onAction(c: Client, action: string, f: Record<string, unknown>): void {
