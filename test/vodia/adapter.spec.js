@@ -112,6 +112,30 @@ describe('vodia adapter', function () {
     }
   });
 
+  it('a login answered with a page instead of a session id is refused; no websocket is attempted', async () => {
+    let upgrades = 0;
+    const server = http.createServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end('<html><body>Forbidden</body></html>');
+    });
+    server.on('upgrade', (req, socket) => {
+      upgrades++;
+      socket.destroy();
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      adapter = createVodiaAdapter(
+        { ...settings(sim), url: `ws://127.0.0.1:${server.address().port}/websocket` },
+        fakeEvents(),
+      );
+      await assert.rejects(adapter.open(), { name: 'AuthError' });
+      assert.strictEqual(upgrades, 0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it('close() during the login aborts it and leaves nothing behind', async () => {
     sim.setReplyDelay(60000);
     adapter = createVodiaAdapter(settings(sim), fakeEvents());

@@ -69,7 +69,11 @@ export async function obtainSession(login: SessionLogin): Promise<string> {
   return session;
 }
 
-/** The body is `"<id>"`; `false`, `""` or an empty body mean "refused". */
+/**
+ * The body is `"<id>"`; `false`, `""` or an empty body mean "refused" [S11b]. A bare id is
+ * accepted too (lenient), but only in the characters of a token: an HTML or text page that some
+ * PBX or proxy answers a refused login with is a refusal, not a session to open the socket with.
+ */
 function sessionFrom(body: string): string | undefined {
   const text = body.trim();
   if (!text) return undefined;
@@ -81,5 +85,5 @@ function sessionFrom(body: string): string | undefined {
   }
   if (typeof v !== 'string') return undefined;
   const id = v.trim();
-  return id && /^[\x21-\x7e]+$/.test(id) && !id.includes(';') ? id : undefined;
+  return /^[\w.~+/=:-]+$/.test(id) ? id : undefined;
 }
