@@ -23,6 +23,9 @@ describe('vodia model', () => {
     assert.strictEqual(presenceOf({ account: '41', registered: true, calls: [{ from: '42' }] }).status, 'busy');
     assert.strictEqual(presenceOf({ account: '41', registered: true, code: 200 }).status, 'busy');
     assert.strictEqual(presenceOf({ account: '41', registered: true, code: null, calls: [] }).status, 'available');
+    // A phone that is not registered is offline, even for a user online for chat.
+    assert.strictEqual(presenceOf({ account: '41', registered: false, chatstatus: 'online' }).status, 'offline');
+    assert.strictEqual(presenceOf({ account: '41', registered: 'false', dnd: 'false' }).status, 'offline');
     assert.strictEqual(presenceOf({ account: '41', chatstatus: 'away' }).status, 'away');
     assert.strictEqual(presenceOf({ account: '41' }).status, 'unknown');
     // REST spells booleans as strings.
