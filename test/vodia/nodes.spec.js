@@ -203,6 +203,25 @@ describe('vodia nodes', function () {
       const err = await errors.next();
       assert.match(err.error.message, /own extension 40/);
     });
+
+    it("without a from, calls from the connection's extension", async () => {
+      const { errors } = await load(sim, [
+        { id: 'mc', type: 'pbx-make-call', connection: 'c1', wires: [['h1']] },
+        { id: 'h1', type: 'helper' },
+      ]);
+      await connected();
+      const rec = record('h1');
+      helper.getNode('mc').receive({ payload: { to: '42' } });
+      const out = await rec.next();
+      const call = sim.activeCalls()[0];
+      assert.deepStrictEqual(out.payload, { callId: call.id, to: '42' });
+      assert.strictEqual(call.from, '40');
+      assert.deepStrictEqual(sim.actions.find((a) => a.action === 'make-call').frame, {
+        action: 'make-call',
+        to: '42',
+      });
+      assert.strictEqual(errors.list.length, 0);
+    });
   });
 
   describe('pbx-call-control', () => {
