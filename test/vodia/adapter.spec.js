@@ -388,6 +388,23 @@ describe('vodia adapter', function () {
     );
   });
 
+  it("a transfer naming a second call is attended; its target defaults to that call's other party", async () => {
+    const ev = await connect();
+    await waitFor(() => ev.of('presence').length >= 5);
+    const id = sim.startCall({ from: '41', to: '40', state: 'connected' });
+    const id2 = sim.startCall({ from: '40', to: '43', state: 'connected' });
+    await waitFor(() => ev.of('call', id2).length === 1);
+    await adapter.perform('callControl', { action: 'transfer', callId: id, toCallId: id2 }, 1000);
+    await waitFor(() => ev.of('call', id2).some((c) => c.payload.state === 'ended'));
+    assert.deepStrictEqual(sim.actions.find((a) => a.action === 'att-transfer').frame, {
+      action: 'att-transfer',
+      id,
+      from: '40',
+      id2,
+      to: '43',
+    });
+  });
+
   it('command sends any action fire-and-forget, chat with the portal fields, and refuses sip-register', async () => {
     const ev = await connect();
     await waitFor(() => ev.of('presence').length >= 5);

@@ -285,6 +285,16 @@ describe('vodia codec and commands', () => {
       () => callControlFrame({ action: 'transfer', callId: 'c1', to: '46', attended: true }, '45'),
       /toCallId/,
     );
+    // A second call makes it attended (as on the other vendors); the target defaults to its other party.
+    assert.deepStrictEqual(
+      callControlFrame({ action: 'transfer', callId: 'c1', toCallId: 'c2' }, '45', connected, { from: '45', to: '47' }),
+      { action: 'att-transfer', fields: { id: 'c1', from: '45', id2: 'c2', to: '47' } },
+    );
+    assert.deepStrictEqual(
+      callControlFrame({ action: 'transfer', callId: 'c1', toCallId: 'c2', to: '46', attended: false }, '45'),
+      { action: 'blind-transfer', fields: { id: 'c1', from: '45', to: '46' } },
+    );
+    assert.throws(() => callControlFrame({ action: 'transfer', callId: 'c1', toCallId: 'c2' }, '45'), /'to'/);
   });
 
   it('make-call rings the own extension; chat gets the portal field names', () => {

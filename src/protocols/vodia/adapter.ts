@@ -199,7 +199,13 @@ class VodiaAdapter implements VendorAdapter {
       case 'makeCall':
         return this.makeCall(makeCallFrame(params, this.own), timeoutMs);
       case 'callControl': {
-        const frame = callControlFrame(params, this.own, this.calls.get(String(params.callId)));
+        const consult = params.toCallId ?? params.id2;
+        const frame = callControlFrame(
+          params,
+          this.own,
+          this.calls.get(String(params.callId)),
+          consult === undefined ? undefined : this.calls.get(String(consult)),
+        );
         this.sendFrame(frame);
         return { payload: { sent: true, callId: frame.fields.id, action: params.action } };
       }
