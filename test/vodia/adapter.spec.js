@@ -136,6 +136,42 @@ describe('vodia adapter', function () {
     }
   });
 
+  for (const tokenForm of ['quoted', 'plain', 'object']) {
+    it(`admin login (token ${tokenForm}): mint with Basic admin auth, activate, cookie; a new token per open`, async () => {
+      await sim.stop();
+      sim = new VodiaSim({ domain: 'tenant.test', admin: { user: 'admin', password: 'adminpw' }, tokenForm });
+      await sim.start(0);
+      const admin = { authMode: 'admin', adminUser: 'admin', adminPassword: 'adminpw', password: '' };
+      const ev = await connect(admin);
+      await waitFor(() => ev.of('presence', '41').length === 1);
+      assert.strictEqual(sim.tokensMinted, 1);
+      assert.strictEqual(sim.tokensActivated, 1);
+      adapter.close();
+      await adapter.open();
+      assert.strictEqual(sim.tokensMinted, 2);
+      assert.strictEqual(sim.acceptedSessions.length, 2);
+      assert.notStrictEqual(sim.acceptedSessions[0], sim.acceptedSessions[1]);
+    });
+  }
+
+  it('admin login: body `false` (bad admin credentials) and 404 (unknown extension) are AuthErrors, no websocket', async () => {
+    await sim.stop();
+    sim = new VodiaSim({ domain: 'tenant.test', admin: { user: 'admin', password: 'adminpw' } });
+    await sim.start(0);
+    const admin = { authMode: 'admin', adminUser: 'admin', adminPassword: 'TopSecret1' };
+    adapter = createVodiaAdapter(settings(sim, admin), fakeEvents());
+    const err = await adapter.open().then(
+      () => assert.fail('open succeeded'),
+      (e) => e,
+    );
+    assert.strictEqual(err.name, 'AuthError');
+    assert.ok(!/TopSecret1/.test(err.message));
+    adapter = createVodiaAdapter(settings(sim, { ...admin, adminPassword: 'adminpw', user: '99' }), fakeEvents());
+    await assert.rejects(adapter.open(), { name: 'AuthError', message: /99.*404/ });
+    assert.strictEqual(sim.tokensMinted, 0);
+    assert.strictEqual(sim.upgradeAttempts, 0);
+  });
+
   it('close() during the login aborts it and leaves nothing behind', async () => {
     sim.setReplyDelay(60000);
     adapter = createVodiaAdapter(settings(sim), fakeEvents());

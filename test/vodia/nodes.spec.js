@@ -386,6 +386,59 @@ describe('vodia nodes', function () {
       );
     });
 
+    it('admin login: a third-party session minted for the extension, a new token on every reconnect', async () => {
+      await sim.stop();
+      sim = new VodiaSim({ domain: 'tenant.test', admin: { user: 'admin', password: 'adminpw' } });
+      await sim.start(0);
+      await loadFlow(
+        [
+          config(sim, { authMode: 'admin' }),
+          { id: 'p1', type: 'pbx-presence-in', connection: 'c1', users: '41', wires: [['h1']] },
+          { id: 'h1', type: 'helper' },
+        ],
+        { c1: { adminUser: 'admin', adminPassword: 'adminpw' } },
+      );
+      const rec = record('h1');
+      await rec.next();
+      assert.strictEqual(sim.tokensMinted, 1);
+      assert.strictEqual(sim.tokensActivated, 1);
+      sim.dropAll();
+      await waitFor(() => sim.tokensActivated === 2 && connection().state === 'connected', 5000, 'a new token');
+      assert.strictEqual(sim.tokensMinted, 2);
+      assert.strictEqual((await rec.next()).event, 'domain-state');
+    });
+
+    it('admin login with a wrong admin password shows "auth failed"; without an admin user it is a config error', async () => {
+      await sim.stop();
+      sim = new VodiaSim({ domain: 'tenant.test', admin: { user: 'admin', password: 'adminpw' } });
+      await sim.start(0);
+      await loadFlow(
+        [config(sim, { authMode: 'admin' }), { id: 'p1', type: 'pbx-presence-in', connection: 'c1', wires: [[]] }],
+        {
+          c1: { adminUser: 'admin', adminPassword: 'wrong' },
+        },
+      );
+      await waitStatus('p1', 'red', 'authFailed');
+      assert.strictEqual(sim.upgradeAttempts, 0);
+      await helper.unload();
+      await loadFlow(
+        [config(sim, { authMode: 'admin' }), { id: 'p1', type: 'pbx-presence-in', connection: 'c1', wires: [[]] }],
+        {
+          c1: { password: 'secret' },
+        },
+      );
+      assert.match(helper.getNode('c1').configError, /'adminUser'/);
+    });
+
+    it('"allow legacy TLS renegotiation" sets SSL_OP_LEGACY_SERVER_CONNECT, only when ticked', async () => {
+      const { constants } = require('crypto');
+      await loadFlow([config(sim, { legacyTls: true })], CREDS);
+      assert.ok(connection().settings.tls.secureOptions & constants.SSL_OP_LEGACY_SERVER_CONNECT);
+      await helper.unload();
+      await loadFlow([config(sim)], CREDS);
+      assert.ok(!((connection().settings.tls.secureOptions ?? 0) & constants.SSL_OP_LEGACY_SERVER_CONNECT));
+    });
+
     it('notices a half-open socket and restores blf subscriptions after reconnecting', async () => {
       await load(sim, [
         { id: 'b1', type: 'pbx-blf-in', connection: 'c1', extensions: '42', wires: [['h1']] },

@@ -18,7 +18,7 @@ import { OnceLog } from '../common/once-log';
 import { openWebSocket } from '../common/transport';
 import { decodeFrame, encodeAction, FORBIDDEN_ACTION, frameName, type VodiaFrame } from './codec';
 import { callControlFrame, commandFrame, extensionOf, makeCallFrame, type ActionFrame } from './commands';
-import { obtainSession, vodiaEndpoints } from './login';
+import { obtainSession, obtainThirdPartySession, vodiaEndpoints } from './login';
 import { AccountTable, CallTable } from './state';
 
 /** voip_vodia sends `avoid-disconnect` right after open and every 30 s [S9]. */
@@ -122,14 +122,7 @@ class VodiaAdapter implements VendorAdapter {
     this.abort = abort;
     let session: string;
     try {
-      session = await obtainSession({
-        url: endpoints.session,
-        user: this.settings.user,
-        password: this.settings.password,
-        tls: this.settings.tls,
-        timeoutMs: this.settings.loginTimeoutMs,
-        signal: abort.signal,
-      });
+      session = await this.login(endpoints.session, abort.signal);
     } catch (err) {
       if (abort.signal.aborted) throw new DisconnectedError('connection closed during login');
       throw err;
@@ -163,6 +156,22 @@ class VodiaAdapter implements VendorAdapter {
     this.attach(ws);
     this.bootstrap();
     ws.resume();
+  }
+
+  /** A fresh session: the extension's own login, or a third-party one minted by an admin. */
+  private login(url: string, signal: AbortSignal): Promise<string> {
+    const s = this.settings;
+    const common = { url, tls: s.tls, timeoutMs: s.loginTimeoutMs, signal };
+    if (s.authMode === 'admin') {
+      return obtainThirdPartySession({
+        ...common,
+        extension: this.own,
+        domain: s.domain,
+        adminUser: s.adminUser ?? '',
+        adminPassword: s.adminPassword ?? '',
+      });
+    }
+    return obtainSession({ ...common, user: s.user, password: s.password });
   }
 
   close(): void {
