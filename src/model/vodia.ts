@@ -49,20 +49,22 @@ export function accountInCall(a: VodiaAccount): boolean {
 
 /**
  * registered, dnd and chatstatus -> one status. DND wins over everything, then being on the
- * phone; `chatstatus` values other than online/offline are not documented, `away` and `busy`
- * are taken at their word. A phone that is not registered but a user online for chat counts
- * as available (reachable through the portal).
+ * phone, then a phone that is not registered (offline: nobody can be called there, whatever
+ * the chat status says). `chatstatus` values other than online/offline are not documented;
+ * `away` and `busy` are taken at their word. Accounts without `registered` (queues, hunt
+ * groups) go by their chat status.
  */
 export function presenceStatus(a: VodiaAccount): PresenceStatus {
   const registered = flag(a.registered);
   if (flag(a.dnd)) return 'dnd';
   if (accountInCall(a)) return 'busy';
+  if (registered === false) return 'offline';
   const chat = typeof a.chatstatus === 'string' ? a.chatstatus.toLowerCase() : '';
   if (chat === 'away') return 'away';
   if (chat === 'busy') return 'busy';
   if (chat === 'dnd') return 'dnd';
   if (registered || chat === 'online') return 'available';
-  if (registered === false || chat === 'offline') return 'offline';
+  if (chat === 'offline') return 'offline';
   return 'unknown';
 }
 

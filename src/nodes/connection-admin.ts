@@ -36,7 +36,12 @@ export function registerAdminRoutes(RED: NodeAPI): void {
         given[name] && given[name] !== UNCHANGED_SECRET ? given[name] : stored[name];
       let settings;
       try {
-        settings = connectionSettings(RED, body, { password: secret('password'), apiKey: secret('apiKey') });
+        settings = connectionSettings(RED, body, {
+          password: secret('password'),
+          apiKey: secret('apiKey'),
+          adminUser: secret('adminUser'),
+          adminPassword: secret('adminPassword'),
+        });
       } catch (err) {
         return res.json({ ok: false, kind: 'config', error: errorText(err) });
       }

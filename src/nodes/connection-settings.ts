@@ -1,3 +1,4 @@
+import { constants } from 'crypto';
 import type { ConnectionOptions } from 'tls';
 import { VENDORS, type VendorId } from '../model/types';
 import type { ConnectionSettings } from '../protocols/common/adapter';
@@ -18,6 +19,10 @@ export interface ConnectionDef extends NodeDef {
   user?: string;
   apiVersion?: string;
   tls?: string;
+  /** vodia: `user` (the extension's password, default) or `admin` (third-party login). */
+  authMode?: string;
+  /** vodia: accept a PBX without secure TLS renegotiation (Vodia 67). */
+  legacyTls?: boolean | string;
 }
 
 const DEFAULT_LOGIN_TIMEOUT_MS = 15000;
@@ -40,11 +45,19 @@ export function connectionSettings(
   if (!url && !(vendor === 'onlinepbx' && domain)) throw new Error(`property 'url' is missing`);
   if ((vendor === 'onlinepbx' || vendor === 'vodia') && !domain) throw new Error(`property 'domain' is missing`);
   if (vendor === 'vodia' && !String(def.user ?? '').trim()) throw new Error(`property 'user' is missing`);
+  const authMode = vendor === 'vodia' && def.authMode === 'admin' ? 'admin' : 'user';
+  const adminUser = String(credentials?.adminUser ?? '').trim();
+  if (authMode === 'admin' && !adminUser) throw new Error(`property 'adminUser' is missing (admin login)`);
   const tls: ConnectionOptions = {};
   if (def.tls) {
     const tlsNode = RED.nodes.getNode(def.tls) as TlsConfigNode | null;
     if (!tlsNode) throw new Error(`property 'tls' names a tls-config node that does not exist`);
     tlsNode.addTLSOptions(tls);
+  }
+  // Vodia 67 lacks RFC 5746 secure renegotiation, which OpenSSL 3 refuses by default [S9][S13]:
+  // allowed only when the user asks for it, as it weakens TLS for this connection.
+  if (vendor === 'vodia' && (def.legacyTls === true || def.legacyTls === 'true')) {
+    tls.secureOptions = (tls.secureOptions ?? 0) | constants.SSL_OP_LEGACY_SERVER_CONNECT;
   }
   return {
     vendor,
@@ -55,6 +68,9 @@ export function connectionSettings(
     apiVersion,
     password: credentials?.password ?? '',
     apiKey: credentials?.apiKey ?? '',
+    authMode,
+    adminUser,
+    adminPassword: credentials?.adminPassword ?? '',
     tls,
     loginTimeoutMs: numberSetting(RED, 'pbxConnectionLoginTimeout', DEFAULT_LOGIN_TIMEOUT_MS),
     keepaliveMs: numberSetting(RED, 'pbxConnectionKeepalive', DEFAULT_KEEPALIVE_MS),

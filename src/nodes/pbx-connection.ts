@@ -34,7 +34,12 @@ export = function (RED: NodeAPI): void {
   }
 
   RED.nodes.registerType('pbx-connection', PbxConnectionNode, {
-    credentials: { password: { type: 'password' }, apiKey: { type: 'password' } },
+    credentials: {
+      password: { type: 'password' },
+      apiKey: { type: 'password' },
+      adminUser: { type: 'text' },
+      adminPassword: { type: 'password' },
+    },
     settings: {
       pbxConnectionBackoff: { value: { baseMs: 1000, capMs: 30000, jitter: 0.5 }, exportable: false },
       pbxConnectionLoginTimeout: { value: 15000, exportable: false },

@@ -8,6 +8,8 @@ interface MakeCallDef extends UserNodeDef {
   toType?: string;
 }
 
+const blank = (v: unknown): boolean => v === undefined || v === null || String(v).trim() === '';
+
 /** Starts a call from `from` (whose phone rings first) to `to`; result `{callId}` where known. */
 export = function (RED: NodeAPI): void {
   function MakeCall(this: Node, def: MakeCallDef): void {
@@ -20,7 +22,9 @@ export = function (RED: NodeAPI): void {
       ]).then(([from, to]) => {
         let params;
         try {
-          params = { ...payloadFields(msg), from: required(from, 'from'), to: required(to, 'to') };
+          // `from` may be empty here: Vodia calls from the connection's extension; the vendors
+          // that need it (onlinePBX, innovaphone RCC) fail with a text naming it.
+          params = { ...payloadFields(msg), from: blank(from) ? undefined : required(from, 'from'), to: required(to, 'to') };
         } catch (err) {
           return done(err as Error);
         }

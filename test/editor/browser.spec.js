@@ -39,7 +39,7 @@ const VENDORS = [
       app: INNOVAPHONE.app,
       password: INNOVAPHONE.credentials.password,
     },
-    hidden: ['apiKey', 'apiVersion'],
+    hidden: ['apiKey', 'apiVersion', 'authMode', 'adminUser', 'legacyTls'],
   },
   {
     vendor: 'innovaphone-devices',
@@ -68,7 +68,9 @@ const VENDORS = [
       user: VODIA.user,
       password: VODIA.credentials.password,
     },
-    hidden: ['app', 'apiKey'],
+    // The extension's own login by default: the admin fields appear only for the admin login.
+    hidden: ['app', 'apiKey', 'adminUser', 'adminPassword'],
+    shown: ['authMode', 'legacyTls'],
   },
 ];
 
@@ -180,7 +182,7 @@ const VENDORS = [
         }
         for (const hidden of v.hidden)
           assert.ok(!(await page.isVisible(`#node-config-input-${hidden}`)), `${v.vendor}: ${hidden} hidden`);
-        for (const shown of Object.keys(v.fields))
+        for (const shown of [...Object.keys(v.fields), ...(v.shown ?? [])])
           assert.ok(await page.isVisible(`#node-config-input-${shown}`), `${v.vendor}: ${shown} shown`);
         await page.click('#node-config-test');
         await page.waitForFunction(
@@ -195,6 +197,12 @@ const VENDORS = [
         );
         await page.screenshot({ path: path.join(ARTIFACTS, `connection-${v.vendor}.png`) });
       }
+      // Vodia's admin login swaps the password for the admin's user and password.
+      await page.selectOption('#node-config-input-authMode', 'admin');
+      assert.ok(await page.isVisible('#node-config-input-adminUser'));
+      assert.ok(await page.isVisible('#node-config-input-adminPassword'));
+      assert.ok(!(await page.isVisible('#node-config-input-password')));
+      await page.selectOption('#node-config-input-authMode', 'user');
       // A wrong password shows the PBX's answer.
       await page.fill('#node-config-input-password', 'wrong');
       await page.click('#node-config-test');

@@ -9,7 +9,7 @@ const { helper, loadFlow, record, waitStatus } = require('../support/red');
 const config = { id: 'c1', type: 'pbx-connection', vendor: 'vodia', url: 'ws://127.0.0.1:9/websocket', domain: 'd', user: '40' };
 
 const cases = [
-  { node: { type: 'pbx-make-call' }, payload: { to: '204' }, property: 'from' },
+  { node: { type: 'pbx-make-call' }, payload: { from: { nested: 1 }, to: '204' }, property: 'from' },
   { node: { type: 'pbx-make-call' }, payload: { from: '201' }, property: 'to' },
   { node: { type: 'pbx-make-call', to: '', toType: 'str' }, payload: { from: '201' }, property: 'to' },
   { node: { type: 'pbx-call-control', action: 'hangup' }, payload: {}, property: 'callId' },

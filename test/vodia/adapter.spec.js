@@ -112,6 +112,66 @@ describe('vodia adapter', function () {
     }
   });
 
+  it('a login answered with a page instead of a session id is refused; no websocket is attempted', async () => {
+    let upgrades = 0;
+    const server = http.createServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end('<html><body>Forbidden</body></html>');
+    });
+    server.on('upgrade', (req, socket) => {
+      upgrades++;
+      socket.destroy();
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      adapter = createVodiaAdapter(
+        { ...settings(sim), url: `ws://127.0.0.1:${server.address().port}/websocket` },
+        fakeEvents(),
+      );
+      await assert.rejects(adapter.open(), { name: 'AuthError' });
+      assert.strictEqual(upgrades, 0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  for (const tokenForm of ['quoted', 'plain', 'object']) {
+    it(`admin login (token ${tokenForm}): mint with Basic admin auth, activate, cookie; a new token per open`, async () => {
+      await sim.stop();
+      sim = new VodiaSim({ domain: 'tenant.test', admin: { user: 'admin', password: 'adminpw' }, tokenForm });
+      await sim.start(0);
+      const admin = { authMode: 'admin', adminUser: 'admin', adminPassword: 'adminpw', password: '' };
+      const ev = await connect(admin);
+      await waitFor(() => ev.of('presence', '41').length === 1);
+      assert.strictEqual(sim.tokensMinted, 1);
+      assert.strictEqual(sim.tokensActivated, 1);
+      adapter.close();
+      await adapter.open();
+      assert.strictEqual(sim.tokensMinted, 2);
+      assert.strictEqual(sim.acceptedSessions.length, 2);
+      assert.notStrictEqual(sim.acceptedSessions[0], sim.acceptedSessions[1]);
+    });
+  }
+
+  it('admin login: body `false` (bad admin credentials) and 404 (unknown extension) are AuthErrors, no websocket', async () => {
+    await sim.stop();
+    sim = new VodiaSim({ domain: 'tenant.test', admin: { user: 'admin', password: 'adminpw' } });
+    await sim.start(0);
+    const admin = { authMode: 'admin', adminUser: 'admin', adminPassword: 'TopSecret1' };
+    adapter = createVodiaAdapter(settings(sim, admin), fakeEvents());
+    const err = await adapter.open().then(
+      () => assert.fail('open succeeded'),
+      (e) => e,
+    );
+    assert.strictEqual(err.name, 'AuthError');
+    assert.ok(!/TopSecret1/.test(err.message));
+    adapter = createVodiaAdapter(settings(sim, { ...admin, adminPassword: 'adminpw', user: '99' }), fakeEvents());
+    await assert.rejects(adapter.open(), { name: 'AuthError', message: /99.*404/ });
+    assert.strictEqual(sim.tokensMinted, 0);
+    assert.strictEqual(sim.upgradeAttempts, 0);
+  });
+
   it('close() during the login aborts it and leaves nothing behind', async () => {
     sim.setReplyDelay(60000);
     adapter = createVodiaAdapter(settings(sim), fakeEvents());
@@ -223,6 +283,17 @@ describe('vodia adapter', function () {
       });
     }
   }
+
+  it('a domain-state the PBX pushes right after the handshake is not lost', async () => {
+    await sim.stop();
+    // It comes in the same TCP segment as the 101 answer, before any subscription.
+    sim = new VodiaSim({ domain: 'tenant.test', snapshotOnOpen: true });
+    await sim.start(0);
+    const ev = await connect();
+    // One snapshot on open, one answering domain-calls: each gives every account's presence.
+    await waitFor(() => ev.of('presence', '41').length === 2, 3000, 'both snapshots');
+    assert.ok(ev.of('event', 'domain-state').length === 2);
+  });
 
   it('an older PBX that only answers get-users/get-calls still delivers its state', async () => {
     await sim.stop();
@@ -351,6 +422,23 @@ describe('vodia adapter', function () {
         { action: 'clear-call', id, connected: 'true' },
       ],
     );
+  });
+
+  it("a transfer naming a second call is attended; its target defaults to that call's other party", async () => {
+    const ev = await connect();
+    await waitFor(() => ev.of('presence').length >= 5);
+    const id = sim.startCall({ from: '41', to: '40', state: 'connected' });
+    const id2 = sim.startCall({ from: '40', to: '43', state: 'connected' });
+    await waitFor(() => ev.of('call', id2).length === 1);
+    await adapter.perform('callControl', { action: 'transfer', callId: id, toCallId: id2 }, 1000);
+    await waitFor(() => ev.of('call', id2).some((c) => c.payload.state === 'ended'));
+    assert.deepStrictEqual(sim.actions.find((a) => a.action === 'att-transfer').frame, {
+      action: 'att-transfer',
+      id,
+      from: '40',
+      id2,
+      to: '43',
+    });
   });
 
   it('command sends any action fire-and-forget, chat with the portal fields, and refuses sip-register', async () => {

@@ -60,10 +60,12 @@ describe('vodia examples', function () {
     await deploy('DND lamp');
     const lamp = record('d1');
     const blf = record('d2');
+    // The domain-state snapshot answering the subscription may still be on its way: skip it.
+    const change = (m) => m.event === 'user-state';
     sim.setUser('41', { dnd: true });
-    assert.strictEqual((await lamp.next()).payload, true);
+    assert.strictEqual((await lamp.next(change)).payload, true);
     sim.setUser('41', { dnd: false });
-    assert.strictEqual((await lamp.next()).payload, false);
+    assert.strictEqual((await lamp.next(change)).payload, false);
     sim.startCall({ from: '42', to: '41' });
     assert.strictEqual((await blf.next((m) => m.payload.state !== 'idle')).payload.state, 'ringing');
   });

@@ -23,6 +23,9 @@ describe('vodia model', () => {
     assert.strictEqual(presenceOf({ account: '41', registered: true, calls: [{ from: '42' }] }).status, 'busy');
     assert.strictEqual(presenceOf({ account: '41', registered: true, code: 200 }).status, 'busy');
     assert.strictEqual(presenceOf({ account: '41', registered: true, code: null, calls: [] }).status, 'available');
+    // A phone that is not registered is offline, even for a user online for chat.
+    assert.strictEqual(presenceOf({ account: '41', registered: false, chatstatus: 'online' }).status, 'offline');
+    assert.strictEqual(presenceOf({ account: '41', registered: 'false', dnd: 'false' }).status, 'offline');
     assert.strictEqual(presenceOf({ account: '41', chatstatus: 'away' }).status, 'away');
     assert.strictEqual(presenceOf({ account: '41' }).status, 'unknown');
     // REST spells booleans as strings.
@@ -282,6 +285,16 @@ describe('vodia codec and commands', () => {
       () => callControlFrame({ action: 'transfer', callId: 'c1', to: '46', attended: true }, '45'),
       /toCallId/,
     );
+    // A second call makes it attended (as on the other vendors); the target defaults to its other party.
+    assert.deepStrictEqual(
+      callControlFrame({ action: 'transfer', callId: 'c1', toCallId: 'c2' }, '45', connected, { from: '45', to: '47' }),
+      { action: 'att-transfer', fields: { id: 'c1', from: '45', id2: 'c2', to: '47' } },
+    );
+    assert.deepStrictEqual(
+      callControlFrame({ action: 'transfer', callId: 'c1', toCallId: 'c2', to: '46', attended: false }, '45'),
+      { action: 'blind-transfer', fields: { id: 'c1', from: '45', to: '46' } },
+    );
+    assert.throws(() => callControlFrame({ action: 'transfer', callId: 'c1', toCallId: 'c2' }, '45'), /'to'/);
   });
 
   it('make-call rings the own extension; chat gets the portal field names', () => {

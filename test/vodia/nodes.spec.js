@@ -203,6 +203,25 @@ describe('vodia nodes', function () {
       const err = await errors.next();
       assert.match(err.error.message, /own extension 40/);
     });
+
+    it("without a from, calls from the connection's extension", async () => {
+      const { errors } = await load(sim, [
+        { id: 'mc', type: 'pbx-make-call', connection: 'c1', wires: [['h1']] },
+        { id: 'h1', type: 'helper' },
+      ]);
+      await connected();
+      const rec = record('h1');
+      helper.getNode('mc').receive({ payload: { to: '42' } });
+      const out = await rec.next();
+      const call = sim.activeCalls()[0];
+      assert.deepStrictEqual(out.payload, { callId: call.id, to: '42' });
+      assert.strictEqual(call.from, '40');
+      assert.deepStrictEqual(sim.actions.find((a) => a.action === 'make-call').frame, {
+        action: 'make-call',
+        to: '42',
+      });
+      assert.strictEqual(errors.list.length, 0);
+    });
   });
 
   describe('pbx-call-control', () => {
@@ -365,6 +384,59 @@ describe('vodia nodes', function () {
           .status.getCalls()
           .some((c) => /authFailed/.test(String(c.args[0].text))),
       );
+    });
+
+    it('admin login: a third-party session minted for the extension, a new token on every reconnect', async () => {
+      await sim.stop();
+      sim = new VodiaSim({ domain: 'tenant.test', admin: { user: 'admin', password: 'adminpw' } });
+      await sim.start(0);
+      await loadFlow(
+        [
+          config(sim, { authMode: 'admin' }),
+          { id: 'p1', type: 'pbx-presence-in', connection: 'c1', users: '41', wires: [['h1']] },
+          { id: 'h1', type: 'helper' },
+        ],
+        { c1: { adminUser: 'admin', adminPassword: 'adminpw' } },
+      );
+      const rec = record('h1');
+      await rec.next();
+      assert.strictEqual(sim.tokensMinted, 1);
+      assert.strictEqual(sim.tokensActivated, 1);
+      sim.dropAll();
+      await waitFor(() => sim.tokensActivated === 2 && connection().state === 'connected', 5000, 'a new token');
+      assert.strictEqual(sim.tokensMinted, 2);
+      assert.strictEqual((await rec.next()).event, 'domain-state');
+    });
+
+    it('admin login with a wrong admin password shows "auth failed"; without an admin user it is a config error', async () => {
+      await sim.stop();
+      sim = new VodiaSim({ domain: 'tenant.test', admin: { user: 'admin', password: 'adminpw' } });
+      await sim.start(0);
+      await loadFlow(
+        [config(sim, { authMode: 'admin' }), { id: 'p1', type: 'pbx-presence-in', connection: 'c1', wires: [[]] }],
+        {
+          c1: { adminUser: 'admin', adminPassword: 'wrong' },
+        },
+      );
+      await waitStatus('p1', 'red', 'authFailed');
+      assert.strictEqual(sim.upgradeAttempts, 0);
+      await helper.unload();
+      await loadFlow(
+        [config(sim, { authMode: 'admin' }), { id: 'p1', type: 'pbx-presence-in', connection: 'c1', wires: [[]] }],
+        {
+          c1: { password: 'secret' },
+        },
+      );
+      assert.match(helper.getNode('c1').configError, /'adminUser'/);
+    });
+
+    it('"allow legacy TLS renegotiation" sets SSL_OP_LEGACY_SERVER_CONNECT, only when ticked', async () => {
+      const { constants } = require('crypto');
+      await loadFlow([config(sim, { legacyTls: true })], CREDS);
+      assert.ok(connection().settings.tls.secureOptions & constants.SSL_OP_LEGACY_SERVER_CONNECT);
+      await helper.unload();
+      await loadFlow([config(sim)], CREDS);
+      assert.ok(!((connection().settings.tls.secureOptions ?? 0) & constants.SSL_OP_LEGACY_SERVER_CONNECT));
     });
 
     it('notices a half-open socket and restores blf subscriptions after reconnecting', async () => {

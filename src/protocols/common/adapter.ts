@@ -53,6 +53,13 @@ export interface ConnectionSettings {
   apiVersion: string;
   password: string;
   apiKey: string;
+  /**
+   * vodia: `user` logs in with the extension's own password (MD5 `auth`, the default);
+   * `admin` mints a third-party session for the extension with `adminUser`/`adminPassword`.
+   */
+  authMode?: 'user' | 'admin';
+  adminUser?: string;
+  adminPassword?: string;
   /** Filled by a core tls-config node (`addTLSOptions`); verification stays on unless it says otherwise. */
   tls: ConnectionOptions;
   /** Handshake and login must finish within this. */

@@ -18,7 +18,7 @@ import { OnceLog } from '../common/once-log';
 import { openWebSocket } from '../common/transport';
 import { decodeFrame, encodeAction, FORBIDDEN_ACTION, frameName, type VodiaFrame } from './codec';
 import { callControlFrame, commandFrame, extensionOf, makeCallFrame, type ActionFrame } from './commands';
-import { obtainSession, vodiaEndpoints } from './login';
+import { obtainSession, obtainThirdPartySession, vodiaEndpoints } from './login';
 import { AccountTable, CallTable } from './state';
 
 /** voip_vodia sends `avoid-disconnect` right after open and every 30 s [S9]. */
@@ -122,14 +122,7 @@ class VodiaAdapter implements VendorAdapter {
     this.abort = abort;
     let session: string;
     try {
-      session = await obtainSession({
-        url: endpoints.session,
-        user: this.settings.user,
-        password: this.settings.password,
-        tls: this.settings.tls,
-        timeoutMs: this.settings.loginTimeoutMs,
-        signal: abort.signal,
-      });
+      session = await this.login(endpoints.session, abort.signal);
     } catch (err) {
       if (abort.signal.aborted) throw new DisconnectedError('connection closed during login');
       throw err;
@@ -137,12 +130,17 @@ class VodiaAdapter implements VendorAdapter {
     if (generation !== this.generation) throw new DisconnectedError('connection closed during login');
     let ws: WebSocket;
     try {
+      // Paused until our listeners are on: a PBX may push `domain-state` right after the
+      // handshake, in the same TCP segment as the 101, and that frame must not be lost.
       ws = await openWebSocket(endpoints.socket, {
         tls: this.settings.tls,
         timeoutMs: this.settings.loginTimeoutMs,
         headers: { Cookie: `session=${session}` },
+        paused: true,
+        signal: abort.signal,
       });
     } catch (err) {
+      if (abort.signal.aborted) throw new DisconnectedError('connection closed during login');
       // The password was just accepted, so a refused upgrade means the session is not (or no
       // longer) valid for the socket: not an auth failure; the next connect logs in again.
       if (err instanceof AuthError) {
@@ -157,6 +155,23 @@ class VodiaAdapter implements VendorAdapter {
     this.abort = undefined;
     this.attach(ws);
     this.bootstrap();
+    ws.resume();
+  }
+
+  /** A fresh session: the extension's own login, or a third-party one minted by an admin. */
+  private login(url: string, signal: AbortSignal): Promise<string> {
+    const s = this.settings;
+    const common = { url, tls: s.tls, timeoutMs: s.loginTimeoutMs, signal };
+    if (s.authMode === 'admin') {
+      return obtainThirdPartySession({
+        ...common,
+        extension: this.own,
+        domain: s.domain,
+        adminUser: s.adminUser ?? '',
+        adminPassword: s.adminPassword ?? '',
+      });
+    }
+    return obtainSession({ ...common, user: s.user, password: s.password });
   }
 
   close(): void {
@@ -193,7 +208,13 @@ class VodiaAdapter implements VendorAdapter {
       case 'makeCall':
         return this.makeCall(makeCallFrame(params, this.own), timeoutMs);
       case 'callControl': {
-        const frame = callControlFrame(params, this.own, this.calls.get(String(params.callId)));
+        const consult = params.toCallId ?? params.id2;
+        const frame = callControlFrame(
+          params,
+          this.own,
+          this.calls.get(String(params.callId)),
+          consult === undefined ? undefined : this.calls.get(String(consult)),
+        );
         this.sendFrame(frame);
         return { payload: { sent: true, callId: frame.fields.id, action: params.action } };
       }

@@ -40,7 +40,17 @@ export function makeCallFrame(params: Record<string, unknown>, own: string): Act
   return { action: 'make-call', fields: { to } };
 }
 
-export function callControlFrame(params: Record<string, unknown>, own: string, call: VodiaCall | undefined): ActionFrame {
+/**
+ * `call` is the call `callId` names, `consult` the one `toCallId` names (both where known). A
+ * transfer with a second call (`toCallId`) is attended, as on the other vendors, unless
+ * `attended` is false; its target defaults to the other party of that second call.
+ */
+export function callControlFrame(
+  params: Record<string, unknown>,
+  own: string,
+  call: VodiaCall | undefined,
+  consult?: VodiaCall,
+): ActionFrame {
   const action = String(params.action ?? '');
   const id = need(params.callId, 'callId');
   switch (action) {
@@ -54,12 +64,16 @@ export function callControlFrame(params: Record<string, unknown>, own: string, c
       return { action: 'clear-call', fields: { id, connected: String(connected === true || connected === 'true') } };
     }
     case 'transfer': {
-      const to = need(params.to, "transfer target 'to'");
       const from = str(params.from) ?? own;
-      if (params.attended === true || params.attended === 'true') {
-        const id2 = need(params.toCallId ?? params.id2, "attended transfer: the consultation call 'toCallId'");
+      const second = str(params.toCallId ?? params.id2);
+      const attended = params.attended === true || params.attended === 'true' || (!!second && params.attended !== false && params.attended !== 'false');
+      if (attended) {
+        const id2 = need(second, "attended transfer: the consultation call 'toCallId'");
+        const other = consult && (consult.from === from ? consult.to : consult.from);
+        const to = need(params.to ?? other, "attended transfer target 'to'");
         return { action: 'att-transfer', fields: { id, from, id2, to } };
       }
+      const to = need(params.to, "transfer target 'to'");
       return { action: 'blind-transfer', fields: { id, from, to } };
     }
     case 'record': {

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import type { ConnectionOptions } from 'tls';
 import { AuthError } from '../common/errors';
-import { httpRequest } from '../common/transport';
+import { httpRequest, type HttpResponse } from '../common/transport';
 
 /** Where the socket and the REST login live, derived from the configured websocket URL. */
 export interface VodiaEndpoints {
@@ -69,7 +69,11 @@ export async function obtainSession(login: SessionLogin): Promise<string> {
   return session;
 }
 
-/** The body is `"<id>"`; `false`, `""` or an empty body mean "refused". */
+/**
+ * The body is `"<id>"`; `false`, `""` or an empty body mean "refused" [S11b]. A bare id is
+ * accepted too (lenient), but only in the characters of a token: an HTML or text page that some
+ * PBX or proxy answers a refused login with is a refusal, not a session to open the socket with.
+ */
 function sessionFrom(body: string): string | undefined {
   const text = body.trim();
   if (!text) return undefined;
@@ -81,5 +85,84 @@ function sessionFrom(body: string): string | undefined {
   }
   if (typeof v !== 'string') return undefined;
   const id = v.trim();
-  return id && /^[\x21-\x7e]+$/.test(id) && !id.includes(';') ? id : undefined;
+  return /^[\w.~+/=:-]+$/.test(id) ? id : undefined;
+}
+
+export interface ThirdPartyLogin {
+  url: string;
+  /** The extension the session is for. */
+  extension: string;
+  domain: string;
+  adminUser: string;
+  adminPassword: string;
+  tls: ConnectionOptions;
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+/**
+ * The admin-minted third-party login [S5][S7][S8]: `POST {"name":"3rd","username":<ext>,
+ * "domain":<domain>}` with HTTP Basic admin credentials mints a token valid about 10 s, which
+ * `POST {"name":"session","value":<token>}` turns into a live session (`Set-Cookie: session=`).
+ * Tokens are single-use: every (re)connect mints a new one. Body `false` means bad admin
+ * credentials, 404 an unknown domain or extension [S9]; both are configuration the user must fix.
+ */
+export async function obtainThirdPartySession(login: ThirdPartyLogin): Promise<string> {
+  const basic = Buffer.from(`${login.adminUser}:${login.adminPassword}`, 'utf8').toString('base64');
+  const minted = await post(login, { name: '3rd', username: login.extension, domain: login.domain }, `Basic ${basic}`);
+  if (minted.status === 401 || minted.status === 403) throw new AuthError(`admin login refused by the PBX (HTTP ${minted.status})`);
+  if (minted.status === 404) {
+    throw new AuthError(`the PBX knows no extension ${login.extension} in domain ${login.domain} (HTTP 404)`);
+  }
+  if (minted.status < 200 || minted.status >= 300) throw new Error(`third-party login answered HTTP ${minted.status}`);
+  const token = tokenFrom(minted.body);
+  if (!token) throw new AuthError('admin login refused: wrong admin user or password');
+  const activated = await post(login, { name: 'session', value: token });
+  if (activated.status < 200 || activated.status >= 300) {
+    throw new Error(`activating the third-party session answered HTTP ${activated.status}`);
+  }
+  // The cookie is what the docs name [S5]; a session id in the body is taken as well (lenient).
+  const session = sessionCookie(activated.headers['set-cookie']) ?? sessionFrom(activated.body);
+  if (!session) throw new Error('activating the third-party session set no session cookie');
+  return session;
+}
+
+function post(login: ThirdPartyLogin, body: Record<string, unknown>, authorization?: string): Promise<HttpResponse> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (authorization) headers.authorization = authorization;
+  return httpRequest(login.url, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+    tls: login.tls,
+    timeoutMs: login.timeoutMs,
+    signal: login.signal,
+  });
+}
+
+/** The token: plain text, a JSON string, or `{session|value|token}` [S9]; `false` is a refusal. */
+export function tokenFrom(body: string): string | undefined {
+  const text = body.trim();
+  let v: unknown = text;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    /* plain text */
+  }
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    v = o.session ?? o.value ?? o.token;
+  }
+  if (typeof v !== 'string') return undefined;
+  const token = v.trim();
+  return /^[\w.~+/=:-]+$/.test(token) ? token : undefined;
+}
+
+/** `session=<id>` from the Set-Cookie header(s). */
+function sessionCookie(header: string[] | undefined): string | undefined {
+  for (const line of header ?? []) {
+    const m = /^\s*session=([^;\s]+)/i.exec(line);
+    if (m) return m[1];
+  }
+  return undefined;
 }

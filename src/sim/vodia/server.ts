@@ -37,10 +37,19 @@ export interface VodiaSimOptions {
   callsAs?: 'array' | 'map';
   /** An older PBX: initial state only on `get-users` / `get-calls`, not on the subscriptions. */
   legacy?: boolean;
+  /**
+   * Pushes `domain-state` right after the handshake, before the client said anything. When a
+   * real PBX first sends it is not documented [S1]; a client must not lose a frame sent then.
+   */
+  snapshotOnOpen?: boolean;
   /** The callee of a make-call answers after this long (never when unset). */
   autoAnswerMs?: number;
   /** Answers every chat with an echo from the receiving account. */
   chatAutoReply?: boolean;
+  /** HTTP Basic credentials that may mint third-party sessions (`{"name":"3rd"}`) [S5]. */
+  admin?: { user: string; password: string };
+  /** How the minted token is answered: quoted JSON string (default), plain text, or `{session}` [S9]. */
+  tokenForm?: 'quoted' | 'plain' | 'object';
 }
 
 export interface ReceivedAction {
@@ -54,6 +63,14 @@ interface Session {
   user: string;
   expires: number;
   valid: boolean;
+}
+
+/** A third-party token lives about 10 s and is good for one activation [S5][S9]. */
+const TOKEN_TTL_MS = 10000;
+
+interface Token {
+  user: string;
+  expires: number;
 }
 
 interface Client {
@@ -84,6 +101,7 @@ export class VodiaSim {
   callShape: CallShape;
   callsAs: 'array' | 'map';
   legacy: boolean;
+  snapshotOnOpen: boolean;
   autoAnswerMs: number | undefined;
   chatAutoReply: boolean;
   /** REST login requests, answered or not. */
@@ -92,6 +110,10 @@ export class VodiaSim {
   loginCount = 0;
   /** REST logins refused for a wrong user or password. */
   failedLogins = 0;
+  /** Third-party tokens minted (`{"name":"3rd"}` with valid admin credentials). */
+  tokensMinted = 0;
+  /** Third-party tokens turned into a session. */
+  tokensActivated = 0;
   /** WebSocket upgrade requests, accepted or not. */
   upgradeAttempts = 0;
   /** WebSocket upgrades refused (no, unknown or expired session). */
@@ -105,6 +127,9 @@ export class VodiaSim {
   private readonly accounts = new Map<string, Record<string, unknown> & { account: string }>();
   private readonly passwords = new Map<string, string>();
   private readonly sessions = new Map<string, Session>();
+  private readonly tokens = new Map<string, Token>();
+  private readonly admin: { user: string; password: string } | undefined;
+  private readonly tokenForm: 'quoted' | 'plain' | 'object';
   private readonly calls = new Map<string, SimCall>();
   private readonly clients = new Set<Client>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -121,8 +146,11 @@ export class VodiaSim {
     this.callShape = options.callShape ?? 'v70';
     this.callsAs = options.callsAs ?? 'array';
     this.legacy = options.legacy ?? false;
+    this.snapshotOnOpen = options.snapshotOnOpen ?? false;
     this.autoAnswerMs = options.autoAnswerMs;
     this.chatAutoReply = options.chatAutoReply ?? false;
+    this.admin = options.admin;
+    this.tokenForm = options.tokenForm ?? 'quoted';
     for (const a of options.accounts ?? DEFAULT_ACCOUNTS) {
       const { password, ...rest } = a;
       this.accounts.set(a.account, { type: 'extensions', ...rest });
@@ -356,14 +384,18 @@ export class VodiaSim {
     const path = (req.url ?? '').split('?')[0];
     if (req.method === 'GET' && path === '/') return this.reply(res, 200, 'text/html', '<html>Vodia PBX simulator</html>');
     if (path !== '/rest/system/session') return this.reply(res, 404, 'text/plain', 'Not found');
-    if (req.method !== 'PUT') return this.reply(res, 405, 'text/plain', 'Method not allowed');
-    let msg: { name?: unknown; value?: unknown };
+    if (req.method !== 'PUT' && req.method !== 'POST') return this.reply(res, 405, 'text/plain', 'Method not allowed');
+    let msg: { name?: unknown; value?: unknown; username?: unknown; domain?: unknown };
     try {
       msg = JSON.parse(body) as typeof msg;
     } catch {
       return this.reply(res, 400, 'text/plain', 'Bad JSON');
     }
-    if (msg?.name !== 'auth' || typeof msg.value !== 'string') return this.reply(res, 400, 'text/plain', 'Bad request');
+    if (req.method === 'POST' && msg?.name === '3rd') return this.mintToken(req, res, msg);
+    if (req.method === 'POST' && msg?.name === 'session') return this.activateToken(res, msg.value);
+    if (req.method !== 'PUT' || msg?.name !== 'auth' || typeof msg.value !== 'string') {
+      return this.reply(res, 400, 'text/plain', 'Bad request');
+    }
     const space = msg.value.lastIndexOf(' ');
     let user = msg.value.slice(0, space);
     const md5 = msg.value.slice(space + 1);
@@ -381,6 +413,39 @@ export class VodiaSim {
     this.loginCount++;
     res.setHeader('Set-Cookie', `session=${id}; Path=/; HttpOnly`);
     this.reply(res, 200, 'application/json', JSON.stringify(id));
+  }
+
+  /**
+   * `{"name":"3rd","username":<ext>,"domain":<domain>}` with Basic admin credentials: a token,
+   * `false` for bad admin credentials, 404 for an unknown domain or extension [S9].
+   */
+  private mintToken(req: http.IncomingMessage, res: http.ServerResponse, msg: { username?: unknown; domain?: unknown }): void {
+    const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    const given = basic ? Buffer.from(basic[1], 'base64').toString('utf8') : '';
+    if (!this.admin || given !== `${this.admin.user}:${this.admin.password}`) {
+      this.failedLogins++;
+      return this.reply(res, 200, 'application/json', 'false');
+    }
+    const user = String(msg.username ?? '');
+    if (msg.domain !== this.domain || !this.accounts.has(user)) return this.reply(res, 404, 'text/plain', 'Not found');
+    const token = randomBytes(12).toString('hex');
+    this.tokens.set(token, { user, expires: Date.now() + TOKEN_TTL_MS });
+    this.tokensMinted++;
+    if (this.tokenForm === 'plain') return this.reply(res, 200, 'text/plain', token);
+    this.reply(res, 200, 'application/json', JSON.stringify(this.tokenForm === 'object' ? { session: token } : token));
+  }
+
+  /** `{"name":"session","value":<token>}`: a live session in `Set-Cookie`; a token works once. */
+  private activateToken(res: http.ServerResponse, value: unknown): void {
+    const token = this.tokens.get(String(value));
+    this.tokens.delete(String(value));
+    if (!token || token.expires <= Date.now()) return this.reply(res, 403, 'text/plain', 'Forbidden');
+    const id = randomBytes(10).toString('hex');
+    this.sessions.set(id, { user: token.user, expires: Date.now() + this.sessionTtlMs, valid: true });
+    this.tokensActivated++;
+    this.loginCount++;
+    res.setHeader('Set-Cookie', `session=${id}; Path=/; HttpOnly`);
+    this.reply(res, 200, 'text/plain', '');
   }
 
   private reply(res: http.ServerResponse, status: number, type: string, body: string): void {
@@ -429,6 +494,7 @@ export class VodiaSim {
     });
     ws.on('close', () => this.clients.delete(client));
     ws.on('error', () => undefined);
+    if (this.snapshotOnOpen) this.send(client, this.domainState());
   }
 
   private onAction(c: Client, action: string, f: Record<string, unknown>): void {
