@@ -262,20 +262,47 @@ function codeBytes() {
   return bytes;
 }
 
+/**
+ * The flow of a memory run, `spec.nodes` nodes: ours on one connection, or a baseline of core
+ * nodes in the same shape. `spec.core`: change nodes (Node-RED's own growth). `spec.websocket`:
+ * the same, with the first one a `websocket in` on a `websocket-client`, a socket that like ours
+ * reconnects on every deploy. (One, not 100: more than 10 on one client make Node-RED print a
+ * MaxListenersExceededWarning on every deploy.)
+ */
+function memoryFlow(protocol, port) {
+  const watchers = Array.from({ length: spec.nodes }, (_, i) => {
+    const id = `w${i}`;
+    if (spec.websocket && i === 0)
+      return { id, type: 'websocket in', z: 'tab', name: '', server: '', client: 'wc', wires: [['sink']] };
+    if (spec.core || spec.websocket) return { id, type: 'change', z: 'tab', rules: [], wires: [['sink']] };
+    return watcher(protocol, id, [String(2000 + i)]);
+  });
+  const flows = ourFlow(protocol, port, watchers);
+  if (!spec.websocket) return flows;
+  const client = {
+    id: 'wc',
+    type: 'websocket-client',
+    path: `ws://127.0.0.1:${port}/`,
+    tls: '',
+    wholemsg: 'false',
+    hb: '0',
+    subprotocol: '',
+  };
+  return [...flows.filter((n) => n.id !== 'c1'), client];
+}
+
 async function memory(host) {
   const protocol = 'onlinepbx3';
-  const { port } = await host.call('start', { protocol, users: spec.nodes });
+  const { port } = await host.call('start', { protocol, users: spec.nodes, raw: !!spec.websocket });
   const red = await startRed();
   try {
-    const watchers = Array.from({ length: spec.nodes }, (_, i) =>
-      // The baseline: the same flow shape of core nodes, to tell Node-RED's own growth from ours.
-      spec.core
-        ? { id: `w${i}`, type: 'change', z: 'tab', rules: [], wires: [['sink']] }
-        : watcher(protocol, `w${i}`, [String(2000 + i)]),
-    );
-    const flows = ourFlow(protocol, port, watchers);
+    const flows = memoryFlow(protocol, port);
+    const connected = () =>
+      spec.websocket
+        ? red.node('wc')?.server?.readyState === WebSocket.OPEN
+        : red.node('c1')?.connection?.state === 'connected';
     const settle = async () => {
-      if (!spec.core) await until(() => red.node('c1')?.connection?.state === 'connected', 'connected');
+      if (!spec.core) await until(connected, 'connected');
       await new Promise((r) => setTimeout(r, 200));
       for (let i = 0; i < 3; i++) global.gc();
       // A heap snapshot leaves the process's RSS high: the run that counts code reports no RSS.
@@ -283,8 +310,15 @@ async function memory(host) {
     };
     await red.deploy(flows);
     const first = await settle();
-    for (let i = 0; i < spec.redeploys; i++) await red.deploy(flows);
+    // `spec.curve`: the heap after each of these redeploy counts too (a plateau is warm-up, a
+    // steady climb a leak). Its settling pauses and collections are not in the plain run.
+    const curve = {};
+    for (let i = 1; i <= spec.redeploys; i++) {
+      await red.deploy(flows);
+      if (spec.curve?.includes(i) && i < spec.redeploys) curve[i] = (await settle()).heapUsed;
+    }
     const last = await settle();
+    if (spec.curve) curve[spec.redeploys] = last.heapUsed;
     return {
       heapFirst: first.heapUsed,
       heapLast: last.heapUsed,
@@ -294,6 +328,7 @@ async function memory(host) {
         ((last.heapUsed - last.code - (first.heapUsed - first.code)) / (first.heapUsed - first.code)) * 100,
       rssFirst: first.rss,
       rssLast: last.rss,
+      curve,
       connections: (await host.call('status')).connections,
     };
   } finally {

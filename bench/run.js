@@ -10,6 +10,8 @@ const N = Number(process.env.BENCH_EVENTS) || 200000;
 /** Rates vary by tens of percent from run to run on a small machine: each is the median of this many. */
 const REPEATS = Number(process.env.BENCH_REPEATS) || 3;
 const PROTOCOLS = ['innovaphone', 'onlinepbx2', 'onlinepbx3', 'vodia'];
+/** Redeploy counts of the heap curve: a plateau is warm-up (compiled code), a steady climb a leak. */
+const CURVE = [1, 2, 5, 10, 50, 100, 200];
 
 /** The run with the median rate of REPEATS runs of `spec`. */
 function median(spec) {
@@ -34,6 +36,7 @@ const fmt = (n, digits = 0) =>
   n === undefined || n === null ? '-' : Number(n).toLocaleString('en-US', { maximumFractionDigits: digits });
 const ratio = (a, b) => a / b;
 const mark = (ok) => (ok ? 'met' : 'NOT met');
+const signed = (n) => `${n >= 0 ? '+' : ''}${n}`;
 
 function main() {
   const started = Date.now();
@@ -70,6 +73,14 @@ function main() {
   process.stderr.write('memory baseline: the same redeploys with core nodes...\n');
   const baseline = measure({ kind: 'memory', nodes: 100, redeploys: 200, core: true });
   results.coreBaselineHeapGrowthPct = Math.round(baseline.heapGrowthPct * 10) / 10;
+  process.stderr.write('memory baseline: core nodes with one core websocket that reconnects on each deploy...\n');
+  const socketBaseline = measure({ kind: 'memory', nodes: 100, redeploys: 200, websocket: true });
+  results.websocketBaselineHeapGrowthPct = Math.round(socketBaseline.heapGrowthPct * 10) / 10;
+  process.stderr.write('heap curve over 400 redeploys...\n');
+  const curve = measure({ kind: 'memory', nodes: 100, redeploys: 400, curve: CURVE });
+  results.heapCurvePct = {};
+  for (const [n, heap] of Object.entries(curve.curve))
+    results.heapCurvePct[n] = Math.round(((heap - curve.heapFirst) / curve.heapFirst) * 1000) / 10;
   results.memory = {
     heapFirst: memory.heapFirst,
     heapLast: memory.heapLast,
@@ -122,7 +133,7 @@ function print(r) {
     `Setup: 1,000 innovaphone presence subscriptions confirmed ${fmt(r.setup1000Ms)} ms after deploy (goal < 1000) ${mark(r.setup1000Ms < 1000)}; first event on each after ${fmt(r.setupFirstEvents1000Ms)} ms; ${fmt(r.bytesPerSubscription)} bytes of heap per subscription`,
   );
   lines.push(
-    `Memory: heap after 200 full redeploys of a 100-node flow vs after the first: ${r.heapGrowthPct >= 0 ? '+' : ''}${r.heapGrowthPct}% (goal < 5) ${mark(r.heapGrowthPct < 5)}, of which ${fmt(r.codeGrowthBytes / 2 ** 20, 2)} MB compiled code and ${r.objectsHeapGrowthPct}% objects; core-node baseline ${r.coreBaselineHeapGrowthPct >= 0 ? '+' : ''}${r.coreBaselineHeapGrowthPct}%; RSS ${fmt(r.memory.rssFirst / 2 ** 20, 1)} -> ${fmt(r.memory.rssLast / 2 ** 20, 1)} MB; sockets at the PBX afterwards: ${r.memory.socketsAfter}`,
+    `Memory: heap after 200 full redeploys of a 100-node flow vs after the first: ${signed(r.heapGrowthPct)}% (goal < 5) ${mark(r.heapGrowthPct < 5)}, of which ${fmt(r.codeGrowthBytes / 2 ** 20, 2)} MB compiled code and ${r.objectsHeapGrowthPct}% objects; core-node baseline ${signed(r.coreBaselineHeapGrowthPct)}%, with one core websocket reconnecting on each deploy ${signed(r.websocketBaselineHeapGrowthPct)}%; heap after ${Object.keys(r.heapCurvePct).join('/')} redeploys: ${Object.values(r.heapCurvePct).map(signed).join('/')}%; RSS ${fmt(r.memory.rssFirst / 2 ** 20, 1)} -> ${fmt(r.memory.rssLast / 2 ** 20, 1)} MB; sockets at the PBX afterwards: ${r.memory.socketsAfter}`,
   );
   lines.push(
     `Latency at 1,000 events/s (innovaphone): p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms (goal p99 < 5) ${mark(r.latencyMs.p99 < 5)}`,
