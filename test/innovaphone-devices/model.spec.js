@@ -47,3 +47,32 @@ describe('innovaphone Devices model', () => {
     assert.strictEqual(decryptConfig({ seed: 's', turnServer: 'other', turnPassword: seeded }, key).turnPassword, 'x');
   });
 });
+
+describe('innovaphone Devices provisioning codes', () => {
+  const { ProvisioningCodes, REMEMBERED_CODES } = require('../../protocols/innovaphone-devices/provisioning');
+  const codes = () => {
+    const emitted = [];
+    return {
+      emitted,
+      codes: new ProvisioningCodes({ emit: (_c, _k, m) => emitted.push(m.payload.code), log: () => {} }),
+    };
+  };
+  const provisioned = (code) => ({ mt: 'DeviceProvisioned', code, device: { hwId: `hw${code}` } });
+
+  it('reports a code once, however often the PBX tells it', () => {
+    const { emitted, codes: c } = codes();
+    c.provisioned(provisioned('111'));
+    c.provisioned(provisioned('111'));
+    assert.deepStrictEqual(emitted, ['111']);
+  });
+
+  it('remembers a bounded number of reported codes (flat memory over years of provisioning)', () => {
+    const { emitted, codes: c } = codes();
+    for (let i = 0; i <= REMEMBERED_CODES; i++) c.provisioned(provisioned(String(i)));
+    // The newest are still known, so a late duplicate is dropped; the oldest has been forgotten.
+    c.provisioned(provisioned(String(REMEMBERED_CODES)));
+    assert.strictEqual(emitted.length, REMEMBERED_CODES + 1);
+    c.provisioned(provisioned('0'));
+    assert.strictEqual(emitted.length, REMEMBERED_CODES + 2);
+  });
+});

@@ -17,8 +17,16 @@ interface Pending {
   domainId?: number;
 }
 
+/**
+ * How many reported codes are remembered: enough to drop the second report of one code (a
+ * `DeviceProvisioned` crossing the `GetProvisionedDevice` answer after a reconnect), bounded so
+ * that a connection provisioning phones for years keeps a flat memory.
+ */
+export const REMEMBERED_CODES = 1000;
+
 export class ProvisioningCodes {
   private readonly pending = new Map<string, Pending>();
+  /** Reported codes, oldest first. */
   private readonly reported = new Set<string>();
 
   constructor(private readonly events: Pick<AdapterEvents, 'emit' | 'log'>) {}
@@ -80,6 +88,7 @@ export class ProvisioningCodes {
     this.pending.delete(code);
     if (this.reported.has(code)) return;
     this.reported.add(code);
+    if (this.reported.size > REMEMBERED_CODES) this.reported.delete(this.reported.values().next().value as string);
     this.events.emit('provisioning', ALL, { topic: code, payload: { code, device }, event: String(raw.mt), raw });
   }
 }
