@@ -324,6 +324,21 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
     assert.strictEqual((await a.perform('command', { command: 'trunk_list', params: {} }, 2000)).payload.status, true);
   });
 
+  it('callback replies are not events: the event channel sees only what the PBX pushes', async () => {
+    const s = await stock();
+    const { a, ev } = await adapterFor(s.url);
+    await a.watch({ channel: 'event', key: '*' });
+    await a.perform('command', { command: 'trunk_list', params: {} }, 2000);
+    // A late reply (its command timed out) and one for nobody are dropped too.
+    for (const socket of s.state.sockets) socket.emit('callback', { status: true, hash: 'AAAAAAAAAAAAAAAA' });
+    s.push('blf', { uid: '101', status: 'ringing' });
+    await waitFor(() => ev.of('event').length >= 1);
+    assert.deepStrictEqual(
+      ev.of('event').map((m) => m.topic),
+      ['blf'],
+    );
+  });
+
   it('a server-side disconnect (0::) and a network drop: reconnect with a new handshake and re-subscribe', async () => {
     const s = await stock();
     const logs = [];

@@ -144,19 +144,20 @@ export class JsonSession implements PbxSession {
       return this.oddities.debug('shape', 'onlinepbx: ignored a frame without an event name');
     }
     const reqId = typeof frame.reqId === 'string' || typeof frame.reqId === 'number' ? String(frame.reqId) : undefined;
-    if (reqId !== undefined && this.pending.has(reqId)) this.pending.resolve(reqId, frame);
-    else if (reqId === undefined) this.matchByCommand(frame);
-    this.events.onEvent(frame.event, frame.data, frame);
+    const answered = reqId !== undefined ? this.pending.resolve(reqId, frame) : this.matchByCommand(frame);
+    // The answer to one of our commands is a reply (as 2.0's `callback`), not an event.
+    if (!answered) this.events.onEvent(frame.event, frame.data, frame);
   }
 
-  private matchByCommand(frame: V3Frame): void {
+  private matchByCommand(frame: V3Frame): boolean {
     const command = answeredCommand(frame.event);
     const queue = command === undefined ? undefined : this.byCommand.get(command);
-    if (!queue) return;
+    if (!queue) return false;
     while (queue.length) {
       const id = queue.shift() as string;
-      if (this.pending.resolve(id, frame)) return;
+      if (this.pending.resolve(id, frame)) return true;
     }
+    return false;
   }
 
   private onClose(code: number): void {

@@ -216,12 +216,15 @@ export class SocketIoSession implements PbxSession {
   }
 
   private onEvent(name: string, arg: unknown, frame: EventFrame): void {
-    if (name === 'callback' && arg !== null && typeof arg === 'object') {
-      const reply = arg as Record<string, unknown>;
-      const hash = typeof reply.hash === 'string' ? reply.hash : typeof reply.hash === 'number' ? String(reply.hash) : '';
-      if (hash) this.pending.resolve(hash, { reply, frame });
+    // `callback` is the reply to a command, not an event: the official lib never hands one to
+    // an event handler (spec §3, "What to implement" 7). One that answers nothing of ours (a
+    // reply after its timeout) is dropped too.
+    if (name !== 'callback') return this.events.onEvent(name, arg, frame);
+    const reply = arg !== null && typeof arg === 'object' ? (arg as Record<string, unknown>) : {};
+    const hash = typeof reply.hash === 'string' ? reply.hash : typeof reply.hash === 'number' ? String(reply.hash) : '';
+    if (!hash || !this.pending.resolve(hash, { reply, frame })) {
+      this.oddities.debug('stray callback', 'onlinepbx: ignored a callback that answers no pending command (late, or not ours)');
     }
-    this.events.onEvent(name, arg, frame);
   }
 
   /** Before the session is up a failure fails open(); after, it ends the session. */
