@@ -8,6 +8,7 @@ const http = require('http');
 const https = require('https');
 const WebSocket = require('ws');
 const sio = require('socket.io');
+const SioTransport = require('socket.io/lib/transport');
 const { createOnlinePbxAdapter } = require('../../protocols/onlinepbx/adapter');
 const { PbxConnection } = require('../../connection/pbx-connection');
 const { AuthError, PbxRequestError } = require('../../protocols/common/errors');
@@ -30,6 +31,14 @@ const COMMANDS = {
   trunk_list: {},
   user_list: {},
   message: { data: 'Hi All!', target: 'domain' },
+};
+
+// Counts the heartbeat echoes each stock server receives (`io.heartbeatEchoes`), so tests can
+// wait for heartbeats rather than sleep.
+const onHeartbeatClear = SioTransport.prototype.onHeartbeatClear;
+SioTransport.prototype.onHeartbeatClear = function (...args) {
+  this.manager.heartbeatEchoes = (this.manager.heartbeatEchoes || 0) + 1;
+  return onHeartbeatClear.apply(this, args);
 };
 
 /** A stock socket.io 0.9.19 server playing onlinePBX. */
@@ -322,6 +331,17 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
     assert.deepStrictEqual(s.state.serverDisconnects, [], 'the server never timed us out');
     assert.deepStrictEqual(ev.drops, []);
     assert.strictEqual((await a.perform('command', { command: 'trunk_list', params: {} }, 2000)).payload.status, true);
+  });
+
+  it('a keepalive setting shorter than the PBX heartbeat interval never cuts a healthy session', async () => {
+    // Stock-like integer seconds: a ping every 1 s. With a 100 ms keepalive a watchdog of 2.5
+    // keepalives would cut the session before each heartbeat; the interval is learned instead.
+    const s = await stock({ heartbeatInterval: 1, heartbeatTimeout: 3 });
+    const { ev } = await adapterFor(s.url, { keepaliveMs: 100 });
+    await waitFor(() => s.io.heartbeatEchoes >= 3, 8000, 'three heartbeats echoed');
+    assert.deepStrictEqual(ev.drops, []);
+    assert.strictEqual(s.state.handshakes.length, 1, 'no reconnect');
+    assert.deepStrictEqual(s.state.serverDisconnects, []);
   });
 
   it('callback replies are not events: the event channel sees only what the PBX pushes', async () => {
