@@ -10,6 +10,7 @@ const WebSocket = require('ws');
 const sio = require('socket.io');
 const SioTransport = require('socket.io/lib/transport');
 const { createOnlinePbxAdapter } = require('../../protocols/onlinepbx/adapter');
+const { OnlinePbxSim } = require('../../sim/onlinepbx');
 const { PbxConnection } = require('../../connection/pbx-connection');
 const { AuthError, PbxRequestError } = require('../../protocols/common/errors');
 const { selfSignedCertificate } = require('../support/tls-proxy');
@@ -431,6 +432,27 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
     ws.ping();
     const code = await new Promise((resolve) => ws.once('close', resolve));
     assert.strictEqual(code, 1006, 'the server answered with a broken pong frame');
+  });
+
+  it('the simulator ends a 2.0 session on a WebSocket ping too', async () => {
+    const sim = new OnlinePbxSim({ apiVersion: '2', apiKey: KEY, domain: DOMAIN });
+    await sim.start(0);
+    cleanup.push(() => sim.stop());
+    const body = await new Promise((resolve, reject) => {
+      http
+        .get(`${sim.url}/socket.io/1/?key=${encodeURIComponent(KEY)}&domain=${DOMAIN}&t=1`, (res) => {
+          let b = '';
+          res.on('data', (c) => (b += c));
+          res.on('end', () => resolve(b));
+        })
+        .on('error', reject);
+    });
+    const ws = new WebSocket(`${sim.url.replace('http', 'ws')}/socket.io/1/websocket/${body.split(':')[0]}`);
+    ws.on('error', () => undefined);
+    await new Promise((resolve) => ws.once('message', resolve));
+    ws.ping();
+    const code = await new Promise((resolve) => ws.once('close', resolve));
+    assert.strictEqual(code, 1006);
   });
 
   it('stops completely: no timer, server or socket of socket.io 0.9 or ours is left', async () => {

@@ -377,7 +377,10 @@ export class OnlinePbxSim {
     ws.on('error', () => undefined);
     ws.on('close', () => this.forget(c, false));
     ws.on('ping', (data) => {
-      if (!this.silent) ws.pong(data);
+      // A stock 0.9 server answers a WebSocket ping with a broken pong frame, which ends the
+      // session (measured against socket.io 0.9.19): a 2.0 client must never ping.
+      if (this.apiVersion === '2') this.forget(c, true);
+      else if (!this.silent) ws.pong(data);
     });
     ws.on('message', (data, isBinary) => {
       if (this.silent || isBinary) return;
