@@ -583,6 +583,18 @@ describe('onlinepbx adapter, API 3.0 specifics', function () {
     await assert.rejects(adapter.perform('command', { command: 'user_list', params: {} }, 1000), /UNKNOWN_COMMAND/);
   });
 
+  it('reads the text of an error_* event from its data or, leniently, from the frame itself', async () => {
+    await connect();
+    sim.setReplyDelay(5000);
+    const pending = adapter.perform('callControl', { action: 'transfer', callId: 'x', to: '101' }, 3000);
+    await waitFor(() => sim.received.length === 1);
+    sim.sendRaw(JSON.stringify({ event: 'error_transfer', reqId: sim.received[0].id, message: 'CHANNEL_NOT_FOUND' }));
+    await assert.rejects(
+      pending,
+      (e) => e instanceof PbxRequestError && e.message === 'onlinePBX transfer: CHANNEL_NOT_FOUND',
+    );
+  });
+
   it('matches answers that come without reqId by command, in order', async () => {
     const ev = await connect();
     sim.setEchoReqId(false);

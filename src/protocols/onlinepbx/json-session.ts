@@ -15,6 +15,8 @@ export interface V3Frame {
   event: string;
   reqId?: string | number;
   data?: unknown;
+  /** Where an error text may also sit (the clients seen read `message`; where is not documented). */
+  message?: unknown;
 }
 
 function isError(event: string): boolean {
@@ -121,7 +123,7 @@ export class JsonSession implements PbxSession {
       const body = frame.data;
       if (isError(frame.event)) {
         const d = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-        const why = typeof d.message === 'string' && d.message ? d.message : typeof body === 'string' && body ? body : frame.event;
+        const why = [d.message, frame.message, body].find((t): t is string => typeof t === 'string' && t !== '') ?? frame.event;
         throw new PbxRequestError(`onlinePBX ${command}: ${why}`, frame);
       }
       return { data: body, reply: body, raw: frame };
