@@ -217,8 +217,6 @@ export interface ChannelChange {
   callId: string;
   state: CallState;
   fields: Partial<Call>;
-  /** Applies to a call already known only (never starts one). */
-  onlyKnown?: boolean;
 }
 
 /** The user part of a SIP endpoint (`222@example.onpbx.ru` -> `222`). */
@@ -271,12 +269,10 @@ export function channelChanges(event: string, d: OnlinePbxData): ChannelChange[]
     case 'channel_destroy':
       return uuid ? [{ callId: uuid, state: 'ended', fields: callFields(d) }] : [];
     case 'call_end': {
-      // The summary of a whole call (3.0): it ends the channels still known under either id,
-      // and reports nothing new for channels already destroyed.
+      // The summary of a whole call (3.0), under its channel uuid and/or its `call_uuid`: the
+      // call table decides which of its channels that ends (see CallTable).
       const out: ChannelChange[] = [];
-      for (const id of new Set([uuid, text(d.call_uuid)])) {
-        if (id) out.push({ callId: id, state: 'ended', fields: callFields(d), onlyKnown: true });
-      }
+      for (const id of new Set([uuid, text(d.call_uuid)])) if (id) out.push({ callId: id, state: 'ended', fields: callFields(d) });
       return out;
     }
     default:

@@ -186,10 +186,12 @@ for (const version of ['2', '3']) {
         'channel_bridge',
         'channel_destroy',
         version === '3' ? 'user_blf' : 'blf',
-        version === '3' ? 'subscribed' : 'callback',
       ]) {
         assert.ok(names.has(n), `event channel saw ${n}`);
       }
+      // The answer to our subscribe is a reply, not an event (2.0: the official lib never
+      // hands a `callback` to an event handler).
+      assert.ok(!names.has(version === '3' ? 'subscribed' : 'callback'), 'replies are not events');
       const e = ev.of('event', 'channel_create')[0];
       assert.strictEqual(e.topic, 'channel_create');
       assert.strictEqual(e.payload.uuid, a);
@@ -284,6 +286,8 @@ for (const version of ['2', '3']) {
 
     it('notices a half-open socket (silent PBX) within 2.5 keepalive intervals', async () => {
       const ev = await connect({ keepaliveMs: 100 });
+      // 2.0 can only judge silence once a heartbeat has shown the PBX's interval.
+      if (version === '2') await waitFor(() => sim.echoedHeartbeats > 0);
       sim.setSilent(true);
       const t0 = Date.now();
       await waitFor(() => ev.drops.length === 1, 3000);
@@ -577,6 +581,18 @@ describe('onlinepbx adapter, API 3.0 specifics', function () {
       /onlinePBX hangup_channel: CHANNEL_NOT_FOUND/,
     );
     await assert.rejects(adapter.perform('command', { command: 'user_list', params: {} }, 1000), /UNKNOWN_COMMAND/);
+  });
+
+  it('reads the text of an error_* event from its data or, leniently, from the frame itself', async () => {
+    await connect();
+    sim.setReplyDelay(5000);
+    const pending = adapter.perform('callControl', { action: 'transfer', callId: 'x', to: '101' }, 3000);
+    await waitFor(() => sim.received.length === 1);
+    sim.sendRaw(JSON.stringify({ event: 'error_transfer', reqId: sim.received[0].id, message: 'CHANNEL_NOT_FOUND' }));
+    await assert.rejects(
+      pending,
+      (e) => e instanceof PbxRequestError && e.message === 'onlinePBX transfer: CHANNEL_NOT_FOUND',
+    );
   });
 
   it('matches answers that come without reqId by command, in order', async () => {

@@ -558,17 +558,21 @@ describe('onlinepbx call table', () => {
     );
     assert.strictEqual(t.size, 1);
     assert.deepStrictEqual(
-      t.apply('channel_destroy', { uuid: 'a', hangup_cause: 'NORMAL_CLEARING' }).map((c) => c.state),
+      t.apply('channel_destroy', { uuid: 'a', hangup_cause: 'NORMAL_CLEARING' }),
+      [],
+      'one end per channel',
+    );
+    assert.deepStrictEqual(
+      t.apply('channel_destroy', { uuid: 'z', hangup_cause: 'NORMAL_CLEARING' }).map((c) => c.state),
       ['ended'],
       'an unknown channel ending still reports it',
     );
     assert.strictEqual(t.size, 1, 'and is not remembered');
   });
 
-  it('starts a call from a later event after a reconnect; call_end only ends known channels', () => {
+  it('starts a call from a later event after a reconnect; call_end ends the known channels of its call', () => {
     const t = new CallTable();
     assert.deepStrictEqual(t.apply('channel_answer', { uuid: 'x' }), [{ callId: 'x', state: 'connected' }]);
-    assert.deepStrictEqual(t.apply('call_end', { call_uuid: 'nope', hangup_cause: 'NORMAL_CLEARING' }), []);
     assert.deepStrictEqual(t.apply('call_end', { call_uuid: 'x', hangup_cause: 'USER_BUSY', type: 'local' }), [
       { callId: 'x', state: 'ended', direction: 'local', cause: 'USER_BUSY' },
     ]);
@@ -577,5 +581,36 @@ describe('onlinepbx call table', () => {
       t.apply('channel_bridge', { uuids: ['p', 'q'] }).map((c) => c.callId),
       ['p', 'q'],
     );
+  });
+
+  it('call_end (3.0): ends every channel of its call_uuid, reports an unseen call once, never a second end', () => {
+    const t = new CallTable();
+    const states = (event, d) => t.apply(event, d).map((c) => `${c.callId}:${c.state}${c.cause ? ':' + c.cause : ''}`);
+    // A call seen only through its summary (events missed, or a PBX that sends call_end alone).
+    assert.deepStrictEqual(states('call_end', { call_uuid: 'c-2', hangup_cause: 'USER_BUSY', type: 'outbound' }), [
+      'c-2:ended:USER_BUSY',
+    ]);
+    assert.deepStrictEqual(states('call_end', { call_uuid: 'c-2', hangup_cause: 'USER_BUSY' }), [], 'reported once');
+    // Two legs of call c-1; call_end names only the call.
+    states('channel_create', { uuid: 'a', call_uuid: 'c-1', caller_number: '101' });
+    states('channel_create', { uuid: 'b', call_uuid: 'c-1' });
+    assert.deepStrictEqual(states('call_end', { call_uuid: 'c-1', hangup_cause: 'NORMAL_CLEARING' }), [
+      'a:ended:NORMAL_CLEARING',
+      'b:ended:NORMAL_CLEARING',
+    ]);
+    assert.deepStrictEqual(
+      states('channel_destroy', { uuid: 'a', hangup_cause: 'NORMAL_CLEARING' }),
+      [],
+      'destroy after call_end',
+    );
+    // channel_destroy first, then call_end of the same call: one end.
+    states('channel_create', { uuid: 'd', call_uuid: 'c-3' });
+    assert.deepStrictEqual(
+      states('channel_destroy', { uuid: 'd', call_uuid: 'c-3', hangup_cause: 'NORMAL_CLEARING' }),
+      ['d:ended:NORMAL_CLEARING'],
+    );
+    assert.deepStrictEqual(states('call_end', { uuid: 'd', call_uuid: 'c-3', hangup_cause: 'NORMAL_CLEARING' }), []);
+    assert.deepStrictEqual(states('call_end', { call_uuid: 'c-3', hangup_cause: 'NORMAL_CLEARING' }), []);
+    assert.strictEqual(t.size, 0);
   });
 });

@@ -8,7 +8,9 @@ const http = require('http');
 const https = require('https');
 const WebSocket = require('ws');
 const sio = require('socket.io');
+const SioTransport = require('socket.io/lib/transport');
 const { createOnlinePbxAdapter } = require('../../protocols/onlinepbx/adapter');
+const { OnlinePbxSim } = require('../../sim/onlinepbx');
 const { PbxConnection } = require('../../connection/pbx-connection');
 const { AuthError, PbxRequestError } = require('../../protocols/common/errors');
 const { selfSignedCertificate } = require('../support/tls-proxy');
@@ -30,6 +32,14 @@ const COMMANDS = {
   trunk_list: {},
   user_list: {},
   message: { data: 'Hi All!', target: 'domain' },
+};
+
+// Counts the heartbeat echoes each stock server receives (`io.heartbeatEchoes`), so tests can
+// wait for heartbeats rather than sleep.
+const onHeartbeatClear = SioTransport.prototype.onHeartbeatClear;
+SioTransport.prototype.onHeartbeatClear = function (...args) {
+  this.manager.heartbeatEchoes = (this.manager.heartbeatEchoes || 0) + 1;
+  return onHeartbeatClear.apply(this, args);
 };
 
 /** A stock socket.io 0.9.19 server playing onlinePBX. */
@@ -324,6 +334,32 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
     assert.strictEqual((await a.perform('command', { command: 'trunk_list', params: {} }, 2000)).payload.status, true);
   });
 
+  it('a keepalive setting shorter than the PBX heartbeat interval never cuts a healthy session', async () => {
+    // Stock-like integer seconds: a ping every 1 s. With a 100 ms keepalive a watchdog of 2.5
+    // keepalives would cut the session before each heartbeat; the interval is learned instead.
+    const s = await stock({ heartbeatInterval: 1, heartbeatTimeout: 3 });
+    const { ev } = await adapterFor(s.url, { keepaliveMs: 100 });
+    await waitFor(() => s.io.heartbeatEchoes >= 3, 8000, 'three heartbeats echoed');
+    assert.deepStrictEqual(ev.drops, []);
+    assert.strictEqual(s.state.handshakes.length, 1, 'no reconnect');
+    assert.deepStrictEqual(s.state.serverDisconnects, []);
+  });
+
+  it('callback replies are not events: the event channel sees only what the PBX pushes', async () => {
+    const s = await stock();
+    const { a, ev } = await adapterFor(s.url);
+    await a.watch({ channel: 'event', key: '*' });
+    await a.perform('command', { command: 'trunk_list', params: {} }, 2000);
+    // A late reply (its command timed out) and one for nobody are dropped too.
+    for (const socket of s.state.sockets) socket.emit('callback', { status: true, hash: 'AAAAAAAAAAAAAAAA' });
+    s.push('blf', { uid: '101', status: 'ringing' });
+    await waitFor(() => ev.of('event').length >= 1);
+    assert.deepStrictEqual(
+      ev.of('event').map((m) => m.topic),
+      ['blf'],
+    );
+  });
+
   it('a server-side disconnect (0::) and a network drop: reconnect with a new handshake and re-subscribe', async () => {
     const s = await stock();
     const logs = [];
@@ -396,6 +432,27 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
     ws.ping();
     const code = await new Promise((resolve) => ws.once('close', resolve));
     assert.strictEqual(code, 1006, 'the server answered with a broken pong frame');
+  });
+
+  it('the simulator ends a 2.0 session on a WebSocket ping too', async () => {
+    const sim = new OnlinePbxSim({ apiVersion: '2', apiKey: KEY, domain: DOMAIN });
+    await sim.start(0);
+    cleanup.push(() => sim.stop());
+    const body = await new Promise((resolve, reject) => {
+      http
+        .get(`${sim.url}/socket.io/1/?key=${encodeURIComponent(KEY)}&domain=${DOMAIN}&t=1`, (res) => {
+          let b = '';
+          res.on('data', (c) => (b += c));
+          res.on('end', () => resolve(b));
+        })
+        .on('error', reject);
+    });
+    const ws = new WebSocket(`${sim.url.replace('http', 'ws')}/socket.io/1/websocket/${body.split(':')[0]}`);
+    ws.on('error', () => undefined);
+    await new Promise((resolve) => ws.once('message', resolve));
+    ws.ping();
+    const code = await new Promise((resolve) => ws.once('close', resolve));
+    assert.strictEqual(code, 1006);
   });
 
   it('stops completely: no timer, server or socket of socket.io 0.9 or ours is left', async () => {

@@ -36,7 +36,12 @@ function profile(version) {
     watcher: { type: 'pbx-blf-in', extensions: '101' },
     watcherChannel: 'blf',
     /** The socket is back and subscribed to the lamps again. */
-    restored: (sim) => sim.connectionCount === 1 && sim.subscribedGroups().includes(v3 ? 'user_blf' : 'blf'),
+    // 2.0 judges silence only once a heartbeat has shown the PBX's interval: until then a
+    // half-open socket is noticed after the heartbeat timeout + 5 s (spec).
+    restored: (sim) =>
+      sim.connectionCount === 1 &&
+      sim.subscribedGroups().includes(v3 ? 'user_blf' : 'blf') &&
+      (v3 || sim.echoedHeartbeats > 0),
     emit: (sim, i) => sim.pushEvent('blf', blf(i)),
     seq: (m) => {
       const data = m.raw && (v3 ? m.raw.data : Array.isArray(m.raw.args) && m.raw.args[0]);

@@ -1,8 +1,10 @@
-import { channelChanges, type OnlinePbxData } from '../../model/onlinepbx';
+import { channelChanges, text, type ChannelChange, type OnlinePbxData } from '../../model/onlinepbx';
 import type { Call } from '../../model/types';
 
 /** Calls that never got their `channel_destroy` (a missed event) must not pile up forever. */
 const MAX_CALLS = 10000;
+/** Ended ids remembered, so that a second report of one end (`channel_destroy`, then `call_end`) is no second `ended`. */
+const MAX_ENDED = 1000;
 
 /**
  * The calls in progress, one per channel uuid: `channel_*` events folded into one lifecycle
@@ -11,6 +13,9 @@ const MAX_CALLS = 10000;
  */
 export class CallTable {
   private readonly calls = new Map<string, Call>();
+  /** The API 3.0 `call_uuid` of each channel that carried one: `call_end` may name only that. */
+  private readonly callOf = new Map<string, string>();
+  private readonly ended = new Set<string>();
 
   get size(): number {
     return this.calls.size;
@@ -18,30 +23,66 @@ export class CallTable {
 
   /** Applies one event; returns a fresh payload for every call whose state changed. */
   apply(event: string, data: OnlinePbxData): Call[] {
+    const callUuid = text(data.call_uuid);
+    const changes = event === 'call_end' ? this.callEnd(channelChanges(event, data), callUuid) : channelChanges(event, data);
     const changed: Call[] = [];
-    for (const change of channelChanges(event, data)) {
+    for (const change of changes) {
       let call = this.calls.get(change.callId);
       if (!call) {
-        if (change.onlyKnown) continue;
+        if (change.state === 'ended' && this.ended.has(change.callId)) continue;
         call = { callId: change.callId, state: change.state, ...change.fields };
-        if (change.state !== 'ended') this.remember(call);
+        if (change.state === 'ended') this.markEnded(call.callId, callUuid);
+        else this.remember(call, event === 'call_end' ? undefined : callUuid);
         changed.push({ ...call });
         continue;
       }
+      if (callUuid && event !== 'call_end') this.callOf.set(call.callId, callUuid);
       Object.assign(call, change.fields);
       if (call.state === change.state) continue;
       call.state = change.state;
-      if (change.state === 'ended') this.calls.delete(call.callId);
+      if (change.state === 'ended') {
+        this.calls.delete(call.callId);
+        this.markEnded(call.callId, this.callOf.get(call.callId));
+      }
       changed.push({ ...call });
     }
     return changed;
   }
 
-  private remember(call: Call): void {
+  /**
+   * `call_end` sums up a whole call: it ends every channel known under its ids or its
+   * `call_uuid`. A call none of whose channels is known (events missed, or only `call_end`
+   * subscribed) is reported once under its first id, unless it has ended already.
+   */
+  private callEnd(changes: ChannelChange[], callUuid: string | undefined): ChannelChange[] {
+    if (!changes.length) return [];
+    const ids = new Set(changes.map((c) => c.callId));
+    if (callUuid) for (const [id, of] of this.callOf) if (of === callUuid) ids.add(id);
+    const { fields } = changes[0];
+    const known = [...ids].filter((id) => this.calls.has(id));
+    if (known.length) return known.map((callId) => ({ callId, state: 'ended', fields }));
+    return [...ids].some((id) => this.ended.has(id)) ? [] : [changes[0]];
+  }
+
+  private markEnded(callId: string, callUuid: string | undefined): void {
+    this.callOf.delete(callId);
+    for (const id of [callId, callUuid]) {
+      if (!id) continue;
+      this.ended.delete(id);
+      this.ended.add(id);
+    }
+    while (this.ended.size > MAX_ENDED) this.ended.delete(this.ended.values().next().value as string);
+  }
+
+  private remember(call: Call, callUuid: string | undefined): void {
     if (this.calls.size >= MAX_CALLS) {
       const oldest = this.calls.keys().next().value;
-      if (oldest !== undefined) this.calls.delete(oldest);
+      if (oldest !== undefined) {
+        this.calls.delete(oldest);
+        this.callOf.delete(oldest);
+      }
     }
     this.calls.set(call.callId, call);
+    if (callUuid) this.callOf.set(call.callId, callUuid);
   }
 }

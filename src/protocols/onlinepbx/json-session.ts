@@ -15,6 +15,8 @@ export interface V3Frame {
   event: string;
   reqId?: string | number;
   data?: unknown;
+  /** Where an error text may also sit (the clients seen read `message`; where is not documented). */
+  message?: unknown;
 }
 
 function isError(event: string): boolean {
@@ -121,7 +123,7 @@ export class JsonSession implements PbxSession {
       const body = frame.data;
       if (isError(frame.event)) {
         const d = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-        const why = typeof d.message === 'string' && d.message ? d.message : typeof body === 'string' && body ? body : frame.event;
+        const why = [d.message, frame.message, body].find((t): t is string => typeof t === 'string' && t !== '') ?? frame.event;
         throw new PbxRequestError(`onlinePBX ${command}: ${why}`, frame);
       }
       return { data: body, reply: body, raw: frame };
@@ -144,19 +146,20 @@ export class JsonSession implements PbxSession {
       return this.oddities.debug('shape', 'onlinepbx: ignored a frame without an event name');
     }
     const reqId = typeof frame.reqId === 'string' || typeof frame.reqId === 'number' ? String(frame.reqId) : undefined;
-    if (reqId !== undefined && this.pending.has(reqId)) this.pending.resolve(reqId, frame);
-    else if (reqId === undefined) this.matchByCommand(frame);
-    this.events.onEvent(frame.event, frame.data, frame);
+    const answered = reqId !== undefined ? this.pending.resolve(reqId, frame) : this.matchByCommand(frame);
+    // The answer to one of our commands is a reply (as 2.0's `callback`), not an event.
+    if (!answered) this.events.onEvent(frame.event, frame.data, frame);
   }
 
-  private matchByCommand(frame: V3Frame): void {
+  private matchByCommand(frame: V3Frame): boolean {
     const command = answeredCommand(frame.event);
     const queue = command === undefined ? undefined : this.byCommand.get(command);
-    if (!queue) return;
+    if (!queue) return false;
     while (queue.length) {
       const id = queue.shift() as string;
-      if (this.pending.resolve(id, frame)) return;
+      if (this.pending.resolve(id, frame)) return true;
     }
+    return false;
   }
 
   private onClose(code: number): void {

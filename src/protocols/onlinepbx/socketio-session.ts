@@ -45,6 +45,9 @@ export class SocketIoSession implements PbxSession {
   private ws: WebSocket | undefined;
   private abort: AbortController | undefined;
   private watchdog: IdleWatchdog | undefined;
+  private deadMs = 0;
+  /** When the last `2::` came, and the longest gap between them (from `1::` on). */
+  private heartbeats: { limitMs: number; lastAt: number; longestGapMs: number } | undefined;
   private connectWait: { resolve(): void; reject(err: Error): void; timer: NodeJS.Timeout } | undefined;
   private closed = false;
   private up = false;
@@ -149,11 +152,34 @@ export class SocketIoSession implements PbxSession {
   private startWatchdog(hs: Handshake): void {
     // Heartbeats off (empty or 0): nothing to watch; the PBX sends nothing while idle.
     if (!hs.heartbeatTimeoutS) return;
+    const limitMs = hs.heartbeatTimeoutS * 1000 + HEARTBEAT_SLACK_MS;
+    this.heartbeats = { limitMs, lastAt: Date.now(), longestGapMs: 0 };
+    this.armWatchdog(limitMs);
+  }
+
+  /**
+   * The PBX pings (`2::`), we only listen: there is no client probe in socket.io 0.9, and a
+   * WebSocket ping is answered by a stock 0.9 server with a broken pong frame that kills the
+   * connection (measured against socket.io 0.9.19). So silence can only be judged against the
+   * PBX's own heartbeat interval, which the handshake does not announce: until a heartbeat has
+   * shown it, only `hb + 5 s` is safe (spec); then 2.5 of the longest gaps seen, or of our
+   * keepalive when that is longer, so a short keepalive setting never cuts a PBX that
+   * heartbeats less often.
+   */
+  private onHeartbeat(): void {
+    const hb = this.heartbeats;
+    if (!hb) return;
+    const now = Date.now();
+    hb.longestGapMs = Math.max(hb.longestGapMs, now - hb.lastAt);
+    hb.lastAt = now;
     const keepalive = this.options.keepaliveMs > 0 ? this.options.keepaliveMs * DEAD_AFTER_INTERVALS : Infinity;
-    const deadMs = Math.min(hs.heartbeatTimeoutS * 1000 + HEARTBEAT_SLACK_MS, keepalive);
-    // The PBX pings (`2::`), we only listen: there is no client probe in socket.io 0.9, and a
-    // WebSocket ping is answered by a stock 0.9 server with a broken pong frame that kills the
-    // connection (measured against socket.io 0.9.19).
+    const deadMs = Math.min(hb.limitMs, Math.max(keepalive, hb.longestGapMs * DEAD_AFTER_INTERVALS));
+    if (deadMs !== this.deadMs) this.armWatchdog(deadMs);
+  }
+
+  private armWatchdog(deadMs: number): void {
+    this.watchdog?.stop();
+    this.deadMs = deadMs;
     this.watchdog = new IdleWatchdog(deadMs, deadMs, () => undefined, () => {
       this.goneReason = `no heartbeat from the PBX for ${Math.round(deadMs / 100) / 10} s (half-open connection)`;
       this.ws?.terminate();
@@ -188,6 +214,7 @@ export class SocketIoSession implements PbxSession {
     switch (packet.type) {
       case 'heartbeat':
         this.send(HEARTBEAT);
+        this.onHeartbeat();
         return;
       case 'connect':
         this.settleConnect();
@@ -216,12 +243,15 @@ export class SocketIoSession implements PbxSession {
   }
 
   private onEvent(name: string, arg: unknown, frame: EventFrame): void {
-    if (name === 'callback' && arg !== null && typeof arg === 'object') {
-      const reply = arg as Record<string, unknown>;
-      const hash = typeof reply.hash === 'string' ? reply.hash : typeof reply.hash === 'number' ? String(reply.hash) : '';
-      if (hash) this.pending.resolve(hash, { reply, frame });
+    // `callback` is the reply to a command, not an event: the official lib never hands one to
+    // an event handler (spec §3, "What to implement" 7). One that answers nothing of ours (a
+    // reply after its timeout) is dropped too.
+    if (name !== 'callback') return this.events.onEvent(name, arg, frame);
+    const reply = arg !== null && typeof arg === 'object' ? (arg as Record<string, unknown>) : {};
+    const hash = typeof reply.hash === 'string' ? reply.hash : typeof reply.hash === 'number' ? String(reply.hash) : '';
+    if (!hash || !this.pending.resolve(hash, { reply, frame })) {
+      this.oddities.debug('stray callback', 'onlinepbx: ignored a callback that answers no pending command (late, or not ours)');
     }
-    this.events.onEvent(name, arg, frame);
   }
 
   /** Before the session is up a failure fails open(); after, it ends the session. */

@@ -61,6 +61,8 @@ interface Client {
   groups: Set<string>;
   heartbeat?: NodeJS.Timeout;
   deadline?: NodeJS.Timeout;
+  /** 2.0: heartbeats this client echoed. */
+  echoes: number;
 }
 
 /** The full flag map a 2.0 subscribe answers with (the excerpt's example, incl. server-side fax/conference). */
@@ -189,6 +191,13 @@ export class OnlinePbxSim {
   get connectionCount(): number {
     let n = 0;
     for (const c of this.clients) if (c.ws.readyState === WebSocket.OPEN) n++;
+    return n;
+  }
+
+  /** 2.0: heartbeats echoed on the open sockets (a client learns the PBX's heartbeat interval from them). */
+  get echoedHeartbeats(): number {
+    let n = 0;
+    for (const c of this.clients) if (c.ws.readyState === WebSocket.OPEN) n += c.echoes;
     return n;
   }
 
@@ -362,13 +371,16 @@ export class OnlinePbxSim {
   private attach(ws: WebSocket): void {
     const flags: Record<string, boolean> = {};
     for (const f of V2_FLAGS) flags[f] = false;
-    const c: Client = { ws, flags, groups: new Set() };
+    const c: Client = { ws, flags, groups: new Set(), echoes: 0 };
     this.clients.add(c);
     this.loginCount++;
     ws.on('error', () => undefined);
     ws.on('close', () => this.forget(c, false));
     ws.on('ping', (data) => {
-      if (!this.silent) ws.pong(data);
+      // A stock 0.9 server answers a WebSocket ping with a broken pong frame, which ends the
+      // session (measured against socket.io 0.9.19): a 2.0 client must never ping.
+      if (this.apiVersion === '2') this.forget(c, true);
+      else if (!this.silent) ws.pong(data);
     });
     ws.on('message', (data, isBinary) => {
       if (this.silent || isBinary) return;
@@ -410,6 +422,7 @@ export class OnlinePbxSim {
     if (!p || p.endpoint !== '') return;
     switch (p.type) {
       case 'heartbeat':
+        c.echoes++;
         clearTimeout(c.deadline);
         this.scheduleHeartbeat(c);
         return;
