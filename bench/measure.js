@@ -139,7 +139,7 @@ async function throughput(host) {
       await red.deploy(flows);
       await ready(red, host, protocol, USERS);
     } else {
-      await red.deploy(peerFlow(protocol, port));
+      await red.deploy(peerFlow(protocol, port, mode === 'floor'));
       await until(async () => (await host.call('status')).connections === 1, 'peer connected');
     }
     await timedPush(host, red.sink, protocol, 2000, USERS);
@@ -149,8 +149,12 @@ async function throughput(host) {
   }
 }
 
-/** What a user builds from core nodes: websocket in -> (2.0: split) -> json -> 50-way switch -> sink. */
-function peerFlow(protocol, port) {
+/**
+ * What a user builds from core nodes: websocket in -> (2.0: split) -> json -> 50-way switch -> sink.
+ * `floor`: websocket in -> sink only, Node-RED's own cost of a message from a socket, with no
+ * parsing at all: no input node can be faster than this.
+ */
+function peerFlow(protocol, port, floor = false) {
   const keyProp = {
     innovaphone: 'payload.src',
     onlinepbx2: 'payload.args[0].uid',
@@ -170,7 +174,15 @@ function peerFlow(protocol, port) {
       hb: '0',
       subprotocol: '',
     },
-    { id: 'wi', type: 'websocket in', z: 'tab', name: '', server: '', client: 'wc', wires: [[v2 ? 'fn' : 'js']] },
+    {
+      id: 'wi',
+      type: 'websocket in',
+      z: 'tab',
+      name: '',
+      server: '',
+      client: 'wc',
+      wires: [[floor ? 'sink' : v2 ? 'fn' : 'js']],
+    },
     ...(v2
       ? [
           {

@@ -3,6 +3,7 @@ import type { PbxMessage } from '../model/types';
 import type { Channel, Operation, OperationResult } from '../protocols/common/adapter';
 import { errorText } from '../protocols/common/errors';
 import type { ConnectionNode } from './connection-settings';
+import { messageId } from './message-id';
 import type { Done, Node, NodeAPI, NodeDef, NodeMessage, NodeStatus, Send } from './red';
 
 /** Message catalog namespace of the config node: status texts shared by every node. */
@@ -80,7 +81,7 @@ export class NodeConnection {
   }
 
   toMsg(m: PbxMessage): NodeMessage {
-    return { topic: m.topic, payload: m.payload, event: m.event, vendor: this.vendor, raw: m.raw };
+    return { _msgid: messageId(), topic: m.topic, payload: m.payload, event: m.event, vendor: this.vendor, raw: m.raw };
   }
 
   private onState(state: ConnectionState): void {
