@@ -149,6 +149,19 @@ async function throughput(host) {
   }
 }
 
+/** The core `websocket-client` config node `wc` of the core-node flows. */
+function websocketClient(port) {
+  return {
+    id: 'wc',
+    type: 'websocket-client',
+    path: `ws://127.0.0.1:${port}/`,
+    tls: '',
+    wholemsg: 'false',
+    hb: '0',
+    subprotocol: '',
+  };
+}
+
 /**
  * What a user builds from core nodes: websocket in -> (2.0: split) -> json -> 50-way switch -> sink.
  * `floor`: websocket in -> sink only, Node-RED's own cost of a message from a socket, with no
@@ -165,15 +178,7 @@ function peerFlow(protocol, port, floor = false) {
   const v2 = protocol === 'onlinepbx2';
   return [
     { id: 'tab', type: 'tab', label: 'peer' },
-    {
-      id: 'wc',
-      type: 'websocket-client',
-      path: `ws://127.0.0.1:${port}/`,
-      tls: '',
-      wholemsg: 'false',
-      hb: '0',
-      subprotocol: '',
-    },
+    websocketClient(port),
     {
       id: 'wi',
       type: 'websocket in',
@@ -291,16 +296,7 @@ function memoryFlow(protocol, port) {
   });
   const flows = ourFlow(protocol, port, watchers);
   if (!spec.websocket) return flows;
-  const client = {
-    id: 'wc',
-    type: 'websocket-client',
-    path: `ws://127.0.0.1:${port}/`,
-    tls: '',
-    wholemsg: 'false',
-    hb: '0',
-    subprotocol: '',
-  };
-  return [...flows.filter((n) => n.id !== 'c1'), client];
+  return [...flows.filter((n) => n.id !== 'c1'), websocketClient(port)];
 }
 
 async function memory(host) {
