@@ -1,6 +1,7 @@
 import type { AdapterEvents } from '../common/adapter';
 import type { PbxMessage } from '../../model/types';
 import { OnceLog } from '../common/once-log';
+import { integerOf } from '../common/values';
 import type { AppMessage, AppWebsocket } from './app-websocket';
 import { EpCallTable } from './ep-calls';
 
@@ -138,8 +139,8 @@ export class EpSignalMonitor {
  * string from a flow goes out as a number, anything else is refused before it reaches the PBX.
  */
 function callIdOf(value: unknown): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n)) throw new TypeError(`property 'call' in msg.payload must be an integer (EpSignal CallId), got ${JSON.stringify(value)}`);
+  const n = integerOf(value);
+  if (n === undefined) throw new TypeError(`property 'call' in msg.payload must be an integer (EpSignal CallId), got ${JSON.stringify(value)}`);
   return n;
 }
 

@@ -1,6 +1,7 @@
 import type { Call, CallState } from '../../../model/types';
 import { decodeState, normalState, stateAfterMsg, withPhase, type StateBits } from './call-state';
 import type { RccMessage } from './messages';
+import { integerOf } from '../../common/values';
 
 /** The normalized call payload plus what RCC adds: the user's cn, the conference id, the bits. */
 export interface RccCallPayload extends Call {
@@ -53,15 +54,6 @@ export interface CallUpdateResult {
   payload?: RccCallPayload;
   /** The leg's current call id, when the message belonged to a known or new leg. */
   callId?: string;
-}
-
-function int(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : undefined;
-  if (typeof v === 'string' && v.trim() !== '') {
-    const n = Number(v);
-    return Number.isSafeInteger(n) ? n : undefined;
-  }
-  return undefined;
 }
 
 function str(v: unknown): string | undefined {
@@ -148,7 +140,7 @@ export class CallTable {
 
   /** `CallInfo` for a user of ours (`cn`, `userHandle` from UserInitialize). */
   applyCallInfo(msg: RccMessage, cn: string | undefined, userHandle: number | undefined): CallUpdateResult {
-    const h = int(msg.call);
+    const h = integerOf(msg.call);
     if (h === undefined) return {};
     const conf = str(msg.conf);
     let leg = this.byHandle.get(h);
@@ -175,14 +167,14 @@ export class CallTable {
     if (peer) leg.peer = peer;
     this.takeCause(leg, msg.info);
     if (isDel(msg)) return this.finish(leg);
-    const state = int(msg.state) ?? stateAfterMsg(leg.state, msg.msg);
+    const state = integerOf(msg.state) ?? stateAfterMsg(leg.state, msg.msg);
     if (state !== undefined) leg.state = state;
     return this.report(leg);
   }
 
   /** `CallAdd` (Initialize with `calls:true`): a user's leg of a PBX call. */
   applyCallAdd(msg: RccMessage): CallUpdateResult {
-    const a = int(msg.call);
+    const a = integerOf(msg.call);
     if (a === undefined) return {};
     const cn = str(msg.cn);
     const conf = str(msg['conf-id']);
@@ -202,14 +194,14 @@ export class CallTable {
     leg.stale = false;
     if (cn) leg.cn = cn;
     if (conf) leg.conf = conf;
-    const state = int(msg.state);
+    const state = integerOf(msg.state);
     if (state !== undefined) leg.state = state;
     return this.report(leg);
   }
 
   /** `CallUpdate`: `msg`, `local`, `remote`; a `state`, where the PBX sends one, wins over `msg`. */
   applyCallUpdate(msg: RccMessage): CallUpdateResult {
-    const a = int(msg.call);
+    const a = integerOf(msg.call);
     const leg = a === undefined ? undefined : this.byAdd.get(a);
     if (!leg) return {};
     if (leg.ended) return { callId: leg.callId };
@@ -218,13 +210,13 @@ export class CallTable {
     const peer = partyOf(msg.remote);
     if (peer) leg.peer = peer;
     this.takeCause(leg, msg.info);
-    const state = int(msg.state) ?? stateAfterMsg(leg.state, msg.msg);
+    const state = integerOf(msg.state) ?? stateAfterMsg(leg.state, msg.msg);
     if (state !== undefined) leg.state = state;
     return this.report(leg);
   }
 
   applyCallDel(msg: RccMessage): CallUpdateResult {
-    const a = int(msg.call);
+    const a = integerOf(msg.call);
     const leg = a === undefined ? undefined : this.byAdd.get(a);
     return leg ? this.finish(leg) : {};
   }
@@ -314,7 +306,7 @@ export class CallTable {
     for (const item of info) {
       if (!item || typeof item !== 'object' || (item as Record<string, unknown>).type !== 'cause') continue;
       const i = item as Record<string, unknown>;
-      const code = int(i.vali);
+      const code = integerOf(i.vali);
       leg.causeCode = code;
       leg.cause = str(i.vals) ?? (code === undefined ? undefined : String(code));
     }

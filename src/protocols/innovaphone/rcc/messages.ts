@@ -5,6 +5,8 @@
  * so a number typed as text in a flow goes out as a JSON number.
  */
 
+import { integerOf } from '../../common/values';
+
 export type RccMessage = Record<string, unknown> & { mt?: unknown };
 
 export const RCC_API = 'RCC';
@@ -27,8 +29,8 @@ function frame(mt: string, fields: Record<string, unknown>): RccMessage {
 
 /** An integer handle, from a number or a numeric string; anything else is refused here. */
 export function handleOf(value: unknown, what: string): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n)) throw new TypeError(`${what} must be an RCC call or user handle (an integer), got ${JSON.stringify(value)}`);
+  const n = integerOf(value);
+  if (n === undefined) throw new TypeError(`${what} must be an RCC call or user handle (an integer), got ${JSON.stringify(value)}`);
   return n;
 }
 

@@ -1,5 +1,6 @@
 import type { AdapterEvents, OperationResult } from '../../common/adapter';
 import { DisconnectedError, PbxRequestError, TimeoutError, UnsupportedError, errorText } from '../../common/errors';
+import { integerOf } from '../../common/values';
 import { HOLD } from './call-state';
 import { CallTable, type RccCallPayload } from './calls';
 import {
@@ -66,12 +67,7 @@ function text(v: unknown): string | undefined {
  * as a missing handle or in `error`/`errorText`.
  */
 function handleIn(res: RccMessage, field: string): number | undefined {
-  return failure(res) === undefined ? int(res[field]) : undefined;
-}
-
-function int(v: unknown): number | undefined {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  return Number.isSafeInteger(n) ? n : undefined;
+  return failure(res) === undefined ? integerOf(res[field]) : undefined;
 }
 
 /** RCC results report failure in `error` (a string for UserRedirect/Reroute) or `errorText`. */
@@ -330,7 +326,7 @@ export class RccSession {
     const err = failure(res);
     if (err) throw new PbxRequestError(`${VENDOR} RCC ${String(req.mt)} (${action} ${callId}): ${err}`, res);
     if (action === 'pickup') {
-      const picked = int(res.call);
+      const picked = integerOf(res.call);
       if (picked !== undefined) payload.newCallId = this.calls.callIdOfHandle(picked) ?? String(picked);
     }
     return { payload, raw: res };
@@ -483,7 +479,7 @@ export class RccSession {
   }
 
   private onCallInfo(msg: RccMessage): void {
-    const user = int(msg.user);
+    const user = integerOf(msg.user);
     const cn = user === undefined ? undefined : this.owners.get(user);
     if (cn === undefined && this.initsPending > 0) {
       // The frames after a UserInitializeResult can be read before its promise settles.
@@ -508,7 +504,7 @@ export class RccSession {
     if (!this.heldBack.length) return;
     const keep: RccMessage[] = [];
     for (const msg of this.heldBack) {
-      const user = int(msg.user);
+      const user = integerOf(msg.user);
       const cn = user === undefined ? undefined : this.owners.get(user);
       if (cn === undefined && this.initsPending > 0) keep.push(msg);
       else this.applyCallInfo(msg, cn, user);
