@@ -53,14 +53,7 @@ export interface SessionLogin {
  */
 export async function obtainSession(login: SessionLogin): Promise<string> {
   const md5 = createHash('md5').update(login.password, 'utf8').digest('hex');
-  const res = await httpRequest(login.url, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ name: 'auth', value: `${login.user} ${md5}` }),
-    tls: login.tls,
-    timeoutMs: login.timeoutMs,
-    signal: login.signal,
-  });
+  const res = await rest(login, 'PUT', { name: 'auth', value: `${login.user} ${md5}` });
   if (res.status === 401 || res.status === 403) throw new AuthError(`login refused by the PBX (HTTP ${res.status})`);
   if (res.status === 404) throw new Error(`no REST login at ${login.url} (HTTP 404): is this a Vodia PBX?`);
   if (res.status < 200 || res.status >= 300) throw new Error(`login answered HTTP ${res.status}`);
@@ -70,22 +63,30 @@ export async function obtainSession(login: SessionLogin): Promise<string> {
 }
 
 /**
- * The body is `"<id>"`; `false`, `""` or an empty body mean "refused" [S11b]. A bare id is
- * accepted too (lenient), but only in the characters of a token: an HTML or text page that some
- * PBX or proxy answers a refused login with is a refusal, not a session to open the socket with.
+ * An id in a REST answer: plain text or a JSON string, or with `fields` the first of them in a
+ * JSON object; only in the characters of a token. `false`, `""`, an empty body, or an HTML or
+ * text page that some PBX or proxy answers a refused login with, give undefined.
  */
-function sessionFrom(body: string): string | undefined {
+function idFrom(body: string, fields: string[] = []): string | undefined {
   const text = body.trim();
-  if (!text) return undefined;
   let v: unknown = text;
   try {
     v = JSON.parse(text);
   } catch {
-    /* a plain-text id */
+    /* plain text */
+  }
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    v = fields.map((f) => o[f]).find((x) => x !== undefined && x !== null);
   }
   if (typeof v !== 'string') return undefined;
   const id = v.trim();
   return /^[\w.~+/=:-]+$/.test(id) ? id : undefined;
+}
+
+/** The user login's body is `"<id>"` (a bare id is accepted too, lenient) [S11b]. */
+function sessionFrom(body: string): string | undefined {
+  return idFrom(body);
 }
 
 export interface ThirdPartyLogin {
@@ -109,7 +110,7 @@ export interface ThirdPartyLogin {
  */
 export async function obtainThirdPartySession(login: ThirdPartyLogin): Promise<string> {
   const basic = Buffer.from(`${login.adminUser}:${login.adminPassword}`, 'utf8').toString('base64');
-  const minted = await post(login, { name: '3rd', username: login.extension, domain: login.domain }, `Basic ${basic}`);
+  const minted = await rest(login, 'POST', { name: '3rd', username: login.extension, domain: login.domain }, `Basic ${basic}`);
   if (minted.status === 401 || minted.status === 403) throw new AuthError(`admin login refused by the PBX (HTTP ${minted.status})`);
   if (minted.status === 404) {
     throw new AuthError(`the PBX knows no extension ${login.extension} in domain ${login.domain} (HTTP 404)`);
@@ -117,7 +118,7 @@ export async function obtainThirdPartySession(login: ThirdPartyLogin): Promise<s
   if (minted.status < 200 || minted.status >= 300) throw new Error(`third-party login answered HTTP ${minted.status}`);
   const token = tokenFrom(minted.body);
   if (!token) throw new AuthError('admin login refused: wrong admin user or password');
-  const activated = await post(login, { name: 'session', value: token });
+  const activated = await rest(login, 'POST', { name: 'session', value: token });
   if (activated.status < 200 || activated.status >= 300) {
     throw new Error(`activating the third-party session answered HTTP ${activated.status}`);
   }
@@ -127,11 +128,17 @@ export async function obtainThirdPartySession(login: ThirdPartyLogin): Promise<s
   return session;
 }
 
-function post(login: ThirdPartyLogin, body: Record<string, unknown>, authorization?: string): Promise<HttpResponse> {
+/** A JSON REST call to the session endpoint. */
+function rest(
+  login: Pick<SessionLogin, 'url' | 'tls' | 'timeoutMs' | 'signal'>,
+  method: 'PUT' | 'POST',
+  body: Record<string, unknown>,
+  authorization?: string,
+): Promise<HttpResponse> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (authorization) headers.authorization = authorization;
   return httpRequest(login.url, {
-    method: 'POST',
+    method,
     headers,
     body: JSON.stringify(body),
     tls: login.tls,
@@ -141,21 +148,8 @@ function post(login: ThirdPartyLogin, body: Record<string, unknown>, authorizati
 }
 
 /** The token: plain text, a JSON string, or `{session|value|token}` [S9]; `false` is a refusal. */
-export function tokenFrom(body: string): string | undefined {
-  const text = body.trim();
-  let v: unknown = text;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    /* plain text */
-  }
-  if (v && typeof v === 'object' && !Array.isArray(v)) {
-    const o = v as Record<string, unknown>;
-    v = o.session ?? o.value ?? o.token;
-  }
-  if (typeof v !== 'string') return undefined;
-  const token = v.trim();
-  return /^[\w.~+/=:-]+$/.test(token) ? token : undefined;
+function tokenFrom(body: string): string | undefined {
+  return idFrom(body, ['session', 'value', 'token']);
 }
 
 /** `session=<id>` from the Set-Cookie header(s). */
