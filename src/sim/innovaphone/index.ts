@@ -102,16 +102,18 @@ export class InnovaphoneSim extends AppServer {
   }
 
   protected override handle(c: AppClient, msg: AppMessage): void {
-    // What a PBX answers for an API not granted is undocumented (spec §7.6): an error result.
-    if (typeof msg.api === 'string' && !this.apis.has(msg.api)) {
-      c.send({ api: msg.api, mt: `${String(msg.mt)}Result`, src: msg.src, error: `API ${msg.api} not granted` });
-    } else if (msg.api === 'PbxApi') this.pbx.handle(c, msg);
-    else if (msg.api === 'EpSignal') this.ep.handle(c, msg);
-    else if (msg.api === 'RCC') {
+    if (msg.api === undefined) return;
+    const api = String(msg.api);
+    if (!this.apis.has(api) || !['PbxApi', 'EpSignal', 'RCC'].includes(api)) {
+      // What a PBX answers for an API not granted is undocumented (spec §7.6): an error result.
+      c.send({ api: msg.api, mt: `${String(msg.mt)}Result`, src: msg.src, error: `API ${api} not granted` });
+    } else if (api === 'PbxApi') this.pbx.handle(c, msg);
+    else if (api === 'EpSignal') this.ep.handle(c, msg);
+    else {
       let rcc = c.state.get('rcc') as RccSimClient | undefined;
       if (!rcc) c.state.set('rcc', (rcc = this.rcc.connect((m) => c.send(m))));
       rcc.handle(msg);
-    } else if (msg.api !== undefined) c.send({ api: msg.api, mt: `${String(msg.mt)}Result`, src: msg.src, error: `API ${String(msg.api)} not granted` });
+    }
   }
 }
 
