@@ -417,20 +417,7 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
 
   it('a WebSocket ping ends a stock 0.9 session (why the 2.0 client never pings)', async () => {
     const s = await stock();
-    const body = await new Promise((resolve, reject) => {
-      http
-        .get(`${s.url}/socket.io/1/?key=${encodeURIComponent(KEY)}&domain=${DOMAIN}&t=1`, (res) => {
-          let b = '';
-          res.on('data', (c) => (b += c));
-          res.on('end', () => resolve(b));
-        })
-        .on('error', reject);
-    });
-    const ws = new WebSocket(`${s.url.replace('http', 'ws')}/socket.io/1/websocket/${body.split(':')[0]}`);
-    ws.on('error', () => undefined);
-    await new Promise((resolve) => ws.once('message', resolve));
-    ws.ping();
-    const code = await new Promise((resolve) => ws.once('close', resolve));
+    const code = await closeCodeAfterPing(s.url);
     assert.strictEqual(code, 1006, 'the server answered with a broken pong frame');
   });
 
@@ -438,20 +425,7 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
     const sim = new OnlinePbxSim({ apiVersion: '2', apiKey: KEY, domain: DOMAIN });
     await sim.start(0);
     cleanup.push(() => sim.stop());
-    const body = await new Promise((resolve, reject) => {
-      http
-        .get(`${sim.url}/socket.io/1/?key=${encodeURIComponent(KEY)}&domain=${DOMAIN}&t=1`, (res) => {
-          let b = '';
-          res.on('data', (c) => (b += c));
-          res.on('end', () => resolve(b));
-        })
-        .on('error', reject);
-    });
-    const ws = new WebSocket(`${sim.url.replace('http', 'ws')}/socket.io/1/websocket/${body.split(':')[0]}`);
-    ws.on('error', () => undefined);
-    await new Promise((resolve) => ws.once('message', resolve));
-    ws.ping();
-    const code = await new Promise((resolve) => ws.once('close', resolve));
+    const code = await closeCodeAfterPing(sim.url);
     assert.strictEqual(code, 1006);
   });
 
@@ -484,3 +458,21 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
     });
   });
 });
+
+/** Hands a raw socket.io 0.9 session at `base` a WebSocket ping; resolves with the close code. */
+async function closeCodeAfterPing(base) {
+  const body = await new Promise((resolve, reject) => {
+    http
+      .get(`${base}/socket.io/1/?key=${encodeURIComponent(KEY)}&domain=${DOMAIN}&t=1`, (res) => {
+        let b = '';
+        res.on('data', (c) => (b += c));
+        res.on('end', () => resolve(b));
+      })
+      .on('error', reject);
+  });
+  const ws = new WebSocket(`${base.replace('http', 'ws')}/socket.io/1/websocket/${body.split(':')[0]}`);
+  ws.on('error', () => undefined);
+  await new Promise((resolve) => ws.once('message', resolve));
+  ws.ping();
+  return new Promise((resolve) => ws.once('close', resolve));
+}
