@@ -1,4 +1,4 @@
-import type { PbxMessage, VendorId } from '../model/types';
+import type { Call, PbxMessage, VendorId } from '../model/types';
 import type {
   AdapterFactory,
   Channel,
@@ -11,7 +11,9 @@ import type {
 } from '../protocols/common/adapter';
 import { AuthError, DisconnectedError, UnsupportedError, errorText } from '../protocols/common/errors';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
-import { Router, type Watcher } from './router';
+import { CallRecords } from './call-records';
+import { Router, type Listener, type Watcher } from './router';
+import { StateStore } from './state-store';
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'auth-failed' | 'closed';
 
@@ -34,8 +36,13 @@ export interface ConnectionOptions {
 export class PbxConnection {
   state: ConnectionState = 'disconnected';
   detail = '';
+  /** What the PBX reports now: presence, BLF and active calls (NODES.md "Live state"). */
+  readonly store = new StateStore();
   private readonly adapter: VendorAdapter;
   private readonly router = new Router();
+  private readonly records = new CallRecords((record, raw) =>
+    this.router.dispatch('record', record.callId, { topic: record.callId, payload: record, event: 'call-record', raw }),
+  );
   private readonly users = new Map<ConnectionUser, Array<{ interest: Interest; watcher: Watcher }>>();
   private readonly backoff: BackoffPolicy;
   private failures = 0;
@@ -53,7 +60,8 @@ export class PbxConnection {
   ) {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.adapter = factory(settings, {
-      emit: (channel, key, message) => this.router.dispatch(channel, key, message),
+      emit: (channel, key, message) => this.onReport(channel, key, message),
+      callSummary: (summary, raw) => this.records.summary(summary, raw),
       listening: (channel, key) => this.router.listening(channel, key),
       dropped: (reason) => this.onDropped(reason),
       log: options.log,
@@ -65,7 +73,7 @@ export class PbxConnection {
   }
 
   supportsChannel(channel: Channel): boolean {
-    return this.adapter.channels.has(channel);
+    return this.adapter.channels.has(channel === 'record' ? 'call' : channel);
   }
 
   supportsOperation(op: Operation): boolean {
@@ -90,21 +98,27 @@ export class PbxConnection {
     if (!held) return;
     this.users.delete(user);
     for (const { interest, watcher } of held) {
-      if (this.router.remove(interest, watcher) && this.state === 'connected') this.adapter.unwatch(interest);
+      if (this.router.remove(interest, watcher) && this.state === 'connected' && interest.channel !== 'record') {
+        this.adapter.unwatch(interest);
+      }
     }
   }
 
-  /** Lets `user` receive messages of `interest`; subscribes on the PBX when it is the first. */
-  watch(user: ConnectionUser, interest: Interest, onMessage: (m: PbxMessage) => void, onError: (e: Error) => void): void {
+  /**
+   * Lets `user` receive messages of `interest` (none with a null `onMessage`: the interest is
+   * only held, so the state store has the key); subscribes on the PBX when it is the first.
+   * Call records come with the `call` interest a node holds besides.
+   */
+  watch(user: ConnectionUser, interest: Interest, onMessage: Listener | null, onError: (e: Error) => void): void {
     const held = this.users.get(user);
     if (!held) throw new Error('watch() before register()');
-    if (!this.adapter.channels.has(interest.channel)) {
+    if (!this.supportsChannel(interest.channel)) {
       onError(new UnsupportedError(`${this.vendor} does not report ${interest.channel} events`));
       return;
     }
     const watcher: Watcher = { onMessage, onError };
     held.push({ interest, watcher });
-    if (this.router.add(interest, watcher) && this.state === 'connected') this.establish(interest);
+    if (this.router.add(interest, watcher) && this.state === 'connected' && interest.channel !== 'record') this.establish(interest);
   }
 
   /** Runs an operation. Fails at once (never hangs) when not connected. */
@@ -130,7 +144,21 @@ export class PbxConnection {
     clearTimeout(this.retryTimer);
     clearTimeout(this.loginTimer);
     this.adapter.close();
+    this.records.stop();
     this.setState('closed', '');
+  }
+
+  /**
+   * Every adapter report: presence, BLF and call reports update the store first (which adds
+   * `previous`/`since`/`changed` to the message), then go to the watching nodes; a call leg's
+   * report then feeds the call records, so a call's `ended` goes out before its record.
+   */
+  private onReport(channel: Channel, key: string, message: PbxMessage): void {
+    if (channel !== 'presence' && channel !== 'blf' && channel !== 'call') return this.router.dispatch(channel, key, message);
+    const now = Date.now();
+    this.store.apply(channel, key, message, now);
+    this.router.dispatch(channel, key, message);
+    if (channel === 'call') this.records.leg(message as PbxMessage<Call>, now);
   }
 
   private connect(): void {
@@ -150,7 +178,7 @@ export class PbxConnection {
         if (generation !== this.generation) return;
         this.failures = 0;
         this.setState('connected', '');
-        for (const interest of this.router.interests()) this.establish(interest);
+        for (const interest of this.router.interests()) if (interest.channel !== 'record') this.establish(interest);
       },
       (err: unknown) => {
         clearTimeout(this.loginTimer);
@@ -167,6 +195,7 @@ export class PbxConnection {
     if (this.closing || this.state !== 'connected') return;
     this.generation++;
     this.adapter.close();
+    this.store.markStale();
     this.setState('disconnected', reason);
     this.scheduleRetry(backoffDelay(this.failures++, this.backoff));
   }

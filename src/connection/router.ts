@@ -4,7 +4,8 @@ import { ALL, type Channel, type Interest } from '../protocols/common/adapter';
 export type Listener = (message: PbxMessage) => void;
 
 export interface Watcher {
-  onMessage: Listener;
+  /** Null for a watcher that only holds the interest (a `pbx-state` key): it gets no messages. */
+  onMessage: Listener | null;
   onError(err: Error): void;
 }
 
@@ -69,10 +70,16 @@ export class Router {
 /** Delivers to `set`; returns how many have had the message so far. */
 function deliver(set: Set<Watcher> | undefined, message: PbxMessage, delivered: number): number {
   if (!set) return delivered;
-  for (const w of set) w.onMessage(delivered++ === 0 ? message : copyMessage(message));
+  for (const w of set) if (w.onMessage) w.onMessage(delivered++ === 0 ? message : copyMessage(message));
   return delivered;
 }
 
 function copyMessage(m: PbxMessage): PbxMessage {
-  return { topic: m.topic, event: m.event, payload: structuredClone(m.payload), raw: structuredClone(m.raw) };
+  const copy: PbxMessage = { topic: m.topic, event: m.event, payload: structuredClone(m.payload), raw: structuredClone(m.raw) };
+  if (m.since !== undefined) {
+    copy.previous = structuredClone(m.previous);
+    copy.since = m.since;
+    copy.changed = m.changed;
+  }
+  return copy;
 }

@@ -38,13 +38,71 @@ export interface Call {
   cause?: string;
 }
 
+/** The kinds of live state a connection keeps (NODES.md "Live state"). */
+export type StateKind = 'presence' | 'blf' | 'call';
+export const STATE_KINDS: readonly StateKind[] = ['presence', 'blf', 'call'];
+
+/** One ended call, once per call and connection (NODES.md "call record"). Times in ms since the epoch. */
+export interface CallRecord {
+  callId: string;
+  direction?: Call['direction'];
+  from?: string;
+  to?: string;
+  extension?: string;
+  startedAt: number;
+  answeredAt?: number;
+  endedAt: number;
+  ringMs: number;
+  talkMs: number;
+  durationMs: number;
+  answered: boolean;
+  missed: boolean;
+  cause?: string;
+  endedWhileDisconnected?: boolean;
+}
+
+/**
+ * What a call leg's report adds for the record of the whole call: the vendor's id of the call
+ * it belongs to (legs of one call share it) and the PBX's own times where the frame has them.
+ */
+export interface CallFacts {
+  group?: string;
+  startedAt?: number;
+  answeredAt?: number;
+  /** The call's direction as the PBX sees the whole call (a leg's own direction may differ). */
+  direction?: Call['direction'];
+  /** The PBX sends a summary of the whole call (onlinePBX 3.0 `call_end`): the record waits for it. */
+  summary?: boolean;
+}
+
+/** The PBX's own summary of a whole call (onlinePBX 3.0 `call_end`). */
+export interface CallSummary {
+  group: string;
+  startedAt?: number;
+  endedAt?: number;
+  talkMs?: number;
+  durationMs?: number;
+  direction?: Call['direction'];
+  cause?: string;
+}
+
 /**
  * What a vendor adapter emits: the connection adds `vendor`. `raw` is the vendor's original
- * frame object, never modified.
+ * frame object, never modified. The connection's state store fills `previous`, `since` and
+ * `changed` for presence, BLF and call messages.
  */
-export interface PbxMessage {
+export interface PbxMessage<P = unknown> {
   topic: string;
-  payload: unknown;
+  payload: P;
   event: string;
   raw: unknown;
+  /** The PBX's own time of this report (ms since the epoch), where the frame carries one. */
+  at?: number;
+  /** Found by comparing what the PBX reports after a reconnect with what was known before. */
+  resync?: boolean;
+  /** Call messages: what the call record needs. */
+  call?: CallFacts;
+  previous?: P | null;
+  since?: number;
+  changed?: boolean;
 }

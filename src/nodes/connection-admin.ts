@@ -1,4 +1,5 @@
 import { testLogin } from '../connection/test-login';
+import { STATE_KINDS, type StateKind } from '../model/types';
 import { errorText } from '../protocols/common/errors';
 import { connectionSettings, type ConnectionDef, type ConnectionNode } from './connection-settings';
 import type { HttpRequest, HttpResponse, NodeAPI } from './red';
@@ -22,6 +23,19 @@ export function registerAdminRoutes(RED: NodeAPI): void {
         (names) => res.json([...new Set(names)].sort()),
         () => res.json([]),
       );
+    },
+  );
+
+  // The state store's entries of one kind, for the pbx-state dialog (and anyone who looks).
+  RED.httpAdmin.get(
+    '/pbx-connection/:id/state/:kind',
+    RED.auth.needsPermission('pbx-connection.read'),
+    (req: HttpRequest, res: HttpResponse) => {
+      const node = RED.nodes.getNode(req.params.id ?? '') as ConnectionNode | null;
+      const kind = req.params.kind as StateKind;
+      if (!STATE_KINDS.includes(kind)) return res.status(400).json({ error: `kind must be one of ${STATE_KINDS.join(', ')}` });
+      if (!node?.connection) return res.json([]);
+      res.json(node.connection.store.entries(kind).map(([key, entry]) => ({ key, ...entry })));
     },
   );
 

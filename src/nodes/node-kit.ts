@@ -22,6 +22,19 @@ export interface UserNodeDef extends NodeDef {
   connection?: string;
 }
 
+export interface WatchOptions {
+  output?: number;
+  outputs?: number;
+  changesOnly?: boolean;
+}
+
+/** The `output` property of the input nodes: `all` (default, as before it existed), `changes`, `records`. */
+export type OutputMode = 'all' | 'changes' | 'records';
+
+export function outputModeOf(value: unknown, allowed: readonly OutputMode[]): OutputMode {
+  return allowed.includes(value as OutputMode) ? (value as OutputMode) : 'all';
+}
+
 /**
  * A user node's handle on its shared connection: status on every state change, interests and
  * operations, and clean-up on close (deregister removes every interest, so a partial deploy
@@ -47,14 +60,25 @@ export class NodeConnection {
     return this.connection.vendor;
   }
 
-  /** Sends every message of (channel, key) to `output` of the node (default: its only output). */
-  watch(channel: Channel, key: string, output = 0, outputs = 1): void {
+  /**
+   * Sends every message of (channel, key) to `output` of the node (default: its only output);
+   * with `changesOnly`, only those whose payload differs from the key's previous one.
+   */
+  watch(channel: Channel, key: string, { output = 0, outputs = 1, changesOnly = false }: WatchOptions = {}): void {
     this.connection.watch(
       this.user,
       { channel, key },
-      (m) => this.node.send(outputs === 1 ? this.toMsg(m) : portMessage(this.toMsg(m), output, outputs)),
+      (m) => {
+        if (changesOnly && m.changed === false) return;
+        this.node.send(outputs === 1 ? this.toMsg(m) : portMessage(this.toMsg(m), output, outputs));
+      },
       (err) => this.showProblem(err),
     );
+  }
+
+  /** Holds (channel, key) without output: the PBX reports it, so the state store knows it. */
+  hold(channel: Channel, key: string): void {
+    this.connection.watch(this.user, { channel, key }, null, (err) => this.showProblem(err));
   }
 
   /**
@@ -81,7 +105,13 @@ export class NodeConnection {
   }
 
   toMsg(m: PbxMessage): NodeMessage {
-    return { _msgid: messageId(), topic: m.topic, payload: m.payload, event: m.event, vendor: this.vendor, raw: m.raw };
+    const msg: NodeMessage = { _msgid: messageId(), topic: m.topic, payload: m.payload, event: m.event, vendor: this.vendor, raw: m.raw };
+    // Presence, BLF and call messages: what the key was before, and since when it is in its state.
+    if (m.since !== undefined) {
+      msg.previous = m.previous;
+      msg.since = m.since;
+    }
+    return msg;
   }
 
   private onState(state: ConnectionState): void {

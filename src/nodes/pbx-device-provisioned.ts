@@ -16,7 +16,7 @@ export = function (RED: NodeAPI): void {
   function DeviceProvisioned(this: Node, def: ProvisionDef): void {
     RED.nodes.createNode(this, def);
     const conn = attachConnection(RED, this, def);
-    if (typeof conn !== 'string') conn.watch('provisioning', '*', 1, 2);
+    if (typeof conn !== 'string') conn.watch('provisioning', '*', { output: 1, outputs: 2 });
     onInput(this, conn, (c, msg, send, done) => {
       const params: Record<string, unknown> = {};
       // `administrative` (seed 004) has no property: msg.payload only.

@@ -1,13 +1,14 @@
-import { attachConnection, keysOf, type UserNodeDef } from './node-kit';
+import { attachConnection, keysOf, outputModeOf, type UserNodeDef } from './node-kit';
 import type { Node, NodeAPI } from './red';
 
-/** Presence of users: one output message per presence change (`msg.topic` = user). */
+/** Presence of users: one output message per presence report or change (`msg.topic` = user). */
 export = function (RED: NodeAPI): void {
-  function PresenceIn(this: Node, def: UserNodeDef & { users?: string }): void {
+  function PresenceIn(this: Node, def: UserNodeDef & { users?: string; output?: string }): void {
     RED.nodes.createNode(this, def);
     const conn = attachConnection(RED, this, def);
     if (typeof conn === 'string') return;
-    for (const user of keysOf(def.users)) conn.watch('presence', user);
+    const changesOnly = outputModeOf(def.output, ['all', 'changes']) === 'changes';
+    for (const user of keysOf(def.users)) conn.watch('presence', user, { changesOnly });
   }
   RED.nodes.registerType('pbx-presence-in', PresenceIn);
 };

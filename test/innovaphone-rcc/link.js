@@ -18,6 +18,7 @@ function link(sim, options = {}) {
   const events = {
     emit: (channel, key, m) => emitted.push({ channel, key, ...m }),
     listening: () => true,
+    callSummary: () => undefined,
     log: (level, text) => logs.push(`${level} ${text}`),
   };
   let session;

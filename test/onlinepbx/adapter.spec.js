@@ -23,6 +23,10 @@ function fakeEvents(listen = () => true) {
     emit(channel, key, m) {
       ev.emitted.push({ channel, key, ...m });
     },
+    summaries: [],
+    callSummary(summary) {
+      ev.summaries.push(summary);
+    },
     listening: (channel, key) => listen(channel, key),
     dropped(reason) {
       ev.drops.push(reason);
@@ -208,15 +212,16 @@ for (const version of ['2', '3']) {
       await waitFor(() => ev.of('call', a).filter((m) => m.payload.state === 'connected').length === 2);
     });
 
-    it('emits only what someone listens to', async () => {
+    it('reports every lamp of its subscription to the state store, raw events only to listeners', async () => {
       const ev = await connect(
         undefined,
         fakeEvents((channel, key) => channel === 'blf' && key === '102'),
       );
       await adapter.watch({ channel: 'blf', key: '102' });
       sim.pbx.playCall({ from: '101', to: '102', answerAfterMs: 5, hangupAfterMs: 5 });
-      await waitFor(() => ev.of('blf', '102').length === 3);
-      assert.deepStrictEqual(new Set(ev.emitted.map((e) => `${e.channel}:${e.key}`)), new Set(['blf:102']));
+      await waitFor(() => ev.of('blf', '102').length === 3 && ev.of('blf', '101').length === 3);
+      // Lamps nobody watches still reach the connection (its store); no pbx-event frame, no calls unsubscribed.
+      assert.deepStrictEqual(new Set(ev.emitted.map((e) => `${e.channel}:${e.key}`)), new Set(['blf:101', 'blf:102']));
     });
 
     it('hangs up, transfers and bridges calls; unknown channels are PBX errors', async () => {

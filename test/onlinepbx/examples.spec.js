@@ -214,6 +214,7 @@ describe('onlinepbx demo (npm start)', function () {
           {
             emit: (channel, key, m) => seen[version].push(m.event),
             listening: () => true,
+            callSummary: () => undefined,
             dropped: () => undefined,
             log: () => undefined,
           },

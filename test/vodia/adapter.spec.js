@@ -15,6 +15,10 @@ function fakeEvents(listen = () => true) {
     emit(channel, key, m) {
       ev.emitted.push({ channel, key, ...m });
     },
+    summaries: [],
+    callSummary(summary) {
+      ev.summaries.push(summary);
+    },
     listening: (channel, key) => listen(channel, key),
     dropped(reason) {
       ev.drops.push(reason);
@@ -354,18 +358,18 @@ describe('vodia adapter', function () {
     assert.strictEqual(ev.logs.filter((l) => /mystery/.test(l)).length, 1, 'one debug line per unknown name');
   });
 
-  it('emits nothing nobody listens to', async () => {
+  it('reports every account to the state store, raw frames only to listeners', async () => {
     const ev = await connect(
       {},
       fakeEvents((channel, key) => channel === 'presence' && key === '42'),
     );
     sim.setUser('41', { dnd: true });
     sim.setUser('42', { dnd: true });
-    await waitFor(() => ev.of('presence', '42').length === 2);
-    assert.deepStrictEqual(
-      ev.emitted.map((e) => `${e.channel}:${e.key}`),
-      ['presence:42', 'presence:42'],
-    );
+    await waitFor(() => ev.of('presence', '42').length === 2 && ev.of('presence', '41').length === 2);
+    const kinds = new Set(ev.emitted.map((e) => e.channel));
+    assert.deepStrictEqual([...kinds].sort(), ['blf', 'presence'], 'no pbx-event frame nobody listens to');
+    assert.ok(ev.of('blf', '41').length >= 1, 'the lamps of unwatched accounts are reported too');
+    assert.ok(ev.of('presence', '41').some((m) => m.payload.dnd === true), 'an unwatched account changes too');
   });
 
   it('make-call reports the call id the PBX assigned', async () => {

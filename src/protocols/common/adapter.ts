@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'tls';
-import type { PbxMessage, VendorId } from '../../model/types';
+import type { Blf, Call, CallRecord, CallSummary, PbxMessage, Presence, VendorId } from '../../model/types';
 
 /**
  * The seam between the generic connection (src/connection) and a vendor. One adapter lives as
@@ -7,9 +7,25 @@ import type { PbxMessage, VendorId } from '../../model/types';
  * owns backoff, the login timeout, interest bookkeeping and state; the adapter owns the wire.
  */
 
-/** What a node can watch. `key` is a user, extension, hw id, event name, ... or `*` for all. */
-export type Channel = 'presence' | 'blf' | 'call' | 'event' | 'signaling' | 'profile' | 'device' | 'provisioning';
+/**
+ * What a node can watch. `key` is a user, extension, hw id, event name, ... or `*` for all.
+ * `record` (call records) is made by the connection from `call` reports, never by an adapter.
+ */
+export type Channel = 'presence' | 'blf' | 'call' | 'record' | 'event' | 'signaling' | 'profile' | 'device' | 'provisioning';
 export const ALL = '*';
+
+/** The normalized payload each channel carries: what the nodes and the state store can rely on. */
+export interface ChannelPayloads {
+  presence: Presence;
+  blf: Blf;
+  call: Call;
+  record: CallRecord;
+  event: unknown;
+  signaling: unknown;
+  profile: unknown;
+  device: unknown;
+  provisioning: unknown;
+}
 
 export interface Interest {
   channel: Channel;
@@ -36,8 +52,13 @@ export type LogLevel = 'debug' | 'info' | 'warn';
 
 export interface AdapterEvents {
   /** Delivers a normalized message to the nodes that watch (channel, key) or (channel, `*`). */
-  emit(channel: Channel, key: string, message: PbxMessage): void;
-  /** Whether any node watches (channel, key) or (channel, `*`): lets hot paths skip work. */
+  emit<C extends Channel>(channel: C, key: string, message: PbxMessage<ChannelPayloads[C]>): void;
+  /** The PBX summed up a whole call (onlinePBX 3.0 `call_end`): completes its call record. */
+  callSummary(summary: CallSummary, raw: unknown): void;
+  /**
+   * Whether any node watches (channel, key) or (channel, `*`): lets hot paths skip work. Not
+   * for presence, BLF and call reports: the state store takes those whoever watches.
+   */
   listening(channel: Channel, key: string): boolean;
   /** The logged-in socket is gone; the connection schedules a reconnect. Not called for a failed `open`. */
   dropped(reason: string): void;

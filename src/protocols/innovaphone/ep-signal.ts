@@ -1,5 +1,5 @@
 import type { AdapterEvents } from '../common/adapter';
-import type { PbxMessage } from '../../model/types';
+import type { Call, PbxMessage } from '../../model/types';
 import { OnceLog } from '../common/once-log';
 import { integerOf } from '../common/values';
 import type { AppMessage, AppWebsocket } from './app-websocket';
@@ -34,7 +34,7 @@ export class EpSignalMonitor {
 
   private readonly oddities: OnceLog;
   private readonly calls = new EpCallTable();
-  private held: Array<{ callId: string; message: PbxMessage }> = [];
+  private held: Array<{ callId: string; message: PbxMessage<Call> }> = [];
   private heldTimer: NodeJS.Timeout | undefined;
 
   /**
@@ -114,7 +114,7 @@ export class EpSignalMonitor {
     const held = this.held;
     this.held = [];
     if (source === 'drop') return;
-    for (const h of held) if (this.events.listening('call', h.callId)) this.events.emit('call', h.callId, h.message);
+    for (const h of held) this.events.emit('call', h.callId, h.message);
   }
 
   /** The socket is gone: the timer stops; held events wait for the next decision. */

@@ -13,7 +13,7 @@ export class PresenceMonitors {
   private readonly userBySrc = new Map<string, string>();
   private readonly info = new Map<string, EndpointInfo>();
 
-  constructor(private readonly events: Pick<AdapterEvents, 'emit' | 'listening'>) {}
+  constructor(private readonly events: Pick<AdapterEvents, 'emit'>) {}
 
   async subscribe(socket: AppWebsocket, user: string, timeoutMs: number): Promise<void> {
     const src = `p:${user}`;
@@ -43,7 +43,6 @@ export class PresenceMonitors {
       // A monitor that went down: its user's presence is no longer known.
       if (info.up !== false) return true;
     }
-    if (!this.events.listening('presence', user)) return true;
     const payload = presenceOf(user, this.info.get(user), msg.presence);
     this.events.emit('presence', user, { topic: user, payload, event: String(msg.mt), raw: msg });
     return true;

@@ -10,6 +10,7 @@ import type {
   VendorAdapter,
 } from '../common/adapter';
 import { DisconnectedError, UnsupportedError, errorText } from '../common/errors';
+import { CallGroups } from './call-groups';
 import { CallTable } from './calls';
 import {
   callControlRequest,
@@ -41,8 +42,9 @@ class OnlinePbxAdapter implements VendorAdapter {
   private readonly version: ApiVersion;
   private readonly interests = new Map<string, Interest>();
   private readonly calls = new CallTable();
-  /** Users seen in events and `user_list`, for autocomplete. */
+  /** Users seen in events and `user_list`, for autocomplete and the direction of calls. */
   private readonly users = new Set<string>();
+  private readonly groups: CallGroups;
   private readonly sessionEvents: SessionEvents;
   private session: PbxSession | undefined;
   /** Groups subscribed on the current session (sorted, joined); undefined = none yet. */
@@ -57,6 +59,7 @@ class OnlinePbxAdapter implements VendorAdapter {
     private readonly events: AdapterEvents,
   ) {
     this.version = String(settings.apiVersion ?? '').trim() === '3' ? '3' : '2';
+    this.groups = new CallGroups((n) => this.users.has(n), this.version === '3');
     this.sessionEvents = {
       onEvent: (name, data, raw) => this.onEvent(name, data, raw),
       onGone: (reason) => this.events.dropped(reason),
@@ -250,29 +253,33 @@ class OnlinePbxAdapter implements VendorAdapter {
     if (this.events.listening('event', name)) this.events.emit('event', name, { topic: name, payload: data, event: name, raw });
   }
 
+  /** Every lamp goes to the connection (its state store), whoever watches; `timestamp` is the PBX's time. */
   private onBlf(name: string, d: OnlinePbxData, raw: unknown): void {
     const ext = userOf(d);
     if (!ext) return;
     this.users.add(ext);
-    if (!this.events.listening('blf', ext)) return;
     const blf = blfOf(d);
-    if (blf) this.events.emit('blf', ext, { topic: ext, payload: blf, event: name, raw });
+    if (blf) this.events.emit('blf', ext, { topic: ext, payload: blf, event: name, raw, at: blf.timestamp });
   }
 
   private onRegistration(name: string, d: OnlinePbxData, raw: unknown): void {
     const user = userOf(d);
     if (!user) return;
     this.users.add(user);
-    if (!this.events.listening('presence', user)) return;
     const presence = presenceOf(d);
     if (presence) this.events.emit('presence', user, { topic: user, payload: presence, event: name, raw });
   }
 
+  /** Calls only while a node wants them (the subscription has them only then). */
   private onCall(name: string, d: OnlinePbxData, raw: unknown): void {
     for (const call of this.calls.apply(name, d)) {
-      if (this.events.listening('call', call.callId)) {
-        this.events.emit('call', call.callId, { topic: call.callId, payload: call, event: name, raw });
-      }
+      const facts = this.groups.facts(call, name, d);
+      const at = call.state === 'ringing' ? facts.startedAt : call.state === 'connected' ? facts.answeredAt : undefined;
+      this.events.emit('call', call.callId, { topic: call.callId, payload: call, event: name, raw, at, call: facts });
+    }
+    if (name === 'call_end') {
+      const summary = this.groups.summary(d);
+      if (summary) this.events.callSummary(summary, raw);
     }
   }
 }

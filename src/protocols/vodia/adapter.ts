@@ -1,4 +1,5 @@
 import type WebSocket from 'ws';
+import type { Call, PbxMessage } from '../../model/types';
 import { blfOf, callPayload, presenceOf, type VodiaAccount, type VodiaCall } from '../../model/vodia';
 import {
   ALL,
@@ -97,6 +98,8 @@ class VodiaAdapter implements VendorAdapter {
   private sawDomainState = false;
   /** Whether the PBX ever sent a call list: from then on lamps follow the call table alone. */
   private sawCalls = false;
+  /** No call list yet on this socket: the first one shows which calls ended while we were away. */
+  private resyncing = false;
   private goneReason = '';
   private seq = 0;
 
@@ -254,6 +257,7 @@ class VodiaAdapter implements VendorAdapter {
   private bootstrap(): void {
     this.blfWatched.clear();
     this.sawDomainState = false;
+    this.resyncing = true;
     this.send('avoid-disconnect');
     this.send('own-calls', { subscribe: true });
     this.send('domain-calls', { subscribe: true });
@@ -368,7 +372,7 @@ class VodiaAdapter implements VendorAdapter {
     const event = 'domain-state';
     const accounts = Array.isArray(frame.accounts) ? this.accounts.replace(frame.accounts) : [...this.accounts.all()];
     const touched = new Set<string>();
-    if (frame.calls !== undefined) this.sawCalls = true;
+    const resync = this.takeResync(frame);
     const changed = this.calls.apply(frame.calls, touched);
     // A snapshot: every account's presence and lamp, so nodes start (and restart) in step.
     for (const a of accounts) {
@@ -376,7 +380,16 @@ class VodiaAdapter implements VendorAdapter {
       this.lamps.delete(a.account);
       this.emitLamp(a.account, frame, event);
     }
-    this.emitCalls(changed, touched, frame, event);
+    this.emitCalls(changed, touched, frame, event, resync);
+  }
+
+  /** Whether this frame's call list is the first since the (re)connect. */
+  private takeResync(frame: VodiaFrame): boolean {
+    if (frame.calls === undefined) return false;
+    this.sawCalls = true;
+    const first = this.resyncing;
+    this.resyncing = false;
+    return first;
   }
 
   private onUserState(frame: VodiaFrame): void {
@@ -388,16 +401,18 @@ class VodiaAdapter implements VendorAdapter {
 
   private onCallState(frame: VodiaFrame, event: string): void {
     this.sawCalls = true;
+    const resync = this.takeResync(frame);
     const touched = new Set<string>();
-    this.emitCalls(this.calls.apply(frame.calls, touched), touched, frame, event);
+    this.emitCalls(this.calls.apply(frame.calls, touched), touched, frame, event, resync);
   }
 
-  private emitCalls(changed: VodiaCall[], touched: Set<string>, frame: VodiaFrame, event: string): void {
+  /** `resync`: the first call list after a reconnect, so a call it ends ended while we were away. */
+  private emitCalls(changed: VodiaCall[], touched: Set<string>, frame: VodiaFrame, event: string, resync: boolean): void {
     for (const call of changed) {
       if (this.makeCalls.length && call.state !== 'ended') this.matchMakeCall(call, frame);
-      if (this.events.listening('call', call.callId)) {
-        this.events.emit('call', call.callId, { topic: call.callId, payload: callPayload(call), event, raw: frame });
-      }
+      const message: PbxMessage<Call> = { topic: call.callId, payload: callPayload(call), event, raw: frame };
+      if (resync && call.state === 'ended') message.resync = true;
+      this.events.emit('call', call.callId, message);
     }
     for (const ext of touched) {
       // Outside numbers have no lamp unless a node asked for that number.
@@ -418,21 +433,20 @@ class VodiaAdapter implements VendorAdapter {
     this.pending.resolve(w.key, { call, frame });
   }
 
+  /** Every account's presence and lamp go to the connection (its state store), whoever watches. */
   private emitPresence(a: VodiaAccount, frame: VodiaFrame, event: string): void {
-    if (!this.events.listening('presence', a.account)) return;
     this.events.emit('presence', a.account, { topic: a.account, payload: presenceOf(a), event, raw: frame });
   }
 
   private emitLamp(ext: string, frame: VodiaFrame, event: string): void {
-    if (!this.events.listening('blf', ext)) {
-      // Forget it, so a node that starts watching later gets the next change in any case.
-      this.lamps.delete(ext);
-      return;
-    }
     const blf = blfOf(ext, this.accounts.get(ext), this.calls.values(), !this.sawCalls);
-    const summary = `${blf.state}|${blf.callId ?? ''}|${blf.otherParty ?? ''}`;
-    if (this.lamps.get(ext) === summary) return;
-    this.lamps.set(ext, summary);
+    if (this.events.listening('blf', ext)) {
+      // Watched lamps are reported when they change; an unwatched one is not remembered, so a
+      // node that starts watching later gets its next report in any case.
+      const summary = `${blf.state}|${blf.callId ?? ''}|${blf.otherParty ?? ''}`;
+      if (this.lamps.get(ext) === summary) return;
+      this.lamps.set(ext, summary);
+    } else this.lamps.delete(ext);
     this.events.emit('blf', ext, { topic: ext, payload: blf, event, raw: frame });
   }
 }

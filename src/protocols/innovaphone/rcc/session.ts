@@ -1,3 +1,4 @@
+import type { Call, PbxMessage } from '../../../model/types';
 import type { AdapterEvents, OperationResult } from '../../common/adapter';
 import { DisconnectedError, PbxRequestError, TimeoutError, UnsupportedError, errorText } from '../../common/errors';
 import { integerOf } from '../../common/values';
@@ -389,7 +390,7 @@ export class RccSession {
     this.sweepTimer = setTimeout(() => {
       this.sweepTimer = undefined;
       if (generation !== this.generation) return;
-      for (const payload of this.calls.sweep()) this.report(payload, initResult);
+      for (const payload of this.calls.sweep()) this.report(payload, initResult, true);
     }, this.settleMs);
   }
 
@@ -512,14 +513,15 @@ export class RccSession {
     this.heldBack = keep;
   }
 
-  private report(payload: RccCallPayload | undefined, raw: RccMessage): void {
+  /** `resync`: a call the PBX no longer listed after a reconnect (it ended while we were away). */
+  private report(payload: RccCallPayload | undefined, raw: RccMessage, resync = false): void {
     if (!payload) return;
     const first = this.firstReports.get(payload.callId);
     if (first) {
       this.firstReports.delete(payload.callId);
       this.emitCall(first.payload, first.raw);
     }
-    this.emitCall(payload, raw);
+    this.emitCall(payload, raw, resync);
   }
 
   private reportLater(payload: RccCallPayload, raw: RccMessage): void {
@@ -537,9 +539,12 @@ export class RccSession {
     this.firstReports.clear();
   }
 
-  private emitCall(payload: RccCallPayload, raw: RccMessage): void {
-    const { events } = this.opts;
-    if (!events.listening('call', payload.callId)) return;
-    events.emit('call', payload.callId, { topic: payload.callId, payload, event: String(raw.mt), raw });
+  /** Every leg's report goes to the connection (its state store), whoever watches. */
+  private emitCall(payload: RccCallPayload, raw: RccMessage, resync = false): void {
+    const message: PbxMessage<Call> = { topic: payload.callId, payload, event: String(raw.mt), raw };
+    // The legs of one call share its conference id: one call record for all of them.
+    if (payload.conf !== undefined) message.call = { group: payload.conf };
+    if (resync) message.resync = true;
+    this.opts.events.emit('call', payload.callId, message);
   }
 }

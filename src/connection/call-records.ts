@@ -1,0 +1,179 @@
+import type { Call, CallRecord, CallSummary, PbxMessage } from '../model/types';
+
+/**
+ * How long a call whose PBX sends a summary (onlinePBX 3.0 `call_end`) waits for it after its
+ * last leg ended: the summary follows the channels' ends on the wire (inferred from the
+ * excerpt's order; a summary that comes first is kept until the legs end).
+ */
+const SUMMARY_WAIT_MS = 1000;
+/** Calls whose legs never all end (an end missed during an outage) must not pile up. */
+const MAX_OPEN = 10000;
+/** Calls recorded lately, so a late second end event of one of them is no second record. */
+const MAX_DONE = 1000;
+
+interface OpenCall {
+  /** The record's callId: the call id of its first leg, the one flows saw first. */
+  id: string;
+  group: string;
+  legs: Set<string>;
+  first: Call;
+  startedAt: number;
+  answeredAt?: number;
+  endedAt?: number;
+  direction?: Call['direction'];
+  inbound: boolean;
+  outbound: boolean;
+  cause?: string;
+  resync: boolean;
+  awaitSummary: boolean;
+  summary?: CallSummary;
+  raw: unknown;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * Folds the call legs the connection reports into one record per call: legs that share a
+ * group (the vendor's id of the whole call) are one call, which ends when its last leg ends.
+ * Times are the PBX's where the reports carry them (CallFacts, `message.at`, the summary),
+ * arrival times otherwise.
+ */
+export class CallRecords {
+  private readonly open = new Map<string, OpenCall>();
+  private readonly groupOfLeg = new Map<string, string>();
+  private readonly done = new Set<string>();
+
+  constructor(private readonly output: (record: CallRecord, raw: unknown) => void) {}
+
+  /** A call leg's report, after the store applied it. */
+  leg(message: PbxMessage<Call>, now: number): void {
+    const leg = message.payload;
+    const facts = message.call;
+    const group = this.groupOfLeg.get(leg.callId) ?? facts?.group ?? leg.callId;
+    const ended = leg.state === 'ended';
+    let call = this.open.get(group);
+    if (!call) {
+      // A late end of a call already recorded (one call, several end events).
+      if (ended && (this.done.has(group) || this.done.has(leg.callId))) return;
+      call = this.start(group, leg, facts?.startedAt ?? (leg.state === 'ringing' ? message.at : undefined) ?? now, message.raw);
+    }
+    if (facts?.direction) call.direction = facts.direction;
+    if (facts?.summary) call.awaitSummary = true;
+    if (leg.direction === 'inbound') call.inbound = true;
+    else if (leg.direction === 'outbound') call.outbound = true;
+    call.raw = message.raw;
+    // The parties of the call as its first leg named them, completed by later reports.
+    call.first.from ??= leg.from;
+    call.first.to ??= leg.to;
+    call.first.extension ??= leg.extension;
+    if ((leg.state === 'connected' || leg.state === 'held') && call.answeredAt === undefined) {
+      call.answeredAt = facts?.answeredAt ?? message.at ?? now;
+    }
+    if (!ended) {
+      call.legs.add(leg.callId);
+      this.groupOfLeg.set(leg.callId, group);
+      return;
+    }
+    call.legs.delete(leg.callId);
+    this.groupOfLeg.delete(leg.callId);
+    if (leg.cause !== undefined) call.cause = leg.cause;
+    if (message.resync) call.resync = true;
+    call.endedAt = message.at ?? now;
+    if (call.legs.size === 0) this.settle(call);
+  }
+
+  /** The PBX's summary of a call (it may come before or after the ends of its legs). */
+  summary(summary: CallSummary, raw: unknown): void {
+    const call = this.open.get(summary.group);
+    if (!call) return;
+    call.summary = summary;
+    call.raw = raw;
+    if (call.legs.size === 0) this.finish(call);
+  }
+
+  /** The connection is closed for good: no timer outlives it. */
+  stop(): void {
+    for (const call of this.open.values()) clearTimeout(call.timer);
+    this.open.clear();
+    this.groupOfLeg.clear();
+  }
+
+  private start(group: string, leg: Call, startedAt: number, raw: unknown): OpenCall {
+    if (this.open.size >= MAX_OPEN) {
+      const oldest = this.open.values().next().value as OpenCall;
+      this.forget(oldest);
+    }
+    this.done.delete(group);
+    const call: OpenCall = {
+      id: leg.callId,
+      group,
+      legs: new Set(),
+      first: { ...leg },
+      startedAt,
+      inbound: false,
+      outbound: false,
+      resync: false,
+      awaitSummary: false,
+      raw,
+    };
+    this.open.set(group, call);
+    return call;
+  }
+
+  private settle(call: OpenCall): void {
+    if (!call.awaitSummary || call.summary) return this.finish(call);
+    clearTimeout(call.timer);
+    call.timer = setTimeout(() => this.finish(call), SUMMARY_WAIT_MS);
+    call.timer.unref();
+  }
+
+  private finish(call: OpenCall): void {
+    if (this.open.get(call.group) !== call) return;
+    this.forget(call);
+    for (const id of [call.group, call.id]) {
+      this.done.delete(id);
+      this.done.add(id);
+    }
+    while (this.done.size > MAX_DONE) this.done.delete(this.done.values().next().value as string);
+    this.output(recordOf(call), call.raw);
+  }
+
+  private forget(call: OpenCall): void {
+    clearTimeout(call.timer);
+    this.open.delete(call.group);
+    for (const leg of call.legs) this.groupOfLeg.delete(leg);
+  }
+}
+
+function recordOf(call: OpenCall): CallRecord {
+  const s = call.summary;
+  let startedAt = call.startedAt;
+  let endedAt = call.endedAt ?? startedAt;
+  let answeredAt = call.answeredAt;
+  // The PBX's summary times are one consistent set (its own clock): they win as a whole.
+  if (s?.startedAt !== undefined && s.endedAt !== undefined) {
+    startedAt = s.startedAt;
+    endedAt = s.endedAt;
+    if (s.talkMs !== undefined) answeredAt = s.talkMs > 0 ? endedAt - s.talkMs : undefined;
+  }
+  endedAt = Math.max(endedAt, startedAt);
+  if (answeredAt !== undefined) answeredAt = Math.min(Math.max(answeredAt, startedAt), endedAt);
+  const direction = s?.direction ?? call.direction ?? (call.inbound && call.outbound ? 'local' : call.first.direction);
+  const cause = s?.cause ?? call.cause;
+  // Built in the documented key order, so a debug sidebar or a CSV reads the same for every vendor.
+  const record = { callId: call.id } as CallRecord;
+  if (direction) record.direction = direction;
+  if (call.first.from !== undefined) record.from = call.first.from;
+  if (call.first.to !== undefined) record.to = call.first.to;
+  if (call.first.extension !== undefined) record.extension = call.first.extension;
+  record.startedAt = startedAt;
+  if (answeredAt !== undefined) record.answeredAt = answeredAt;
+  record.endedAt = endedAt;
+  record.ringMs = (answeredAt ?? endedAt) - startedAt;
+  record.talkMs = answeredAt === undefined ? 0 : endedAt - answeredAt;
+  record.durationMs = endedAt - startedAt;
+  record.answered = answeredAt !== undefined;
+  record.missed = direction === 'inbound' && !record.answered;
+  if (cause !== undefined) record.cause = cause;
+  if (call.resync) record.endedWhileDisconnected = true;
+  return record;
+}

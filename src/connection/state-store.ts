@@ -1,0 +1,118 @@
+import type { PbxMessage, StateKind } from '../model/types';
+
+/** One key's live state (NODES.md "Live state"). Times in ms since the epoch. */
+export interface StateEntry<P = unknown> {
+  payload: P;
+  /** When the entry entered its current `status` (presence) or `state` (BLF, call). */
+  since: number;
+  /** The last report. */
+  updatedAt: number;
+  /** The connection is down, or came back without the PBX confirming this entry yet. */
+  stale: boolean;
+}
+
+/**
+ * Calls whose end never arrives (onlinePBX has no call snapshot: a call that ended during an
+ * outage is never reported again) must not pile up: past this many the oldest goes.
+ */
+const MAX_CALLS = 10000;
+
+type Fields = Record<string, unknown>;
+
+/**
+ * What the PBX last reported, per kind and key. Fed by every presence, BLF and call report
+ * on its way to the nodes; O(1) per report, and the only allocation is the entry's own copy of
+ * the payload (the nodes get the original, which a flow may change). Ended calls leave.
+ */
+export class StateStore {
+  private readonly maps: Record<StateKind, Map<string, StateEntry<Fields>>> = {
+    presence: new Map(),
+    blf: new Map(),
+    call: new Map(),
+  };
+
+  /**
+   * Applies one report and fills the message's `previous` (the entry's payload before, which
+   * the store lets go of, or null), `since` and `changed` (the payload differs, `timestamp`
+   * aside). `now` is the arrival time; the PBX's own time (`message.at`) wins for `since`.
+   */
+  apply(kind: StateKind, key: string, message: PbxMessage, now: number): void {
+    const map = this.maps[kind];
+    const payload = message.payload as Fields;
+    const state = stateOf(kind, payload);
+    const ended = kind === 'call' && state === 'ended';
+    const entry = map.get(key);
+    if (!entry) {
+      const since = message.at ?? now;
+      message.previous = null;
+      message.since = since;
+      message.changed = true;
+      if (ended) return;
+      if (kind === 'call' && map.size >= MAX_CALLS) map.delete(map.keys().next().value as string);
+      map.set(key, { payload: { ...payload }, since, updatedAt: now, stale: false });
+      return;
+    }
+    const previous = entry.payload;
+    message.previous = previous;
+    message.changed = !sameFields(previous, payload);
+    if (stateOf(kind, previous) !== state) entry.since = message.at ?? now;
+    message.since = entry.since;
+    if (ended) {
+      map.delete(key);
+      return;
+    }
+    // A shallow copy: the nested parts (innovaphone `presence`, RCC `bits`) are never changed by us.
+    entry.payload = { ...payload };
+    entry.updatedAt = now;
+    entry.stale = false;
+  }
+
+  /** The connection went down: nothing it knows is confirmed any more. */
+  markStale(): void {
+    for (const map of Object.values(this.maps)) for (const entry of map.values()) entry.stale = true;
+  }
+
+  get(kind: StateKind, key: string): Readonly<StateEntry> | undefined {
+    return this.maps[kind].get(key);
+  }
+
+  size(kind: StateKind): number {
+    return this.maps[kind].size;
+  }
+
+  /** Every entry of a kind, sorted by key (numbers in numeric order: 9 before 10). */
+  entries(kind: StateKind): Array<[string, Readonly<StateEntry>]> {
+    return [...this.maps[kind]].sort((a, b) => compareKeys(a[0], b[0]));
+  }
+}
+
+export function compareKeys(a: string, b: string): number {
+  return a.localeCompare(b, undefined, { numeric: true });
+}
+
+/** The value a condition (`pbx-state` `is`) compares: presence `status`, else `state`. */
+export function stateOf(kind: StateKind, payload: unknown): unknown {
+  const p = payload as Fields | null;
+  return p === null || typeof p !== 'object' ? undefined : kind === 'presence' ? p.status : p.state;
+}
+
+/** Two payloads say the same, `timestamp` (the time of the report, not of the state) aside. */
+function sameFields(a: Fields, b: Fields): boolean {
+  let count = 0;
+  for (const k in a) {
+    if (k === 'timestamp' || a[k] === undefined) continue;
+    if (!sameValue(a[k], b[k])) return false;
+    count++;
+  }
+  for (const k in b) if (k !== 'timestamp' && b[k] !== undefined) count--;
+  return count === 0;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => sameValue((a as Fields)[k], (b as Fields)[k]));
+}
