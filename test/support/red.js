@@ -26,6 +26,7 @@ const NODE_TYPES = [
   'pbx-device-provisioned',
   'pbx-device-in',
   'pbx-signaling',
+  'pbx-state',
 ];
 const root = path.join(__dirname, '..', '..');
 const nodeModules = () => NODE_TYPES.map((t) => require(path.join(root, 'nodes', `${t}.js`)));
