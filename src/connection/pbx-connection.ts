@@ -61,6 +61,7 @@ export class PbxConnection {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.adapter = factory(settings, {
       emit: (channel, key, message) => this.onReport(channel, key, message),
+      snapshot: (channel, key, message) => this.onSnapshot(channel, key, message),
       callSummary: (summary, raw) => this.records.summary(summary, raw),
       listening: (channel, key) => this.router.listening(channel, key),
       dropped: (reason) => this.onDropped(reason),
@@ -153,6 +154,12 @@ export class PbxConnection {
    * `previous`/`since`/`changed` to the message), then go to the watching nodes; a call leg's
    * report then feeds the call records, so a call's `ended` goes out before its record.
    */
+  private onSnapshot(channel: 'presence' | 'blf', key: string, message: PbxMessage): void {
+    const known = this.store.get(channel, key) !== undefined;
+    this.store.apply(channel, key, message, Date.now());
+    if (known && message.changed) this.router.dispatch(channel, key, message);
+  }
+
   private onReport(channel: Channel, key: string, message: PbxMessage): void {
     if (channel !== 'presence' && channel !== 'blf' && channel !== 'call') return this.router.dispatch(channel, key, message);
     const now = Date.now();

@@ -13,6 +13,7 @@ export interface LoginCheck {
 export async function testLogin(settings: ConnectionSettings): Promise<LoginCheck> {
   const adapter = ADAPTERS[settings.vendor](settings, {
     emit: () => undefined,
+    snapshot: () => undefined,
     callSummary: () => undefined,
     listening: () => false,
     dropped: () => undefined,

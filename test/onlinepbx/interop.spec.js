@@ -141,6 +141,7 @@ function fakeEvents() {
     emit: (channel, key, m) => ev.emitted.push({ channel, key, ...m }),
     listening: () => true,
     callSummary: () => undefined,
+    snapshot: () => undefined,
     dropped: (reason) => ev.drops.push(reason),
     log: () => undefined,
     of: (channel, key) => ev.emitted.filter((e) => e.channel === channel && (key === undefined || e.key === key)),

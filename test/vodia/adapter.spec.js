@@ -16,6 +16,10 @@ function fakeEvents(listen = () => true) {
       ev.emitted.push({ channel, key, ...m });
     },
     summaries: [],
+    snapshots: [],
+    snapshot(channel, key, m) {
+      ev.snapshots.push({ channel, key, ...m });
+    },
     callSummary(summary) {
       ev.summaries.push(summary);
     },

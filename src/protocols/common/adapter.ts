@@ -53,6 +53,11 @@ export type LogLevel = 'debug' | 'info' | 'warn';
 export interface AdapterEvents {
   /** Delivers a normalized message to the nodes that watch (channel, key) or (channel, `*`). */
   emit<C extends Channel>(channel: C, key: string, message: PbxMessage<ChannelPayloads[C]>): void;
+  /**
+   * What a snapshot command (not an event) says a key is now: the state store takes it, and the
+   * nodes hear of it only when it changes what the store knew (a change during an outage).
+   */
+  snapshot<C extends 'presence' | 'blf'>(channel: C, key: string, message: PbxMessage<ChannelPayloads[C]>): void;
   /** The PBX summed up a whole call (onlinePBX 3.0 `call_end`): completes its call record. */
   callSummary(summary: CallSummary, raw: unknown): void;
   /**

@@ -53,13 +53,15 @@ class OnlinePbxAdapter implements VendorAdapter {
   private batch: Promise<void> | undefined;
   private wantCalls = false;
   private userListAt = 0;
+  /** The registrations were asked for on this session (2.0 presence resync). */
+  private registrationsAsked = false;
 
   constructor(
     private readonly settings: ConnectionSettings,
     private readonly events: AdapterEvents,
   ) {
     this.version = String(settings.apiVersion ?? '').trim() === '3' ? '3' : '2';
-    this.groups = new CallGroups((n) => this.users.has(n), this.version === '3');
+    this.groups = new CallGroups(this.users, this.version === '3');
     this.sessionEvents = {
       onEvent: (name, data, raw) => this.onEvent(name, data, raw),
       onGone: (reason) => this.events.dropped(reason),
@@ -73,6 +75,7 @@ class OnlinePbxAdapter implements VendorAdapter {
     // unwatch() only while connected: start from nothing so no stale interest survives.
     this.interests.clear();
     this.wantCalls = false;
+    this.registrationsAsked = false;
     this.subscribed = undefined;
     this.subscribedGroups = [];
     const s = this.settings;
@@ -102,7 +105,12 @@ class OnlinePbxAdapter implements VendorAdapter {
   watch(interest: Interest): Promise<void> {
     this.interests.set(interestKey(interest), interest);
     if (interest.channel === 'call') this.wantCalls = true;
-    return this.sync();
+    const subscribed = this.sync();
+    if (interest.channel === 'presence' && this.version === '2' && !this.registrationsAsked) {
+      this.registrationsAsked = true;
+      subscribed.then(() => this.resyncRegistrations()).catch(() => undefined);
+    }
+    return subscribed;
   }
 
   unwatch(interest: Interest): void {
@@ -177,6 +185,35 @@ class OnlinePbxAdapter implements VendorAdapter {
     const ours = v2SubscribeFlags(groupsFor('2', this.interests.values()));
     for (const [flag, on] of Object.entries(ours)) if (on) (events as Record<string, boolean>)[flag] = true;
     this.subscribed = undefined;
+  }
+
+  /**
+   * API 2.0 has no presence snapshot, but `user_list` lists the registered phones: after every
+   * login each listed user is registered and every other user known so far offline (not listed
+   * = not registered), so presence is right again after an outage; the nodes hear only of what
+   * changed. 3.0 has no `user_list` over the socket: its entries stay stale until reported.
+   */
+  private async resyncRegistrations(): Promise<void> {
+    const session = this.session;
+    let reply: Reply;
+    try {
+      reply = await this.request({ command: 'user_list', data: {} }, this.settings.loginTimeoutMs);
+    } catch (err) {
+      this.events.log('debug', `onlinepbx: user_list after login failed: ${errorText(err)}`);
+      return;
+    }
+    if (session !== this.session || !Array.isArray(reply.data)) return;
+    const listed = new Map<string, unknown>();
+    for (const entry of reply.data) {
+      const uid = text(dataOf(entry)?.uid);
+      if (uid) listed.set(uid, entry);
+    }
+    for (const user of new Set([...this.users, ...listed.keys()])) {
+      const raw = listed.get(user) ?? reply.raw;
+      const payload = presenceOf({ uid: user, state: listed.has(user) ? 'register' : 'unregister' });
+      if (payload) this.events.snapshot('presence', user, { topic: user, payload, event: 'user_list', raw });
+    }
+    this.learnUsers(reply.data);
   }
 
   private learnUsers(data: unknown): void {

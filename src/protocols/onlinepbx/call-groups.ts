@@ -20,8 +20,8 @@ export class CallGroups {
   private readonly byParties = new Map<string, string>();
 
   constructor(
-    /** Whether a number is one of the PBX's own users, for the direction of the whole call. */
-    private readonly isUser: (n: string) => boolean,
+    /** The PBX's own users known so far (events, `user_list`), for the direction of the whole call. */
+    private readonly users: Set<string>,
     /** API 3.0 sums every call up in `call_end`: the record waits for it. */
     private readonly summaries: boolean,
   ) {}
@@ -32,6 +32,10 @@ export class CallGroups {
     const facts: CallFacts = { group };
     if (event === 'channel_create') {
       facts.startedAt = epochMs(d.created_stamp);
+      // A channel's endpoint `<number>@<domain>` is a phone of the PBX (the excerpt's examples).
+      const endpoint = text(d.endpoint);
+      if (endpoint && endpoint.indexOf('@') > 0 && call.extension) this.users.add(call.extension);
+      // Every new leg may tell more (the callee's leg comes second): the last word counts.
       facts.direction = this.directionOf(call);
     }
     if (event === 'channel_answer') facts.answeredAt = epochMs(d.answered_stamp);
@@ -84,8 +88,8 @@ export class CallGroups {
 
   /** The whole call's direction by whose numbers it connects; undefined when the users are not known. */
   private directionOf(call: Call): Call['direction'] {
-    const fromUser = call.from !== undefined && this.isUser(call.from);
-    const toUser = call.to !== undefined && this.isUser(call.to);
+    const fromUser = call.from !== undefined && this.users.has(call.from);
+    const toUser = call.to !== undefined && this.users.has(call.to);
     if (fromUser && toUser) return 'local';
     if (fromUser) return 'outbound';
     if (toUser) return 'inbound';
