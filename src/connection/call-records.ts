@@ -153,7 +153,8 @@ function recordOf(call: OpenCall): CallRecord {
   if (s?.startedAt !== undefined && s.endedAt !== undefined) {
     startedAt = s.startedAt;
     endedAt = s.endedAt;
-    if (s.talkMs !== undefined) answeredAt = s.talkMs > 0 ? endedAt - s.talkMs : undefined;
+    // Its talk time is in whole seconds: a shorter answered call still counts as answered.
+    if (s.talkMs) answeredAt = endedAt - s.talkMs;
   }
   endedAt = Math.max(endedAt, startedAt);
   if (answeredAt !== undefined) answeredAt = Math.min(Math.max(answeredAt, startedAt), endedAt);
