@@ -1,4 +1,4 @@
-import type { Call, PbxMessage, VendorId } from '../model/types';
+import type { Call, PbxMessage, StateKind, VendorId } from '../model/types';
 import type {
   AdapterFactory,
   Channel,
@@ -154,16 +154,22 @@ export class PbxConnection {
    * `previous`/`since`/`changed` to the message), then go to the watching nodes; a call leg's
    * report then feeds the call records, so a call's `ended` goes out before its record.
    */
-  private onSnapshot(channel: 'presence' | 'blf', key: string, message: PbxMessage): void {
+  /** A snapshot confirms the store's entry; only a change of a known entry goes on to the nodes. */
+  private onSnapshot(channel: StateKind, key: string, message: PbxMessage): void {
     const known = this.store.get(channel, key) !== undefined;
-    this.store.apply(channel, key, message, Date.now());
-    if (known && message.changed) this.router.dispatch(channel, key, message);
+    const now = Date.now();
+    this.store.apply(channel, key, message, now);
+    if (known && message.changed) this.deliver(channel, key, message, now);
   }
 
   private onReport(channel: Channel, key: string, message: PbxMessage): void {
     if (channel !== 'presence' && channel !== 'blf' && channel !== 'call') return this.router.dispatch(channel, key, message);
     const now = Date.now();
     this.store.apply(channel, key, message, now);
+    this.deliver(channel, key, message, now);
+  }
+
+  private deliver(channel: StateKind, key: string, message: PbxMessage, now: number): void {
     this.router.dispatch(channel, key, message);
     if (channel === 'call') this.records.leg(message as PbxMessage<Call>, now);
   }

@@ -57,7 +57,7 @@ export interface AdapterEvents {
    * What a snapshot command (not an event) says a key is now: the state store takes it, and the
    * nodes hear of it only when it changes what the store knew (a change during an outage).
    */
-  snapshot<C extends 'presence' | 'blf'>(channel: C, key: string, message: PbxMessage<ChannelPayloads[C]>): void;
+  snapshot<C extends 'presence' | 'blf' | 'call'>(channel: C, key: string, message: PbxMessage<ChannelPayloads[C]>): void;
   /** The PBX summed up a whole call (onlinePBX 3.0 `call_end`): completes its call record. */
   callSummary(summary: CallSummary, raw: unknown): void;
   /**

@@ -51,11 +51,14 @@ function num(v: unknown): string | undefined {
  */
 export class EpCallTable {
   private readonly calls = new Map<string, EpCall>();
+  /** Calls not confirmed by the device's Syncs since it was attached again. */
+  private readonly unconfirmed = new Set<string>();
 
   /** The call payload when `msg` changes a call's normalized state, else undefined. */
   apply(hw: string, msg: AppMessage): Call | undefined {
     if (typeof msg.call !== 'number') return undefined;
     const callId = `${hw}:${msg.call}`;
+    this.unconfirmed.delete(callId);
     let call = this.calls.get(callId);
     let state: CallState | undefined;
     if (msg.mt === 'Sync') {
@@ -98,12 +101,33 @@ export class EpCallTable {
     return payloadOf(call);
   }
 
+  /** The payload of a call in progress, as last reported. */
+  current(callId: string): Call | undefined {
+    const call = this.calls.get(callId);
+    return call && payloadOf(call);
+  }
+
   /** The device is gone (Detached, or its node detached): its calls end. */
   end(hw: string): Call[] {
+    return this.endWhere((id) => id.startsWith(`${hw}:`));
+  }
+
+  /** The device is attached again: its calls wait for the Syncs that report the calls it has. */
+  suspend(hw: string): void {
+    for (const id of this.calls.keys()) if (id.startsWith(`${hw}:`)) this.unconfirmed.add(id);
+  }
+
+  /** Ends the device's calls no Sync confirmed since `suspend`: they ended while we were away. */
+  sweep(hw: string): Call[] {
+    return this.endWhere((id) => this.unconfirmed.has(id) && id.startsWith(`${hw}:`));
+  }
+
+  private endWhere(match: (id: string) => boolean): Call[] {
     const out: Call[] = [];
     for (const [id, call] of this.calls) {
-      if (!id.startsWith(`${hw}:`)) continue;
+      if (!match(id)) continue;
       this.calls.delete(id);
+      this.unconfirmed.delete(id);
       call.state = 'ended';
       out.push(payloadOf(call));
     }

@@ -15,6 +15,11 @@ export type CallSource = 'emit' | 'hold' | 'drop';
 const HOLD_RECHECK_MS = 250;
 /** Call events held at most; the oldest go first (only a flood with RCC undecided gets here). */
 const MAX_HELD = 1000;
+/**
+ * How long after `Attached` the device's Syncs may still come: seed 003 says they report the
+ * calls "at the time of the attach" without saying when; the simulator sends them at once.
+ */
+const SYNC_SETTLE_MS = 500;
 
 /** EpSignal (seed 003). Sent with `"api":"EpSignal"`: the doc's `"api":"Api"` is a typo. */
 export const EP_SIGNAL = 'EpSignal';
@@ -36,6 +41,7 @@ export class EpSignalMonitor {
   private readonly calls = new EpCallTable();
   private held: Array<{ callId: string; message: PbxMessage<Call> }> = [];
   private heldTimer: NodeJS.Timeout | undefined;
+  private readonly sweepTimers = new Map<string, NodeJS.Timeout>();
 
   /**
    * `callSource()`: where the attached devices' calls go (pbx-call-in): NODES.md says "RCC
@@ -43,7 +49,7 @@ export class EpSignalMonitor {
    * way, so a switch finds it current.
    */
   constructor(
-    private readonly events: Pick<AdapterEvents, 'emit' | 'listening' | 'log'>,
+    private readonly events: Pick<AdapterEvents, 'emit' | 'snapshot' | 'listening' | 'log'>,
     private readonly callSource: () => CallSource = () => 'drop',
   ) {
     this.oddities = new OnceLog(events.log);
@@ -54,12 +60,15 @@ export class EpSignalMonitor {
     const src = `ep:${hw}`;
     this.hwBySrc.set(src, hw);
     this.srcByHw.set(hw, src);
+    this.calls.suspend(hw);
     await socket.request({ api: EP_SIGNAL, mt: 'Attach', hw }, timeoutMs, { src });
   }
 
   /** There is no Detach message: forgetting the src stops relaying and reporting. */
   detach(hw: string): void {
     this.calls.end(hw);
+    clearTimeout(this.sweepTimers.get(hw));
+    this.sweepTimers.delete(hw);
     const src = this.srcByHw.get(hw);
     this.srcByHw.delete(hw);
     if (src) this.hwBySrc.delete(src);
@@ -95,9 +104,36 @@ export class EpSignalMonitor {
   }
 
   private reportCalls(hw: string, msg: AppMessage): void {
-    const calls = msg.mt === 'Detached' ? this.calls.end(hw) : [this.calls.apply(hw, msg)];
+    if (msg.mt === 'Attached') this.sweepLater(hw, msg);
+    const changed = msg.mt === 'Detached' ? [] : [this.calls.apply(hw, msg)];
+    if (msg.mt === 'Sync' && !changed[0]) this.confirm(hw, msg);
+    this.hold(msg.mt === 'Detached' ? this.calls.end(hw) : changed, msg, false);
+  }
+
+  /** A Sync of a call that goes on unchanged: the state store learns it is still there. */
+  private confirm(hw: string, msg: AppMessage): void {
+    const call = typeof msg.call === 'number' ? this.calls.current(`${hw}:${msg.call}`) : undefined;
+    if (call && this.callSource() !== 'drop') {
+      this.events.snapshot('call', call.callId, { topic: call.callId, payload: call, event: 'Sync', raw: msg });
+    }
+  }
+
+  /** After the Syncs of a new attach: the calls they did not list ended while we were away. */
+  private sweepLater(hw: string, attached: AppMessage): void {
+    clearTimeout(this.sweepTimers.get(hw));
+    const timer = setTimeout(() => {
+      this.sweepTimers.delete(hw);
+      this.hold(this.calls.sweep(hw), attached, true);
+    }, SYNC_SETTLE_MS);
+    this.sweepTimers.set(hw, timer);
+  }
+
+  private hold(calls: Array<Call | undefined>, msg: AppMessage, resync: boolean): void {
     for (const call of calls) {
-      if (call) this.held.push({ callId: call.callId, message: { topic: call.callId, payload: call, event: String(msg.mt), raw: msg } });
+      if (!call) continue;
+      const message: PbxMessage<Call> = { topic: call.callId, payload: call, event: String(msg.mt), raw: msg };
+      if (resync) message.resync = true;
+      this.held.push({ callId: call.callId, message });
     }
     if (this.held.length > MAX_HELD) this.held.splice(0, this.held.length - MAX_HELD);
     this.releaseCalls();
@@ -110,17 +146,20 @@ export class EpSignalMonitor {
       if (this.held.length > 0) this.heldTimer ??= setTimeout(() => ((this.heldTimer = undefined), this.releaseCalls()), HOLD_RECHECK_MS);
       return;
     }
-    this.stop();
+    clearTimeout(this.heldTimer);
+    this.heldTimer = undefined;
     const held = this.held;
     this.held = [];
     if (source === 'drop') return;
     for (const h of held) this.events.emit('call', h.callId, h.message);
   }
 
-  /** The socket is gone: the timer stops; held events wait for the next decision. */
+  /** The socket is gone: the timers stop; held events wait for the next decision. */
   stop(): void {
     clearTimeout(this.heldTimer);
     this.heldTimer = undefined;
+    for (const timer of this.sweepTimers.values()) clearTimeout(timer);
+    this.sweepTimers.clear();
   }
 
   hardware(): string[] {
