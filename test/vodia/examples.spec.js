@@ -6,7 +6,7 @@ const { helper, record, waitFor } = require('../support/red');
 const { examplesIn, checkExample, deployExample } = require('../support/examples');
 const { VodiaSim, DEMO } = require('../../sim/vodia');
 
-const EXAMPLES = ['Who is on the phone', 'DND lamp', 'Click to dial', 'Call control', 'Chat'];
+const EXAMPLES = ['Who is on the phone', 'DND lamp', 'Click to dial', 'Call control', 'Chat', 'Ring whoever is free'];
 const examples = examplesIn('Vodia');
 
 describe('vodia examples', function () {
@@ -115,5 +115,24 @@ describe('vodia examples', function () {
     const reply = await chats.next();
     assert.strictEqual(reply.topic, 'chat');
     assert.strictEqual(reply.payload.dest, '41');
+  });
+  it('Ring whoever is free: the doorbell rings the first available extension from 40, or says nobody is free', async () => {
+    await deploy('Ring whoever is free');
+    const made = record('m1');
+    const nobody = record('d2');
+    await waitFor(() => helper.getNode('demo-vodia').connection.store.size('presence') > 0, 5000, 'presence known');
+    const free = helper
+      .getNode('demo-vodia')
+      .connection.store.entries('presence')
+      .filter(([, e]) => e.payload.status === 'available')
+      .map(([k]) => k);
+    helper.getNode('i1').receive({ payload: Date.now() });
+    if (free.length === 0) {
+      assert.deepStrictEqual((await nobody.next()).payload, []);
+      return;
+    }
+    const call = await made.next();
+    assert.deepStrictEqual(call.payload.to, free[0]);
+    await waitFor(() => sim.activeCalls().some((c) => c.to === free[0]), 5000, 'the PBX rings the free extension');
   });
 });
