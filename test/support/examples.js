@@ -16,6 +16,9 @@ const CORE = {
   switch: 'function/10-switch',
   change: 'function/15-change',
   delay: 'function/89-delay',
+  function: 'function/10-function',
+  csv: 'parsers/70-CSV',
+  file: 'storage/10-file',
 };
 
 function examplesIn(folder) {

@@ -373,7 +373,10 @@ describe('vodia adapter', function () {
     const kinds = new Set(ev.emitted.map((e) => e.channel));
     assert.deepStrictEqual([...kinds].sort(), ['blf', 'presence'], 'no pbx-event frame nobody listens to');
     assert.ok(ev.of('blf', '41').length >= 1, 'the lamps of unwatched accounts are reported too');
-    assert.ok(ev.of('presence', '41').some((m) => m.payload.dnd === true), 'an unwatched account changes too');
+    assert.ok(
+      ev.of('presence', '41').some((m) => m.payload.dnd === true),
+      'an unwatched account changes too',
+    );
   });
 
   it('make-call reports the call id the PBX assigned', async () => {

@@ -132,10 +132,15 @@ export function presenceBenchFrames(srcs: string[]): (i: number, extra?: string)
 /** `npm start`: the App object the example flows log in to. */
 export const DEMO = { port: 18811, app: 'nodered', credentials: { password: 'demo-pwd' } };
 
-/** The demo PBX: presence changes, favourites and device calls every few seconds. */
+/**
+ * The demo PBX: presence changes, favourites and device calls every few seconds; over RCC an
+ * answered call from outside every 15 s, an outside caller who gives up before the phone answers
+ * (a missed call) and a user dialling out, each every 15 s.
+ */
 export async function startDemo(): Promise<{ stop(): Promise<void> }> {
   const sim = new InnovaphoneSim({ app: DEMO.app, password: DEMO.credentials.password, rcc: { autoAnswerMs: 3000 } });
   await sim.start(DEMO.port);
+  const dial = demoPhones(sim);
   const activities = ['', 'busy', 'away', 'dnd', ''];
   let tick = 0;
   const timer = setInterval(() => {
@@ -144,11 +149,40 @@ export async function startDemo(): Promise<{ stop(): Promise<void> }> {
     sim.pbx.setPresence(user.sip, { activity: activities[tick % activities.length], note: tick % 3 === 0 ? 'in a meeting' : '' });
     if (tick % 4 === 0) sim.playDeviceCall(DEFAULT_DEVICES[0], String(300 + (tick % 50)), 2000);
     if (tick % 5 === 0) sim.rcc.playCall({ from: '0711123456', to: 'bob', fromName: 'Caller' }, 2000, 3000);
+    if (tick % 5 === 2) {
+      // Hangs up before the 3 s auto answer: rung, never answered.
+      const leg = sim.rcc.incomingCall({ from: '0897654321', to: DEFAULT_USERS[tick % 3].sip });
+      sim.later(2000, () => sim.rcc.hangup(leg));
+    }
+    if (tick % 5 === 4) dial(DEFAULT_USERS[tick % 2].sip, '0302345678', 4000);
   }, 3000);
   return {
     async stop() {
       clearInterval(timer);
       await sim.stop();
     },
+  };
+}
+
+/**
+ * Users dialling out from their own phones. RCC has no "the user dialled" control, so a session
+ * of the demo's own asks for the call (`UserCall`); the monitoring App object sees it as any call
+ * of that user: ringing, answered by the phone after 3 s, talking `talkMs`, then hung up.
+ */
+function demoPhones(sim: InnovaphoneSim): (cn: string, to: string, talkMs: number) => void {
+  let result: Record<string, unknown> = {};
+  // The simulator answers a request before `handle` returns.
+  const phones = sim.rcc.connect((m) => {
+    if (String(m.mt).endsWith('Result')) result = m;
+  });
+  const ask = (msg: Record<string, unknown>): Record<string, unknown> => {
+    result = {};
+    phones.handle({ api: 'RCC', src: 'demo-phones', ...msg });
+    return result;
+  };
+  const handles = new Map(DEFAULT_USERS.map((u) => [u.sip, ask({ mt: 'UserInitialize', cn: u.sip }).user]));
+  return (cn, to, talkMs) => {
+    const call = ask({ mt: 'UserCall', user: handles.get(cn), e164: to }).call;
+    if (typeof call === 'number') sim.later(3000 + talkMs, () => sim.rcc.hangup(call));
   };
 }

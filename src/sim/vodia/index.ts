@@ -35,12 +35,15 @@ function pick<T>(list: readonly T[]): T {
 /**
  * The demo PBX: presence, DND and registration change every few seconds, calls come and go
  * between the extensions and outside numbers, and every fourth call rings the demo user 40,
- * so the call control example has something to answer, hold or hang up. Chats are echoed.
+ * so the call control example has something to answer, hold or hang up. Every 12 s an outside
+ * caller gives up before anyone answers (a missed call for the call record examples). Chats
+ * are echoed.
  */
 export async function startDemo(): Promise<{ stop(): Promise<void> }> {
   const sim = new VodiaSim({ domain: DEMO.domain, accounts: DEMO.accounts, autoAnswerMs: 3000, chatAutoReply: true });
   await sim.start(DEMO.port);
   let tick = 0;
+  const giveUps = new Set<NodeJS.Timeout>();
   const timer = setInterval(() => {
     tick++;
     const who = pick(PEOPLE);
@@ -54,11 +57,19 @@ export async function startDemo(): Promise<{ stop(): Promise<void> }> {
       const to = tick % 8 === 0 ? DEMO.user : Math.random() < 0.5 ? pick(OUTSIDE) : pick(PEOPLE.filter((p) => p !== from));
       // The demo user's own calls ring long enough to be answered by hand.
       sim.playCall({ from, to }, to === DEMO.user ? 15000 : 2000 + Math.random() * 3000, 6000 + Math.random() * 8000);
+    } else if (tick % 4 === 1) {
+      const id = sim.startCall({ from: pick(OUTSIDE), to: pick(PEOPLE) });
+      const t = setTimeout(() => {
+        giveUps.delete(t);
+        sim.endCall(id);
+      }, 3000 + Math.random() * 3000);
+      giveUps.add(t);
     }
   }, 3000);
   return {
     async stop() {
       clearInterval(timer);
+      for (const t of giveUps) clearTimeout(t);
       await sim.stop();
     },
   };
