@@ -137,7 +137,7 @@ const VENDORS = [
       const icons = await page.$$eval('.red-ui-palette-node[data-palette-type^="pbx-"] .red-ui-palette-icon', (els) =>
         els.map((e) => getComputedStyle(e).backgroundImage),
       );
-      assert.strictEqual(icons.length, 12, 'twelve palette entries (the config node has none)');
+      assert.strictEqual(icons.length, 13, 'thirteen palette entries (the config node has none)');
       for (const icon of icons) assert.match(icon, /icons\/@pbxflow\/node-red-pbx\/pbx-.*\.svg/);
       // The README's picture: the innovaphone click-to-dial example.
       await page.evaluate(() => {
