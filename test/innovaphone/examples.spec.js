@@ -3,7 +3,14 @@
 // deployed against the simulator (the demo App object `npm start` uses, on a free port).
 const assert = require('assert');
 const { helper, record, waitFor } = require('../support/red');
-const { examplesIn, checkExample, deployExample } = require('../support/examples');
+const {
+  examplesIn,
+  checkExample,
+  deployExample,
+  checkCsvExample,
+  csvFileIn,
+  csvLines,
+} = require('../support/examples');
 const { InnovaphoneSim, DEMO, DEFAULT_DEVICES } = require('../../sim/innovaphone');
 
 const EXAMPLES = [
@@ -14,6 +21,9 @@ const EXAMPLES = [
   'Click to dial (innovaphone)',
   'Call log (innovaphone)',
   'Node info and events',
+  'Missed calls (innovaphone)',
+  'Ring whoever is free (innovaphone)',
+  'Call durations to CSV (innovaphone)',
 ];
 const examples = examplesIn('innovaphone');
 
@@ -27,11 +37,31 @@ describe('innovaphone examples', function () {
   afterEach(async () => {
     await helper.unload();
     await sim.stop();
+    patch = (n) => n;
   });
+  /** What deploy does to each node of the example first (a test may point the file node elsewhere). */
+  let patch = (n) => n;
+  const store = () => helper.getNode('demo-innovaphone').connection.store;
+  const rccReady = () =>
+    waitFor(() => sim.rcc.clientCount === 1 && sim.rcc.received.some((m) => m.mt === 'Initialize'), 5000, 'RCC');
+  /** An outside caller rings `to`; once the connection has seen it, `to` answers (or not) and the call ends. */
+  async function call(from, to, answer) {
+    const leg = sim.rcc.incomingCall({ from, to });
+    const seen = (state) =>
+      store()
+        .entries('call')
+        .some(([, e]) => e.payload.from === from && e.payload.state === state);
+    await waitFor(() => seen('ringing'), 5000, `${from} ringing`);
+    if (answer) {
+      sim.rcc.answer(leg);
+      await waitFor(() => seen('connected'), 5000, `${from} connected`);
+    }
+    sim.rcc.hangup(leg);
+  }
 
   /** Deploys the example; recorders on the debug nodes `ids` catch the messages from the start. */
   async function deploy(name, ...ids) {
-    await deployExample(examples.read(name), sim.url, DEMO.credentials);
+    await deployExample(examples.read(name).map(patch), sim.url, DEMO.credentials);
     const recs = ids.map((id) => record(id));
     await waitFor(() => helper.getNode('demo-innovaphone').connection.state === 'connected', 5000, 'connected');
     return recs;
@@ -51,6 +81,7 @@ describe('innovaphone examples', function () {
         },
       );
     }
+    checkCsvExample(examples.read('Call durations to CSV (innovaphone)'));
   });
 
   it('Presence to debug: the four users, then each change', async () => {
@@ -121,5 +152,81 @@ describe('innovaphone examples', function () {
     helper.getNode('i1').receive({ payload: {} });
     assert.strictEqual((await info.next()).payload.mt, 'GetNodeInfoResult');
     assert.strictEqual((await events.next()).topic, 'PresenceUpdate');
+  });
+
+  it('Missed calls: a record with missed: true per unanswered inbound call, counted in flow.missedCalls', async () => {
+    const [missed, counts] = await deploy('Missed calls (innovaphone)', 'd1', 'd2');
+    await rccReady();
+    const flow = helper.getNode('fn').context().flow;
+    await call('0711123456', 'carol', true);
+    await call('0711999888', 'bob', false);
+    const m = await missed.next();
+    assert.deepStrictEqual(
+      [m.event, m.payload.direction, m.payload.from, m.payload.answered, m.payload.missed],
+      ['call-record', 'inbound', '0711999888', false, true],
+      JSON.stringify(m.payload),
+    );
+    assert.strictEqual((await counts.next()).payload, 1);
+    assert.strictEqual(flow.get('missedCalls'), 1);
+    await call('0711777666', 'alice', false);
+    assert.strictEqual((await counts.next()).payload, 2);
+    assert.strictEqual(flow.get('missedCalls'), 2);
+    assert.strictEqual(missed.list.length, 2, 'the answered call is not a missed one');
+  });
+
+  it('Ring whoever is free: alice, the one available, gets the door on the phone; nobody available, nobody rung', async () => {
+    const [picked, ringing, notFree] = await deploy('Ring whoever is free (innovaphone)', 'pk', 'd1', 'd2');
+    const status = (u) => store().get('presence', u)?.payload.status;
+    await waitFor(() => ['alice', 'bob', 'carol', 'dave'].every((u) => status(u)), 5000, 'the four monitored');
+    assert.strictEqual(status('alice'), 'available');
+    helper.getNode('in').receive({ payload: 'ding' });
+    const m = await ringing.next();
+    assert.ok(m.payload.callId, JSON.stringify(m.payload));
+    assert.deepStrictEqual([m.payload.from, m.payload.to, m.payload.user], ['alice', '200', 'alice']);
+    await waitFor(() => sim.rcc.calls().some((l) => l.cn === 'alice'), 5000, "alice's phone rings");
+    assert.ok(sim.rcc.received.some((r) => r.mt === 'UserCall' && r.e164 === '200'));
+
+    sim.pbx.setPresence('alice', { activity: 'away' });
+    await waitFor(() => status('alice') === 'away', 5000, 'alice away');
+    helper.getNode('in').receive({ payload: 'ding' });
+    const none = await notFree.next((x) => x.payload.length === 4);
+    assert.deepStrictEqual(
+      none.payload.map((p) => p.user),
+      ['alice', 'bob', 'carol', 'dave'],
+    );
+    assert.ok(none.payload.every((p) => p.status !== 'available'));
+    assert.strictEqual(picked.list.length, 1, 'output 1 stays silent');
+    assert.strictEqual(sim.rcc.received.filter((r) => r.mt === 'UserCall').length, 1);
+  });
+
+  it('Call durations to CSV: one line per call record, in the columns the comment names', async () => {
+    const file = csvFileIn();
+    patch = (n) => (n.type === 'file' ? { ...n, filename: file.path } : n);
+    try {
+      const [written] = await deploy('Call durations to CSV (innovaphone)', 'd1');
+      await rccReady();
+      await call('0711123456', 'bob', true);
+      await written.next();
+      await call('0711999888', 'carol', false);
+      await written.next();
+      const [a, b] = csvLines(file.path);
+      assert.deepStrictEqual(
+        [a.direction, a.from, a.answered, a.missed],
+        ['inbound', '0711123456', 'true', 'false'],
+        JSON.stringify(a),
+      );
+      assert.ok(
+        Number(a.answeredAt) >= Number(a.startedAt) && Number(a.endedAt) >= Number(a.answeredAt),
+        JSON.stringify(a),
+      );
+      assert.deepStrictEqual(
+        [b.direction, b.from, b.answeredAt, b.talkMs, b.missed],
+        ['inbound', '0711999888', '', '0', 'true'],
+      );
+      assert.strictEqual(Number(b.endedAt) - Number(b.startedAt), Number(b.durationMs));
+      assert.notStrictEqual(a.callId, b.callId);
+    } finally {
+      file.remove();
+    }
   });
 });

@@ -61,7 +61,8 @@ async function startNodeRed({ nodeBin, redJs, userDir, extraSettings = '' }) {
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Node-RED did not start:\n${log}`)), 60000);
     const check = () => {
-      if (/Started flows|Server now running/.test(log)) {
+      // Only the listen callback logs this; "Started flows" may come before the port is open.
+      if (/Server now running/.test(log)) {
         clearTimeout(timer);
         child.stdout.off('data', check);
         resolve();

@@ -2,12 +2,30 @@
 // The onlinePBX example flows: well-formed, importable, and doing what their comment says when
 // deployed against the simulators (API 2.0 and 3.0 on one PBX, as `npm start` runs them).
 const assert = require('assert');
+const fs = require('fs');
 const { helper, record, waitFor } = require('../support/red');
-const { examplesIn, checkExample, deployExample } = require('../support/examples');
+const {
+  examplesIn,
+  checkExample,
+  deployExample,
+  checkCsvExample,
+  csvFileIn,
+  csvLines,
+} = require('../support/examples');
 const { OnlinePbxSim, SimPbx, DEMO, startDemo } = require('../../sim/onlinepbx');
 const { createOnlinePbxAdapter } = require('../../protocols/onlinepbx/adapter');
 
-const EXAMPLES = ['BLF lamps', 'Click to dial', 'Call log', 'Call control', 'Commands (user_list)', 'Events (API 3.0)'];
+const EXAMPLES = [
+  'BLF lamps',
+  'Click to dial',
+  'Call log',
+  'Call control',
+  'Commands (user_list)',
+  'Events (API 3.0)',
+  'Missed calls',
+  'Ring whoever is free',
+  'Call durations to CSV',
+];
 const CONFIGS = {
   'demo-onlinepbx': { vendor: 'onlinepbx', url: `http://127.0.0.1:${DEMO.port}`, domain: DEMO.domain, apiVersion: '2' },
   'demo-onlinepbx3': {
@@ -40,8 +58,9 @@ describe('onlinepbx examples', function () {
     await v3.stop();
   });
 
-  async function deploy(name, group) {
-    const nodes = examples.read(name);
+  /** Deploys the example (each node through `patch`), connected and subscribed to `group`. */
+  async function deploy(name, group, patch = (n) => n) {
+    const nodes = examples.read(name).map(patch);
     const v3demo = nodes.some((n) => n.type === 'pbx-connection' && n.apiVersion === '3');
     const config = await deployExample(nodes, v3demo ? v3.url : v2.url, DEMO.credentials);
     const sim = config.apiVersion === '3' ? v3 : v2;
@@ -70,6 +89,7 @@ describe('onlinepbx examples', function () {
         `${name}: the 3.0 example uses the 3.0 demo`,
       );
     }
+    checkCsvExample(examples.read('Call durations to CSV'));
   });
 
   it('BLF lamps: a lamp word per extension', async () => {
@@ -182,6 +202,93 @@ describe('onlinepbx examples', function () {
     assert.strictEqual(r.payload.status, 'offline');
     assert.strictEqual(r.event, 'user_registration');
     assert.strictEqual(v2.connectionCount, 0, 'the 3.0 example uses the 3.0 socket only');
+  });
+
+  it('Missed calls: a record with missed: true per unanswered inbound call, counted in flow.missedCalls', async () => {
+    await deploy('Missed calls', 'calls');
+    const missed = record('d1');
+    const counts = record('d2');
+    const flow = helper.getNode('fn').context().flow;
+    // Answered, and over before the missed ones end: the switch must hold it back.
+    pbx.playCall({ from: '79161234567', to: '101', answerAfterMs: 5, hangupAfterMs: 5 });
+    const a = pbx.playCall({
+      from: '74957654321',
+      to: '103',
+      answerAfterMs: null,
+      hangupAfterMs: 150,
+      cause: 'NO_ANSWER',
+    });
+    const m = await missed.next();
+    assert.deepStrictEqual(
+      [m.event, m.topic, m.payload.direction, m.payload.from, m.payload.to, m.payload.answered, m.payload.missed],
+      ['call-record', a, 'inbound', '74957654321', '103', false, true],
+    );
+    assert.strictEqual((await counts.next()).payload, 1);
+    assert.strictEqual(flow.get('missedCalls'), 1);
+    pbx.playCall({
+      from: '78129876543',
+      to: '105',
+      answerAfterMs: null,
+      hangupAfterMs: 20,
+      cause: 'ORIGINATOR_CANCEL',
+    });
+    assert.strictEqual((await counts.next()).payload, 2);
+    assert.strictEqual(flow.get('missedCalls'), 2);
+    assert.strictEqual(missed.list.length, 2, 'the answered call is not a missed one');
+  });
+
+  it('Ring whoever is free: the first registered phone gets the door on the phone; nobody registered, nobody rung', async () => {
+    await deploy('Ring whoever is free', 'registration');
+    const picked = record('pk');
+    const ringing = record('d1');
+    const notFree = record('d2');
+    const store = helper.getNode('demo-onlinepbx').connection.store;
+    const status = (u) => store.get('presence', u)?.payload.status;
+    await waitFor(() => status('101') === 'available', 5000, 'presence from user_list');
+    helper.getNode('in').receive({ payload: 'ding' });
+    const m = await ringing.next();
+    assert.match(m.payload.callId, UUID);
+    const { from, to } = v2.received.find((r) => r.command === 'make_call').data;
+    assert.deepStrictEqual([from, to], ['101', '100']);
+    await waitFor(() => pbx.channels.includes(m.payload.callId), 5000, 'the PBX rings 101');
+
+    const people = ['101', '102', '103', '104', '105'];
+    for (const u of people) pbx.setRegistration(u, false);
+    await waitFor(() => people.every((u) => status(u) === 'offline'), 5000, 'everyone offline');
+    helper.getNode('in').receive({ payload: 'ding' });
+    const none = await notFree.next((x) => x.payload.length === people.length);
+    assert.deepStrictEqual(
+      none.payload.map((p) => [p.user, p.status]),
+      people.map((u) => [u, 'offline']),
+    );
+    assert.strictEqual(picked.list.length, 1, 'output 1 stays silent');
+    assert.strictEqual(v2.count('make_call'), 1);
+  });
+
+  it('Call durations to CSV: one line per call record, in the columns the comment names', async () => {
+    const file = csvFileIn();
+    await deploy('Call durations to CSV', 'calls', (n) => (n.type === 'file' ? { ...n, filename: file.path } : n));
+    const written = record('d1');
+    try {
+      const answered = pbx.playCall({ from: '101', to: '102', answerAfterMs: 20, hangupAfterMs: 30 });
+      await written.next();
+      const missed = pbx.playCall({ from: '79031112233', to: '104', answerAfterMs: null, hangupAfterMs: 20 });
+      await written.next();
+      const [a, b] = csvLines(file.path);
+      assert.deepStrictEqual(
+        [a.callId, a.from, a.to, a.answered, a.missed, a.cause],
+        [answered, '101', '102', 'true', 'false', 'NORMAL_CLEARING'],
+      );
+      assert.ok(Number(a.talkMs) > 0 && Number(a.durationMs) >= Number(a.talkMs), JSON.stringify(a));
+      assert.deepStrictEqual(
+        [b.callId, b.direction, b.answeredAt, b.talkMs, b.missed, b.cause],
+        [missed, 'inbound', '', '0', 'true', 'NO_ANSWER'],
+      );
+      assert.strictEqual(Number(b.endedAt) - Number(b.startedAt), Number(b.durationMs));
+      assert.strictEqual(written.list[1].payload, fs.readFileSync(file.path, 'utf8').split('\n')[1] + '\n');
+    } finally {
+      file.remove();
+    }
   });
 });
 

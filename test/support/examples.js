@@ -3,6 +3,7 @@
 // pass (importable, self-explaining, no secrets), and deploying one into the test runtime.
 const assert = require('assert');
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { helper, NODE_TYPES } = require('./red');
 
@@ -69,4 +70,68 @@ async function deployExample(nodes, url, credentials) {
   return config;
 }
 
-module.exports = { examplesIn, checkExample, deployExample };
+/** The columns of the "Call durations to CSV" examples, as their comment names them. */
+const RECORD_COLUMNS = [
+  'callId',
+  'direction',
+  'from',
+  'to',
+  'startedAt',
+  'answeredAt',
+  'endedAt',
+  'ringMs',
+  'talkMs',
+  'durationMs',
+  'answered',
+  'missed',
+  'cause',
+];
+
+/**
+ * The CSV example's checks that need no PBX: the csv node writes RECORD_COLUMNS without a
+ * header, the comment names them, and the file node appends to a relative file name.
+ */
+function checkCsvExample(nodes) {
+  const csv = nodes.find((n) => n.type === 'csv');
+  const file = nodes.find((n) => n.type === 'file');
+  assert.strictEqual(csv.temp, RECORD_COLUMNS.join(','));
+  assert.strictEqual(csv.hdrout, 'none');
+  assert.ok(nodes.find((n) => n.type === 'comment').info.includes(RECORD_COLUMNS.join(',')));
+  assert.ok(!path.isAbsolute(file.filename) && file.overwriteFile === 'false', JSON.stringify(file));
+}
+
+/** A scratch directory for the file node: `{path, remove()}` of a file in it. */
+function csvFileIn() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbx-csv-'));
+  return { path: path.join(dir, 'call-records.csv'), remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The lines of a CSV file written by the example, as objects keyed by RECORD_COLUMNS. */
+function csvLines(file) {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  assert.strictEqual(lines.pop(), '', 'every line ends with a newline');
+  return lines.map((line) => {
+    const fields = csvFields(line);
+    assert.strictEqual(fields.length, RECORD_COLUMNS.length, line);
+    return Object.fromEntries(RECORD_COLUMNS.map((c, i) => [c, fields[i]]));
+  });
+}
+
+/** RFC 4180 fields of one line: quoted ones may hold commas and doubled quotes. */
+function csvFields(line) {
+  const fields = [];
+  let i = 0;
+  for (;;) {
+    let f = '';
+    if (line[i] === '"') {
+      for (i++; i < line.length && !(line[i] === '"' && line[i + 1] !== '"'); i++)
+        f += line[i] === '"' ? line[++i] : line[i];
+      i++;
+    } else for (; i < line.length && line[i] !== ','; i++) f += line[i];
+    fields.push(f);
+    if (line[i] !== ',') return fields;
+    i++;
+  }
+}
+
+module.exports = { examplesIn, checkExample, deployExample, checkCsvExample, csvFileIn, csvLines, RECORD_COLUMNS };

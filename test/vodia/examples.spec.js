@@ -3,10 +3,26 @@
 // deployed against the simulator (the same demo data `npm start` uses, on a free port).
 const assert = require('assert');
 const { helper, record, waitFor } = require('../support/red');
-const { examplesIn, checkExample, deployExample } = require('../support/examples');
+const {
+  examplesIn,
+  checkExample,
+  deployExample,
+  checkCsvExample,
+  csvFileIn,
+  csvLines,
+} = require('../support/examples');
 const { VodiaSim, DEMO } = require('../../sim/vodia');
 
-const EXAMPLES = ['Who is on the phone', 'DND lamp', 'Click to dial', 'Call control', 'Chat', 'Ring whoever is free'];
+const EXAMPLES = [
+  'Who is on the phone',
+  'DND lamp',
+  'Click to dial',
+  'Call control',
+  'Chat',
+  'Ring whoever is free',
+  'Missed calls',
+  'Call durations to CSV',
+];
 const examples = examplesIn('Vodia');
 
 describe('vodia examples', function () {
@@ -21,8 +37,9 @@ describe('vodia examples', function () {
     await sim.stop();
   });
 
-  async function deploy(name) {
-    await deployExample(examples.read(name), sim.url, DEMO.credentials);
+  /** Deploys the example (each node through `patch`) and waits for the domain subscription. */
+  async function deploy(name, patch = (n) => n) {
+    await deployExample(examples.read(name).map(patch), sim.url, DEMO.credentials);
     await waitFor(
       () => helper.getNode('demo-vodia').connection.state === 'connected' && sim.subscribedCount === 1,
       5000,
@@ -45,6 +62,7 @@ describe('vodia examples', function () {
         },
       );
     }
+    checkCsvExample(examples.read('Call durations to CSV'));
   });
 
   it('Who is on the phone: names the account that is on a call', async () => {
@@ -134,5 +152,88 @@ describe('vodia examples', function () {
     const call = await made.next();
     assert.deepStrictEqual(call.payload.to, free[0]);
     await waitFor(() => sim.activeCalls().some((c) => c.to === free[0]), 5000, 'the PBX rings the free extension');
+  });
+
+  it('Ring whoever is free: with nobody available, output 2 gets everyone and nobody is rung', async () => {
+    await deploy('Ring whoever is free');
+    const picked = record('ch1');
+    const nobody = record('d2');
+    const store = helper.getNode('demo-vodia').connection.store;
+    const people = DEMO.accounts.filter((a) => a.type === undefined).map((a) => a.account);
+    for (const a of people) sim.setUser(a, { dnd: true });
+    await waitFor(
+      () => people.every((a) => store.get('presence', a)?.payload.status === 'dnd'),
+      5000,
+      'everyone on DND',
+    );
+    helper.getNode('i1').receive({ payload: Date.now() });
+    const m = await nobody.next();
+    assert.ok(
+      m.payload.length >= people.length && m.payload.every((p) => p.status !== 'available'),
+      JSON.stringify(m.payload),
+    );
+    assert.strictEqual(picked.list.length, 0, 'output 1 stays silent');
+    assert.strictEqual(sim.count('make-call'), 0);
+  });
+
+  it('Missed calls: a record with missed: true per unanswered inbound call, counted in flow.missedCalls', async () => {
+    await deploy('Missed calls');
+    const missed = record('d1');
+    const counts = record('d2');
+    const flow = helper.getNode('fn').context().flow;
+    const answered = sim.startCall({ from: '+4930123456', to: '41' });
+    sim.setCallState(answered, 'connected');
+    sim.endCall(answered);
+    const a = sim.startCall({ from: '+442071234567', to: '42' });
+    await waitFor(() => helper.getNode('demo-vodia').connection.store.get('call', a), 5000, 'ringing');
+    sim.endCall(a);
+    const m = await missed.next();
+    assert.deepStrictEqual(
+      [m.event, m.topic, m.payload.direction, m.payload.from, m.payload.to, m.payload.answered, m.payload.missed],
+      ['call-record', a, 'inbound', '+442071234567', '42', false, true],
+    );
+    assert.strictEqual((await counts.next()).payload, 1);
+    assert.strictEqual(flow.get('missedCalls'), 1);
+    const b = sim.startCall({ from: '+12125550123', to: '45' });
+    await waitFor(() => helper.getNode('demo-vodia').connection.store.get('call', b), 5000, 'ringing');
+    sim.endCall(b);
+    assert.strictEqual((await counts.next()).payload, 2);
+    assert.strictEqual(flow.get('missedCalls'), 2);
+    assert.strictEqual(missed.list.length, 2, 'the answered call is not a missed one');
+  });
+
+  it('Call durations to CSV: one line per call record, in the columns the comment names', async () => {
+    const file = csvFileIn();
+    await deploy('Call durations to CSV', (n) => (n.type === 'file' ? { ...n, filename: file.path } : n));
+    const written = record('d1');
+    const store = helper.getNode('demo-vodia').connection.store;
+    try {
+      const answered = sim.startCall({ from: '41', to: '+4930123456' });
+      await waitFor(() => store.get('call', answered), 5000, 'ringing');
+      sim.setCallState(answered, 'connected');
+      await waitFor(() => store.get('call', answered)?.payload.state === 'connected', 5000, 'connected');
+      sim.endCall(answered);
+      await written.next();
+      const missed = sim.startCall({ from: '+442071234567', to: '43' });
+      await waitFor(() => store.get('call', missed), 5000, 'ringing');
+      sim.endCall(missed);
+      await written.next();
+      const [a, b] = csvLines(file.path);
+      assert.deepStrictEqual(
+        [a.callId, a.direction, a.from, a.to, a.answered, a.missed],
+        [answered, 'outbound', '41', '+4930123456', 'true', 'false'],
+      );
+      assert.ok(
+        Number(a.answeredAt) >= Number(a.startedAt) && Number(a.endedAt) >= Number(a.answeredAt),
+        JSON.stringify(a),
+      );
+      assert.deepStrictEqual(
+        [b.callId, b.direction, b.answeredAt, b.talkMs, b.missed],
+        [missed, 'inbound', '', '0', 'true'],
+      );
+      assert.strictEqual(Number(b.endedAt) - Number(b.startedAt), Number(b.durationMs));
+    } finally {
+      file.remove();
+    }
   });
 });

@@ -133,14 +133,13 @@ export function presenceBenchFrames(srcs: string[]): (i: number, extra?: string)
 export const DEMO = { port: 18811, app: 'nodered', credentials: { password: 'demo-pwd' } };
 
 /**
- * The demo PBX: presence changes, favourites and device calls every few seconds; over RCC an
- * answered call from outside every 15 s, an outside caller who gives up before the phone answers
- * (a missed call) and a user dialling out, each every 15 s.
+ * The demo PBX: presence changes, favourites and device calls every few seconds; over RCC, every
+ * 15 s each, an answered call from outside, an outside caller who gives up before the phone
+ * answers (a missed call) and a call between two users.
  */
 export async function startDemo(): Promise<{ stop(): Promise<void> }> {
   const sim = new InnovaphoneSim({ app: DEMO.app, password: DEMO.credentials.password, rcc: { autoAnswerMs: 3000 } });
   await sim.start(DEMO.port);
-  const dial = demoPhones(sim);
   const activities = ['', 'busy', 'away', 'dnd', ''];
   let tick = 0;
   const timer = setInterval(() => {
@@ -154,35 +153,12 @@ export async function startDemo(): Promise<{ stop(): Promise<void> }> {
       const leg = sim.rcc.incomingCall({ from: '0897654321', to: DEFAULT_USERS[tick % 3].sip });
       sim.later(2000, () => sim.rcc.hangup(leg));
     }
-    if (tick % 5 === 4) dial(DEFAULT_USERS[tick % 2].sip, '0302345678', 4000);
+    if (tick % 5 === 4) sim.rcc.playCall({ from: 'dave', to: DEFAULT_USERS[tick % 3].sip }, 1500, 4000);
   }, 3000);
   return {
     async stop() {
       clearInterval(timer);
       await sim.stop();
     },
-  };
-}
-
-/**
- * Users dialling out from their own phones. RCC has no "the user dialled" control, so a session
- * of the demo's own asks for the call (`UserCall`); the monitoring App object sees it as any call
- * of that user: ringing, answered by the phone after 3 s, talking `talkMs`, then hung up.
- */
-function demoPhones(sim: InnovaphoneSim): (cn: string, to: string, talkMs: number) => void {
-  let result: Record<string, unknown> = {};
-  // The simulator answers a request before `handle` returns.
-  const phones = sim.rcc.connect((m) => {
-    if (String(m.mt).endsWith('Result')) result = m;
-  });
-  const ask = (msg: Record<string, unknown>): Record<string, unknown> => {
-    result = {};
-    phones.handle({ api: 'RCC', src: 'demo-phones', ...msg });
-    return result;
-  };
-  const handles = new Map(DEFAULT_USERS.map((u) => [u.sip, ask({ mt: 'UserInitialize', cn: u.sip }).user]));
-  return (cn, to, talkMs) => {
-    const call = ask({ mt: 'UserCall', user: handles.get(cn), e164: to }).call;
-    if (typeof call === 'number') sim.later(3000 + talkMs, () => sim.rcc.hangup(call));
   };
 }
