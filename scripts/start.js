@@ -75,6 +75,8 @@ function writeUserDir(userDir, port, flows, credentials) {
   editorTheme: { tours: false },
   // No update check: the demo talks to nothing but the simulators on this machine.
   telemetry: { enabled: false },
+  // The CSV examples append to a relative file name: keep those files in this user dir.
+  fileWorkingDirectory: __dirname,
 };
 `,
   );

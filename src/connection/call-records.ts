@@ -17,6 +17,8 @@ interface OpenCall {
   group: string;
   legs: Set<string>;
   first: Call;
+  /** The extensions its legs named, in order: the record takes the PBX side's. */
+  extensions: string[];
   startedAt: number;
   answeredAt?: number;
   endedAt?: number;
@@ -64,7 +66,7 @@ export class CallRecords {
     // The parties of the call as its first leg named them, completed by later reports.
     call.first.from ??= leg.from;
     call.first.to ??= leg.to;
-    call.first.extension ??= leg.extension;
+    if (leg.extension !== undefined && !call.extensions.includes(leg.extension)) call.extensions.push(leg.extension);
     if ((leg.state === 'connected' || leg.state === 'held') && call.answeredAt === undefined) {
       call.answeredAt = facts?.answeredAt ?? message.at ?? now;
     }
@@ -108,6 +110,7 @@ export class CallRecords {
       group,
       legs: new Set(),
       first: { ...leg },
+      extensions: [],
       startedAt,
       inbound: false,
       outbound: false,
@@ -165,7 +168,8 @@ function recordOf(call: OpenCall): CallRecord {
   if (direction) record.direction = direction;
   if (call.first.from !== undefined) record.from = call.first.from;
   if (call.first.to !== undefined) record.to = call.first.to;
-  if (call.first.extension !== undefined) record.extension = call.first.extension;
+  const extension = pbxSide(call.extensions, direction, call.first);
+  if (extension !== undefined) record.extension = extension;
   record.startedAt = startedAt;
   if (answeredAt !== undefined) record.answeredAt = answeredAt;
   record.endedAt = endedAt;
@@ -177,4 +181,14 @@ function recordOf(call: OpenCall): CallRecord {
   if (cause !== undefined) record.cause = cause;
   if (call.resync) record.endedWhileDisconnected = true;
   return record;
+}
+
+/**
+ * The extension of the PBX's own party: a trunk leg is named by the outside number (onlinePBX
+ * `endpoint` of a gateway channel), which is the caller of an inbound and the callee of an
+ * outbound call, so a leg naming that number gives way to one of the PBX's own users.
+ */
+function pbxSide(extensions: string[], direction: Call['direction'] | undefined, first: Call): string | undefined {
+  const outside = direction === 'inbound' ? first.from : direction === 'outbound' ? first.to : undefined;
+  return extensions.find((e) => e !== outside) ?? extensions[0];
 }

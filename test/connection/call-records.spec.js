@@ -55,6 +55,27 @@ describe('CallRecords', () => {
     );
   });
 
+  it("names the PBX user's extension, not the trunk leg's outside number", () => {
+    t = tracker();
+    const g = { call: { group: 'g1', direction: 'inbound' } };
+    const caller = { callId: 'a', direction: 'inbound', from: '0301', to: '204', extension: '0301' };
+    const callee = { callId: 'b', direction: 'outbound', from: '0301', to: '204', extension: '204' };
+    t.leg({ ...caller, state: 'ringing' }, 0, g);
+    t.leg({ ...callee, state: 'ringing' }, 10, g);
+    t.leg({ ...callee, state: 'ended' }, 900, g);
+    t.leg({ ...caller, state: 'ended' }, 1000, g);
+    const out = { call: { group: 'g2', direction: 'outbound' } };
+    t.leg({ callId: 'c', direction: 'outbound', from: '204', to: '0302', extension: '204', state: 'ringing' }, 0, out);
+    t.leg({ callId: 'c', direction: 'outbound', from: '204', to: '0302', extension: '204', state: 'ended' }, 9, out);
+    assert.deepStrictEqual(
+      t.records.map((r) => [r.callId, r.direction, r.extension]),
+      [
+        ['a', 'inbound', '204'],
+        ['c', 'outbound', '204'],
+      ],
+    );
+  });
+
   it('one record for a multi-leg call, when its last leg ends; both directions make it local', () => {
     t = tracker();
     const g = { call: { group: 'conf-1' } };

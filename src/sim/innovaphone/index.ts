@@ -138,7 +138,7 @@ export const DEMO = { port: 18811, app: 'nodered', credentials: { password: 'dem
  * answers (a missed call) and a call between two users.
  */
 export async function startDemo(): Promise<{ stop(): Promise<void> }> {
-  const sim = new InnovaphoneSim({ app: DEMO.app, password: DEMO.credentials.password, rcc: { autoAnswerMs: 3000 } });
+  const sim = new InnovaphoneSim({ app: DEMO.app, password: DEMO.credentials.password, rcc: { autoAnswerMs: 3000, userCallHangupMs: 20000 } });
   await sim.start(DEMO.port);
   const activities = ['', 'busy', 'away', 'dnd', ''];
   let tick = 0;

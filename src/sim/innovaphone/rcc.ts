@@ -36,6 +36,8 @@ export interface RccSimOptions {
   separateCallIds?: boolean;
   /** A ringing phone answers by itself after this long (0: only when told). */
   autoAnswerMs?: number;
+  /** A `UserCall` hangs up by itself this long after it rang (0: only when told); the demo's calls end. */
+  userCallHangupMs?: number;
   /** Whether `CallUpdate` carries `state` (off: as documented, `msg` only). */
   callUpdateState?: boolean;
   /** Whether `Initialize {calls:true}` is honoured (an App object on a PBX that offers it). */
@@ -152,6 +154,7 @@ export class RccSim {
     this.opts = {
       separateCallIds: opts.separateCallIds ?? false,
       autoAnswerMs: opts.autoAnswerMs ?? 0,
+      userCallHangupMs: opts.userCallHangupMs ?? 0,
       callUpdateState: opts.callUpdateState ?? false,
       callsList: opts.callsList ?? true,
     };
@@ -342,6 +345,7 @@ export class RccSim {
     reply({ call: leg.id });
     this.announce(leg);
     this.setPhase(leg, 4, 'r-alert');
+    if (this.opts.userCallHangupMs > 0) this.after(this.opts.userCallHangupMs, () => this.hangup(leg.id));
   }
 
   private onPickup(client: RccSimClient, msg: Record<string, unknown>, reply: (f?: Record<string, unknown>) => void): void {

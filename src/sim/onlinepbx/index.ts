@@ -41,6 +41,7 @@ function pick<T>(list: readonly T[]): T {
 export async function startDemo(): Promise<{ stop(): Promise<void> }> {
   const pbx = new SimPbx({ domain: DEMO.domain, users: DEMO.users });
   pbx.rejecting.add('79990000000');
+  pbx.makeCallHangupMs = 20000;
   const v2 = new OnlinePbxSim({ apiVersion: '2', pbx, apiKey: DEMO.credentials.apiKey, heartbeatIntervalMs: 25000, heartbeatTimeoutS: 60 });
   const v3 = new OnlinePbxSim({ apiVersion: '3', pbx, apiKey: DEMO.credentials.apiKey });
   await v2.start(DEMO.port);

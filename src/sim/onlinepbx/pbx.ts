@@ -92,6 +92,8 @@ export class SimPbx {
   readonly trunks = new Map<string, SimTrunk>();
   /** `to` numbers whose calls are refused: make_call answers `CALL_REJECTED`. */
   readonly rejecting = new Set<string>();
+  /** A make_call hangs up this long after it was answered (`null`: only when told); the demo's calls end. */
+  makeCallHangupMs: number | null = null;
   private readonly legs = new Map<string, Leg>();
   private readonly calls = new Set<SimCall>();
   private readonly listeners = new Set<(e: PbxEvent) => void>();
@@ -222,7 +224,7 @@ export class SimPbx {
         if (this.rejecting.has(to)) return { ok: false, text: 'CALL_REJECTED' };
         const uuid = randomUUID();
         // The answer goes out first; the call's events follow on the next turn.
-        this.later(0, () => this.playCall({ from, to, uuid, answerAfterMs: 60, hangupAfterMs: null }));
+        this.later(0, () => this.playCall({ from, to, uuid, answerAfterMs: 60, hangupAfterMs: this.makeCallHangupMs }));
         return { ok: true, data: { uuid } };
       }
       case 'transfer': {

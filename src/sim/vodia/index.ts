@@ -40,7 +40,7 @@ function pick<T>(list: readonly T[]): T {
  * are echoed.
  */
 export async function startDemo(): Promise<{ stop(): Promise<void> }> {
-  const sim = new VodiaSim({ domain: DEMO.domain, accounts: DEMO.accounts, autoAnswerMs: 3000, chatAutoReply: true });
+  const sim = new VodiaSim({ domain: DEMO.domain, accounts: DEMO.accounts, autoAnswerMs: 3000, makeCallHangupMs: 20000, chatAutoReply: true });
   await sim.start(DEMO.port);
   let tick = 0;
   const giveUps = new Set<NodeJS.Timeout>();

@@ -44,6 +44,8 @@ export interface VodiaSimOptions {
   snapshotOnOpen?: boolean;
   /** The callee of a make-call answers after this long (never when unset). */
   autoAnswerMs?: number;
+  /** A make-call ends by itself this long after it started (never when unset); the demo's calls end. */
+  makeCallHangupMs?: number;
   /** Answers every chat with an echo from the receiving account. */
   chatAutoReply?: boolean;
   /** HTTP Basic credentials that may mint third-party sessions (`{"name":"3rd"}`) [S5]. */
@@ -103,6 +105,7 @@ export class VodiaSim {
   legacy: boolean;
   snapshotOnOpen: boolean;
   autoAnswerMs: number | undefined;
+  readonly makeCallHangupMs: number | undefined;
   chatAutoReply: boolean;
   /** REST login requests, answered or not. */
   loginAttempts = 0;
@@ -148,6 +151,7 @@ export class VodiaSim {
     this.legacy = options.legacy ?? false;
     this.snapshotOnOpen = options.snapshotOnOpen ?? false;
     this.autoAnswerMs = options.autoAnswerMs;
+    this.makeCallHangupMs = options.makeCallHangupMs;
     this.chatAutoReply = options.chatAutoReply ?? false;
     this.admin = options.admin;
     this.tokenForm = options.tokenForm ?? 'quoted';
@@ -529,6 +533,7 @@ export class VodiaSim {
         if (!to) break;
         const callId = this.startCall({ from: c.user, to });
         if (this.autoAnswerMs !== undefined) this.later(this.autoAnswerMs, () => this.setCallState(callId, 'connected'));
+        if (this.makeCallHangupMs !== undefined) this.later(this.makeCallHangupMs, () => this.endCall(callId));
         break;
       }
       case 'accept-call':
