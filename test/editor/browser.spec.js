@@ -241,5 +241,52 @@ const VENDORS = [
       assert.match(await page.evaluate((nid) => RED.nodes.node(nid).status.text, nodeId), /connected/);
       await page.screenshot({ path: path.join(ARTIFACTS, 'deployed.png') });
     });
+
+    it("pbx-state shows the store's current value, offers the states of the kind and sets two outputs with a condition", async () => {
+      await page.evaluate(() => RED.workspaces.add());
+      const palette = page.locator('.red-ui-palette-node[data-palette-type="pbx-state"]');
+      await palette.scrollIntoViewIfNeeded();
+      await palette.dragTo(page.locator('#red-ui-workspace-chart'), { targetPosition: { x: 300, y: 200 } });
+      const id = await page.waitForFunction(() => {
+        let found;
+        RED.nodes.eachNode((n) => {
+          if (n.type === 'pbx-state' && n.z === RED.workspaces.active()) found = n.id;
+        });
+        return found;
+      });
+      const nodeId = await id.jsonValue();
+      await page.evaluate((nid) => RED.editor.edit(RED.nodes.node(nid)), nodeId);
+      await page.waitForSelector('#node-input-kind', { state: 'visible' });
+      const options = () => page.$$eval('#node-input-is option', (els) => els.map((e) => e.value));
+      assert.deepStrictEqual(await options(), ['', 'available', 'away', 'busy', 'dnd', 'offline', 'unknown']);
+      assert.ok(!(await page.isVisible('#node-input-forSeconds')), 'For (s) only with a condition');
+
+      // The deployed Vodia demo connection knows extension 41's presence.
+      await page.selectOption('#node-input-connection', 'demo-vodia');
+      await page.fill('#node-input-key', '41');
+      await page.waitForFunction(() => / since /.test(document.querySelector('#pbx-state-current').textContent), null, {
+        timeout: 10000,
+      });
+      const shown = await page.getAttribute('#pbx-state-current', 'data-state');
+      assert.ok(['available', 'away', 'busy', 'dnd', 'offline'].includes(shown), `current value: ${shown}`);
+      await page.fill('#node-input-key', 'nobody-here');
+      await page.waitForFunction(() => document.querySelector('#pbx-state-current').dataset.state === 'unknown', null, {
+        timeout: 10000,
+      });
+
+      await page.selectOption('#node-input-kind', 'blf');
+      assert.deepStrictEqual(await options(), ['', 'idle', 'ringing', 'busy', 'held', 'unregistered']);
+      await page.selectOption('#node-input-is', 'idle');
+      assert.ok(await page.isVisible('#node-input-forSeconds'));
+      await page.screenshot({ path: path.join(ARTIFACTS, 'pbx-state.png') });
+      await page.click('#node-dialog-ok');
+      assert.deepStrictEqual(
+        await page.evaluate((nid) => {
+          const n = RED.nodes.node(nid);
+          return [n.kind, n.is, n.outputs];
+        }, nodeId),
+        ['blf', 'idle', 2],
+      );
+    });
   },
 );
