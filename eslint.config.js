@@ -4,6 +4,14 @@ const tseslint = require('typescript-eslint');
 const prettier = require('eslint-config-prettier');
 const globals = require('globals');
 
+/** An ESLint block that forbids `files` to import `patterns`. */
+function layer(files, patterns, message) {
+  return {
+    files: [files],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] },
+  };
+}
+
 module.exports = tseslint.config(
   { ignores: ['node_modules/', 'nodes/', 'connection/', 'protocols/', 'model/', 'sim/', '.node-red/', 'artifacts/'] },
   js.configs.recommended,
@@ -14,6 +22,23 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  // The layers run one way (docs/ARCHITECTURE.md): model <- protocols <- connection <- nodes; sim beside.
+  layer('src/model/**/*.ts', ['../*', '../../*'], 'src/model holds the shared types and imports nothing else of ours'),
+  layer(
+    'src/protocols/**/*.ts',
+    ['**/connection/*', '**/nodes/*', '**/sim/*', 'node-red', '@node-red/*'],
+    'protocol clients know no Node-RED, connection or simulator',
+  ),
+  layer(
+    'src/connection/**/*.ts',
+    ['**/nodes/*', '**/sim/*', 'node-red', '@node-red/*'],
+    'the connection layer knows no nodes or simulators',
+  ),
+  layer(
+    'src/sim/**/*.ts',
+    ['**/nodes/*', '**/connection/*'],
+    'simulators stand beside the package: protocols and model only',
+  ),
   {
     files: ['test/**/*.js', 'bench/**/*.js', 'scripts/**/*.js', 'eslint.config.js'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node, ...globals.mocha } },

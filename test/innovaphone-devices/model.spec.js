@@ -2,7 +2,13 @@
 // The Devices model: device extraction (object or one-element array), passthrough URLs, joined
 // multi-part results, and config password decryption with the AppWebsocket encryption function.
 const assert = require('assert');
-const { deviceOf, devicesBase, passthroughUrl, joinParts, decryptConfig } = require('../../model/innovaphone-devices');
+const {
+  deviceOf,
+  devicesBase,
+  passthroughUrl,
+  joinParts,
+  decryptConfig,
+} = require('../../protocols/innovaphone-devices/normalize');
 const { encrypt, sessionKey } = require('../../protocols/innovaphone/crypto');
 
 describe('innovaphone Devices model', () => {

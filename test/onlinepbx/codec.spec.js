@@ -6,7 +6,7 @@ const codec = require('../../protocols/onlinepbx/codec');
 const commands = require('../../protocols/onlinepbx/commands');
 const endpoints = require('../../protocols/onlinepbx/endpoints');
 const { CallTable } = require('../../protocols/onlinepbx/calls');
-const model = require('../../model/onlinepbx');
+const model = require('../../protocols/onlinepbx/normalize');
 const { UnsupportedError } = require('../../protocols/common/errors');
 
 describe('onlinepbx codec (socket.io protocol 1)', () => {

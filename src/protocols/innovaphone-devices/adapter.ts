@@ -11,7 +11,7 @@ import type {
 import { ALL } from '../common/adapter';
 import { DisconnectedError, PbxRequestError, TimeoutError, UnsupportedError, errorText } from '../common/errors';
 import { AppWebsocket, type AppMessage } from '../innovaphone/app-websocket';
-import { devicesBase } from '../../model/innovaphone-devices';
+import { devicesBase } from './normalize';
 import { DeviceMonitors } from './monitors';
 import { ProvisioningCodes } from './provisioning';
 import { devicesCommand } from './commands';

@@ -1,6 +1,6 @@
 import type { OperationResult } from '../common/adapter';
 import type { AppMessage, AppWebsocket } from '../innovaphone/app-websocket';
-import { decryptConfig, joinParts } from '../../model/innovaphone-devices';
+import { decryptConfig, joinParts } from './normalize';
 import { domainIdOf, type ProvisioningCodes } from './provisioning';
 import type { UpdateRequests } from './updates';
 

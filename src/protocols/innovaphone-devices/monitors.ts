@@ -1,7 +1,7 @@
 import type { AdapterEvents } from '../common/adapter';
 import { ALL } from '../common/adapter';
 import type { AppMessage, AppWebsocket } from '../innovaphone/app-websocket';
-import { CHANGE_BY_MT, deviceOf, joinParts, passthroughUrl, type Device } from '../../model/innovaphone-devices';
+import { CHANGE_BY_MT, deviceOf, joinParts, passthroughUrl, type Device } from './normalize';
 
 interface Monitor {
   src: string;

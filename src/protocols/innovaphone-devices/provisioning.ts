@@ -2,7 +2,7 @@ import type { AdapterEvents, OperationResult } from '../common/adapter';
 import { ALL } from '../common/adapter';
 import { errorText } from '../common/errors';
 import type { AppMessage, AppWebsocket } from '../innovaphone/app-websocket';
-import { deviceOf } from '../../model/innovaphone-devices';
+import { deviceOf } from './normalize';
 
 /**
  * Provisioning codes: `GetProvisioningCode`, then `DeviceProvisioned` when a phone used it.

@@ -1,6 +1,6 @@
 import type { AdapterEvents } from '../common/adapter';
 import { ALL } from '../common/adapter';
-import { endpointOf, presenceOf, presenceTarget, type EndpointInfo } from '../../model/innovaphone';
+import { endpointOf, presenceOf, presenceTarget, type EndpointInfo } from './normalize';
 import type { AppMessage, AppWebsocket } from './app-websocket';
 import { PBX_API } from './pbx-api';
 

@@ -1,4 +1,4 @@
-import { blfOf, dataOf, eventKind, presenceOf, text, userOf, type OnlinePbxData } from '../../model/onlinepbx';
+import { blfOf, dataOf, eventKind, presenceOf, text, userOf, type OnlinePbxData } from './normalize';
 import type {
   AdapterEvents,
   AdapterFactory,

@@ -1,4 +1,4 @@
-import { epochMs, text, type OnlinePbxData } from '../../model/onlinepbx';
+import { epochMs, text, type OnlinePbxData } from './normalize';
 import type { Call, CallFacts, CallSummary } from '../../model/types';
 
 /** Channels in progress at most (their ends may be missed during an outage). */

@@ -1,4 +1,4 @@
-import { channelChanges, text, type ChannelChange, type OnlinePbxData } from '../../model/onlinepbx';
+import { channelChanges, text, type ChannelChange, type OnlinePbxData } from './normalize';
 import type { Call } from '../../model/types';
 
 /** Calls that never got their `channel_destroy` (a missed event) must not pile up forever. */

@@ -1,6 +1,6 @@
 import type WebSocket from 'ws';
 import type { Call, PbxMessage } from '../../model/types';
-import { blfOf, callPayload, presenceOf, type VodiaAccount, type VodiaCall } from '../../model/vodia';
+import { blfOf, callPayload, presenceOf, type VodiaAccount, type VodiaCall } from './normalize';
 import {
   ALL,
   type AdapterEvents,

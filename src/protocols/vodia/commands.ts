@@ -1,4 +1,4 @@
-import type { VodiaCall } from '../../model/vodia';
+import type { VodiaCall } from './normalize';
 import { PbxRequestError, UnsupportedError } from '../common/errors';
 
 /**

@@ -1,4 +1,4 @@
-import { callOf, type VodiaAccount, type VodiaCall } from '../../model/vodia';
+import { callOf, type VodiaAccount, type VodiaCall } from './normalize';
 
 /**
  * The accounts table: replaced by `domain-state.accounts`, patched by `user-state` [S11]. It

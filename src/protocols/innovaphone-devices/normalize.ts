@@ -1,4 +1,4 @@
-import { decrypt } from '../protocols/innovaphone/crypto';
+import { decrypt } from '../innovaphone/crypto';
 
 /** innovaphone Devices objects -> the `pbx-device-in` / `pbx-device-provisioned` payloads. */
 

@@ -4,7 +4,7 @@
  * functions; the PBX's types are loose (numbers arrive as strings and vice versa), so every
  * field is read leniently.
  */
-import type { Blf, BlfState, Call, CallState, Presence, PresenceStatus } from './types';
+import type { Blf, BlfState, Call, CallState, Presence, PresenceStatus } from '../../model/types';
 
 /**
  * The hangup causes onlinePBX reports (`hangup_cause`): FreeSWITCH `switch_call_cause_t`

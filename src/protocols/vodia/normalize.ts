@@ -1,4 +1,4 @@
-import type { Blf, BlfState, Call, CallState, Presence, PresenceStatus } from './types';
+import type { Blf, BlfState, Call, CallState, Presence, PresenceStatus } from '../../model/types';
 
 /**
  * Vodia frames -> the normalized presence, BLF and call shapes. Pure functions; the tables that

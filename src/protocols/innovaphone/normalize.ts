@@ -1,4 +1,4 @@
-import type { Presence, PresenceStatus } from './types';
+import type { Presence, PresenceStatus } from '../../model/types';
 
 /**
  * innovaphone presence -> the normalized presence. PresenceUpdate carries a list of presence
