@@ -113,6 +113,8 @@ let lastCpuPct = 0;
 
 async function throughput(host) {
   const { protocol, mode, n } = spec;
+  // `spec.keys`: the events cycle through this many distinct users (the state store's scale run).
+  const distinct = spec.keys || USERS;
   const { port } = await host.call('start', { protocol, users: USERS, raw: mode !== 'ours' });
   if (mode === 'limit') {
     // The physical limit: a raw ws client that only parses (and for 2.0 splits the socket.io frame).
@@ -143,7 +145,9 @@ async function throughput(host) {
       await until(async () => (await host.call('status')).connections === 1, 'peer connected');
     }
     await timedPush(host, red.sink, protocol, 2000, USERS);
-    return { rate: await timedPush(host, red.sink, protocol, n, USERS), cpuPct: lastCpuPct };
+    const rate = await timedPush(host, red.sink, protocol, n, distinct);
+    const entries = mode === 'ours' ? red.node('c1').connection.store.size('presence') : undefined;
+    return { rate, cpuPct: lastCpuPct, entries };
   } finally {
     await red.stop();
   }
@@ -363,7 +367,100 @@ async function latency(host) {
   }
 }
 
-const kinds = { throughput, dispatch, setup, memory, latency };
+/** Heap after three collections. */
+function settledHeap() {
+  for (let i = 0; i < 3; i++) global.gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/**
+ * The live state store with `spec.entries` Vodia users, filled through the real path (simulator,
+ * socket, adapter, connection) in Node-RED: the latency of a `pbx-state` node asked for "all
+ * presence, is available" (`spec.queries` times, one after the other, from `receive` to the
+ * second output reaching the sink), the same query straight on `answerAll`, and the heap of the
+ * stored presence entries (the heap with them minus the heap once the presence map is emptied).
+ */
+async function state(host) {
+  const { answerAll } = require('../connection/state-query');
+  const protocol = 'vodia';
+  const k = spec.entries;
+  const { port } = await host.call('start', { protocol, users: USERS });
+  const red = await startRed();
+  try {
+    const query = {
+      id: 'q1',
+      type: 'pbx-state',
+      z: 'tab',
+      connection: 'c1',
+      kind: 'presence',
+      key: '',
+      is: 'available',
+      forSeconds: '0',
+      wires: [['sink'], ['sink']],
+    };
+    const flows = ourFlow(protocol, port, [watcher(protocol, 'w1', []), query]);
+    await red.deploy(flows);
+    await ready(red, host, protocol, 0);
+    const store = red.node('c1').connection.store;
+    const before = settledHeap();
+    // 1.5 cycles: the first half of the users is then in dnd, the rest available.
+    const n = Math.round(k * 1.5);
+    red.sink.count = 0;
+    await host.call('push', { protocol, n, users: k });
+    await until(() => red.sink.count >= n, `${n} events`);
+    const stored = store.size('presence');
+    const node = red.node('q1');
+    const times = [];
+    let matching = 0;
+    let rest = 0;
+    for (let q = 0; q < spec.queries; q++) {
+      const t0 = performance.now();
+      await new Promise((resolve) => {
+        let got = 0;
+        red.sink.onMessage = (msg) => {
+          if (q === 0) {
+            if (got === 0) matching = msg.payload.length;
+            else rest = msg.payload.length;
+          }
+          if (++got === 2) resolve();
+        };
+        node.receive({});
+      });
+      times.push(performance.now() - t0);
+    }
+    red.sink.onMessage = null;
+    const direct = [];
+    for (let q = 0; q < spec.queries; q++) {
+      const t0 = performance.now();
+      answerAll(store, 'presence', true, { is: 'available', forMs: 0 }, Date.now());
+      direct.push(performance.now() - t0);
+    }
+    const filled = settledHeap();
+    // The sorted list of entries that answers the query is the store's too.
+    store.maps.presence.clear();
+    delete store.sorted.presence;
+    const emptied = settledHeap();
+    const p = (list, q) => {
+      const sorted = list.slice().sort((a, b) => a - b);
+      return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+    };
+    return {
+      stored,
+      matching,
+      rest,
+      queryP50Ms: p(times, 0.5),
+      queryP99Ms: p(times, 0.99),
+      answerAllP50Ms: p(direct, 0.5),
+      answerAllP99Ms: p(direct, 0.99),
+      bytesPerStateEntry: (filled - emptied) / stored,
+      bytesPerUser: (filled - before) / stored,
+    };
+  } finally {
+    await red.stop();
+  }
+}
+
+const kinds = { throughput, dispatch, setup, memory, latency, state };
 
 (async () => {
   const host = simHost();

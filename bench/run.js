@@ -7,8 +7,16 @@ const os = require('os');
 const path = require('path');
 
 const N = Number(process.env.BENCH_EVENTS) || 200000;
-/** Rates vary by tens of percent from run to run on a small machine: each is the median of this many. */
-const REPEATS = Number(process.env.BENCH_REPEATS) || 3;
+/**
+ * Rates vary by tens of percent from run to run on a small machine: configurations that are
+ * compared run in this many interleaved rounds (A B A B ...), each figure the median of its runs.
+ */
+const REPEATS = Number(process.env.BENCH_REPEATS) || 5;
+/** The state store's scale run: events cycle through this few and this many distinct users. */
+const SCALE_KEYS = [50, 50000];
+/** `pbx-state` asked for all of this many presence entries, this many times per run. */
+const STATE_ENTRIES = 10000;
+const STATE_QUERIES = 200;
 const PROTOCOLS = ['innovaphone', 'onlinepbx2', 'onlinepbx3', 'vodia'];
 /** Redeploy counts of the heap curve: a plateau is warm-up (compiled code), a steady climb a leak. */
 const CURVE = [1, 2, 5, 10, 50, 100, 200];
@@ -18,6 +26,35 @@ function median(spec, repeats = REPEATS) {
   const runs = Array.from({ length: repeats }, () => measure(spec)).sort((a, b) => a.rate - b.rate);
   return runs[Math.floor(runs.length / 2)];
 }
+
+/**
+ * `rounds` rounds of every spec in `specs` one after the other (A B A B ...), so a noisy spell
+ * of the machine hits each configuration alike; per spec every run's result.
+ */
+function interleaved(specs, rounds = REPEATS) {
+  const runs = specs.map(() => []);
+  for (let r = 0; r < rounds; r++)
+    specs.forEach((spec, i) => {
+      process.stderr.write(`  round ${r + 1}/${rounds}: ${spec.label}\n`);
+      runs[i].push(measure(spec));
+    });
+  return runs;
+}
+
+/** Median, min and max of `values`. */
+function spread(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
+}
+
+const round = (n, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
+const rounded = (s, digits = 0) => ({
+  median: round(s.median, digits),
+  min: round(s.min, digits),
+  max: round(s.max, digits),
+});
 
 function measure(spec) {
   const out = execFileSync(
@@ -44,19 +81,74 @@ function main() {
   for (const protocol of PROTOCOLS) {
     const row = {};
     const cpu = {};
-    for (const mode of ['limit', 'ours', 'floor', 'peer']) {
-      process.stderr.write(`throughput ${protocol} ${mode}...\n`);
-      // The peer runs once: at a few thousand events/s one run lasts half a minute, long enough
-      // to even out what the median of short runs evens out, and three would take the bench
-      // past its 10 minutes.
-      const m = median({ kind: 'throughput', protocol, mode, n: N }, mode === 'peer' ? 1 : REPEATS);
-      row[mode] = Math.round(m.rate);
-      cpu[mode] = Math.round(m.cpuPct);
-    }
+    const ranges = {};
+    process.stderr.write(`throughput ${protocol} limit/ours/floor, interleaved...\n`);
+    // Ours with the state store on, as always: every report updates it before the nodes get it.
+    const modes = ['limit', 'ours', 'floor'];
+    const runs = interleaved(modes.map((mode) => ({ kind: 'throughput', protocol, mode, n: N, label: mode })));
+    modes.forEach((mode, i) => {
+      const rate = spread(runs[i].map((m) => m.rate));
+      row[mode] = Math.round(rate.median);
+      ranges[mode] = [Math.round(rate.min), Math.round(rate.max)];
+      cpu[mode] = Math.round(spread(runs[i].map((m) => m.cpuPct)).median);
+    });
+    // ours/limit of each round too: the spread of the ratio itself.
+    const perRound = runs[1].map((m, r) => m.rate / runs[0][r].rate);
+    const r = spread(perRound);
+    row.oursLimitPerRound = { min: round(r.min, 2), max: round(r.max, 2) };
+    // The peer runs once: at a few thousand events/s one run lasts half a minute, long enough
+    // to even out what the median of short runs evens out, and more would take the bench past
+    // its 10 minutes.
+    process.stderr.write(`throughput ${protocol} peer...\n`);
+    const peer = measure({ kind: 'throughput', protocol, mode: 'peer', n: N });
+    row.peer = Math.round(peer.rate);
+    cpu.peer = Math.round(peer.cpuPct);
+    row.range = ranges;
     // How busy the receiving process was: below 100% the simulator's sending, not we, set the pace.
     row.receiverCpuPct = cpu;
     results.throughput[protocol] = row;
   }
+  process.stderr.write('state store scale: 50 vs 50,000 distinct users (Vodia presence), interleaved...\n');
+  const scaleRuns = interleaved(
+    SCALE_KEYS.map((keys) => ({
+      kind: 'throughput',
+      protocol: 'vodia',
+      mode: 'ours',
+      n: N,
+      keys,
+      label: `${keys} users`,
+    })),
+  );
+  const scale = {};
+  SCALE_KEYS.forEach((keys, i) => {
+    scale[`keys${keys}`] = rounded(spread(scaleRuns[i].map((m) => m.rate)));
+    scale[`entries${keys}`] = scaleRuns[i][0].entries;
+  });
+  const [few, many] = SCALE_KEYS.map((k) => scale[`keys${k}`].median);
+  const scalePerRound = spread(scaleRuns[1].map((m, r) => m.rate / scaleRuns[0][r].rate));
+  scale.perRound = { min: round(scalePerRound.min, 2), max: round(scalePerRound.max, 2) };
+  results.storeScale = scale;
+  results.storeScaleRatio = round(many / few, 2);
+  process.stderr.write(`pbx-state: all presence, is available, over ${fmt(STATE_ENTRIES)} entries...\n`);
+  const stateRuns = Array.from({ length: REPEATS }, (_, r) => {
+    process.stderr.write(`  run ${r + 1}/${REPEATS}\n`);
+    return measure({ kind: 'state', entries: STATE_ENTRIES, queries: STATE_QUERIES });
+  });
+  const stateOf = (field, digits) => rounded(spread(stateRuns.map((m) => m[field])), digits);
+  results.stateQuery = {
+    entries: stateRuns[0].stored,
+    matching: stateRuns[0].matching,
+    rest: stateRuns[0].rest,
+    queriesPerRun: STATE_QUERIES,
+    nodeP50Ms: stateOf('queryP50Ms', 2),
+    nodeP99Ms: stateOf('queryP99Ms', 2),
+    answerAllP50Ms: stateOf('answerAllP50Ms', 2),
+    answerAllP99Ms: stateOf('answerAllP99Ms', 2),
+    bytesPerStateEntry: stateOf('bytesPerStateEntry'),
+    bytesPerUser: stateOf('bytesPerUser'),
+  };
+  results.stateQueryP99Ms = results.stateQuery.nodeP99Ms.median;
+  results.bytesPerStateEntry = results.stateQuery.bytesPerStateEntry.median;
   for (const nodes of [1, 100, 500]) {
     process.stderr.write(`dispatch ${nodes} nodes...\n`);
     results.dispatch[`nodes${nodes}`] = Math.round(median({ kind: 'dispatch', nodes, n: N }).rate);
@@ -109,23 +201,40 @@ function main() {
   print(results);
 }
 
+/** A median rate and, from the interleaved rounds, its min-max. */
+const cell = (t, mode) => `${fmt(t[mode])} (${fmt(t.range[mode][0])}-${fmt(t.range[mode][1])})`;
+
 function print(r) {
   const lines = [];
   lines.push(
-    `Throughput (events/s through one input node into a counting sink, ${fmt(r.machine.eventsPerRun)} events over 50 users, median of ${r.machine.repeats} runs; the peer one run)`,
+    `Throughput (events/s through one input node into a counting sink, ${fmt(r.machine.eventsPerRun)} events over 50 users, median of ${r.machine.repeats} interleaved rounds of limit, ours (state store on) and floor; the peer one run)`,
   );
   lines.push(
-    '| protocol | limit (raw ws + JSON.parse) | ours | floor (core websocket in -> sink, no parsing) | core peer (websocket in, json, 50-way switch) | ours/limit (goal >= 0.5) | ours/peer (goal >= 10) | ours/floor | receiver CPU limit/ours/floor/peer |',
+    '| protocol | limit (raw ws + JSON.parse) | ours | floor (core websocket in -> sink, no parsing) | core peer (websocket in, json, 50-way switch) | ours/limit (goal >= 0.5) | ours/limit per round | ours/peer (goal >= 10) | ours/floor | receiver CPU limit/ours/floor/peer |',
   );
-  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const [p, t] of Object.entries(r.throughput)) {
     const a = ratio(t.ours, t.limit);
     const b = ratio(t.ours, t.peer);
     const c = t.receiverCpuPct;
     lines.push(
-      `| ${p} | ${fmt(t.limit)} | ${fmt(t.ours)} | ${fmt(t.floor)} | ${fmt(t.peer)} | ${fmt(a, 2)} ${mark(a >= 0.5)} | ${fmt(b, 1)} ${mark(b >= 10)} | ${fmt(ratio(t.ours, t.floor), 2)} | ${c.limit}% / ${c.ours}% / ${c.floor}% / ${c.peer}% |`,
+      `| ${p} | ${cell(t, 'limit')} | ${cell(t, 'ours')} | ${cell(t, 'floor')} | ${fmt(t.peer)} | ${fmt(a, 2)} ${mark(a >= 0.5)} | ${t.oursLimitPerRound.min} to ${t.oursLimitPerRound.max} | ${fmt(b, 1)} ${mark(b >= 10)} | ${fmt(ratio(t.ours, t.floor), 2)} | ${c.limit}% / ${c.ours}% / ${c.floor}% / ${c.peer}% |`,
     );
   }
+  const sc = r.storeScale;
+  const q = r.stateQuery;
+  const range = (s, unit = '') =>
+    `median ${fmt(s.median, 2)}${unit}, min ${fmt(s.min, 2)}${unit}, max ${fmt(s.max, 2)}${unit}`;
+  lines.push('');
+  lines.push(
+    `State store scale (Vodia presence, ours, ${r.machine.repeats} interleaved rounds): 50 users ${range(sc.keys50, '/s')}; 50,000 users ${range(sc.keys50000, '/s')}; storeScaleRatio ${fmt(r.storeScaleRatio, 2)} (per round ${sc.perRound.min} to ${sc.perRound.max}; goal >= 0.9) ${mark(r.storeScaleRatio >= 0.9)}`,
+  );
+  lines.push(
+    `State store memory: bytesPerStateEntry ${fmt(r.bytesPerStateEntry)} (${range(q.bytesPerStateEntry)}; goal <= 1000) ${mark(r.bytesPerStateEntry <= 1000)}; the whole connection per Vodia user (adapter's account, presence and BLF entries): ${fmt(q.bytesPerUser.median)} bytes`,
+  );
+  lines.push(
+    `pbx-state "all, is available" over ${fmt(q.entries)} entries (${fmt(q.matching)} match), ${q.queriesPerRun} queries per run, ${r.machine.repeats} runs: stateQueryP99Ms ${fmt(r.stateQueryP99Ms, 2)} (${range(q.nodeP99Ms, ' ms')}; goal < 5) ${mark(r.stateQueryP99Ms < 5)}; p50 ${fmt(q.nodeP50Ms.median, 2)} ms; answerAll alone p50 ${fmt(q.answerAllP50Ms.median, 2)} ms, p99 ${fmt(q.answerAllP99Ms.median, 2)} ms`,
+  );
   const d = r.dispatch;
   const dr = ratio(d.nodes500, d.nodes1);
   lines.push('');

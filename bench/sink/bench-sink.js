@@ -8,11 +8,14 @@ module.exports = function (RED) {
     latencies: [],
     topics: new Set(),
     trackTopics: false,
+    /** Called with each message when set (the state query times its answers with it). */
+    onMessage: null,
   });
   function BenchSink(config) {
     RED.nodes.createNode(this, config);
     this.on('input', (msg, _send, done) => {
       state.count++;
+      if (state.onMessage) state.onMessage(msg);
       if (state.trackTopics) state.topics.add(msg.topic);
       const sent = (msg.raw && msg.raw.t) || (msg.payload && msg.payload.t);
       if (typeof sent === 'number') state.latencies.push(performance.timeOrigin + performance.now() - sent);

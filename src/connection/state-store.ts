@@ -30,6 +30,12 @@ export class StateStore {
     blf: new Map(),
     call: new Map(),
   };
+  /**
+   * Per kind, the entries sorted by key, until a key comes or goes: the entry objects change in
+   * place, so a report of a known key keeps it valid, and `pbx-state` asking for all of 10,000
+   * presence entries does not sort them (with a numeric collation) on every message.
+   */
+  private readonly sorted: Partial<Record<StateKind, ReadonlyArray<readonly [string, Readonly<StateEntry>]>>> = {};
 
   /**
    * Applies one report and fills the message's `previous` (the entry's payload before, which
@@ -50,6 +56,7 @@ export class StateStore {
       if (ended) return;
       if (kind === 'call' && map.size >= MAX_CALLS) map.delete(map.keys().next().value as string);
       map.set(key, { payload: { ...payload }, since, updatedAt: now, stale: false });
+      delete this.sorted[kind];
       return;
     }
     const previous = entry.payload;
@@ -59,6 +66,7 @@ export class StateStore {
     message.since = entry.since;
     if (ended) {
       map.delete(key);
+      delete this.sorted[kind];
       return;
     }
     // A shallow copy: the nested parts (innovaphone `presence`, RCC `bits`) are never changed by us.
@@ -80,14 +88,25 @@ export class StateStore {
     return this.maps[kind].size;
   }
 
-  /** Every entry of a kind, sorted by key (numbers in numeric order: 9 before 10). */
-  entries(kind: StateKind): Array<[string, Readonly<StateEntry>]> {
-    return [...this.maps[kind]].sort((a, b) => compareKeys(a[0], b[0]));
+  /**
+   * Every entry of a kind, sorted by key (numbers in numeric order: 9 before 10). The array is
+   * shared until a key comes or goes: read it, do not change it.
+   */
+  entries(kind: StateKind): ReadonlyArray<readonly [string, Readonly<StateEntry>]> {
+    let sorted = this.sorted[kind];
+    if (!sorted) {
+      sorted = [...this.maps[kind]].sort((a, b) => compareKeys(a[0], b[0]));
+      this.sorted[kind] = sorted;
+    }
+    return sorted;
   }
 }
 
+/** `localeCompare(b, undefined, { numeric: true })`, without building a collator per call. */
+const collator = new Intl.Collator(undefined, { numeric: true });
+
 export function compareKeys(a: string, b: string): number {
-  return a.localeCompare(b, undefined, { numeric: true });
+  return collator.compare(a, b);
 }
 
 /** The value a condition (`pbx-state` `is`) compares: presence `status`, else `state`. */

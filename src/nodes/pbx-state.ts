@@ -57,7 +57,10 @@ export = function (RED: NodeAPI): void {
       // Output 1 the entries that match (when any do), output 2 the rest (an empty array when none match).
       const rest = answer.rest.length || !answer.matching.length ? { ...msg, payload: answer.rest } : null;
       if (answer.matching.length) msg.payload = answer.matching;
-      send([answer.matching.length ? msg : null, rest]);
+      // Two sends, not one with both: Node-RED deep-copies every message of a send but the first,
+      // which for 10,000 entries costs more than the query. Both are fresh copies already.
+      if (answer.matching.length) send([msg, null]);
+      if (rest) send([null, rest]);
       done();
     });
   }
