@@ -79,6 +79,7 @@ export class AppServer {
   private readonly timers = new Set<NodeJS.Timeout>();
   private replyDelayMs = 0;
   private silent = false;
+  private unavailable = false;
 
   constructor(private readonly options: AppServerOptions) {
     this.http = options.tls ? https.createServer(options.tls) : http.createServer();
@@ -87,7 +88,11 @@ export class AppServer {
       res.end();
     });
     // Pongs are answered by hand, so a silent server can play a half-open socket.
-    this.wss = new WebSocketServer({ server: this.http, autoPong: false });
+    this.wss = new WebSocketServer({
+      server: this.http,
+      autoPong: false,
+      verifyClient: (_info, accept) => (this.unavailable ? accept(false, 503, 'Service Unavailable') : accept(true)),
+    });
     this.wss.on('connection', (ws) => this.accept(ws));
   }
 
@@ -142,6 +147,14 @@ export class AppServer {
   /** Half-open: nothing is answered or sent, not even pongs; the TCP sockets stay open. */
   setSilent(silent: boolean): void {
     this.silent = silent;
+  }
+
+  /**
+   * An outage with the PBX itself running (a restart, a proxy without its backend): new
+   * WebSockets are refused with 503, open ones stay as they are (drop them with `dropAll`).
+   */
+  setUnavailable(unavailable: boolean): void {
+    this.unavailable = unavailable;
   }
 
   sendRaw(data: string | Buffer): void {
