@@ -120,4 +120,28 @@ describe('StateStore', () => {
     all.matching[0].status = 'changed';
     assert.strictEqual(store.get('presence', '9').payload.status, 'busy', 'answers are copies');
   });
+
+  it('keeps its sorted entries current: a report, a new key, an ended call', () => {
+    const store = new StateStore();
+    const users = () => store.entries('presence').map(([key, e]) => `${key}:${e.payload.status}`);
+    store.apply('presence', '10', report({ user: '10', status: 'busy' }), 0);
+    store.apply('presence', '2', report({ user: '2', status: 'busy' }), 0);
+    assert.deepStrictEqual(users(), ['2:busy', '10:busy']);
+    store.apply('presence', '10', report({ user: '10', status: 'available' }), 1);
+    assert.deepStrictEqual(users(), ['2:busy', '10:available'], 'a report of a known key');
+    store.apply('presence', '3', report({ user: '3', status: 'away' }), 2);
+    assert.deepStrictEqual(users(), ['2:busy', '3:away', '10:available'], 'a new key');
+    store.apply('call', 'c2', report({ callId: 'c2', state: 'ringing' }), 0);
+    store.apply('call', 'c1', report({ callId: 'c1', state: 'connected' }), 0);
+    assert.deepStrictEqual(
+      store.entries('call').map(([key]) => key),
+      ['c1', 'c2'],
+    );
+    store.apply('call', 'c1', report({ callId: 'c1', state: 'ended' }), 1);
+    assert.deepStrictEqual(
+      store.entries('call').map(([key]) => key),
+      ['c2'],
+      'an ended call leaves',
+    );
+  });
 });

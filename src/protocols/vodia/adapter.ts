@@ -414,6 +414,12 @@ class VodiaAdapter implements VendorAdapter {
       if (resync && call.state === 'ended') message.resync = true;
       this.events.emit('call', call.callId, message);
     }
+    // The first list after a reconnect also confirms the calls it kept unchanged (not stale any more).
+    if (resync) {
+      for (const call of this.calls.values()) {
+        this.events.snapshot('call', call.callId, { topic: call.callId, payload: callPayload(call), event, raw: frame });
+      }
+    }
     for (const ext of touched) {
       // Outside numbers have no lamp unless a node asked for that number.
       if (this.accounts.has(ext) || ext === this.own || this.blfWatched.has(ext)) this.emitLamp(ext, frame, event);

@@ -244,6 +244,13 @@ export class CallTable {
     this.expected.clear();
   }
 
+  /** The legs in progress as last reported: after a resync, what the PBX listed again. */
+  listed(): RccCallPayload[] {
+    const out: RccCallPayload[] = [];
+    for (const leg of this.legs.values()) if (!leg.stale && leg.reported && leg.reported !== 'ended') out.push(this.payloadOf(leg));
+    return out;
+  }
+
   /** Ends every leg the PBX did not list again since `suspend`: they ended while we were away. */
   sweep(): RccCallPayload[] {
     const gone: RccCallPayload[] = [];

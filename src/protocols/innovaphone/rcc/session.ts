@@ -31,7 +31,7 @@ export interface RccSessionOptions {
    * request causes (UserInfo, CallAdd, CallInfo) must reach `handle` as well.
    */
   request(msg: RccMessage, timeoutMs: number): Promise<RccMessage>;
-  events: Pick<AdapterEvents, 'emit' | 'listening' | 'log'>;
+  events: Pick<AdapterEvents, 'emit' | 'snapshot' | 'listening' | 'log'>;
   /** The initial user (and call) list streams at 50 users per 20 ms tick before its result. */
   initializeTimeoutMs?: number;
   /** For the UserInitialize requests that restore controlled users after a reconnect. */
@@ -390,6 +390,9 @@ export class RccSession {
     this.sweepTimer = setTimeout(() => {
       this.sweepTimer = undefined;
       if (generation !== this.generation) return;
+      // The legs listed again are confirmed (no longer stale) first, so by the time a swept
+      // call's record goes out, what the store says of the others is true again.
+      for (const payload of this.calls.listed()) this.opts.events.snapshot('call', payload.callId, this.callMessage(payload, initResult));
       for (const payload of this.calls.sweep()) this.report(payload, initResult, true);
     }, this.settleMs);
   }
@@ -541,10 +544,15 @@ export class RccSession {
 
   /** Every leg's report goes to the connection (its state store), whoever watches. */
   private emitCall(payload: RccCallPayload, raw: RccMessage, resync = false): void {
+    const message = this.callMessage(payload, raw);
+    if (resync) message.resync = true;
+    this.opts.events.emit('call', payload.callId, message);
+  }
+
+  private callMessage(payload: RccCallPayload, raw: RccMessage): PbxMessage<Call> {
     const message: PbxMessage<Call> = { topic: payload.callId, payload, event: String(raw.mt), raw };
     // The legs of one call share its conference id: one call record for all of them.
     if (payload.conf !== undefined) message.call = { group: payload.conf };
-    if (resync) message.resync = true;
-    this.opts.events.emit('call', payload.callId, message);
+    return message;
   }
 }
