@@ -12,6 +12,7 @@ import type {
 import { AuthError, DisconnectedError, UnsupportedError, errorText } from '../protocols/common/errors';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { CallRecords } from './call-records';
+import { loginWithin } from './login-within';
 import { Router, type Listener, type Watcher } from './router';
 import { StateStore } from './state-store';
 
@@ -50,7 +51,7 @@ export class PbxConnection {
   private started = false;
   private closing = false;
   private retryTimer: NodeJS.Timeout | undefined;
-  private loginTimer: NodeJS.Timeout | undefined;
+  private cancelLogin: (() => void) | undefined;
   private lastLogged = '';
 
   constructor(
@@ -138,15 +139,19 @@ export class PbxConnection {
     return this.adapter.suggestions(field);
   }
 
-  /** Ends the connection for good (redeploy or shutdown). */
-  close(): void {
+  /**
+   * Ends the connection for good (redeploy or shutdown). Nothing reaches the nodes after this
+   * call; the promise resolves once the socket has said goodbye to the PBX (capped).
+   */
+  close(): Promise<void> {
     this.closing = true;
     this.generation++;
     clearTimeout(this.retryTimer);
-    clearTimeout(this.loginTimer);
-    this.adapter.close();
+    this.cancelLogin?.();
+    const closed = this.adapter.close();
     this.records.stop();
     this.setState('closed', '');
+    return closed;
   }
 
   /**
@@ -178,23 +183,16 @@ export class PbxConnection {
     if (this.closing) return;
     const generation = ++this.generation;
     this.setState('connecting', '');
-    const timeoutMs = this.settings.loginTimeoutMs;
-    const timedOut = new Promise<never>((_, reject) => {
-      this.loginTimer = setTimeout(
-        () => reject(new Error(`no login within ${Math.round(timeoutMs / 1000)} s`)),
-        timeoutMs,
-      );
-    });
-    Promise.race([this.adapter.open(), timedOut]).then(
+    const login = loginWithin(this.adapter, this.settings.loginTimeoutMs);
+    this.cancelLogin = login.cancel;
+    login.opened.then(
       () => {
-        clearTimeout(this.loginTimer);
         if (generation !== this.generation) return;
         this.failures = 0;
         this.setState('connected', '');
         for (const interest of this.router.interests()) if (interest.channel !== 'record') this.establish(interest);
       },
       (err: unknown) => {
-        clearTimeout(this.loginTimer);
         if (generation !== this.generation) return;
         this.adapter.close();
         const auth = err instanceof AuthError;

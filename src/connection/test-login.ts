@@ -1,5 +1,6 @@
 import type { ConnectionSettings } from '../protocols/common/adapter';
 import { AuthError, errorText } from '../protocols/common/errors';
+import { loginWithin } from './login-within';
 import { ADAPTERS } from './vendors';
 
 export interface LoginCheck {
@@ -19,19 +20,12 @@ export async function testLogin(settings: ConnectionSettings): Promise<LoginChec
     dropped: () => undefined,
     log: () => undefined,
   });
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      adapter.open(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no login within ${settings.loginTimeoutMs / 1000} s`)), settings.loginTimeoutMs);
-      }),
-    ]);
+    await loginWithin(adapter, settings.loginTimeoutMs).opened;
     return { ok: true };
   } catch (err) {
     return { ok: false, kind: err instanceof AuthError ? 'auth' : 'network', error: errorText(err) };
   } finally {
-    clearTimeout(timer);
-    adapter.close();
+    await adapter.close();
   }
 }

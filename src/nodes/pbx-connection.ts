@@ -27,9 +27,10 @@ export = function (RED: NodeAPI): void {
       log,
     });
     this.connection = connection;
+    // As core MQTT waits for its client's close: the PBX sees the socket go before the next
+    // deploy logs in again (the wait is capped: see GOODBYE_MS).
     this.on('close', (_removed, done) => {
-      connection.close();
-      done();
+      void connection.close().then(() => done());
     });
   }
 

@@ -99,8 +99,12 @@ export interface VendorAdapter {
   readonly operations: ReadonlySet<Operation>;
   /** Opens the socket and logs in; resolves when usable. Rejects with AuthError for bad credentials. */
   open(): Promise<void>;
-  /** Drops the socket now; pending requests reject with DisconnectedError. Idempotent. */
-  close(): void;
+  /**
+   * Ends the socket now: pending requests reject with DisconnectedError at once, events stop.
+   * Resolves once the socket has said goodbye (the close handshake, capped at a second), for a
+   * config node's close to wait on. Idempotent.
+   */
+  close(): Promise<void>;
   /**
    * Establishes an interest on the PBX side. Called while connected: for every interest right
    * after `open` (so subscriptions survive reconnects) and for each new one. A rejection is

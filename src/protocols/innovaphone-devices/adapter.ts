@@ -80,11 +80,12 @@ class DevicesAdapter implements VendorAdapter {
     this.updates.replay(socket, OWN_REQUEST_TIMEOUT_MS);
   }
 
-  close(): void {
+  close(): Promise<void> {
     this.abort?.abort();
     this.abort = undefined;
-    this.socket?.close();
+    const socket = this.socket;
     this.socket = undefined;
+    return socket ? socket.close() : Promise.resolve();
   }
 
   async watch(interest: Interest): Promise<void> {

@@ -83,16 +83,16 @@ class InnovaphoneAdapter implements VendorAdapter {
     this.rcc.connected();
   }
 
-  close(): void {
+  close(): Promise<void> {
     this.abort?.abort();
     this.abort = undefined;
     const socket = this.socket;
     this.socket = undefined;
     this.signaling.stop();
-    if (socket) {
-      socket.close();
-      this.rcc.disconnected();
-    }
+    if (!socket) return Promise.resolve();
+    const closed = socket.close();
+    this.rcc.disconnected();
+    return closed;
   }
 
   async watch(interest: Interest): Promise<void> {

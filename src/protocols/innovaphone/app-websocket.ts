@@ -7,6 +7,7 @@ import { OnceLog } from '../common/once-log';
 import { PendingRequests } from '../common/pending-requests';
 import { openWebSocket } from '../common/transport';
 import { loginDigest, sessionKey as deriveSessionKey, type LoginFields } from './crypto';
+import { sayGoodbye } from '../common/goodbye';
 
 /** One JSON object per text frame; every message has `mt`, PBX APIs add `api`, requests `src`. */
 export type AppMessage = Record<string, unknown>;
@@ -229,15 +230,15 @@ export class AppWebsocket {
     return answer;
   }
 
-  close(): void {
-    if (this.gone) return;
+  /** Resolves once the socket is closed (after its goodbye, or cut off). */
+  close(): Promise<void> {
+    if (this.gone) return Promise.resolve();
     this.gone = true;
     this.watchdog?.stop();
-    this.ws.removeAllListeners();
-    this.ws.on('error', () => undefined);
-    this.ws.terminate();
+    const closed = sayGoodbye(this.ws);
     this.pending.rejectAll('connection closed');
     this.forgetAll();
+    return closed;
   }
 
   private trySend(msg: object): void {

@@ -96,10 +96,10 @@ class OnlinePbxAdapter implements VendorAdapter {
     if (this.version === '2') this.sync().catch((err: unknown) => this.events.log('warn', `onlinepbx: subscribe failed: ${errorText(err)}`));
   }
 
-  close(): void {
+  close(): Promise<void> {
     const session = this.session;
     this.session = undefined;
-    session?.close();
+    return session ? session.close() : Promise.resolve();
   }
 
   watch(interest: Interest): Promise<void> {

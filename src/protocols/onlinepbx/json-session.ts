@@ -7,6 +7,7 @@ import { openWebSocket } from '../common/transport';
 import { V3_RESULTS } from './commands';
 import { v3Url } from './endpoints';
 import type { PbxSession, Reply, SessionEvents, SessionOptions } from './session';
+import { sayGoodbye } from '../common/goodbye';
 
 /** Without a keepalive setting, ping after this much silence (3.0 clients ping every 30 s). */
 const DEFAULT_PING_MS = 30000;
@@ -90,8 +91,8 @@ export class JsonSession implements PbxSession {
     });
   }
 
-  close(): void {
-    if (this.closed) return;
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.closed = true;
     this.abort?.abort();
     this.abort = undefined;
@@ -99,14 +100,11 @@ export class JsonSession implements PbxSession {
     this.watchdog = undefined;
     const ws = this.ws;
     this.ws = undefined;
-    if (ws) {
-      ws.removeAllListeners();
-      ws.on('error', () => undefined);
-      ws.terminate();
-    }
+    const closed = ws ? sayGoodbye(ws) : Promise.resolve();
     this.up = false;
     this.pending.rejectAll('connection closed');
     this.byCommand.clear();
+    return closed;
   }
 
   async request(command: string, data: Record<string, unknown>, timeoutMs: number): Promise<Reply> {

@@ -6,7 +6,8 @@ export interface PbxSession {
   /** Connects; resolves once the PBX accepted the session. Rejects AuthError for a wrong key. */
   open(): Promise<void>;
   /** Ends the session now; pending requests reject. No callback fires afterwards. Idempotent. */
-  close(): void;
+  /** Resolves once the socket is closed (after its goodbye, or cut off). */
+  close(): Promise<void>;
   /** Sends a command; resolves with its successful reply, rejects PbxRequestError on a failure reply. */
   request(command: string, data: Record<string, unknown>, timeoutMs: number): Promise<Reply>;
 }

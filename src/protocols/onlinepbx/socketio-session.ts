@@ -20,11 +20,11 @@ import { callbackHash } from './commands';
 import { v2Base, v2SocketUrl } from './endpoints';
 import { socketIoHandshake } from './handshake';
 import type { PbxSession, Reply, SessionEvents, SessionOptions } from './session';
+import { sayGoodbye } from '../common/goodbye';
 
 /** Our watchdog allows this much more than the server's heartbeat timeout (spec: hb + 5 s). */
 const HEARTBEAT_SLACK_MS = 5000;
 /** After `0::` and a close frame, the socket is cut if the PBX has not closed it by then. */
-const CLOSE_GRACE_MS = 1000;
 
 interface Callback {
   reply: Record<string, unknown>;
@@ -106,8 +106,8 @@ export class SocketIoSession implements PbxSession {
     this.startWatchdog(hs);
   }
 
-  close(): void {
-    if (this.closed) return;
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.closed = true;
     this.abort?.abort();
     this.abort = undefined;
@@ -116,22 +116,11 @@ export class SocketIoSession implements PbxSession {
     this.failConnect(new DisconnectedError('connection closed during login'));
     const ws = this.ws;
     this.ws = undefined;
-    if (ws) {
-      ws.removeAllListeners();
-      ws.on('error', () => undefined);
-      if (this.up && ws.readyState === ws.OPEN) {
-        // The clean goodbye of socket.io 0.9: `0::`, then the close handshake; a PBX that
-        // does not finish it within the grace time is cut off.
-        ws.send(DISCONNECT);
-        ws.close(1000);
-        const cut = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
-        ws.once('close', () => clearTimeout(cut));
-      } else {
-        ws.terminate();
-      }
-    }
+    // The clean goodbye of socket.io 0.9, once logged in: `0::`, then the close handshake.
+    const closed = ws ? sayGoodbye(ws, this.up ? DISCONNECT : undefined) : Promise.resolve();
     this.up = false;
     this.pending.rejectAll('connection closed');
+    return closed;
   }
 
   async request(command: string, data: Record<string, unknown>, timeoutMs: number): Promise<Reply> {

@@ -21,6 +21,7 @@ import { decodeFrame, encodeAction, FORBIDDEN_ACTION, frameName, type VodiaFrame
 import { callControlFrame, commandFrame, extensionOf, makeCallFrame, type ActionFrame } from './commands';
 import { obtainSession, obtainThirdPartySession, vodiaEndpoints } from './login';
 import { AccountTable, CallTable } from './state';
+import { sayGoodbye } from '../common/goodbye';
 
 /** voip_vodia sends `avoid-disconnect` right after open and every 30 s [S9]. */
 const AVOID_DISCONNECT_MS = 30000;
@@ -177,19 +178,16 @@ class VodiaAdapter implements VendorAdapter {
     return obtainSession({ ...common, user: s.user, password: s.password });
   }
 
-  close(): void {
+  close(): Promise<void> {
     this.generation++;
     this.abort?.abort();
     this.abort = undefined;
     this.stopTimers();
     const ws = this.socket;
     this.socket = undefined;
-    if (ws) {
-      ws.removeAllListeners();
-      ws.on('error', () => undefined);
-      ws.terminate();
-    }
+    const closed = ws ? sayGoodbye(ws) : Promise.resolve();
     this.failPending('connection closed');
+    return closed;
   }
 
   async watch(interest: Interest): Promise<void> {
