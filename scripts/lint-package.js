@@ -54,7 +54,10 @@ for (const type of types) {
       new RegExp(`RED\\.nodes\\.registerType\\(\\s*'${type}'\\s*,\\s*\\{`).test(text),
       `${type}: registerType with a literal type and an object literal`,
     );
-    check(new RegExp(`data-help-name="${type}"`).test(text), `${type}: help`);
+    // Help inline, or per language in the catalogs (the i18n convention for new nodes).
+    const helpFile = path.join(root, 'nodes', 'locales', 'en-US', `${type}.html`);
+    const help = text + (fs.existsSync(helpFile) ? fs.readFileSync(helpFile, 'utf8') : '');
+    check(new RegExp(`data-help-name="${type}"`).test(help), `${type}: help`);
     const icon = /icon:\s*'([^']+)'/.exec(text);
     if (type !== 'pbx-connection')
       check(icon && fs.existsSync(path.join(root, 'icons', icon[1])), `${type}: its icon in icons/`);

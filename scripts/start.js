@@ -1,10 +1,11 @@
 'use strict';
-// `npm start`: builds if needed, starts every vendor simulator with demo data, and runs a
-// Node-RED (from devDependencies, user dir .node-red/ inside the project) on 127.0.0.1 with this
-// package and every example flow deployed against the simulators.
+// `npm start`: builds if needed, starts every vendor simulator with demo data and an MQTT broker
+// (aedes), and runs a Node-RED (from devDependencies, user dir .node-red/ inside the project) on
+// 127.0.0.1 with this package and every example flow deployed against them.
 const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
 const http = require('http');
+const net = require('net');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
@@ -24,8 +25,14 @@ function buildIfNeeded() {
   }
 }
 
-/** Every example flow on a tab of its own; config nodes once; demo credentials per vendor. */
-function exampleFlows() {
+/** The config nodes examples share by id: each is deployed once. */
+const SHARED_CONFIGS = new Set(['pbx-connection', 'tls-config', 'mqtt-broker']);
+
+/**
+ * Every example flow on a tab of its own; config nodes once; demo credentials per vendor; every
+ * `mqtt-broker` pointed at the embedded broker on `mqttPort`.
+ */
+function exampleFlows(mqttPort) {
   const flows = [];
   const configs = new Map();
   const walk = (dir) => {
@@ -36,7 +43,9 @@ function exampleFlows() {
         const tab = `tab-${flows.length}`;
         flows.push({ id: tab, type: 'tab', label: `${path.basename(dir)}: ${e.name.replace(/\.json$/, '')}` });
         for (const n of JSON.parse(fs.readFileSync(p, 'utf8'))) {
-          if (n.type === 'pbx-connection' || n.type === 'tls-config') configs.set(n.id, { ...n, z: undefined });
+          if (n.type === 'mqtt-broker')
+            configs.set(n.id, { ...n, z: undefined, broker: '127.0.0.1', port: String(mqttPort) });
+          else if (SHARED_CONFIGS.has(n.type)) configs.set(n.id, { ...n, z: undefined });
           else if (n.type !== 'tab')
             flows.push({
               ...n,
@@ -51,6 +60,7 @@ function exampleFlows() {
   walk(path.join(root, 'examples'));
   const credentials = {};
   for (const c of configs.values()) {
+    if (c.type !== 'pbx-connection') continue;
     const { DEMO } = require(path.join(root, 'sim', c.vendor, 'index.js'));
     credentials[c.id] = DEMO.credentials;
   }
@@ -85,16 +95,51 @@ function writeUserDir(userDir, port, flows, credentials) {
 }
 
 /**
- * Starts the simulators and a Node-RED on `port` with every example deployed; resolves once the
- * editor answers. The browser test uses this with a scratch `userDir`.
+ * The MQTT broker of the examples (aedes, a devDependency): on `port` when it is free, else on
+ * any free port. Resolves to `{port, stop()}`.
  */
-async function startDemo({ port = 1880, userDir = path.join(root, '.node-red'), stdio = 'inherit' } = {}) {
+async function startBroker(port) {
+  const { Aedes } = require('aedes');
+  const broker = await Aedes.createBroker();
+  const server = net.createServer(broker.handle);
+  const listen = (p) =>
+    new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(p, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve(server.address().port);
+      });
+    });
+  const actual = await listen(port).catch((err) => {
+    if (err.code !== 'EADDRINUSE' && err.code !== 'EACCES') throw err;
+    return listen(0);
+  });
+  let stopped;
+  return {
+    port: actual,
+    stop: () => (stopped ??= new Promise((resolve) => broker.close(() => server.close(() => resolve())))),
+  };
+}
+
+/**
+ * Starts the simulators, the MQTT broker (on `mqttPort`, or a free port when it is taken) and a
+ * Node-RED on `port` with every example deployed; resolves once the editor answers. The browser
+ * test uses this with a scratch `userDir`.
+ */
+async function startDemo({
+  port = 1880,
+  mqttPort = 1883,
+  userDir = path.join(root, '.node-red'),
+  stdio = 'inherit',
+} = {}) {
   buildIfNeeded();
   const sims = [];
   for (const vendor of VENDOR_SIMS) {
     sims.push(await require(path.join(root, 'sim', vendor, 'index.js')).startDemo());
   }
-  const { flows, credentials } = exampleFlows();
+  const mqtt = await startBroker(mqttPort);
+  sims.push(mqtt);
+  const { flows, credentials } = exampleFlows(mqtt.port);
   writeUserDir(userDir, port, flows, credentials);
   const red = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir], { stdio });
   const exited = new Promise((resolve) => red.once('exit', resolve));
@@ -102,6 +147,7 @@ async function startDemo({ port = 1880, userDir = path.join(root, '.node-red'), 
   await waitForEditor(port, exited);
   return {
     url: `http://127.0.0.1:${port}/`,
+    mqttUrl: `mqtt://127.0.0.1:${mqtt.port}`,
     exited,
     async stop() {
       if (red.exitCode === null) red.kill('SIGINT');
@@ -132,8 +178,12 @@ function waitForEditor(port, exited) {
 
 async function main() {
   const port = Number(process.env.PORT) || 1880;
-  const demo = await startDemo({ port, userDir: process.env.PBX_USER_DIR || undefined });
-  console.log(`\n  Simulators running. Node-RED editor: ${demo.url}  (Ctrl+C stops everything)\n`);
+  const mqttPort = process.env.MQTT_PORT ? Number(process.env.MQTT_PORT) : 1883;
+  const demo = await startDemo({ port, mqttPort, userDir: process.env.PBX_USER_DIR || undefined });
+  console.log(`\n  Simulators running. Node-RED editor: ${demo.url}  (Ctrl+C stops everything)`);
+  console.log(
+    `  MQTT broker: ${demo.mqttUrl}  (e.g. mosquitto_sub -h 127.0.0.1 -p ${demo.mqttUrl.split(':').pop()} -t 'pbx/#' -v)\n`,
+  );
   const stop = async () => {
     await demo.stop();
     process.exit(0);

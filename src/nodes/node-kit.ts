@@ -1,4 +1,4 @@
-import type { ConnectionState, ConnectionUser, PbxConnection } from '../connection/pbx-connection';
+import type { ConnectionState, ConnectionUser, PbxConnection, StoreObserver } from '../connection/pbx-connection';
 import type { PbxMessage } from '../model/types';
 import type { Channel, Operation, OperationResult } from '../protocols/common/adapter';
 import { errorText } from '../protocols/common/errors';
@@ -43,6 +43,7 @@ export function outputModeOf(value: unknown, allowed: readonly OutputMode[]): Ou
 export class NodeConnection {
   private problem = '';
   private readonly user: ConnectionUser;
+  private stateListener: ((state: ConnectionState) => void) | undefined;
 
   constructor(
     private readonly node: Node,
@@ -74,6 +75,21 @@ export class NodeConnection {
       },
       (err) => this.showProblem(err),
     );
+  }
+
+  /** Hands every message of (channel, key) to `listener` instead of the node's output. */
+  listen(channel: Channel, key: string, listener: (m: PbxMessage) => void): void {
+    this.connection.watch(this.user, { channel, key }, listener, (err) => this.showProblem(err));
+  }
+
+  /** Every change of the connection's state store (see `StoreObserver`). */
+  observeStore(observer: StoreObserver): void {
+    this.connection.observeStore(this.user, observer);
+  }
+
+  /** Every later change of the connection's state, after the node's status shows it. */
+  onStateChange(listener: (state: ConnectionState) => void): void {
+    this.stateListener = listener;
   }
 
   /** Holds (channel, key) without output: the PBX reports it, so the state store knows it. */
@@ -118,6 +134,7 @@ export class NodeConnection {
     // A new login clears problems of the previous socket (a failed subscribe is retried).
     if (state === 'connected') this.problem = '';
     if (!this.problem) this.node.status(STATUS[state]);
+    this.stateListener?.(state);
   }
 
   private showProblem(err: Error): void {

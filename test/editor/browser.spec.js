@@ -85,7 +85,7 @@ const VENDORS = [
 
     before(async () => {
       fs.mkdirSync(ARTIFACTS, { recursive: true });
-      demo = await startDemo({ port: await freePort(), userDir, stdio: 'ignore' });
+      demo = await startDemo({ port: await freePort(), mqttPort: 0, userDir, stdio: 'ignore' });
       browser = await chromium.launch({
         executablePath: CHROMIUM,
         // Nothing in the background: the machine's network is closed and Chromium would keep trying.
@@ -137,7 +137,7 @@ const VENDORS = [
       const icons = await page.$$eval('.red-ui-palette-node[data-palette-type^="pbx-"] .red-ui-palette-icon', (els) =>
         els.map((e) => getComputedStyle(e).backgroundImage),
       );
-      assert.strictEqual(icons.length, 13, 'thirteen palette entries (the config node has none)');
+      assert.strictEqual(icons.length, 14, 'fourteen palette entries (the config node has none)');
       for (const icon of icons) assert.match(icon, /icons\/@pbxflow\/node-red-pbx\/pbx-.*\.svg/);
       // The README's picture: the innovaphone click-to-dial example.
       await page.evaluate(() => {

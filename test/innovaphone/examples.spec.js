@@ -24,6 +24,7 @@ const EXAMPLES = [
   'Missed calls (innovaphone)',
   'Ring whoever is free (innovaphone)',
   'Call durations to CSV (innovaphone)',
+  'Home Assistant via MQTT (innovaphone)',
 ];
 const examples = examplesIn('innovaphone');
 

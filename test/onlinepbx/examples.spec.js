@@ -25,6 +25,7 @@ const EXAMPLES = [
   'Missed calls',
   'Ring whoever is free',
   'Call durations to CSV',
+  'Home Assistant via MQTT',
 ];
 const CONFIGS = {
   'demo-onlinepbx': { vendor: 'onlinepbx', url: `http://127.0.0.1:${DEMO.port}`, domain: DEMO.domain, apiVersion: '2' },

@@ -20,6 +20,9 @@ const CORE = {
   function: 'function/10-function',
   csv: 'parsers/70-CSV',
   file: 'storage/10-file',
+  'mqtt in': 'network/10-mqtt',
+  'mqtt out': 'network/10-mqtt',
+  'mqtt-broker': 'network/10-mqtt',
 };
 
 function examplesIn(folder) {
@@ -64,7 +67,7 @@ async function deployExample(nodes, url, credentials) {
   const config = flow.find((n) => n.type === 'pbx-connection');
   const modules = [
     ...NODE_TYPES.map((t) => require(path.join(root, 'nodes', `${t}.js`))),
-    ...Object.values(CORE).map((m) => require(`@node-red/nodes/core/${m}.js`)),
+    ...[...new Set(Object.values(CORE))].map((m) => require(`@node-red/nodes/core/${m}.js`)),
   ];
   await helper.load(modules, [{ id: 'f1', type: 'tab' }, ...flow], { [config.id]: credentials });
   return config;
@@ -134,4 +137,13 @@ function csvFields(line) {
   }
 }
 
-module.exports = { examplesIn, checkExample, deployExample, checkCsvExample, csvFileIn, csvLines, RECORD_COLUMNS };
+module.exports = {
+  CORE,
+  examplesIn,
+  checkExample,
+  deployExample,
+  checkCsvExample,
+  csvFileIn,
+  csvLines,
+  RECORD_COLUMNS,
+};

@@ -27,6 +27,7 @@ const NODE_TYPES = [
   'pbx-device-in',
   'pbx-signaling',
   'pbx-state',
+  'pbx-mqtt',
 ];
 const root = path.join(__dirname, '..', '..');
 const nodeModules = () => NODE_TYPES.map((t) => require(path.join(root, 'nodes', `${t}.js`)));

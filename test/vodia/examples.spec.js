@@ -22,6 +22,7 @@ const EXAMPLES = [
   'Ring whoever is free',
   'Missed calls',
   'Call durations to CSV',
+  'Home Assistant via MQTT',
 ];
 const examples = examplesIn('Vodia');
 

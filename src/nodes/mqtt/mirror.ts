@@ -1,0 +1,126 @@
+import type { ConnectionState } from '../../connection/pbx-connection';
+import type { StateEntry, StateStore } from '../../connection/state-store';
+import type { CallRecord, PbxMessage, StateKind } from '../../model/types';
+import * as t from './topics';
+
+export interface MirrorOptions {
+  scheme: t.TopicScheme;
+  kinds: ReadonlySet<t.MqttKind>;
+  /** Users/extensions to publish (calls and records are never filtered); null = every key the store holds. */
+  keys: ReadonlySet<string> | null;
+  discovery: boolean;
+}
+
+type Fields = Record<string, unknown>;
+
+/**
+ * The connection's state store as MQTT messages (NODES.md `pbx-mqtt`). Each store change is
+ * published once: the store's `changed` flag (or a reconnect confirming a stale entry) decides,
+ * never a comparison of our own. Holds only the set of keys whose discovery config went out.
+ */
+export class StateMirror {
+  private availability: 'online' | 'offline' | undefined;
+  private wasOnline = false;
+  private readonly announced = new Set<string>();
+
+  constructor(
+    private readonly options: MirrorOptions,
+    private readonly store: StateStore,
+    private readonly publish: (m: t.MqttMessage) => void,
+  ) {}
+
+  /** Deploy, or a request to republish: availability, every config and every retained entry. */
+  republish(state: ConnectionState): void {
+    this.announced.clear();
+    if (state !== 'closed') this.publishAvailability(state === 'connected' ? 'online' : 'offline');
+    this.announceCalls();
+    for (const kind of this.sensorKinds()) for (const [key, entry] of this.store.entries(kind)) this.publishEntry(kind, key, entry);
+  }
+
+  /**
+   * Availability follows the connection. Going down, every retained entry goes out again
+   * (stale now); back up, every config again (the resync then confirms or changes each entry).
+   */
+  connectionState(state: ConnectionState): void {
+    if (state === 'closed') return;
+    const availability = state === 'connected' ? 'online' : 'offline';
+    if (availability === this.availability) return;
+    const reconnect = availability === 'online' && this.wasOnline;
+    const dropped = availability === 'offline' && this.availability === 'online';
+    this.publishAvailability(availability);
+    if (dropped) for (const kind of this.sensorKinds()) for (const [key, entry] of this.store.entries(kind)) this.publishState(kind, key, entry);
+    if (reconnect) {
+      this.announced.clear();
+      this.announceCalls();
+      for (const kind of this.sensorKinds()) for (const [key] of this.store.entries(kind)) this.announce(kind, key);
+    }
+  }
+
+  /** A report or snapshot the store applied (the connection's `StoreObserver`). */
+  applied(kind: StateKind, key: string, message: PbxMessage, confirmed: boolean): void {
+    if (!message.changed && !confirmed) return;
+    if (kind === 'call') return this.publishCall(key, message);
+    if (!this.options.kinds.has(kind) || !this.wanted(key)) return;
+    const entry = this.store.get(kind, key);
+    if (entry) this.publishEntry(kind, key, entry);
+  }
+
+  /** One call record: on `<base>/record`, and for Home Assistant's event entity when answered or missed. */
+  record(record: CallRecord): void {
+    if (!this.options.kinds.has('record')) return;
+    const scheme = this.options.scheme;
+    this.publish({ topic: t.recordTopic(scheme), payload: JSON.stringify(record), retain: false, qos: 1 });
+    const eventType = record.answered ? 'answered' : record.missed ? 'missed' : undefined;
+    if (eventType) {
+      this.publish({ topic: t.eventTopic(scheme), payload: JSON.stringify({ event_type: eventType, ...record }), retain: false, qos: 1 });
+    }
+  }
+
+  private publishAvailability(availability: 'online' | 'offline'): void {
+    this.availability = availability;
+    if (availability === 'online') this.wasOnline = true;
+    this.publish({ topic: t.statusTopic(this.options.scheme), payload: availability, retain: true, qos: 1 });
+  }
+
+  private publishCall(callId: string, message: PbxMessage): void {
+    const payload = message.payload as Fields;
+    if (!this.options.kinds.has('call')) return;
+    const entry = this.store.get('call', callId);
+    // An ended call has left the store: its last report is the message itself.
+    const body = entry ? { ...(entry.payload as Fields), since: entry.since, stale: entry.stale } : { ...payload, since: message.since, stale: false };
+    this.publish({ topic: t.callTopic(this.options.scheme, callId), payload: JSON.stringify(body), retain: false, qos: 1 });
+  }
+
+  private publishEntry(kind: t.SensorKind, key: string, entry: Readonly<StateEntry>): void {
+    if (!this.wanted(key)) return;
+    this.announce(kind, key);
+    this.publishState(kind, key, entry);
+  }
+
+  private publishState(kind: t.SensorKind, key: string, entry: Readonly<StateEntry>): void {
+    if (!this.wanted(key)) return;
+    const body = { ...(entry.payload as Fields), since: entry.since, stale: entry.stale };
+    this.publish({ topic: t.entryTopic(this.options.scheme, kind, key), payload: JSON.stringify(body), retain: true, qos: 1 });
+  }
+
+  /** The discovery config of a key, the first time this mirror publishes it (since the last reconnect). */
+  private announce(kind: t.SensorKind, key: string): void {
+    if (!this.options.discovery || !this.wanted(key)) return;
+    const id = t.uniqueId(this.options.scheme, kind, key);
+    if (this.announced.has(id)) return;
+    this.announced.add(id);
+    this.publish(t.sensorConfig(this.options.scheme, kind, key));
+  }
+
+  private announceCalls(): void {
+    if (this.options.discovery && this.options.kinds.has('record')) this.publish(t.eventConfig(this.options.scheme));
+  }
+
+  private sensorKinds(): t.SensorKind[] {
+    return (['presence', 'blf'] as const).filter((k) => this.options.kinds.has(k));
+  }
+
+  private wanted(key: string): boolean {
+    return !this.options.keys || this.options.keys.has(key);
+  }
+}

@@ -1,0 +1,108 @@
+import type { CallRecord, StateKind } from '../model/types';
+import { ALL } from '../protocols/common/adapter';
+import { errorText } from '../protocols/common/errors';
+import { StateMirror } from './mqtt/mirror';
+import { baseTopic, kindsOf, slugName, type MqttKind } from './mqtt/topics';
+import { attachConnection, keysOf, onInput, type NodeConnection, type UserNodeDef } from './node-kit';
+import type { Node, NodeAPI, NodeMessage } from './red';
+
+interface MqttDef extends UserNodeDef {
+  kinds?: string;
+  keys?: string;
+  topic?: string;
+  discovery?: boolean | string;
+  discoveryPrefix?: string;
+}
+
+/** The store kind each mirrored kind needs held on the connection (records come from calls). */
+const HOLDS: Record<MqttKind, StateKind> = { presence: 'presence', blf: 'blf', call: 'call', record: 'call' };
+
+/**
+ * The connection's live state as messages for a core `mqtt out` node, with Home Assistant
+ * discovery (NODES.md `pbx-mqtt`). The topic scheme and configs are in `mqtt/`.
+ */
+export = function (RED: NodeAPI): void {
+  function PbxMqtt(this: Node, def: MqttDef): void {
+    RED.nodes.createNode(this, def);
+    const conn = attachConnection(RED, this, def);
+    if (typeof conn === 'string') {
+      onInput(this, conn, () => undefined);
+      return;
+    }
+    const configNode = RED.nodes.getNode(String(def.connection));
+    const slug = slugName(configNode?.name || '') || slugName(String(def.connection));
+    const kinds = kindsOf(def.kinds);
+    const keyList = keysOf(def.keys);
+    const scheme = {
+      base: baseTopic(String(def.topic ?? ''), slug),
+      discoveryPrefix: baseTopic(String(def.discoveryPrefix || 'homeassistant'), slug),
+      device: { slug, name: configNode?.name || conn.vendor, vendor: conn.vendor },
+    };
+    const mirror = new StateMirror(
+      {
+        scheme,
+        kinds,
+        keys: keyList[0] === ALL ? null : new Set(keyList),
+        discovery: def.discovery !== false && def.discovery !== 'false',
+      },
+      conn.connection.store,
+      (m) => this.send({ ...m }),
+    );
+    let failed = '';
+    const guarded =
+      <A extends unknown[]>(fn: (...args: A) => void) =>
+      (...args: A): void => {
+        try {
+          fn(...args);
+        } catch (err) {
+          // One log line per kind of failure, not one per event.
+          if (errorText(err) !== failed) this.error((failed = errorText(err)));
+        }
+      };
+    if (!hold(conn, kinds, keyList)) {
+      const text = RED._('@pbxflow/node-red-pbx/pbx-mqtt:pbx-mqtt.status.nothing', { vendor: conn.vendor });
+      this.status({ fill: 'red', shape: 'ring', text });
+      this.error(text);
+    }
+    conn.observeStore(guarded((kind, key, message, confirmed) => mirror.applied(kind, key, message, confirmed)));
+    if (kinds.has('record') && conn.connection.supportsChannel('record')) {
+      conn.listen('record', ALL, guarded((m) => mirror.record(m.payload as CallRecord)));
+    }
+    conn.onStateChange(guarded((state) => mirror.connectionState(state)));
+    // After the flow has created the nodes this one is wired to: a send before that is lost.
+    const deployed = setImmediate(guarded(() => mirror.republish(conn.connection.state)));
+    this.on('close', (_removed, done) => {
+      clearImmediate(deployed);
+      done();
+    });
+
+    onInput(this, conn, (c, msg, _send, done) => {
+      // Home Assistant's birth and last will come on `<prefix>/status`: only `online` asks for everything.
+      const statusTopic = `${scheme.discoveryPrefix}/status`;
+      if (msg.topic === statusTopic && payloadText(msg) !== 'online') return done();
+      mirror.republish(c.connection.state);
+      done();
+    });
+  }
+  RED.nodes.registerType('pbx-mqtt', PbxMqtt);
+};
+
+/**
+ * Holds on the connection what the kinds need: the configured keys of presence and BLF (every
+ * key without), and every call. Kinds the vendor cannot report are left out; false when none is left.
+ */
+function hold(conn: NodeConnection, kinds: ReadonlySet<MqttKind>, keys: string[]): boolean {
+  const held = new Set<StateKind>();
+  for (const kind of kinds) {
+    const channel = HOLDS[kind];
+    if (held.has(channel) || !conn.connection.supportsChannel(channel)) continue;
+    held.add(channel);
+    for (const key of channel === 'call' ? [ALL] : keys) conn.hold(channel, key);
+  }
+  return held.size > 0;
+}
+
+function payloadText(msg: NodeMessage): string {
+  const p = msg.payload;
+  return Buffer.isBuffer(p) ? p.toString('utf8').trim() : String(p ?? '').trim();
+}
