@@ -1,0 +1,206 @@
+'use strict';
+// The pbx-mqtt topic scheme, slugs and discovery configs (nodes/mqtt/topics), and the mirror's
+// publishing rules (nodes/mqtt/mirror) on a real state store, without Node-RED or a broker.
+const assert = require('assert');
+const t = require('../../nodes/mqtt/topics');
+const { StateMirror } = require('../../nodes/mqtt/mirror');
+const { StateStore } = require('../../connection/state-store');
+
+const SLUG = /^[a-zA-Z0-9_-]+$/;
+const scheme = {
+  base: 'pbx/office',
+  discoveryPrefix: 'homeassistant',
+  device: { slug: 'office', name: 'Office', vendor: 'vodia' },
+};
+
+describe('pbx-mqtt topics', () => {
+  it('slugKey: a slug stays, anything else becomes a readable slug with a hash of the key', () => {
+    assert.strictEqual(t.slugKey('alice'), 'alice');
+    assert.strictEqual(t.slugKey('204'), '204');
+    assert.strictEqual(t.slugKey('a-b_C'), 'a-b_C');
+    const dotted = t.slugKey('alice.smith');
+    assert.match(dotted, /^alice_smith_[0-9a-f]{8}$/);
+    assert.notStrictEqual(dotted, t.slugKey('alice_smith'), 'two keys that slug alike stay apart');
+    assert.notStrictEqual(t.slugKey('a.b'), t.slugKey('a b'));
+    assert.strictEqual(t.slugKey('alice.smith'), dotted, 'the same on every call (and start)');
+    for (const key of ['Мария', 'Иван', '+49 30 123', 'x/y/#', 'sip:bob@pbx', 'a'.repeat(200), '']) {
+      assert.match(t.slugKey(key), SLUG, key);
+    }
+    assert.notStrictEqual(t.slugKey('Мария'), t.slugKey('Иван'));
+    assert.ok(t.slugKey('a'.repeat(200)).length <= 64 + 9);
+  });
+
+  it('slugName and baseTopic: readable, no wildcards, the default from the connection name', () => {
+    assert.strictEqual(t.slugName('Vodia demo'), 'vodia_demo');
+    assert.strictEqual(t.slugName('onlinePBX demo (API 2.0)'), 'onlinepbx_demo_api_2_0');
+    assert.strictEqual(t.slugName('  '), '');
+    assert.strictEqual(t.baseTopic('', 'office'), 'pbx/office');
+    assert.strictEqual(t.baseTopic('tenants/acme/pbx/', 'office'), 'tenants/acme/pbx');
+    assert.strictEqual(t.baseTopic('a/+/#', 'office'), 'a/_/_');
+    assert.strictEqual(t.baseTopic('//', 'office'), 'pbx/office');
+  });
+
+  it('kindsOf: the listed kinds, all four when empty or unknown', () => {
+    assert.deepStrictEqual([...t.kindsOf('blf, record')], ['blf', 'record']);
+    assert.deepStrictEqual([...t.kindsOf('')], ['presence', 'blf', 'call', 'record']);
+    assert.deepStrictEqual([...t.kindsOf('lamps')], ['presence', 'blf', 'call', 'record']);
+  });
+
+  it('topics and unique ids of the contract', () => {
+    assert.strictEqual(t.statusTopic(scheme), 'pbx/office/status');
+    assert.strictEqual(t.entryTopic(scheme, 'presence', 'alice'), 'pbx/office/presence/alice');
+    assert.strictEqual(t.entryTopic(scheme, 'blf', '204'), 'pbx/office/blf/204');
+    assert.strictEqual(t.callTopic(scheme, 'c-1'), 'pbx/office/call/c-1');
+    assert.strictEqual(t.recordTopic(scheme), 'pbx/office/record');
+    assert.strictEqual(t.eventTopic(scheme), 'pbx/office/event');
+    assert.strictEqual(t.uniqueId(scheme, 'blf', '204'), 'pbx_office_blf_204');
+    assert.strictEqual(
+      t.sensorConfigTopic(scheme, 'presence', 'alice'),
+      'homeassistant/sensor/pbx_office_presence_alice/config',
+    );
+    assert.strictEqual(t.eventConfigTopic(scheme), 'homeassistant/event/pbx_office_calls/config');
+    assert.match(t.callTopic(scheme, '{uuid}/1'), /^pbx\/office\/call\/[a-zA-Z0-9_-]+$/);
+  });
+
+  it('sensor and event configs: retained JSON with the fields Home Assistant needs', () => {
+    const m = t.sensorConfig(scheme, 'presence', 'alice.smith');
+    assert.deepStrictEqual([m.retain, m.qos], [true, 1]);
+    const c = JSON.parse(m.payload);
+    assert.strictEqual(m.topic, `homeassistant/sensor/${c.unique_id}/config`);
+    assert.match(c.unique_id, /^pbx_office_presence_alice_smith_[0-9a-f]{8}$/);
+    assert.strictEqual(c.state_topic, `pbx/office/presence/${t.slugKey('alice.smith')}`);
+    assert.strictEqual(c.json_attributes_topic, c.state_topic);
+    assert.strictEqual(c.value_template, '{{ value_json.status }}');
+    assert.strictEqual(c.availability_topic, 'pbx/office/status');
+    assert.deepStrictEqual(c.device, { identifiers: ['pbx_office'], name: 'Office', manufacturer: 'vodia' });
+    assert.strictEqual(
+      JSON.parse(t.sensorConfig(scheme, 'blf', '204').payload).value_template,
+      '{{ value_json.state }}',
+    );
+    const e = JSON.parse(t.eventConfig(scheme).payload);
+    assert.deepStrictEqual(
+      [e.unique_id, e.state_topic, e.event_types, e.availability_topic],
+      ['pbx_office_calls', 'pbx/office/event', ['answered', 'missed'], 'pbx/office/status'],
+    );
+  });
+});
+
+describe('pbx-mqtt mirror', () => {
+  let store;
+  let sent;
+  const mirror = (options = {}) =>
+    new StateMirror({ scheme, kinds: t.kindsOf(''), keys: null, discovery: true, ...options }, store, (m) =>
+      sent.push(m),
+    );
+  /** Applies a report as the connection does and tells the mirror. */
+  function report(m, kind, key, payload) {
+    const confirmed = store.get(kind, key)?.stale === true;
+    const message = { topic: key, event: 'test', payload };
+    store.apply(kind, key, message, Date.now());
+    m.applied(kind, key, message, confirmed);
+  }
+  const topics = () => sent.map((s) => s.topic);
+  beforeEach(() => {
+    store = new StateStore();
+    sent = [];
+  });
+
+  it('deploy: availability, the event config, then per key its config before its state', () => {
+    store.apply('presence', 'alice', { topic: 'alice', payload: { user: 'alice', status: 'available' } }, 1000);
+    mirror().republish('connecting');
+    assert.deepStrictEqual(topics(), [
+      'pbx/office/status',
+      'homeassistant/event/pbx_office_calls/config',
+      'homeassistant/sensor/pbx_office_presence_alice/config',
+      'pbx/office/presence/alice',
+    ]);
+    assert.strictEqual(sent[0].payload, 'offline');
+    assert.deepStrictEqual(JSON.parse(sent[3].payload), {
+      user: 'alice',
+      status: 'available',
+      since: 1000,
+      stale: false,
+    });
+  });
+
+  it('one publish per change: a repeated report is none; a new key gets its config once', () => {
+    const m = mirror();
+    m.republish('connected');
+    sent = [];
+    report(m, 'blf', '204', { extension: '204', state: 'idle' });
+    report(m, 'blf', '204', { extension: '204', state: 'idle', timestamp: 5 });
+    report(m, 'blf', '204', { extension: '204', state: 'ringing' });
+    assert.deepStrictEqual(topics(), [
+      'homeassistant/sensor/pbx_office_blf_204/config',
+      'pbx/office/blf/204',
+      'pbx/office/blf/204',
+    ]);
+    assert.deepStrictEqual(
+      sent.map((s) => s.retain),
+      [true, true, true],
+    );
+  });
+
+  it('keys and kinds filter presence and BLF; discovery off sends no config', () => {
+    const m = mirror({ keys: new Set(['alice']), kinds: t.kindsOf('presence'), discovery: false });
+    m.republish('connected');
+    report(m, 'presence', 'bob', { user: 'bob', status: 'away' });
+    report(m, 'blf', 'alice', { extension: 'alice', state: 'idle' });
+    report(m, 'presence', 'alice', { user: 'alice', status: 'away' });
+    report(m, 'call', 'c1', { callId: 'c1', state: 'ringing' });
+    assert.deepStrictEqual(topics(), ['pbx/office/status', 'pbx/office/presence/alice']);
+  });
+
+  it('calls on every change (ended too), not retained; records and answered/missed events', () => {
+    const m = mirror();
+    report(m, 'call', 'c1', { callId: 'c1', state: 'ringing' });
+    report(m, 'call', 'c1', { callId: 'c1', state: 'ended' });
+    const record = {
+      callId: 'c1',
+      startedAt: 1,
+      endedAt: 2,
+      ringMs: 1,
+      talkMs: 0,
+      durationMs: 1,
+      answered: false,
+      missed: true,
+    };
+    m.record(record);
+    m.record({ ...record, callId: 'c2', missed: false });
+    assert.deepStrictEqual(topics(), [
+      'pbx/office/call/c1',
+      'pbx/office/call/c1',
+      'pbx/office/record',
+      'pbx/office/event',
+      'pbx/office/record',
+    ]);
+    assert.ok(sent.every((s) => s.retain === false));
+    assert.strictEqual(JSON.parse(sent[1].payload).state, 'ended');
+    assert.deepStrictEqual(JSON.parse(sent[3].payload), { event_type: 'missed', ...record });
+  });
+
+  it('an outage: offline and the entries as stale; back: online, every config, each confirmed entry once', () => {
+    const m = mirror({ kinds: t.kindsOf('presence') });
+    m.connectionState('connected');
+    report(m, 'presence', 'alice', { user: 'alice', status: 'available' });
+    sent = [];
+    store.markStale();
+    m.connectionState('disconnected');
+    m.connectionState('connecting');
+    m.connectionState('disconnected');
+    assert.deepStrictEqual(topics(), ['pbx/office/status', 'pbx/office/presence/alice']);
+    assert.strictEqual(JSON.parse(sent[1].payload).stale, true);
+    sent = [];
+    m.connectionState('connected');
+    report(m, 'presence', 'alice', { user: 'alice', status: 'available' });
+    assert.deepStrictEqual(topics(), [
+      'pbx/office/status',
+      'homeassistant/sensor/pbx_office_presence_alice/config',
+      'pbx/office/presence/alice',
+    ]);
+    assert.strictEqual(sent[0].payload, 'online');
+    assert.strictEqual(JSON.parse(sent[2].payload).stale, false, 'confirmed, unchanged: published once');
+    m.connectionState('closed');
+    assert.strictEqual(sent.length, 3, 'nothing for closed');
+  });
+});
