@@ -8,6 +8,7 @@ const v8 = require('v8');
 const path = require('path');
 const WebSocket = require('ws');
 const { startRed } = require('./red');
+const { startBroker, mqttNodes } = require('./mqtt');
 
 const spec = JSON.parse(process.argv[2]);
 const USERS = 50;
@@ -134,22 +135,55 @@ async function throughput(host) {
     return { rate, cpuPct: lastCpuPct };
   }
   const red = await startRed();
+  // `spec.mqtt`: pbx-mqtt mirrors the store into a broker besides (the run ends when it has all).
+  const broker = spec.mqtt ? await startBroker() : undefined;
+  let published = 0;
   try {
     if (mode === 'ours') {
       const keys = protocol === 'innovaphone' ? userList(USERS) : [];
       const flows = ourFlow(protocol, port, [watcher(protocol, 'w1', keys)]);
-      await red.deploy(flows);
+      await red.deploy(broker ? [...flows, ...mqttNodes(broker.port)] : flows);
       await ready(red, host, protocol, USERS);
+      if (broker) await until(async () => (await broker.status()).clients === 1, 'mqtt out connected');
     } else {
       await red.deploy(peerFlow(protocol, port, mode === 'floor'));
       await until(async () => (await host.call('status')).connections === 1, 'peer connected');
     }
     await timedPush(host, red.sink, protocol, 2000, USERS);
-    const rate = await timedPush(host, red.sink, protocol, n, distinct);
+    if (broker) {
+      // The warm-up's first round repeats the snapshot (no change, nothing published): wait until quiet.
+      let last = -1;
+      await until(async () => {
+        const { received } = await broker.status();
+        if (received === last) return true;
+        last = received;
+        await new Promise((r) => setTimeout(r, 300));
+      }, 'the warm-up at the broker');
+      await broker.reset();
+      // Counted where they enter mqtt out: what the run must see arrive at the broker.
+      red.node('mo').on('input', (msg) => {
+        if (msg.topic.includes('/presence/')) published++;
+      });
+    }
+    let rate = await timedPush(host, red.sink, protocol, n, distinct);
+    if (broker) {
+      // The run ends when the broker has every state message pbx-mqtt sent (each user's latest
+      // state at the end of each turn of the event loop, NODES.md `pbx-mqtt`).
+      const t0 = performance.now() - n / (rate / 1000);
+      let last = -1;
+      await until(async () => {
+        await new Promise((r) => setImmediate(r));
+        const done = published === last && (await broker.status()).received >= published;
+        last = published;
+        return done;
+      }, 'the state messages at the broker');
+      rate = n / ((performance.now() - t0) / 1000);
+    }
     const entries = mode === 'ours' ? red.node('c1').connection.store.size('presence') : undefined;
-    return { rate, cpuPct: lastCpuPct, entries };
+    return { rate, cpuPct: lastCpuPct, entries, ...(broker && { publishedPerEvent: published / n }) };
   } finally {
     await red.stop();
+    if (broker) await broker.stop();
   }
 }
 

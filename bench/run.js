@@ -18,6 +18,10 @@ const SCALE_KEYS = [50, 50000];
 const STATE_ENTRIES = 10000;
 const STATE_QUERIES = 200;
 const PROTOCOLS = ['innovaphone', 'onlinepbx2', 'onlinepbx3', 'vodia'];
+/** The protocol of the pbx-mqtt run: Vodia presence, every event a change of its user. */
+const MQTT_PROTOCOL = 'vodia';
+/** `BENCH_ONLY=mqtt`: only the pbx-mqtt run, merged into the last bench/results.json. */
+const ONLY = process.env.BENCH_ONLY || '';
 /** Redeploy counts of the heap curve: a plateau is warm-up (compiled code), a steady climb a leak. */
 const CURVE = [1, 2, 5, 10, 50, 100, 200];
 
@@ -75,7 +79,54 @@ const ratio = (a, b) => a / b;
 const mark = (ok) => (ok ? 'met' : 'NOT met');
 const signed = (n) => `${n >= 0 ? '+' : ''}${n}`;
 
+/**
+ * Throughput of our flow with pbx-mqtt off and on (into an aedes broker in its own process
+ * through core mqtt out), interleaved rounds; the ratio is `mqttOverheadRatio`.
+ */
+function mqttRun() {
+  process.stderr.write(`pbx-mqtt off/on (${MQTT_PROTOCOL}), interleaved...\n`);
+  const runs = interleaved(
+    [false, true].map((mqtt) => ({
+      kind: 'throughput',
+      protocol: MQTT_PROTOCOL,
+      mode: 'ours',
+      n: N,
+      mqtt,
+      label: mqtt ? 'pbx-mqtt on' : 'pbx-mqtt off',
+    })),
+  );
+  const [off, on] = runs.map((r) => spread(r.map((m) => m.rate)));
+  const perRound = spread(runs[1].map((m, r) => m.rate / runs[0][r].rate));
+  return {
+    mqtt: {
+      protocol: MQTT_PROTOCOL,
+      off: rounded(off),
+      on: rounded(on),
+      perRound: { min: round(perRound.min, 2), max: round(perRound.max, 2) },
+      publishedPerEvent: round(spread(runs[1].map((m) => m.publishedPerEvent)).median, 3),
+    },
+    mqttOverheadRatio: round(on.median / off.median, 2),
+  };
+}
+
+function mqttLine(r) {
+  const m = r.mqtt;
+  return `pbx-mqtt (${m.protocol} presence, every event a change, ${r.machine.repeats} interleaved rounds): off median ${fmt(m.off.median)}/s (${fmt(m.off.min)}-${fmt(m.off.max)}), on median ${fmt(m.on.median)}/s (${fmt(m.on.min)}-${fmt(m.on.max)}); mqttOverheadRatio ${fmt(r.mqttOverheadRatio, 2)} (per round ${m.perRound.min} to ${m.perRound.max}; goal >= 0.8) ${mark(r.mqttOverheadRatio >= 0.8)}; MQTT state messages per event ${m.publishedPerEvent} (each user's latest state per event-loop turn)`;
+}
+
+/** `BENCH_ONLY=mqtt`: the pbx-mqtt run alone, its figures merged into bench/results.json. */
+function mqttOnly() {
+  const file = path.join(__dirname, 'results.json');
+  const results = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+  Object.assign(results, mqttRun());
+  results.machine = { ...results.machine, node: process.version, eventsPerRun: N, repeats: REPEATS };
+  fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${mqttLine(results)}\n`);
+}
+
 function main() {
+  if (ONLY === 'mqtt') return mqttOnly();
+  if (ONLY) throw new Error(`BENCH_ONLY=${ONLY}: only 'mqtt' is known`);
   const started = Date.now();
   const results = { throughput: {}, dispatch: {}, setup1000Ms: null, heapGrowthPct: null, latencyMs: {} };
   for (const protocol of PROTOCOLS) {
@@ -129,6 +180,7 @@ function main() {
   scale.perRound = { min: round(scalePerRound.min, 2), max: round(scalePerRound.max, 2) };
   results.storeScale = scale;
   results.storeScaleRatio = round(many / few, 2);
+  Object.assign(results, mqttRun());
   process.stderr.write(`pbx-state: all presence, is available, over ${fmt(STATE_ENTRIES)} entries...\n`);
   const stateRuns = Array.from({ length: REPEATS }, (_, r) => {
     process.stderr.write(`  run ${r + 1}/${REPEATS}\n`);
@@ -235,6 +287,7 @@ function print(r) {
   lines.push(
     `pbx-state "all, is available" over ${fmt(q.entries)} entries (${fmt(q.matching)} match), ${q.queriesPerRun} queries per run, ${r.machine.repeats} runs: stateQueryP99Ms ${fmt(r.stateQueryP99Ms, 2)} (${range(q.nodeP99Ms, ' ms')}; goal < 5) ${mark(r.stateQueryP99Ms < 5)}; p50 ${fmt(q.nodeP50Ms.median, 2)} ms; answerAll alone p50 ${fmt(q.answerAllP50Ms.median, 2)} ms, p99 ${fmt(q.answerAllP99Ms.median, 2)} ms`,
   );
+  lines.push(mqttLine(r));
   const d = r.dispatch;
   const dr = ratio(d.nodes500, d.nodes1);
   lines.push('');

@@ -33,21 +33,6 @@ export = function (RED: NodeAPI): void {
     const slug = slugName(configNode?.name || '') || slugName(String(def.connection));
     const kinds = kindsOf(def.kinds);
     const keyList = keysOf(def.keys);
-    const scheme = {
-      base: baseTopic(String(def.topic ?? ''), slug),
-      discoveryPrefix: baseTopic(String(def.discoveryPrefix || 'homeassistant'), slug),
-      device: { slug, name: configNode?.name || conn.vendor, vendor: conn.vendor },
-    };
-    const mirror = new StateMirror(
-      {
-        scheme,
-        kinds,
-        keys: keyList[0] === ALL ? null : new Set(keyList),
-        discovery: def.discovery !== false && def.discovery !== 'false',
-      },
-      conn.connection.store,
-      (m) => this.send({ ...m }),
-    );
     let failed = '';
     const guarded =
       <A extends unknown[]>(fn: (...args: A) => void) =>
@@ -59,6 +44,22 @@ export = function (RED: NodeAPI): void {
           if (errorText(err) !== failed) this.error((failed = errorText(err)));
         }
       };
+    const scheme = {
+      base: baseTopic(String(def.topic ?? ''), slug),
+      discoveryPrefix: baseTopic(String(def.discoveryPrefix || 'homeassistant'), slug),
+      device: { slug, name: configNode?.name || conn.vendor, vendor: conn.vendor },
+    };
+    const mirror = new StateMirror(
+      {
+        scheme,
+        kinds,
+        keys: keyList[0] === ALL ? null : new Set(keyList),
+        discovery: def.discovery !== false && def.discovery !== 'false',
+        schedule: (flush) => setImmediate(guarded(flush)),
+      },
+      conn.connection.store,
+      (m) => this.send({ topic: m.topic, payload: m.payload, retain: m.retain, qos: m.qos }),
+    );
     if (!hold(conn, kinds, keyList)) {
       const text = RED._('@pbxflow/node-red-pbx/pbx-mqtt:pbx-mqtt.status.nothing', { vendor: conn.vendor });
       this.status({ fill: 'red', shape: 'ring', text });
@@ -73,6 +74,7 @@ export = function (RED: NodeAPI): void {
     const deployed = setImmediate(guarded(() => mirror.republish(conn.connection.state)));
     this.on('close', (_removed, done) => {
       clearImmediate(deployed);
+      mirror.stop();
       done();
     });
 

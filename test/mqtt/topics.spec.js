@@ -88,9 +88,14 @@ describe('pbx-mqtt topics', () => {
 describe('pbx-mqtt mirror', () => {
   let store;
   let sent;
+  let later;
+  /** The end of the event loop's turn: what the mirror scheduled runs. */
+  const turn = () => later.splice(0).forEach((flush) => flush());
   const mirror = (options = {}) =>
-    new StateMirror({ scheme, kinds: t.kindsOf(''), keys: null, discovery: true, ...options }, store, (m) =>
-      sent.push(m),
+    new StateMirror(
+      { scheme, kinds: t.kindsOf(''), keys: null, discovery: true, schedule: (flush) => later.push(flush), ...options },
+      store,
+      (m) => sent.push(m),
     );
   /** Applies a report as the connection does and tells the mirror. */
   function report(m, kind, key, payload) {
@@ -103,11 +108,13 @@ describe('pbx-mqtt mirror', () => {
   beforeEach(() => {
     store = new StateStore();
     sent = [];
+    later = [];
   });
 
   it('deploy: availability, the event config, then per key its config before its state', () => {
     store.apply('presence', 'alice', { topic: 'alice', payload: { user: 'alice', status: 'available' } }, 1000);
     mirror().republish('connecting');
+    turn();
     assert.deepStrictEqual(topics(), [
       'pbx/office/status',
       'homeassistant/event/pbx_office_calls/config',
@@ -126,10 +133,14 @@ describe('pbx-mqtt mirror', () => {
   it('one publish per change: a repeated report is none; a new key gets its config once', () => {
     const m = mirror();
     m.republish('connected');
+    turn();
     sent = [];
     report(m, 'blf', '204', { extension: '204', state: 'idle' });
+    turn();
     report(m, 'blf', '204', { extension: '204', state: 'idle', timestamp: 5 });
+    turn();
     report(m, 'blf', '204', { extension: '204', state: 'ringing' });
+    turn();
     assert.deepStrictEqual(topics(), [
       'homeassistant/sensor/pbx_office_blf_204/config',
       'pbx/office/blf/204',
@@ -141,6 +152,22 @@ describe('pbx-mqtt mirror', () => {
     );
   });
 
+  it('a burst of changes of one key in one turn: its latest state once; calls at once', () => {
+    const m = mirror({ discovery: false });
+    report(m, 'presence', 'alice', { user: 'alice', status: 'available' });
+    report(m, 'presence', 'alice', { user: 'alice', status: 'busy' });
+    report(m, 'call', 'c1', { callId: 'c1', state: 'ringing' });
+    report(m, 'presence', 'alice', { user: 'alice', status: 'away' });
+    assert.deepStrictEqual(topics(), ['pbx/office/call/c1']);
+    turn();
+    assert.deepStrictEqual(topics(), ['pbx/office/call/c1', 'pbx/office/presence/alice']);
+    assert.strictEqual(JSON.parse(sent[1].payload).status, 'away');
+    m.stop();
+    report(m, 'presence', 'alice', { user: 'alice', status: 'dnd' });
+    turn();
+    assert.strictEqual(sent.length, 2, 'nothing after stop');
+  });
+
   it('keys and kinds filter presence and BLF; discovery off sends no config', () => {
     const m = mirror({ keys: new Set(['alice']), kinds: t.kindsOf('presence'), discovery: false });
     m.republish('connected');
@@ -148,6 +175,7 @@ describe('pbx-mqtt mirror', () => {
     report(m, 'blf', 'alice', { extension: 'alice', state: 'idle' });
     report(m, 'presence', 'alice', { user: 'alice', status: 'away' });
     report(m, 'call', 'c1', { callId: 'c1', state: 'ringing' });
+    turn();
     assert.deepStrictEqual(topics(), ['pbx/office/status', 'pbx/office/presence/alice']);
   });
 
@@ -183,16 +211,19 @@ describe('pbx-mqtt mirror', () => {
     const m = mirror({ kinds: t.kindsOf('presence') });
     m.connectionState('connected');
     report(m, 'presence', 'alice', { user: 'alice', status: 'available' });
+    turn();
     sent = [];
     store.markStale();
     m.connectionState('disconnected');
     m.connectionState('connecting');
     m.connectionState('disconnected');
+    turn();
     assert.deepStrictEqual(topics(), ['pbx/office/status', 'pbx/office/presence/alice']);
     assert.strictEqual(JSON.parse(sent[1].payload).stale, true);
     sent = [];
     m.connectionState('connected');
     report(m, 'presence', 'alice', { user: 'alice', status: 'available' });
+    turn();
     assert.deepStrictEqual(topics(), [
       'pbx/office/status',
       'homeassistant/sensor/pbx_office_presence_alice/config',

@@ -1,5 +1,5 @@
 import type { ConnectionState } from '../../connection/pbx-connection';
-import type { StateEntry, StateStore } from '../../connection/state-store';
+import type { StateStore } from '../../connection/state-store';
 import type { CallRecord, PbxMessage, StateKind } from '../../model/types';
 import * as t from './topics';
 
@@ -9,6 +9,8 @@ export interface MirrorOptions {
   /** Users/extensions to publish (calls and records are never filtered); null = every key the store holds. */
   keys: ReadonlySet<string> | null;
   discovery: boolean;
+  /** Runs `flush` after the current turn of the event loop (`setImmediate` in the node). */
+  schedule(flush: () => void): void;
 }
 
 type Fields = Record<string, unknown>;
@@ -16,12 +18,19 @@ type Fields = Record<string, unknown>;
 /**
  * The connection's state store as MQTT messages (NODES.md `pbx-mqtt`). Each store change is
  * published once: the store's `changed` flag (or a reconnect confirming a stale entry) decides,
- * never a comparison of our own. Holds only the set of keys whose discovery config went out.
+ * never a comparison of our own. Retained entries go out at the end of the event loop's turn,
+ * one per key with its state then: a burst that changes a key many times in one read from the
+ * PBX publishes its latest state once (a retained topic keeps only the last anyway). Calls,
+ * records and availability go out at once. Holds the keys whose config went out and the keys
+ * waiting for the turn's end.
  */
 export class StateMirror {
   private availability: 'online' | 'offline' | undefined;
   private wasOnline = false;
   private readonly announced = new Set<string>();
+  private readonly pending: Record<t.SensorKind, Set<string>> = { presence: new Set(), blf: new Set() };
+  private scheduled = false;
+  private stopped = false;
 
   constructor(
     private readonly options: MirrorOptions,
@@ -34,7 +43,7 @@ export class StateMirror {
     this.announced.clear();
     if (state !== 'closed') this.publishAvailability(state === 'connected' ? 'online' : 'offline');
     this.announceCalls();
-    for (const kind of this.sensorKinds()) for (const [key, entry] of this.store.entries(kind)) this.publishEntry(kind, key, entry);
+    this.queueAll();
   }
 
   /**
@@ -48,7 +57,7 @@ export class StateMirror {
     const reconnect = availability === 'online' && this.wasOnline;
     const dropped = availability === 'offline' && this.availability === 'online';
     this.publishAvailability(availability);
-    if (dropped) for (const kind of this.sensorKinds()) for (const [key, entry] of this.store.entries(kind)) this.publishState(kind, key, entry);
+    if (dropped) this.queueAll();
     if (reconnect) {
       this.announced.clear();
       this.announceCalls();
@@ -60,9 +69,7 @@ export class StateMirror {
   applied(kind: StateKind, key: string, message: PbxMessage, confirmed: boolean): void {
     if (!message.changed && !confirmed) return;
     if (kind === 'call') return this.publishCall(key, message);
-    if (!this.options.kinds.has(kind) || !this.wanted(key)) return;
-    const entry = this.store.get(kind, key);
-    if (entry) this.publishEntry(kind, key, entry);
+    if (this.options.kinds.has(kind)) this.queue(kind, key);
   }
 
   /** One call record: on `<base>/record`, and for Home Assistant's event entity when answered or missed. */
@@ -76,6 +83,13 @@ export class StateMirror {
     }
   }
 
+  /** The node closed: nothing more goes out. */
+  stop(): void {
+    this.stopped = true;
+    this.pending.presence.clear();
+    this.pending.blf.clear();
+  }
+
   private publishAvailability(availability: 'online' | 'offline'): void {
     this.availability = availability;
     if (availability === 'online') this.wasOnline = true;
@@ -83,24 +97,40 @@ export class StateMirror {
   }
 
   private publishCall(callId: string, message: PbxMessage): void {
-    const payload = message.payload as Fields;
     if (!this.options.kinds.has('call')) return;
     const entry = this.store.get('call', callId);
     // An ended call has left the store: its last report is the message itself.
-    const body = entry ? { ...(entry.payload as Fields), since: entry.since, stale: entry.stale } : { ...payload, since: message.since, stale: false };
+    const body = entry
+      ? { ...(entry.payload as Fields), since: entry.since, stale: entry.stale }
+      : { ...(message.payload as Fields), since: message.since, stale: false };
     this.publish({ topic: t.callTopic(this.options.scheme, callId), payload: JSON.stringify(body), retain: false, qos: 1 });
   }
 
-  private publishEntry(kind: t.SensorKind, key: string, entry: Readonly<StateEntry>): void {
-    if (!this.wanted(key)) return;
-    this.announce(kind, key);
-    this.publishState(kind, key, entry);
+  private queueAll(): void {
+    for (const kind of this.sensorKinds()) for (const [key] of this.store.entries(kind)) this.queue(kind, key);
   }
 
-  private publishState(kind: t.SensorKind, key: string, entry: Readonly<StateEntry>): void {
-    if (!this.wanted(key)) return;
-    const body = { ...(entry.payload as Fields), since: entry.since, stale: entry.stale };
-    this.publish({ topic: t.entryTopic(this.options.scheme, kind, key), payload: JSON.stringify(body), retain: true, qos: 1 });
+  private queue(kind: t.SensorKind, key: string): void {
+    if (this.stopped || !this.wanted(key)) return;
+    this.pending[kind].add(key);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.options.schedule(() => this.flush());
+  }
+
+  /** Each waiting key: its config the first time, then its entry as the store holds it now. */
+  private flush(): void {
+    this.scheduled = false;
+    for (const kind of this.sensorKinds()) {
+      for (const key of this.pending[kind]) {
+        const entry = this.store.get(kind, key);
+        if (!entry) continue;
+        this.announce(kind, key);
+        const body = { ...(entry.payload as Fields), since: entry.since, stale: entry.stale };
+        this.publish({ topic: t.entryTopic(this.options.scheme, kind, key), payload: JSON.stringify(body), retain: true, qos: 1 });
+      }
+      this.pending[kind].clear();
+    }
   }
 
   /** The discovery config of a key, the first time this mirror publishes it (since the last reconnect). */
