@@ -104,6 +104,8 @@ function mqttRun() {
       on: rounded(on),
       perRound: { min: round(perRound.min, 2), max: round(perRound.max, 2) },
       publishedPerEvent: round(spread(runs[1].map((m) => m.publishedPerEvent)).median, 3),
+      eventsPerRun: N,
+      rounds: REPEATS,
     },
     mqttOverheadRatio: round(on.median / off.median, 2),
   };
@@ -111,7 +113,7 @@ function mqttRun() {
 
 function mqttLine(r) {
   const m = r.mqtt;
-  return `pbx-mqtt (${m.protocol} presence, every event a change, ${r.machine.repeats} interleaved rounds): off median ${fmt(m.off.median)}/s (${fmt(m.off.min)}-${fmt(m.off.max)}), on median ${fmt(m.on.median)}/s (${fmt(m.on.min)}-${fmt(m.on.max)}); mqttOverheadRatio ${fmt(r.mqttOverheadRatio, 2)} (per round ${m.perRound.min} to ${m.perRound.max}; goal >= 0.8) ${mark(r.mqttOverheadRatio >= 0.8)}; MQTT state messages per event ${m.publishedPerEvent} (each user's latest state per event-loop turn)`;
+  return `pbx-mqtt (${m.protocol} presence, every event a change, ${fmt(m.eventsPerRun)} events, ${m.rounds} interleaved rounds): off median ${fmt(m.off.median)}/s (${fmt(m.off.min)}-${fmt(m.off.max)}), on median ${fmt(m.on.median)}/s (${fmt(m.on.min)}-${fmt(m.on.max)}); mqttOverheadRatio ${fmt(r.mqttOverheadRatio, 2)} (per round ${m.perRound.min} to ${m.perRound.max}; goal >= 0.8) ${mark(r.mqttOverheadRatio >= 0.8)}; MQTT state messages per event ${m.publishedPerEvent} (each user's latest state per event-loop turn)`;
 }
 
 /** `BENCH_ONLY=mqtt`: the pbx-mqtt run alone, its figures merged into bench/results.json. */
@@ -119,7 +121,6 @@ function mqttOnly() {
   const file = path.join(__dirname, 'results.json');
   const results = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
   Object.assign(results, mqttRun());
-  results.machine = { ...results.machine, node: process.version, eventsPerRun: N, repeats: REPEATS };
   fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${mqttLine(results)}\n`);
 }
