@@ -86,11 +86,85 @@ function checkRuntime(label, runtime) {
       assert.ok(Object.keys(listing).length > 0 || listing.length > 0, res.body);
     });
 
+    it('mirrors a PBX into a real broker through pbx-mqtt and core mqtt out, without the password', async () => {
+      const { startBroker } = require('../support/mqtt');
+      const { VodiaSim, DEFAULT_ACCOUNTS } = require('../../sim/vodia');
+      const secret = 'Mqtt-Inst4ll-S3cret';
+      const sim = new VodiaSim({
+        domain: 'tenant.test',
+        accounts: DEFAULT_ACCOUNTS.map((a) => (a.account === '40' ? { ...a, password: secret } : a)),
+      });
+      await sim.start(0);
+      const broker = await startBroker();
+      try {
+        const flow = [
+          { id: 'f2', type: 'tab', label: 'mqtt install test' },
+          {
+            id: 'c2',
+            type: 'pbx-connection',
+            name: 'Install site',
+            vendor: 'vodia',
+            url: `ws://127.0.0.1:${sim.port}/websocket`,
+            domain: 'tenant.test',
+            user: '40',
+            credentials: { password: secret },
+          },
+          {
+            id: 'b2',
+            type: 'mqtt-broker',
+            broker: '127.0.0.1',
+            port: String(broker.port),
+            protocolVersion: '4',
+            birthTopic: 'pbx/install_site/bridge',
+            birthPayload: 'online',
+          },
+          // The broker's birth message comes back and republishes everything (mqtt out drops what it gets before).
+          {
+            id: 'i2',
+            type: 'mqtt in',
+            z: 'f2',
+            topic: 'pbx/install_site/bridge',
+            qos: '1',
+            datatype: 'utf8',
+            broker: 'b2',
+            wires: [['m2']],
+          },
+          {
+            id: 'm2',
+            type: 'pbx-mqtt',
+            z: 'f2',
+            connection: 'c2',
+            kinds: '',
+            keys: '',
+            topic: '',
+            discovery: true,
+            wires: [['o2']],
+          },
+          { id: 'o2', type: 'mqtt out', z: 'f2', topic: '', qos: '', retain: '', broker: 'b2', wires: [] },
+        ];
+        assert.strictEqual((await red.post('/flows', flow)).status, 204);
+        const online = () => broker.on('pbx/install_site/status').some((m) => m.payload === 'online' && m.retain);
+        const deadline = Date.now() + 20000;
+        while (!online() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        assert.ok(online(), 'pbx/install_site/status online, retained');
+        sim.setUser('41', { dnd: true });
+        const dnd = await broker.next('pbx/install_site/presence/41', (m) => JSON.parse(m.payload).status === 'dnd');
+        assert.strictEqual(dnd.retain, true);
+        assert.ok(broker.published.every((m) => !m.payload.includes(secret) && !m.topic.includes(secret)));
+      } finally {
+        await red.post('/flows', []);
+        await broker.stop();
+        await sim.stop();
+      }
+    });
+
     it('packs the runtime files and nothing of the sources, tests or simulators', () => {
       for (const t of TYPES) {
         assert.ok(packed.files.includes(`nodes/${t}.js`), `nodes/${t}.js`);
         assert.ok(packed.files.includes(`nodes/${t}.html`), `nodes/${t}.html`);
       }
+      for (const f of ['nodes/mqtt/topics.js', 'nodes/mqtt/mirror.js', 'nodes/locales/en-US/pbx-mqtt.html'])
+        assert.ok(packed.files.includes(f), f);
       const stray = packed.files.filter((f) => /^(src|test|bench|sim|scripts)\//.test(f) || f.endsWith('.ts'));
       assert.deepStrictEqual(stray, []);
     });
