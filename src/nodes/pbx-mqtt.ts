@@ -3,6 +3,7 @@ import { ALL } from '../protocols/common/adapter';
 import { errorText } from '../protocols/common/errors';
 import { StateMirror } from './mqtt/mirror';
 import { baseTopic, kindsOf, slugName, type MqttKind } from './mqtt/topics';
+import type { ConnectionNode } from './connection-settings';
 import { attachConnection, keysOf, onInput, type NodeConnection, type UserNodeDef } from './node-kit';
 import type { Node, NodeAPI, NodeMessage } from './red';
 
@@ -24,14 +25,25 @@ const HOLDS: Record<MqttKind, StateKind> = { presence: 'presence', blf: 'blf', c
 export = function (RED: NodeAPI): void {
   function PbxMqtt(this: Node, def: MqttDef): void {
     RED.nodes.createNode(this, def);
-    const conn = attachConnection(RED, this, def);
+    const kinds = kindsOf(def.kinds);
+    const configNode = def.connection ? (RED.nodes.getNode(def.connection) as ConnectionNode | null) : null;
+    const pbx = configNode?.connection;
+    // A vendor without live state (innovaphone Devices): said once, and the connection is not started for it.
+    const problem =
+      pbx && ![...kinds].some((kind) => pbx.supportsChannel(HOLDS[kind]))
+        ? `${pbx.vendor} reports no presence, BLF or calls`
+        : undefined;
+    if (problem) {
+      // The editor shows the status text from the catalog, in the user's language.
+      this.status({ fill: 'red', shape: 'ring', text: '@pbxflow/node-red-pbx/pbx-mqtt:pbx-mqtt.status.nothing' });
+      this.error(problem);
+    }
+    const conn = problem ?? attachConnection(RED, this, def);
     if (typeof conn === 'string') {
       onInput(this, conn, () => undefined);
       return;
     }
-    const configNode = RED.nodes.getNode(String(def.connection));
     const slug = slugName(configNode?.name || '') || slugName(String(def.connection));
-    const kinds = kindsOf(def.kinds);
     const keyList = keysOf(def.keys);
     let failed = '';
     const guarded =
@@ -60,11 +72,7 @@ export = function (RED: NodeAPI): void {
       conn.connection.store,
       (m) => this.send({ topic: m.topic, payload: m.payload, retain: m.retain, qos: m.qos }),
     );
-    if (!hold(conn, kinds, keyList)) {
-      const text = RED._('@pbxflow/node-red-pbx/pbx-mqtt:pbx-mqtt.status.nothing', { vendor: conn.vendor });
-      this.status({ fill: 'red', shape: 'ring', text });
-      this.error(text);
-    }
+    hold(conn, kinds, keyList);
     conn.observeStore(guarded((kind, key, message, confirmed) => mirror.applied(kind, key, message, confirmed)));
     if (kinds.has('record') && conn.connection.supportsChannel('record')) {
       conn.listen('record', ALL, guarded((m) => mirror.record(m.payload as CallRecord)));
@@ -91,9 +99,9 @@ export = function (RED: NodeAPI): void {
 
 /**
  * Holds on the connection what the kinds need: the configured keys of presence and BLF (every
- * key without), and every call. Kinds the vendor cannot report are left out; false when none is left.
+ * key without), and every call. Kinds the vendor cannot report are left out.
  */
-function hold(conn: NodeConnection, kinds: ReadonlySet<MqttKind>, keys: string[]): boolean {
+function hold(conn: NodeConnection, kinds: ReadonlySet<MqttKind>, keys: string[]): void {
   const held = new Set<StateKind>();
   for (const kind of kinds) {
     const channel = HOLDS[kind];
@@ -101,7 +109,6 @@ function hold(conn: NodeConnection, kinds: ReadonlySet<MqttKind>, keys: string[]
     held.add(channel);
     for (const key of channel === 'call' ? [ALL] : keys) conn.hold(channel, key);
   }
-  return held.size > 0;
 }
 
 function payloadText(msg: NodeMessage): string {
