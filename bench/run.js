@@ -123,6 +123,8 @@ function main() {
   SCALE_KEYS.forEach((keys, i) => {
     scale[`keys${keys}`] = rounded(spread(scaleRuns[i].map((m) => m.rate)));
     scale[`entries${keys}`] = scaleRuns[i][0].entries;
+    // The untimed warm-up that first fills the store (2 reports per user): the one-time cost of new keys.
+    scale[`warmup${keys}`] = rounded(spread(scaleRuns[i].map((m) => m.warmupRate)));
   });
   const [few, many] = SCALE_KEYS.map((k) => scale[`keys${k}`].median);
   const scalePerRound = spread(scaleRuns[1].map((m, r) => m.rate / scaleRuns[0][r].rate));
@@ -140,6 +142,7 @@ function main() {
     matching: stateRuns[0].matching,
     rest: stateRuns[0].rest,
     queriesPerRun: STATE_QUERIES,
+    firstQueryMs: stateOf('firstQueryMs', 2),
     nodeP50Ms: stateOf('queryP50Ms', 2),
     nodeP99Ms: stateOf('queryP99Ms', 2),
     answerAllP50Ms: stateOf('answerAllP50Ms', 2),
@@ -227,13 +230,13 @@ function print(r) {
     `median ${fmt(s.median, 2)}${unit}, min ${fmt(s.min, 2)}${unit}, max ${fmt(s.max, 2)}${unit}`;
   lines.push('');
   lines.push(
-    `State store scale (Vodia presence, ours, ${r.machine.repeats} interleaved rounds): 50 users ${range(sc.keys50, '/s')}; 50,000 users ${range(sc.keys50000, '/s')}; storeScaleRatio ${fmt(r.storeScaleRatio, 2)} (per round ${sc.perRound.min} to ${sc.perRound.max}; goal >= 0.9) ${mark(r.storeScaleRatio >= 0.9)}`,
+    `State store scale (Vodia presence, ours, ${r.machine.repeats} interleaved rounds): 50 users ${range(sc.keys50, '/s')}; 50,000 users ${range(sc.keys50000, '/s')}; storeScaleRatio ${fmt(r.storeScaleRatio, 2)} (per round ${sc.perRound.min} to ${sc.perRound.max}; goal >= 0.9) ${mark(r.storeScaleRatio >= 0.9)}; the untimed warm-up that fills the store (2 reports per user): ${fmt(sc.warmup50000.median)}/s`,
   );
   lines.push(
     `State store memory: bytesPerStateEntry ${fmt(r.bytesPerStateEntry)} (${range(q.bytesPerStateEntry)}; goal <= 1000) ${mark(r.bytesPerStateEntry <= 1000)}; the whole connection per Vodia user (adapter's account, presence and BLF entries): ${fmt(q.bytesPerUser.median)} bytes`,
   );
   lines.push(
-    `pbx-state "all, is available" over ${fmt(q.entries)} entries (${fmt(q.matching)} match), ${q.queriesPerRun} queries per run, ${r.machine.repeats} runs: stateQueryP99Ms ${fmt(r.stateQueryP99Ms, 2)} (${range(q.nodeP99Ms, ' ms')}; goal < 5) ${mark(r.stateQueryP99Ms < 5)}; p50 ${fmt(q.nodeP50Ms.median, 2)} ms; answerAll alone p50 ${fmt(q.answerAllP50Ms.median, 2)} ms, p99 ${fmt(q.answerAllP99Ms.median, 2)} ms`,
+    `pbx-state "all, is available" over ${fmt(q.entries)} entries (${fmt(q.matching)} match), ${q.queriesPerRun} queries per run, ${r.machine.repeats} runs: stateQueryP99Ms ${fmt(r.stateQueryP99Ms, 2)} (${range(q.nodeP99Ms, ' ms')}; goal < 5) ${mark(r.stateQueryP99Ms < 5)}; p50 ${fmt(q.nodeP50Ms.median, 2)} ms; the first (cold) query, which sorts the entries, ${fmt(q.firstQueryMs.median, 2)} ms; answerAll alone p50 ${fmt(q.answerAllP50Ms.median, 2)} ms, p99 ${fmt(q.answerAllP99Ms.median, 2)} ms`,
   );
   const d = r.dispatch;
   const dr = ratio(d.nodes500, d.nodes1);
