@@ -1,4 +1,5 @@
 import { randomBytes } from 'crypto';
+import { Timers } from '../common/timers';
 
 /**
  * The RCC API of the simulated PBX [S1-RCC][S8-RCC billboard copy][S1 soap.htm], as a pure
@@ -144,7 +145,7 @@ export class RccSim {
   private readonly users = new Map<string, RccSimUser>();
   private readonly clients = new Set<RccSimClient>();
   private readonly legs = new Map<number, SimLeg>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Timers();
   private nextLeg: number;
   private nextHandle: number;
   private readonly opts: Required<Omit<RccSimOptions, 'users' | 'firstHandle'>>;
@@ -169,7 +170,6 @@ export class RccSim {
 
   /** Clears the timers of scripted calls. Calls and users stay. */
   stop(): void {
-    for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
   }
 
@@ -246,11 +246,11 @@ export class RccSim {
   /** A demo call: rings `ringMs`, talks `talkMs`, then the callee hangs up. */
   playCall(opts: { from: string; to: string; fromName?: string }, ringMs: number, talkMs: number): number {
     const id = this.incomingCall(opts);
-    this.after(ringMs, () => {
+    this.timers.later(ringMs, () => {
       const leg = this.legs.get(id);
       if (!leg || leg.phase >= 5) return;
       this.answer(id);
-      this.after(talkMs, () => this.hangup(id));
+      this.timers.later(talkMs, () => this.hangup(id));
     });
     return id;
   }
@@ -345,7 +345,7 @@ export class RccSim {
     reply({ call: leg.id });
     this.announce(leg);
     this.setPhase(leg, 4, 'r-alert');
-    if (this.opts.userCallHangupMs > 0) this.after(this.opts.userCallHangupMs, () => this.hangup(leg.id));
+    if (this.opts.userCallHangupMs > 0) this.timers.later(this.opts.userCallHangupMs, () => this.hangup(leg.id));
   }
 
   private onPickup(client: RccSimClient, msg: Record<string, unknown>, reply: (f?: Record<string, unknown>) => void): void {
@@ -481,7 +481,7 @@ export class RccSim {
     };
     call.legs.push(leg);
     this.legs.set(leg.id, leg);
-    if (outgoing && phase < 5 && this.opts.autoAnswerMs > 0) this.after(this.opts.autoAnswerMs, () => this.answer(leg.id));
+    if (outgoing && phase < 5 && this.opts.autoAnswerMs > 0) this.timers.later(this.opts.autoAnswerMs, () => this.answer(leg.id));
     return leg;
   }
 
@@ -621,13 +621,6 @@ export class RccSim {
     return e164 ? { e164 } : undefined;
   }
 
-  private after(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, ms);
-    this.timers.add(t);
-  }
 }
 
 function partyOfUser(u: RccSimUser): Party {
