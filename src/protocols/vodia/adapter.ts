@@ -1,4 +1,3 @@
-import type WebSocket from 'ws';
 import type { Call, PbxMessage } from '../../model/types';
 import { blfOf, callPayload, presenceOf, type VodiaAccount, type VodiaCall } from './normalize';
 import {
@@ -13,15 +12,14 @@ import {
   type VendorAdapter,
 } from '../common/adapter';
 import { AuthError, DisconnectedError, TimeoutError, UnsupportedError, errorText } from '../common/errors';
-import { type IdleWatchdog, pingWatchdog } from '../common/idle-watchdog';
+import { DEAD_AFTER_INTERVALS } from '../common/idle-watchdog';
+import { ManagedSocket } from '../common/managed-socket';
 import { PendingRequests } from '../common/pending-requests';
 import { OnceLog } from '../common/once-log';
-import { openWebSocket } from '../common/transport';
 import { decodeFrame, encodeAction, FORBIDDEN_ACTION, frameName, type VodiaFrame } from './codec';
 import { callControlFrame, commandFrame, extensionOf, makeCallFrame, type ActionFrame } from './commands';
 import { obtainSession, obtainThirdPartySession, vodiaEndpoints } from './login';
 import { AccountTable, CallTable } from './state';
-import { sayGoodbye } from '../common/goodbye';
 
 /** voip_vodia sends `avoid-disconnect` right after open and every 30 s [S9]. */
 const AVOID_DISCONNECT_MS = 30000;
@@ -90,18 +88,16 @@ class VodiaAdapter implements VendorAdapter {
   private readonly pending = new PendingRequests<CallResult>();
   private readonly makeCalls: MakeCallWait[] = [];
   private readonly oddities: OnceLog;
-  private socket: WebSocket | undefined;
+  private socket: ManagedSocket | undefined;
   private abort: AbortController | undefined;
   private generation = 0;
   private keepalive: NodeJS.Timeout | undefined;
   private legacyTimer: NodeJS.Timeout | undefined;
-  private watchdog: IdleWatchdog | undefined;
   private sawDomainState = false;
   /** Whether the PBX ever sent a call list: from then on lamps follow the call table alone. */
   private sawCalls = false;
   /** No call list yet on this socket: the first one shows which calls ended while we were away. */
   private resyncing = false;
-  private goneReason = '';
   private seq = 0;
 
   constructor(
@@ -132,19 +128,17 @@ class VodiaAdapter implements VendorAdapter {
       throw err;
     }
     if (generation !== this.generation) throw new DisconnectedError('connection closed during login');
-    let ws: WebSocket;
+    let socket: ManagedSocket;
     try {
-      // Paused until our listeners are on: a PBX may push `domain-state` right after the
-      // handshake, in the same TCP segment as the 101, and that frame must not be lost.
-      ws = await openWebSocket(endpoints.socket, {
+      // A PBX may push `domain-state` right after the handshake, in the same TCP segment as
+      // the 101: the managed socket holds it until we listen.
+      socket = await ManagedSocket.open(endpoints.socket, {
         tls: this.settings.tls,
         timeoutMs: this.settings.loginTimeoutMs,
         headers: { Cookie: `session=${session}` },
-        paused: true,
         signal: abort.signal,
       });
     } catch (err) {
-      if (abort.signal.aborted) throw new DisconnectedError('connection closed during login');
       // The password was just accepted, so a refused upgrade means the session is not (or no
       // longer) valid for the socket: not an auth failure; the next connect logs in again.
       if (err instanceof AuthError) {
@@ -153,13 +147,12 @@ class VodiaAdapter implements VendorAdapter {
       throw err;
     }
     if (generation !== this.generation) {
-      ws.terminate();
+      void socket.close();
       throw new DisconnectedError('connection closed during login');
     }
     this.abort = undefined;
-    this.attach(ws);
+    this.attach(socket);
     this.bootstrap();
-    ws.resume();
   }
 
   /** A fresh session: the extension's own login, or a third-party one minted by an admin. */
@@ -183,11 +176,10 @@ class VodiaAdapter implements VendorAdapter {
     this.abort?.abort();
     this.abort = undefined;
     this.stopTimers();
-    const ws = this.socket;
+    const socket = this.socket;
     this.socket = undefined;
-    const closed = ws ? sayGoodbye(ws) : Promise.resolve();
     this.failPending('connection closed');
-    return closed;
+    return socket ? socket.close() : Promise.resolve();
   }
 
   async watch(interest: Interest): Promise<void> {
@@ -233,22 +225,17 @@ class VodiaAdapter implements VendorAdapter {
     return field === 'users' || field === 'extensions' || field === 'to' ? this.accounts.names() : [];
   }
 
-  private attach(ws: WebSocket): void {
-    this.socket = ws;
-    this.goneReason = '';
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(ws, data, isBinary));
-    ws.on('pong', () => this.watchdog?.touch());
-    ws.on('error', (err) => {
-      this.goneReason = err.message;
+  private attach(socket: ManagedSocket): void {
+    this.socket = socket;
+    socket.listen({
+      onFrame: (data, isBinary) => this.onMessage(socket, data, isBinary),
+      onDropped: (reason) => this.onGone(socket, reason),
     });
-    ws.on('close', (code: number) => this.onGone(ws, this.goneReason || `socket closed by the PBX (${code})`));
     const every = Math.min(AVOID_DISCONNECT_MS, this.settings.keepaliveMs > 0 ? this.settings.keepaliveMs : AVOID_DISCONNECT_MS);
     this.keepalive = setInterval(() => this.trySend('avoid-disconnect'), every);
     // Whether the PBX answers avoid-disconnect is not documented; a WebSocket ping is answered
     // by every RFC 6455 server, so silence after a ping is what marks the socket half-open.
-    this.watchdog = pingWatchdog(ws, every, () => {
-      this.goneReason = 'no answer to keepalive (half-open connection)';
-    });
+    socket.watch(every, every * DEAD_AFTER_INTERVALS, 'no answer to keepalive (half-open connection)');
   }
 
   /** `sip-register` is never part of it: that would make the socket ring as a phone [S9]. */
@@ -270,8 +257,8 @@ class VodiaAdapter implements VendorAdapter {
     );
   }
 
-  private onGone(ws: WebSocket, reason: string): void {
-    if (ws !== this.socket) return;
+  private onGone(socket: ManagedSocket, reason: string): void {
+    if (socket !== this.socket) return;
     this.socket = undefined;
     this.stopTimers();
     this.failPending(reason);
@@ -281,10 +268,8 @@ class VodiaAdapter implements VendorAdapter {
   private stopTimers(): void {
     clearInterval(this.keepalive);
     clearTimeout(this.legacyTimer);
-    this.watchdog?.stop();
     this.keepalive = undefined;
     this.legacyTimer = undefined;
-    this.watchdog = undefined;
   }
 
   private failPending(reason: string): void {
@@ -296,9 +281,9 @@ class VodiaAdapter implements VendorAdapter {
     if (action.trim().toLowerCase() === FORBIDDEN_ACTION) {
       throw new UnsupportedError(`vodia: ${FORBIDDEN_ACTION} is never sent, it would make this connection ring as a phone`);
     }
-    const ws = this.socket;
-    if (!ws || ws.readyState !== ws.OPEN) throw new DisconnectedError('not connected to the PBX');
-    ws.send(encodeAction(action, fields));
+    const socket = this.socket;
+    if (!socket?.isOpen) throw new DisconnectedError('not connected to the PBX');
+    socket.send(encodeAction(action, fields));
   }
 
   private sendFrame(f: ActionFrame): void {
@@ -337,9 +322,8 @@ class VodiaAdapter implements VendorAdapter {
     }
   }
 
-  private onMessage(ws: WebSocket, data: Buffer, isBinary: boolean): void {
-    if (ws !== this.socket) return;
-    this.watchdog?.touch();
+  private onMessage(socket: ManagedSocket, data: Buffer, isBinary: boolean): void {
+    if (socket !== this.socket) return;
     if (isBinary) return this.oddities.debug('binary', 'vodia: ignored a binary frame');
     const frame = decodeFrame(data.toString('utf8'));
     if (!frame) return this.oddities.debug('malformed', 'vodia: ignored a frame that is not a JSON object');
