@@ -11,14 +11,14 @@ import {
   type OperationResult,
   type VendorAdapter,
 } from '../common/adapter';
-import { AuthError, DisconnectedError, TimeoutError, UnsupportedError, errorText } from '../common/errors';
+import { AuthError, DisconnectedError, UnsupportedError, errorText } from '../common/errors';
 import { DEAD_AFTER_INTERVALS } from '../common/idle-watchdog';
 import { ManagedSocket } from '../common/managed-socket';
-import { PendingRequests } from '../common/pending-requests';
 import { OnceLog } from '../common/once-log';
 import { decodeFrame, encodeAction, FORBIDDEN_ACTION, frameName, type VodiaFrame } from './codec';
 import { callControlFrame, commandFrame, extensionOf, makeCallFrame, type ActionFrame } from './commands';
 import { obtainSession, obtainThirdPartySession, vodiaEndpoints } from './login';
+import { MakeCallWaits } from './make-call';
 import { AccountTable, CallTable } from './state';
 
 /** voip_vodia sends `avoid-disconnect` right after open and every 30 s [S9]. */
@@ -28,8 +28,6 @@ const AVOID_DISCONNECT_MS = 30000;
  * for an older one: the 2015 portal asked with `get-users`/`get-calls` instead [S11].
  */
 const LEGACY_BOOTSTRAP_MS = 2000;
-/** How long make-call waits for its call to show up in `call-state`, to report the call id. */
-const MAKE_CALL_ID_WAIT_MS = 5000;
 
 /**
  * Server actions of the catalogue [S1][S9][S10][S11]: passed to pbx-event without a debug line.
@@ -59,18 +57,6 @@ const KNOWN_FRAMES = new Set([
   'bye-response',
 ]);
 
-interface CallResult {
-  call: VodiaCall;
-  frame: VodiaFrame;
-}
-
-interface MakeCallWait {
-  key: string;
-  to: string;
-  /** Calls that existed when make-call was sent: not ours. */
-  known: Set<string>;
-}
-
 /**
  * The Vodia PBX websocket: a REST session login, then one socket per (re)connect carrying
  * `domain-state` / `user-state` / `call-state` and fire-and-forget call control actions.
@@ -85,8 +71,7 @@ class VodiaAdapter implements VendorAdapter {
   private readonly lamps = new Map<string, string>();
   /** Extensions with a `blf add` on the current socket. */
   private readonly blfWatched = new Set<string>();
-  private readonly pending = new PendingRequests<CallResult>();
-  private readonly makeCalls: MakeCallWait[] = [];
+  private readonly makeCalls: MakeCallWaits;
   private readonly oddities: OnceLog;
   private socket: ManagedSocket | undefined;
   private abort: AbortController | undefined;
@@ -98,7 +83,6 @@ class VodiaAdapter implements VendorAdapter {
   private sawCalls = false;
   /** No call list yet on this socket: the first one shows which calls ended while we were away. */
   private resyncing = false;
-  private seq = 0;
 
   constructor(
     private readonly settings: ConnectionSettings,
@@ -107,6 +91,7 @@ class VodiaAdapter implements VendorAdapter {
     this.own = extensionOf(settings.user);
     this.oddities = new OnceLog((level, text) => events.log(level, text));
     this.calls = new CallTable(this.own, (n) => this.accounts.has(n));
+    this.makeCalls = new MakeCallWaits(this.own);
   }
 
   /**
@@ -178,7 +163,7 @@ class VodiaAdapter implements VendorAdapter {
     this.stopTimers();
     const socket = this.socket;
     this.socket = undefined;
-    this.failPending('connection closed');
+    this.makeCalls.failAll('connection closed');
     return socket ? socket.close() : Promise.resolve();
   }
 
@@ -261,7 +246,7 @@ class VodiaAdapter implements VendorAdapter {
     if (socket !== this.socket) return;
     this.socket = undefined;
     this.stopTimers();
-    this.failPending(reason);
+    this.makeCalls.failAll(reason);
     this.events.dropped(reason);
   }
 
@@ -270,11 +255,6 @@ class VodiaAdapter implements VendorAdapter {
     clearTimeout(this.legacyTimer);
     this.keepalive = undefined;
     this.legacyTimer = undefined;
-  }
-
-  private failPending(reason: string): void {
-    this.makeCalls.length = 0;
-    this.pending.rejectAll(reason);
   }
 
   private send(action: string, fields?: Record<string, unknown>): void {
@@ -300,26 +280,8 @@ class VodiaAdapter implements VendorAdapter {
 
   private async makeCall(frame: ActionFrame, timeoutMs: number): Promise<OperationResult> {
     const to = String(frame.fields.to);
-    const key = `make-call ${++this.seq}`;
-    const known = new Set<string>();
-    for (const c of this.calls.values()) known.add(c.callId);
-    const wait = this.pending.add(key, Math.min(timeoutMs, MAKE_CALL_ID_WAIT_MS), `make-call to ${to}`);
-    this.makeCalls.push({ key, to, known });
-    try {
-      this.sendFrame(frame);
-    } catch (err) {
-      this.pending.reject(key, err as Error);
-    }
-    try {
-      const { call, frame: raw } = await wait;
-      return { payload: { callId: call.callId, to }, raw };
-    } catch (err) {
-      const i = this.makeCalls.findIndex((w) => w.key === key);
-      if (i >= 0) this.makeCalls.splice(i, 1);
-      // make-call has no answer of its own: a call that did not show up in time is no failure.
-      if (err instanceof TimeoutError) return { payload: { to } };
-      throw err;
-    }
+    const made = await this.makeCalls.wait(to, this.calls.values(), timeoutMs, () => this.sendFrame(frame));
+    return made ? { payload: { callId: made.call.callId, to }, raw: made.frame } : { payload: { to } };
   }
 
   private onMessage(socket: ManagedSocket, data: Buffer, isBinary: boolean): void {
@@ -391,7 +353,7 @@ class VodiaAdapter implements VendorAdapter {
   /** `resync`: the first call list after a reconnect, so a call it ends ended while we were away. */
   private emitCalls(changed: VodiaCall[], touched: Set<string>, frame: VodiaFrame, event: string, resync: boolean): void {
     for (const call of changed) {
-      if (this.makeCalls.length && call.state !== 'ended') this.matchMakeCall(call, frame);
+      if (this.makeCalls.waiting && call.state !== 'ended') this.makeCalls.match(call, frame);
       const message: PbxMessage<Call> = { topic: call.callId, payload: callPayload(call), event, raw: frame };
       if (resync && call.state === 'ended') message.resync = true;
       this.events.emit('call', call.callId, message);
@@ -412,15 +374,6 @@ class VodiaAdapter implements VendorAdapter {
    * The PBX assigns the call id of a make-call and does not answer the action [S9]: the first
    * new call with the destination or our own extension in it is taken for ours.
    */
-  private matchMakeCall(call: VodiaCall, frame: VodiaFrame): void {
-    const i = this.makeCalls.findIndex(
-      (w) => !w.known.has(call.callId) && (call.parties.includes(w.to) || call.parties.includes(this.own)),
-    );
-    if (i < 0) return;
-    const [w] = this.makeCalls.splice(i, 1);
-    this.pending.resolve(w.key, { call, frame });
-  }
-
   /** Every account's presence and lamp go to the connection (its state store), whoever watches. */
   private emitPresence(a: VodiaAccount, frame: VodiaFrame, event: string): void {
     this.events.emit('presence', a.account, { topic: a.account, payload: presenceOf(a), event, raw: frame });
