@@ -144,10 +144,10 @@ export function attachConnection(RED: NodeAPI, node: Node, def: UserNodeDef): No
   const problem = config
     ? new NodeError('PBX_NO_CONNECTION', 'connectionUnusable', { detail: config.configError ?? '' })
     : new NodeError('PBX_NO_CONNECTION', 'noConnection');
+  const text = localError(RED, problem).message;
   // A text without parameters goes as its key: the editor shows it in the browser's language.
-  const text = config ? shorten(localError(RED, problem).message) : `${SHARED}errors.noConnection`;
-  node.status({ fill: 'red', shape: 'ring', text });
-  node.error(localError(RED, problem).message);
+  node.status({ fill: 'red', shape: 'ring', text: config ? shorten(text) : `${SHARED}errors.noConnection` });
+  node.error(text);
   return problem;
 }
 

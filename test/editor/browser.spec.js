@@ -289,7 +289,7 @@ const VENDORS = [
       );
     });
 
-    it('opens the dialog of every node of the example flows without an error, each select showing its default', async () => {
+    it('opens the dialog of every node of the example flows without an error, no select left blank', async () => {
       const errors = [];
       const onError = (e) => errors.push(String(e));
       const onConsole = (m) =>
@@ -326,7 +326,7 @@ const VENDORS = [
               const defaults = n._def.defaults;
               return Object.keys(defaults)
                 .filter((d) => defaults[d].value !== undefined && defaults[d].value !== '' && !defaults[d].type)
-                .filter((d) => $(`select#${pre}-input-${d}`).length && !$(`#${pre}-input-${d}`).val())
+                .filter((d) => $(`select#${pre}-input-${d}`).length && $(`#${pre}-input-${d}`).val() === null)
                 .map((d) => `${n.type} ${nid}: ${d}`);
             },
             [id, prefix],
@@ -377,23 +377,13 @@ const VENDORS = [
     });
 
     it('speaks German and Russian: palette, dialog, status and help (browser language de, then ru)', async () => {
-      // A node whose status is one of our catalog keys: a signaling node without its device.
+      // A node whose status is one of our catalog keys: a make-call node without a connection.
       const headers = { 'Content-Type': 'application/json', 'Node-RED-API-Version': 'v2' };
       const current = await (await fetch(`${demo.url}flows`, { headers })).json();
       const tab = current.flows.find((n) => n.type === 'tab').id;
       const flows = [
         ...current.flows,
-        {
-          id: 'i18n-signaling',
-          type: 'pbx-signaling',
-          z: tab,
-          connection: 'demo-innovaphone',
-          hw: '',
-          mode: 'monitor',
-          x: 600,
-          y: 600,
-          wires: [[]],
-        },
+        { id: 'i18n-orphan', type: 'pbx-make-call', z: tab, x: 600, y: 600, wires: [[]] },
       ];
       const deployed = await fetch(`${demo.url}flows`, {
         method: 'POST',
@@ -405,13 +395,13 @@ const VENDORS = [
         de: {
           palette: 'Anwesenheit',
           users: 'Benutzer',
-          status: "Eigenschaft 'hw' fehlt",
+          status: "Eigenschaft 'connection' fehlt: eine pbx-connection wählen",
           help: 'Beobachtet die Anwesenheit',
         },
         ru: {
           palette: 'присутствие',
           users: 'Пользователи',
-          status: "не задано свойство 'hw'",
+          status: "не задано свойство 'connection': выберите pbx-connection",
           help: 'Следит за присутствием',
         },
       };
@@ -421,7 +411,7 @@ const VENDORS = [
         try {
           await p.goto(demo.url);
           await p.waitForFunction(
-            () => window.RED && RED.nodes && RED.nodes.getType('pbx-connection') && RED.nodes.node('i18n-signaling'),
+            () => window.RED && RED.nodes && RED.nodes.getType('pbx-connection') && RED.nodes.node('i18n-orphan'),
             null,
             { timeout: 30000 },
           );
@@ -429,9 +419,9 @@ const VENDORS = [
             '.red-ui-palette-node[data-palette-type="pbx-presence-in"] .red-ui-palette-label',
           );
           assert.strictEqual(palette.trim(), want.palette, `${locale}: palette`);
-          await p.waitForFunction(() => (RED.nodes.node('i18n-signaling').status || {}).text, null, { timeout: 10000 });
+          await p.waitForFunction(() => (RED.nodes.node('i18n-orphan').status || {}).text, null, { timeout: 10000 });
           assert.strictEqual(
-            await p.evaluate(() => RED.nodes.node('i18n-signaling').status.text),
+            await p.evaluate(() => RED.nodes.node('i18n-orphan').status.text),
             want.status,
             `${locale}: status`,
           );
