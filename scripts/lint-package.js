@@ -17,6 +17,7 @@ const check = (ok, text) => {
 // The runtimes the package supports: Node-RED 4 on Node 20, Node-RED 5 on Node 22.
 const NODE_RED = ['4.0.0', '4.1.15', '5.0.7'];
 const NODE = ['20.0.0', '22.0.0'];
+const LANGUAGES = ['en-US', 'de', 'ru'];
 
 check(pkg.license && fs.existsSync(path.join(root, 'LICENSE')), 'license and a LICENSE file');
 check(pkg.repository && pkg.repository.url, 'repository');
@@ -54,13 +55,21 @@ for (const type of types) {
       new RegExp(`RED\\.nodes\\.registerType\\(\\s*'${type}'\\s*,\\s*\\{`).test(text),
       `${type}: registerType with a literal type and an object literal`,
     );
-    check(new RegExp(`data-help-name="${type}"`).test(text), `${type}: help`);
+
     const icon = /icon:\s*'([^']+)'/.exec(text);
     if (type !== 'pbx-connection')
       check(icon && fs.existsSync(path.join(root, 'icons', icon[1])), `${type}: its icon in icons/`);
   }
-  for (const lang of ['en-US', 'de'])
-    check(fs.existsSync(path.join(root, 'nodes', 'locales', lang, `${type}.json`)), `${type}: ${lang} message catalog`);
+  // Catalogs and help per language, as Node-RED's own nodes have them (test/i18n checks their contents).
+  for (const lang of LANGUAGES) {
+    const locale = path.join(root, 'nodes', 'locales', lang);
+    check(fs.existsSync(path.join(locale, `${type}.json`)), `${type}: ${lang} message catalog`);
+    const help = path.join(locale, `${type}.html`);
+    check(
+      fs.existsSync(help) && new RegExp(`data-help-name="${type}"`).test(fs.readFileSync(help, 'utf8')),
+      `${type}: ${lang} help`,
+    );
+  }
   if (type !== 'pbx-connection') check(exampleTypes.has(type), `${type}: used in an example flow`);
 }
 

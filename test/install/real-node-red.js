@@ -77,7 +77,7 @@ async function startNodeRed({ nodeBin, redJs, userDir, extraSettings = '' }) {
   return {
     port,
     log: () => log,
-    get: (p, accept = 'application/json') => httpGet(port, p, accept),
+    get: (p, accept = 'application/json', lang = undefined) => httpGet(port, p, accept, 'GET', undefined, lang),
     post: (p, body) => httpGet(port, p, 'application/json', 'POST', body),
     stop: () =>
       new Promise((resolve) => {
@@ -89,8 +89,12 @@ async function startNodeRed({ nodeBin, redJs, userDir, extraSettings = '' }) {
   };
 }
 
-function httpGet(port, p, accept, method = 'GET', body = undefined) {
-  const headers = { accept, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+function httpGet(port, p, accept, method = 'GET', body = undefined, lang = undefined) {
+  const headers = {
+    accept,
+    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    ...(lang ? { 'accept-language': lang } : {}),
+  };
   return new Promise((resolve, reject) => {
     http
       .request({ host: '127.0.0.1', port, path: p, method, headers }, (res) => {
