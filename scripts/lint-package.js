@@ -65,8 +65,9 @@ for (const type of types) {
 }
 
 // Known advisories need the registry's audit endpoint; a registry without one is reported, not passed.
+// Only this package's tree: the wallboard workspace (dashboard/) and Dashboard 2 are not part of it.
 try {
-  const out = execFileSync('npm', ['audit', '--omit=dev', '--json'], {
+  const out = execFileSync('npm', ['audit', '--omit=dev', '--workspaces=false', '--json'], {
     cwd: root,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],

@@ -4,6 +4,7 @@
 // datastore), the changed tiles as msg-input to every connected page, stale while the PBX is
 // away, and the click message.
 const assert = require('assert');
+const fs = require('fs');
 const path = require('path');
 const { helper, waitFor, waitStatus, NODE_TYPES } = require('../support/red');
 const { VodiaSim } = require('../../sim/vodia');
@@ -24,6 +25,32 @@ const DASHBOARD_NODES = [
   { id: 'page', type: 'ui-page', name: 'Board', ui: 'base', path: '/board', layout: 'grid', theme: 'theme' },
   { id: 'group', type: 'ui-group', name: 'Lamps', page: 'page', width: 12, height: 1 },
 ];
+
+describe('ui-pbx-board examples (dashboard/examples)', () => {
+  const dir = path.join(root, 'dashboard', 'examples');
+  for (const file of fs.readdirSync(dir)) {
+    it(`${file}: boards in a group of a page of the one ui-base, on a pbx-connection, wired to click to dial`, () => {
+      const nodes = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+      const byId = new Map(nodes.map((n) => [n.id, n]));
+      assert.strictEqual(byId.size, nodes.length, 'unique ids');
+      assert.ok(!/"password"|"apiKey"|credentials|demo-key/.test(JSON.stringify(nodes)), 'no credentials');
+      assert.ok(
+        nodes.some((n) => n.type === 'comment' && /\/dashboard\//.test(n.info)),
+        'a comment with the URL',
+      );
+      const boards = nodes.filter((n) => n.type === 'ui-pbx-board');
+      assert.deepStrictEqual(boards.map((b) => b.kind).sort(), ['blf', 'presence']);
+      for (const b of boards) {
+        const group = byId.get(b.group);
+        const page = group && byId.get(group.page);
+        assert.strictEqual(page && byId.get(page.ui).type, 'ui-base', `${b.id}: group, page, ui-base`);
+        assert.strictEqual(byId.get(b.connection).type, 'pbx-connection');
+        const dial = b.wires[0].map((id) => byId.get(id)).find((n) => n.type === 'pbx-make-call');
+        assert.ok(dial && dial.to === 'payload.key' && dial.toType === 'msg', `${b.id}: wired to pbx-make-call`);
+      }
+    });
+  }
+});
 
 describe('ui-pbx-board (server half, Dashboard 2 in the test runtime)', function () {
   this.timeout(15000);
