@@ -195,11 +195,17 @@ function flow(simUrl) {
       await second.waitForSelector(`${tile('42')}[data-state="ringing"]`, { timeout: 15000 });
       await second.close();
 
-      // The README's picture: a bit of everything (dnd, offline, ringing, time in state).
-      await page.waitForTimeout(1200);
-      await page.screenshot({ path: path.join(ARTIFACTS, 'wallboard.png') });
-      if (process.env.UPDATE_SCREENSHOT) await page.screenshot({ path: path.join(root, 'docs', 'wallboard.png') });
+      // The README's picture: a bit of everything (dnd, offline, ringing, talking, time in state).
+      const talking = sim.startCall({ from: '45', to: '+4930123456', state: 'connected' });
+      await page.waitForSelector(`${tile('45')}[data-state="busy"]`, { timeout: 3000 });
+      await page.waitForTimeout(2200);
+      const board = await page.$eval('#nrdb-ui-widget-board-lamps', (e) => e.getBoundingClientRect().bottom);
+      const clip = { x: 0, y: 0, width: 1280, height: Math.ceil(board) + 24 };
+      await page.screenshot({ path: path.join(ARTIFACTS, 'wallboard.png'), clip });
+      if (process.env.UPDATE_SCREENSHOT)
+        await page.screenshot({ path: path.join(root, 'docs', 'wallboard.png'), clip });
 
+      sim.endCall(talking);
       sim.endCall(call);
       await page.waitForSelector(`${tile('42')}[data-state="idle"]`, { timeout: 3000 });
     });
