@@ -113,7 +113,8 @@ export = function (RED: RedApi): void {
         if (key === undefined || (wanted && !wanted.has(key))) return null;
         const entry = connection?.store.get(kind, key);
         if (!wanted && !entry) return null;
-        return { topic: key, payload: { key, ...entry?.payload } };
+        // Dashboard's client data (`_client`, when ui-base includes it) stays: flows may want to know who clicked.
+        return { ...(msg._client ? { _client: msg._client } : {}), topic: key, payload: { key, ...entry?.payload } };
       },
     };
     group.register(node, def, events);
@@ -123,6 +124,10 @@ export = function (RED: RedApi): void {
       return problem(
         config ? RED._('ui-pbx-board.errors.unusableConnection') : RED._('ui-pbx-board.errors.noConnection'),
       );
+    }
+    if (!connection.supportsChannel(kind)) {
+      saveBoard(keys ? keys.map((key) => tileOf(kind, key, undefined, false)) : []);
+      return problem(RED._('ui-pbx-board.errors.unsupported', { vendor: connection.vendor, kind }));
     }
     const board: BoardConnection = connection;
 
@@ -163,18 +168,13 @@ export = function (RED: RedApi): void {
     });
     board.register(user);
     saveBoard(allTiles(board, kind, keys));
-    if (board.supportsChannel(kind)) {
-      // Held like an input node's keys (every key when none is configured), so the store has them.
-      for (const key of keys ?? ['*']) {
-        board.watch(user, { channel: kind, key }, null, (err) => {
-          if (problemText === err.message) return;
-          problemText = err.message;
-          problem(err.message);
-        });
-      }
-    } else {
-      problemText = RED._('ui-pbx-board.errors.unsupported', { vendor: board.vendor, kind });
-      problem(problemText);
+    // Held like an input node's keys (every key when none is configured), so the store has them.
+    for (const key of keys ?? ['*']) {
+      board.watch(user, { channel: kind, key }, null, (err) => {
+        if (problemText === err.message) return;
+        problemText = err.message;
+        problem(err.message);
+      });
     }
 
     node.on('close', (_removed, done) => {

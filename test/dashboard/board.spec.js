@@ -148,10 +148,18 @@ describe('ui-pbx-board (server half, Dashboard 2 in the test runtime)', function
     assert.strictEqual(await hooks.beforeSend({ payload: 'x' }), null);
   });
 
-  it('says what is missing: no group, no connection (and a page opening sees the configured keys, stale)', async () => {
+  it('says what is missing: no group, no connection, a kind the vendor cannot report (a page opening sees the configured keys, stale)', async () => {
     await load({ kind: 'presence', keys: '41' }, [
       { id: 'nogroup', type: 'ui-pbx-board', z: 'f1', connection: 'c1', wires: [] },
       { id: 'noconn', type: 'ui-pbx-board', z: 'f1', group: 'group', connection: '', keys: '41', wires: [] },
+      {
+        id: 'inno',
+        type: 'pbx-connection',
+        vendor: 'innovaphone',
+        url: 'ws://127.0.0.1:9/PBX0/APPS/websocket',
+        app: 'x',
+      },
+      { id: 'noblf', type: 'ui-pbx-board', z: 'f1', group: 'group', connection: 'inno', kind: 'blf', wires: [] },
     ]);
     // Both fail in their constructor: one error each (the status goes with it, before any spy could see it).
     const errors = helper
@@ -163,6 +171,7 @@ describe('ui-pbx-board (server half, Dashboard 2 in the test runtime)', function
       [
         ['nogroup', 'ui-pbx-board.errors.noGroup'],
         ['noconn', 'ui-pbx-board.errors.noConnection'],
+        ['noblf', 'ui-pbx-board.errors.unsupported'],
       ],
     );
     assert.deepStrictEqual(base().stores.data.get('noconn').payload, [
