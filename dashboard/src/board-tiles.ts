@@ -46,7 +46,7 @@ export interface Tile {
   stale: boolean;
   /** Since when the key is in its state (ms since the epoch); null before the first report. */
   since: number | null;
-  /** Presence: the display name, where the PBX has one. */
+  /** The display name, where the PBX reports one (presence). */
   name?: string;
   /** BLF: the other party while ringing, busy or held; presence: the note. */
   detail?: string;
@@ -56,14 +56,25 @@ export interface Tile {
 const STATE_FIELD: Record<BoardKind, string> = { presence: 'status', blf: 'state' };
 const DETAIL_STATES = new Set(['ringing', 'busy', 'held']);
 
-export function tileOf(kind: BoardKind, key: string, entry: StoreEntry | undefined, connected: boolean): Tile {
-  if (!entry) return { key, state: 'unknown', stale: !connected, since: null };
+/**
+ * The tile of a key. `presence` is the key's presence entry, where the store has one: its display
+ * name also names a BLF tile (Vodia reports both under the extension).
+ */
+export function tileOf(
+  kind: BoardKind,
+  key: string,
+  entry: StoreEntry | undefined,
+  connected: boolean,
+  presence: StoreEntry | undefined = kind === 'presence' ? entry : undefined,
+): Tile {
+  const name = presence ? text(presence.payload.dn) : '';
+  if (!entry)
+    return { key, state: 'unknown', stale: !connected, since: null, ...(name && name !== key ? { name } : {}) };
   const p = entry.payload;
   const state = text(p[STATE_FIELD[kind]]) || 'unknown';
   const tile: Tile = { key, state, stale: entry.stale, since: entry.since };
+  if (name && name !== key) tile.name = name;
   if (kind === 'presence') {
-    const name = text(p.dn);
-    if (name && name !== key) tile.name = name;
     const note = text(p.note);
     if (note) tile.detail = note;
   } else {
@@ -84,9 +95,14 @@ export function keyList(value: unknown): string[] | null {
 
 /** Every tile of the board now: the configured keys in their order, else the store's, sorted. */
 export function allTiles(connection: BoardConnection, kind: BoardKind, keys: string[] | null): Tile[] {
-  const connected = connection.state === 'connected';
-  if (keys) return keys.map((key) => tileOf(kind, key, connection.store.get(kind, key), connected));
-  return connection.store.entries(kind).map(([key, entry]) => tileOf(kind, key, entry, connected));
+  if (keys) return keys.map((key) => tileNow(connection, kind, key));
+  return connection.store.entries(kind).map(([key]) => tileNow(connection, kind, key));
+}
+
+/** The tile of a key as the store has it now. */
+export function tileNow(connection: BoardConnection, kind: BoardKind, key: string): Tile {
+  const { store } = connection;
+  return tileOf(kind, key, store.get(kind, key), connection.state === 'connected', store.get('presence', key));
 }
 
 function text(v: unknown): string {

@@ -1,5 +1,6 @@
 import {
   allTiles,
+  tileNow,
   keyList,
   tileOf,
   type BoardConnection,
@@ -158,13 +159,20 @@ export = function (RED: RedApi): void {
         if (state === 'connected') problemText = '';
         if (!problemText) node.status(STATUS[state]);
         // Keys the PBX never reported have no entry to turn stale: their tiles follow the connection.
-        for (const key of keys ?? [])
-          if (!board.store.get(kind, key)) queue(tileOf(kind, key, undefined, state === 'connected'));
+        for (const key of keys ?? []) if (!board.store.get(kind, key)) queue(tileNow(board, kind, key));
       },
     };
-    const stopObserving = board.store.observe((k, key, entry) => {
-      if (k !== kind || (wanted && !wanted.has(key))) return;
-      queue(tileOf(kind, key, entry, board.state === 'connected'));
+    const names = new Map<string, string | undefined>();
+    const stopObserving = board.store.observe((k, key) => {
+      const onBoard = wanted ? wanted.has(key) : k === kind || board.store.get(kind, key) !== undefined;
+      if (!onBoard) return;
+      if (k === kind) return queue(tileNow(board, kind, key));
+      // A BLF tile is named after the key's presence entry: sent again when that name changes.
+      if (kind !== 'blf' || k !== 'presence') return;
+      const tile = tileNow(board, kind, key);
+      if (names.get(key) === tile.name) return;
+      names.set(key, tile.name);
+      queue(tile);
     });
     board.register(user);
     saveBoard(allTiles(board, kind, keys));

@@ -1,5 +1,5 @@
 'use strict';
-/* global document, getComputedStyle -- page.evaluate callbacks run in the browser */
+/* global document, getComputedStyle, window -- page.evaluate callbacks run in the browser */
 // The wallboard as a user gets it: both packages from their `npm pack` tarballs and Dashboard 2
 // in a fresh Node-RED 4 user dir, a Dashboard page with a presence board and a BLF board on the
 // Vodia simulator, opened in Debian's Chromium (playwright-core). Screenshots go to artifacts/;
@@ -24,6 +24,9 @@ const ACCOUNTS = [
   { account: '45', name: 'Erin East', registered: true, dnd: false, chatstatus: 'offline' },
 ];
 const LAMPS = ['40', '41', '42', '43', '44', '45'];
+/** A wall screen's worth: a second PBX with 500 extensions, all on one board. */
+const MANY = Array.from({ length: 500 }, (_, i) => String(1000 + i));
+const MANY_DOMAIN = 'many.test';
 
 /** Dashboard 2 as the project installed it, packed, so the user dir gets it without the registry. */
 async function dashboardTarball(dir) {
@@ -35,7 +38,7 @@ async function dashboardTarball(dir) {
   return path.join(dir, JSON.parse(out)[0].filename);
 }
 
-function flow(simUrl) {
+function flow(simUrl, manyUrl) {
   const board = { type: 'ui-pbx-board', z: 'tab', connection: 'pbx-vodia', width: 0, height: 0, label: '' };
   return [
     { id: 'tab', type: 'tab', label: 'Wallboard' },
@@ -73,6 +76,18 @@ function flow(simUrl) {
       toType: 'msg',
       wires: [[]],
     },
+    { id: 'page-many', type: 'ui-page', name: 'Many', ui: 'base', path: '/many', layout: 'grid', theme: 'theme' },
+    { id: 'g-many', type: 'ui-group', name: '500 extensions', page: 'page-many', width: 12, height: 1, order: 1 },
+    { id: 'board-many', ...board, group: 'g-many', connection: 'pbx-many', kind: 'blf', keys: '', wires: [[]] },
+    {
+      id: 'pbx-many',
+      type: 'pbx-connection',
+      vendor: 'vodia',
+      url: manyUrl,
+      domain: MANY_DOMAIN,
+      user: MANY[0],
+      credentials: { password: 'secret' },
+    },
     {
       id: 'pbx-vodia',
       type: 'pbx-connection',
@@ -91,6 +106,7 @@ function flow(simUrl) {
     this.timeout(180000);
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pbx-wallboard-'));
     let sim;
+    let many;
     let red;
     let browser;
     let context;
@@ -102,6 +118,16 @@ function flow(simUrl) {
       fs.mkdirSync(ARTIFACTS, { recursive: true });
       sim = new VodiaSim({ domain: DOMAIN, accounts: ACCOUNTS });
       await sim.start(0);
+      many = new VodiaSim({
+        domain: MANY_DOMAIN,
+        accounts: MANY.map((account, i) => ({
+          account,
+          name: `Desk ${account}`,
+          registered: true,
+          ...(i ? {} : { password: 'secret' }),
+        })),
+      });
+      await many.start(0);
       const [main, widget, dashboard] = await Promise.all([
         packTarball(tmp),
         packTarball(tmp, path.join(root, 'dashboard')),
@@ -116,7 +142,7 @@ function flow(simUrl) {
         userDir,
         extraSettings: 'telemetry: { enabled: false },',
       });
-      const deployed = await red.post('/flows', flow(sim.url));
+      const deployed = await red.post('/flows', flow(sim.url, many.url));
       assert.strictEqual(deployed.status, 204, deployed.body);
       browser = await chromium.launch({
         executablePath: CHROMIUM,
@@ -148,6 +174,7 @@ function flow(simUrl) {
       if (browser) await browser.close();
       if (red) await red.stop();
       if (sim) await sim.stop();
+      if (many) await many.stop();
       fs.rmSync(tmp, { recursive: true, force: true });
       if (userDir) fs.rmSync(userDir, { recursive: true, force: true });
     });
@@ -180,6 +207,12 @@ function flow(simUrl) {
       const carol = page.locator('#nrdb-ui-widget-board-presence [data-key="43"]');
       assert.strictEqual(await carol.getAttribute('data-state'), 'dnd');
       assert.match(await carol.textContent(), /Carol Clark/);
+      // A lamp takes the name from the presence of the same extension.
+      await page.waitForFunction(
+        (selector) => /Carol Clark/.test(document.querySelector(selector).textContent),
+        tile('43'),
+        { timeout: 5000 },
+      );
     });
 
     it('a ringing extension rings within a second, a page opened now sees it, and it returns to idle', async () => {
@@ -225,6 +258,42 @@ function flow(simUrl) {
       );
       await phone.screenshot({ path: path.join(ARTIFACTS, 'wallboard-phone.png') });
       await phone.close();
+    });
+
+    it('a wall screen of 500 extensions: every tile on open, a ring within a second, a burst of 200 changes at once', async () => {
+      const wall = await context.newPage();
+      await wall.setViewportSize({ width: 1920, height: 1080 });
+      await wall.goto(`http://127.0.0.1:${red.port}/dashboard/many`);
+      const wallTile = (key) => `#nrdb-ui-widget-board-many [data-key="${key}"]`;
+      await wall.waitForFunction(
+        (n) => document.querySelectorAll('#nrdb-ui-widget-board-many [data-key]').length === n,
+        MANY.length,
+        { timeout: 20000 },
+      );
+      await wall.waitForSelector(`${wallTile('1499')}[data-state="idle"]`, { timeout: 10000 });
+      // Tasks that keep the page from painting (longer than 50 ms), while it rings and its clocks tick.
+      await wall.evaluate(() => {
+        window.longTasks = [];
+        new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({
+          type: 'longtask',
+        });
+      });
+      many.startCall({ from: '1000', to: '1499' });
+      await wall.waitForSelector(`${wallTile('1499')}[data-state="ringing"]`, { timeout: 1000 });
+      for (const key of MANY.slice(100, 300)) many.setUser(key, { registered: false });
+      await wall.waitForFunction(
+        () =>
+          [...document.querySelectorAll('#nrdb-ui-widget-board-many [data-key]')].filter(
+            (t) => t.dataset.state === 'unregistered',
+          ).length === 200,
+        null,
+        { timeout: 3000 },
+      );
+      await wall.waitForTimeout(2100);
+      const longest = Math.max(0, ...(await wall.evaluate(() => window.longTasks)));
+      assert.ok(longest < 500, `the longest task took ${longest} ms`);
+      await wall.screenshot({ path: path.join(ARTIFACTS, 'wallboard-500.png') });
+      await wall.close();
     });
 
     it('a click sends {topic: key, payload: {key, ...}} and dials through pbx-make-call', async () => {
