@@ -1,5 +1,5 @@
 'use strict';
-/* global document, getComputedStyle, window -- page.evaluate callbacks run in the browser */
+/* global document, getComputedStyle, window, RED -- page.evaluate callbacks run in the browser */
 // The wallboard as a user gets it: both packages from their `npm pack` tarballs and Dashboard 2
 // in a fresh Node-RED 4 user dir, a Dashboard page with a presence board and a BLF board on the
 // Vodia simulator, opened in Debian's Chromium (playwright-core). Screenshots go to artifacts/;
@@ -140,7 +140,7 @@ function flow(simUrl, manyUrl) {
         nodeBin: process.execPath,
         redJs: require.resolve('node-red/red.js'),
         userDir,
-        extraSettings: 'telemetry: { enabled: false },',
+        extraSettings: 'telemetry: { enabled: false }, editorTheme: { tours: false },',
       });
       const deployed = await red.post('/flows', flow(sim.url, many.url));
       assert.strictEqual(deployed.status, 204, deployed.body);
@@ -177,6 +177,43 @@ function flow(simUrl, manyUrl) {
       if (many) await many.stop();
       fs.rmSync(tmp, { recursive: true, force: true });
       if (userDir) fs.rmSync(userDir, { recursive: true, force: true });
+    });
+
+    it('registers ui-pbx-board with its help, catalogs and icon, and edits it in the Node-RED editor', async () => {
+      const sets = JSON.parse((await red.get('/nodes')).body).filter(
+        (n) => n.module === '@pbxflow/node-red-dashboard-2-pbx',
+      );
+      assert.deepStrictEqual(
+        sets.map((n) => [n.types, n.err]),
+        [[['ui-pbx-board'], undefined]],
+      );
+      const html = (await red.get('/nodes', 'text/html')).body;
+      assert.match(html, /data-help-name="ui-pbx-board"/);
+      for (const [lng, text] of [
+        ['en-US', 'Keys'],
+        ['de', 'Schlüssel'],
+        ['ru', 'Ключи'],
+      ]) {
+        const res = await red.get(`/locales/@pbxflow/node-red-dashboard-2-pbx/ui-pbx-board?lng=${lng}`);
+        assert.strictEqual(JSON.parse(res.body)['ui-pbx-board'].label.keys, text, lng);
+      }
+      const icon = await red.get('/icons/@pbxflow/node-red-dashboard-2-pbx/ui-pbx-board.svg', 'image/svg+xml');
+      assert.match(icon.body, /<svg/);
+
+      const editor = await context.newPage();
+      await editor.goto(`http://127.0.0.1:${red.port}/`);
+      await editor.waitForFunction(() => window.RED && RED.nodes && RED.nodes.node('board-lamps'), null, {
+        timeout: 30000,
+      });
+      await editor.evaluate(() => RED.editor.edit(RED.nodes.node('board-lamps')));
+      await editor.waitForSelector('#node-input-keys', { state: 'visible' });
+      assert.strictEqual(await editor.inputValue('#node-input-keys'), LAMPS.join(', '));
+      assert.strictEqual(await editor.inputValue('#node-input-kind'), 'blf');
+      await editor.selectOption('#node-input-kind', 'presence');
+      assert.match(await editor.getAttribute('#node-input-keys', 'placeholder'), /every user/);
+      await editor.screenshot({ path: path.join(ARTIFACTS, 'wallboard-editor.png') });
+      await editor.click('#node-dialog-cancel');
+      await editor.close();
     });
 
     it('shows a tile for every key on open, with data-key, data-state and data-stale', async () => {
