@@ -73,9 +73,48 @@ for (const type of types) {
   if (type !== 'pbx-connection') check(exampleTypes.has(type), `${type}: used in an example flow`);
 }
 
+// The wallboard widget package (dashboard/), published on its own: what Dashboard 2 and the
+// Flow Library need of a third-party widget.
+const widgetRoot = path.join(root, 'dashboard');
+const widget = JSON.parse(fs.readFileSync(path.join(widgetRoot, 'package.json'), 'utf8'));
+check(
+  /^@[a-z0-9-]+\/node-red-dashboard-2-[a-z0-9-]+$/.test(widget.name),
+  `${widget.name}: named node-red-dashboard-2-…`,
+);
+check(
+  widget.license === pkg.license && widget.repository && widget.repository.url,
+  `${widget.name}: license, repository`,
+);
+check((widget.keywords || []).includes('node-red'), `${widget.name}: the 'node-red' keyword`);
+check(!pkg.files.some((f) => f.startsWith('dashboard')), 'the main package does not ship the widget package');
+const widgetExamples = new Set();
+for (const f of fs.readdirSync(path.join(widgetRoot, 'examples')))
+  for (const n of JSON.parse(fs.readFileSync(path.join(widgetRoot, 'examples', f), 'utf8'))) widgetExamples.add(n.type);
+for (const [type, { output, component }] of Object.entries(widget['node-red-dashboard-2'].widgets)) {
+  const js = path.join(widgetRoot, widget['node-red'].nodes[type] || '');
+  const html = js.replace(/\.js$/, '.html');
+  check(fs.existsSync(js), `${type}: ${js} (run the build first)`);
+  check(
+    fs.existsSync(path.join(widgetRoot, 'resources', output)),
+    `${type}: resources/${output} (run the build first)`,
+  );
+  check(widget.files.includes('resources/'), `${type}: resources/ in files`);
+  check(
+    component && fs.existsSync(html) && /icon:\s*'[^']+'/.test(fs.readFileSync(html, 'utf8')),
+    `${type}: .html with an icon`,
+  );
+  for (const lang of ['en-US', 'de', 'ru']) {
+    const dir = path.join(widgetRoot, 'nodes', 'locales', lang);
+    check(fs.existsSync(path.join(dir, `${type}.json`)), `${type}: ${lang} message catalog`);
+    check(fs.existsSync(path.join(dir, `${type}.html`)), `${type}: ${lang} help`);
+  }
+  check(widgetExamples.has(type), `${type}: used in an example flow`);
+}
+
 // Known advisories need the registry's audit endpoint; a registry without one is reported, not passed.
+// Only this package's tree: the wallboard workspace (dashboard/) and Dashboard 2 are not part of it.
 try {
-  const out = execFileSync('npm', ['audit', '--omit=dev', '--json'], {
+  const out = execFileSync('npm', ['audit', '--omit=dev', '--workspaces=false', '--json'], {
     cwd: root,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
@@ -110,5 +149,5 @@ if (failures.length) {
   process.exit(1);
 }
 console.log(
-  `lint:package: ${types.length} node types, ${exampleTypes.size} types in examples, ${deps.length} runtime dependencies: all checks passed`,
+  `lint:package: ${types.length} node types, ${exampleTypes.size} types in examples, ${deps.length} runtime dependencies, widget package ${widget.name}: all checks passed`,
 );
