@@ -13,11 +13,11 @@ function layer(files, patterns, message) {
 }
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/', 'nodes/', 'connection/', 'protocols/', 'model/', 'sim/', '.node-red/', 'artifacts/'] },
+  { ignores: ['node_modules/', 'nodes/', 'connection/', 'protocols/', 'model/', 'sim/', '.node-red/', 'artifacts/', 'dashboard/nodes/', 'dashboard/resources/'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended.map((c) => ({ ...c, files: ['src/**/*.ts'] })),
+  ...tseslint.configs.recommended.map((c) => ({ ...c, files: ['src/**/*.ts', 'dashboard/src/**/*.ts'] })),
   {
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.ts', 'dashboard/src/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
@@ -39,6 +39,9 @@ module.exports = tseslint.config(
     ['**/nodes/*', '**/connection/*'],
     'simulators stand beside the package: protocols and model only',
   ),
+  // The widget package meets the main one at run time only (the config node's connection), never by import.
+  layer('dashboard/src/**/*.ts', ['../../*', 'node-red', '@node-red/*'], 'the widget package imports nothing of the main one'),
+  { files: ['dashboard/vite.config.mjs'], languageOptions: { sourceType: 'module', globals: globals.node } },
   {
     files: ['test/**/*.js', 'bench/**/*.js', 'scripts/**/*.js', 'eslint.config.js'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node, ...globals.mocha } },

@@ -17,6 +17,7 @@ const check = (ok, text) => {
 // The runtimes the package supports: Node-RED 4 on Node 20, Node-RED 5 on Node 22.
 const NODE_RED = ['4.0.0', '4.1.15', '5.0.7'];
 const NODE = ['20.0.0', '22.0.0'];
+const LANGUAGES = ['en-US', 'de', 'ru'];
 
 check(pkg.license && fs.existsSync(path.join(root, 'LICENSE')), 'license and a LICENSE file');
 check(pkg.repository && pkg.repository.url, 'repository');
@@ -54,22 +55,66 @@ for (const type of types) {
       new RegExp(`RED\\.nodes\\.registerType\\(\\s*'${type}'\\s*,\\s*\\{`).test(text),
       `${type}: registerType with a literal type and an object literal`,
     );
-    // Help inline, or per language in the catalogs (the i18n convention for new nodes).
-    const helpFile = path.join(root, 'nodes', 'locales', 'en-US', `${type}.html`);
-    const help = text + (fs.existsSync(helpFile) ? fs.readFileSync(helpFile, 'utf8') : '');
-    check(new RegExp(`data-help-name="${type}"`).test(help), `${type}: help`);
+
     const icon = /icon:\s*'([^']+)'/.exec(text);
     if (type !== 'pbx-connection')
       check(icon && fs.existsSync(path.join(root, 'icons', icon[1])), `${type}: its icon in icons/`);
   }
-  for (const lang of ['en-US', 'de'])
-    check(fs.existsSync(path.join(root, 'nodes', 'locales', lang, `${type}.json`)), `${type}: ${lang} message catalog`);
+  // Catalogs and help per language, as Node-RED's own nodes have them (test/i18n checks their contents).
+  for (const lang of LANGUAGES) {
+    const locale = path.join(root, 'nodes', 'locales', lang);
+    check(fs.existsSync(path.join(locale, `${type}.json`)), `${type}: ${lang} message catalog`);
+    const help = path.join(locale, `${type}.html`);
+    check(
+      fs.existsSync(help) && new RegExp(`data-help-name="${type}"`).test(fs.readFileSync(help, 'utf8')),
+      `${type}: ${lang} help`,
+    );
+  }
   if (type !== 'pbx-connection') check(exampleTypes.has(type), `${type}: used in an example flow`);
 }
 
+// The wallboard widget package (dashboard/), published on its own: what Dashboard 2 and the
+// Flow Library need of a third-party widget.
+const widgetRoot = path.join(root, 'dashboard');
+const widget = JSON.parse(fs.readFileSync(path.join(widgetRoot, 'package.json'), 'utf8'));
+check(
+  /^@[a-z0-9-]+\/node-red-dashboard-2-[a-z0-9-]+$/.test(widget.name),
+  `${widget.name}: named node-red-dashboard-2-…`,
+);
+check(
+  widget.license === pkg.license && widget.repository && widget.repository.url,
+  `${widget.name}: license, repository`,
+);
+check((widget.keywords || []).includes('node-red'), `${widget.name}: the 'node-red' keyword`);
+check(!pkg.files.some((f) => f.startsWith('dashboard')), 'the main package does not ship the widget package');
+const widgetExamples = new Set();
+for (const f of fs.readdirSync(path.join(widgetRoot, 'examples')))
+  for (const n of JSON.parse(fs.readFileSync(path.join(widgetRoot, 'examples', f), 'utf8'))) widgetExamples.add(n.type);
+for (const [type, { output, component }] of Object.entries(widget['node-red-dashboard-2'].widgets)) {
+  const js = path.join(widgetRoot, widget['node-red'].nodes[type] || '');
+  const html = js.replace(/\.js$/, '.html');
+  check(fs.existsSync(js), `${type}: ${js} (run the build first)`);
+  check(
+    fs.existsSync(path.join(widgetRoot, 'resources', output)),
+    `${type}: resources/${output} (run the build first)`,
+  );
+  check(widget.files.includes('resources/'), `${type}: resources/ in files`);
+  check(
+    component && fs.existsSync(html) && /icon:\s*'[^']+'/.test(fs.readFileSync(html, 'utf8')),
+    `${type}: .html with an icon`,
+  );
+  for (const lang of ['en-US', 'de', 'ru']) {
+    const dir = path.join(widgetRoot, 'nodes', 'locales', lang);
+    check(fs.existsSync(path.join(dir, `${type}.json`)), `${type}: ${lang} message catalog`);
+    check(fs.existsSync(path.join(dir, `${type}.html`)), `${type}: ${lang} help`);
+  }
+  check(widgetExamples.has(type), `${type}: used in an example flow`);
+}
+
 // Known advisories need the registry's audit endpoint; a registry without one is reported, not passed.
+// Only this package's tree: the wallboard workspace (dashboard/) and Dashboard 2 are not part of it.
 try {
-  const out = execFileSync('npm', ['audit', '--omit=dev', '--json'], {
+  const out = execFileSync('npm', ['audit', '--omit=dev', '--workspaces=false', '--json'], {
     cwd: root,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
@@ -104,5 +149,5 @@ if (failures.length) {
   process.exit(1);
 }
 console.log(
-  `lint:package: ${types.length} node types, ${exampleTypes.size} types in examples, ${deps.length} runtime dependencies: all checks passed`,
+  `lint:package: ${types.length} node types, ${exampleTypes.size} types in examples, ${deps.length} runtime dependencies, widget package ${widget.name}: all checks passed`,
 );

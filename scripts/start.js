@@ -1,7 +1,8 @@
 'use strict';
 // `npm start`: builds if needed, starts every vendor simulator with demo data and an MQTT broker
 // (aedes), and runs a Node-RED (from devDependencies, user dir .node-red/ inside the project) on
-// 127.0.0.1 with this package and every example flow deployed against them.
+// 127.0.0.1 with this package, Dashboard 2 with the wallboard widget (dashboard/), and every
+// example flow deployed against them.
 const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
 const http = require('http');
@@ -9,6 +10,17 @@ const net = require('net');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
+const WIDGET_DIR = path.join(root, 'dashboard');
+/** Node types that live outside a tab: one each, shared by the examples that name them. */
+const CONFIG_TYPES = new Set([
+  'pbx-connection',
+  'tls-config',
+  'ui-base',
+  'ui-theme',
+  'ui-page',
+  'ui-group',
+  'mqtt-broker',
+]);
 const VENDOR_SIMS = ['innovaphone', 'innovaphone-devices', 'onlinepbx', 'vodia'];
 
 function buildIfNeeded() {
@@ -17,16 +29,19 @@ function buildIfNeeded() {
       const p = path.join(dir, e.name);
       return Math.max(m, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
     }, 0);
-  const built = path.join(root, 'nodes', 'pbx-connection.js');
-  if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < newest(path.join(root, 'src'))) {
+  const stale = (built, ...sources) =>
+    !fs.existsSync(built) || fs.statSync(built).mtimeMs < Math.max(...sources.map((dir) => newest(dir)));
+  if (stale(path.join(root, 'nodes', 'pbx-connection.js'), path.join(root, 'src'))) {
     console.log('Building...');
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', root], { stdio: 'inherit' });
     execFileSync(process.execPath, [path.join(__dirname, 'copy-icons.js')], { stdio: 'inherit' });
   }
+  const widget = path.join(WIDGET_DIR, 'resources', 'ui-pbx-board.umd.js');
+  if (stale(widget, path.join(WIDGET_DIR, 'src'), path.join(WIDGET_DIR, 'ui'))) {
+    console.log('Building the wallboard widget...');
+    execFileSync('npm', ['run', 'build', '--workspace=dashboard'], { cwd: root, stdio: 'inherit' });
+  }
 }
-
-/** The config nodes examples share by id: each is deployed once. */
-const SHARED_CONFIGS = new Set(['pbx-connection', 'tls-config', 'mqtt-broker']);
 
 /**
  * Every example flow on a tab of its own; config nodes once; demo credentials per vendor; every
@@ -35,17 +50,17 @@ const SHARED_CONFIGS = new Set(['pbx-connection', 'tls-config', 'mqtt-broker']);
 function exampleFlows(mqttPort) {
   const flows = [];
   const configs = new Map();
-  const walk = (dir) => {
+  const walk = (dir, folder = path.basename(dir)) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
       else if (e.name.endsWith('.json')) {
         const tab = `tab-${flows.length}`;
-        flows.push({ id: tab, type: 'tab', label: `${path.basename(dir)}: ${e.name.replace(/\.json$/, '')}` });
+        flows.push({ id: tab, type: 'tab', label: `${folder}: ${e.name.replace(/\.json$/, '')}` });
         for (const n of JSON.parse(fs.readFileSync(p, 'utf8'))) {
           if (n.type === 'mqtt-broker')
             configs.set(n.id, { ...n, z: undefined, broker: '127.0.0.1', port: String(mqttPort) });
-          else if (SHARED_CONFIGS.has(n.type)) configs.set(n.id, { ...n, z: undefined });
+          else if (CONFIG_TYPES.has(n.type)) configs.set(n.id, { ...n, z: undefined });
           else if (n.type !== 'tab')
             flows.push({
               ...n,
@@ -58,6 +73,7 @@ function exampleFlows(mqttPort) {
     }
   };
   walk(path.join(root, 'examples'));
+  walk(path.join(WIDGET_DIR, 'examples'), 'Dashboard 2');
   const credentials = {};
   for (const c of configs.values()) {
     if (c.type !== 'pbx-connection') continue;
@@ -67,11 +83,32 @@ function exampleFlows(mqttPort) {
   return { flows: [...flows, ...configs.values()], credentials };
 }
 
+/**
+ * The packages as links into the project: this one, the wallboard widget and Dashboard 2 (from
+ * devDependencies). Dashboard 2 loads a third-party widget only when the user dir's package.json
+ * names it among its dependencies.
+ */
+function linkPackages(userDir) {
+  const links = {
+    '@pbxflow/node-red-pbx': root,
+    '@pbxflow/node-red-dashboard-2-pbx': WIDGET_DIR,
+    '@flowfuse/node-red-dashboard': path.dirname(require.resolve('@flowfuse/node-red-dashboard/package.json')),
+  };
+  for (const [name, target] of Object.entries(links)) {
+    const link = path.join(userDir, 'node_modules', name);
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.rmSync(link, { force: true, recursive: true });
+    fs.symlinkSync(target, link, 'dir');
+  }
+  const dependencies = Object.fromEntries(Object.keys(links).map((name) => [name, '*']));
+  fs.writeFileSync(
+    path.join(userDir, 'package.json'),
+    JSON.stringify({ name: 'node-red-pbx-demo', private: true, dependencies }, null, 2),
+  );
+}
+
 function writeUserDir(userDir, port, flows, credentials) {
-  fs.mkdirSync(path.join(userDir, 'node_modules', '@pbxflow'), { recursive: true });
-  const link = path.join(userDir, 'node_modules', '@pbxflow', 'node-red-pbx');
-  fs.rmSync(link, { force: true, recursive: true });
-  fs.symlinkSync(root, link, 'dir');
+  linkPackages(userDir);
   fs.writeFileSync(
     path.join(userDir, 'settings.js'),
     `module.exports = {
@@ -180,7 +217,9 @@ async function main() {
   const port = Number(process.env.PORT) || 1880;
   const mqttPort = process.env.MQTT_PORT ? Number(process.env.MQTT_PORT) : 1883;
   const demo = await startDemo({ port, mqttPort, userDir: process.env.PBX_USER_DIR || undefined });
-  console.log(`\n  Simulators running. Node-RED editor: ${demo.url}  (Ctrl+C stops everything)`);
+  console.log(
+    `\n  Simulators running. Node-RED editor: ${demo.url}\n  Wallboard (Dashboard 2): ${demo.url}dashboard/  (Ctrl+C stops everything)`,
+  );
   console.log(
     `  MQTT broker: ${demo.mqttUrl}  (e.g. mosquitto_sub -h 127.0.0.1 -p ${demo.mqttUrl.split(':').pop()} -t 'pbx/#' -v)\n`,
   );

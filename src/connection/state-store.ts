@@ -20,6 +20,12 @@ const MAX_CALLS = 10000;
 type Fields = Record<string, unknown>;
 
 /**
+ * Told when what a viewer of the entry sees changes: a new key, a changed payload (`timestamp`
+ * aside), the entry turning stale or confirmed again, or the key leaving (`entry` undefined).
+ */
+export type StoreObserver = (kind: StateKind, key: string, entry: Readonly<StateEntry> | undefined) => void;
+
+/**
  * What the PBX last reported, per kind and key. Fed by every presence, BLF and call report
  * on its way to the nodes; O(1) per report, and the only allocation is the entry's own copy of
  * the payload (the nodes get the original, which a flow may change). Ended calls leave.
@@ -36,6 +42,14 @@ export class StateStore {
    * presence entries does not sort them (with a numeric collation) on every message.
    */
   private readonly sorted: Partial<Record<StateKind, ReadonlyArray<readonly [string, Readonly<StateEntry>]>>> = {};
+  /** Views of the live state (the Dashboard 2 board); none in most flows, so the hot path stays one size check. */
+  private readonly observers = new Set<StoreObserver>();
+
+  /** Adds an observer; returns the function that removes it. */
+  observe(observer: StoreObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
 
   /**
    * Applies one report and fills the message's `previous` (the entry's payload before, which
@@ -54,9 +68,11 @@ export class StateStore {
       message.since = since;
       message.changed = true;
       if (ended) return;
-      if (kind === 'call' && map.size >= MAX_CALLS) map.delete(map.keys().next().value as string);
-      map.set(key, { payload: { ...payload }, since, updatedAt: now, stale: false });
+      if (kind === 'call' && map.size >= MAX_CALLS) this.remove(kind, map.keys().next().value as string);
+      const added = { payload: { ...payload }, since, updatedAt: now, stale: false };
+      map.set(key, added);
       delete this.sorted[kind];
+      this.tell(kind, key, added);
       return;
     }
     const previous = entry.payload;
@@ -65,19 +81,36 @@ export class StateStore {
     if (stateOf(kind, previous) !== state) entry.since = message.at ?? now;
     message.since = entry.since;
     if (ended) {
-      map.delete(key);
-      delete this.sorted[kind];
+      this.remove(kind, key);
       return;
     }
+    const confirmed = entry.stale;
     // A shallow copy: the nested parts (innovaphone `presence`, RCC `bits`) are never changed by us.
     entry.payload = { ...payload };
     entry.updatedAt = now;
     entry.stale = false;
+    if (message.changed || confirmed) this.tell(kind, key, entry);
   }
 
   /** The connection went down: nothing it knows is confirmed any more. */
   markStale(): void {
-    for (const map of Object.values(this.maps)) for (const entry of map.values()) entry.stale = true;
+    for (const kind of Object.keys(this.maps) as StateKind[]) {
+      for (const [key, entry] of this.maps[kind]) {
+        if (entry.stale) continue;
+        entry.stale = true;
+        this.tell(kind, key, entry);
+      }
+    }
+  }
+
+  private remove(kind: StateKind, key: string): void {
+    this.maps[kind].delete(key);
+    delete this.sorted[kind];
+    this.tell(kind, key, undefined);
+  }
+
+  private tell(kind: StateKind, key: string, entry: Readonly<StateEntry> | undefined): void {
+    if (this.observers.size) for (const observer of this.observers) observer(kind, key, entry);
   }
 
   get(kind: StateKind, key: string): Readonly<StateEntry> | undefined {

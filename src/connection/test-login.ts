@@ -8,6 +8,8 @@ export interface LoginCheck {
   /** 'auth' when the PBX refused the credentials. */
   kind?: 'auth' | 'network';
   error?: string;
+  /** The error itself, for the node layer to name and translate (not for JSON). */
+  failure?: unknown;
 }
 
 /** Opens one socket, logs in once and closes again: the editor's "Test connection". */
@@ -24,7 +26,7 @@ export async function testLogin(settings: ConnectionSettings): Promise<LoginChec
     await loginWithin(adapter, settings.loginTimeoutMs).opened;
     return { ok: true };
   } catch (err) {
-    return { ok: false, kind: err instanceof AuthError ? 'auth' : 'network', error: errorText(err) };
+    return { ok: false, kind: err instanceof AuthError ? 'auth' : 'network', error: errorText(err), failure: err };
   } finally {
     await adapter.close();
   }

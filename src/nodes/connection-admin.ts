@@ -1,7 +1,7 @@
 import { testLogin } from '../connection/test-login';
 import { STATE_KINDS, type StateKind } from '../model/types';
-import { errorText } from '../protocols/common/errors';
 import { connectionSettings, type ConnectionDef, type ConnectionNode } from './connection-settings';
+import { describeError, localError } from './node-errors';
 import type { HttpRequest, HttpResponse, NodeAPI } from './red';
 
 /** The editor sends this instead of a stored password it does not know. */
@@ -57,9 +57,12 @@ export function registerAdminRoutes(RED: NodeAPI): void {
           adminPassword: secret('adminPassword'),
         });
       } catch (err) {
-        return res.json({ ok: false, kind: 'config', error: errorText(err) });
+        return res.json({ ok: false, kind: 'config', error: localError(RED, err).message, ...describeError(err) });
       }
-      testLogin(settings).then((result) => res.json(result));
+      // The editor shows the result in the browser's language: code, catalog entry and parameters.
+      testLogin(settings).then(({ failure, ...result }) =>
+        res.json(result.ok ? result : { ...result, error: localError(RED, failure).message, ...describeError(failure) }),
+      );
     },
   );
 }

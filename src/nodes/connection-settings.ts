@@ -3,10 +3,11 @@ import type { ConnectionOptions } from 'tls';
 import { VENDORS, type VendorId } from '../model/types';
 import type { ConnectionSettings } from '../protocols/common/adapter';
 import type { PbxConnection } from '../connection/pbx-connection';
+import { NodeError } from './node-errors';
 import type { Node, NodeAPI, NodeDef, TlsConfigNode } from './red';
 
 export interface ConnectionNode extends Node {
-  /** Undefined when the configuration is unusable; `configError` then says why. */
+  /** Undefined when the configuration is unusable; `configError` then says why (translated). */
   connection?: PbxConnection;
   configError?: string;
 }
@@ -30,7 +31,7 @@ const DEFAULT_KEEPALIVE_MS = 30000;
 
 /**
  * Builds the adapter settings from the editor properties, the credentials and the optional
- * tls-config node. Throws a text naming the property when the configuration cannot work.
+ * tls-config node. Throws a NodeError naming the property when the configuration cannot work.
  */
 export function connectionSettings(
   RED: NodeAPI,
@@ -38,20 +39,20 @@ export function connectionSettings(
   credentials: Record<string, string | undefined> | undefined,
 ): ConnectionSettings {
   const vendor = String(def.vendor ?? '') as VendorId;
-  if (!VENDORS.includes(vendor)) throw new Error(`property 'vendor' must be one of ${VENDORS.join(', ')}`);
+  if (!VENDORS.includes(vendor)) throw new NodeError('PBX_INVALID_INPUT', 'vendorUnknown', { vendors: VENDORS.join(', ') });
   const apiVersion = String(def.apiVersion || '2');
   const domain = String(def.domain ?? '').trim();
   const url = String(def.url ?? '').trim();
-  if (!url && !(vendor === 'onlinepbx' && domain)) throw new Error(`property 'url' is missing`);
-  if ((vendor === 'onlinepbx' || vendor === 'vodia') && !domain) throw new Error(`property 'domain' is missing`);
-  if (vendor === 'vodia' && !String(def.user ?? '').trim()) throw new Error(`property 'user' is missing`);
+  if (!url && !(vendor === 'onlinepbx' && domain)) throw missing('url');
+  if ((vendor === 'onlinepbx' || vendor === 'vodia') && !domain) throw missing('domain');
+  if (vendor === 'vodia' && !String(def.user ?? '').trim()) throw missing('user');
   const authMode = vendor === 'vodia' && def.authMode === 'admin' ? 'admin' : 'user';
   const adminUser = String(credentials?.adminUser ?? '').trim();
-  if (authMode === 'admin' && !adminUser) throw new Error(`property 'adminUser' is missing (admin login)`);
+  if (authMode === 'admin' && !adminUser) throw new NodeError('PBX_MISSING_PROPERTY', 'adminUserMissing');
   const tls: ConnectionOptions = {};
   if (def.tls) {
     const tlsNode = RED.nodes.getNode(def.tls) as TlsConfigNode | null;
-    if (!tlsNode) throw new Error(`property 'tls' names a tls-config node that does not exist`);
+    if (!tlsNode) throw new NodeError('PBX_INVALID_INPUT', 'tlsUnknown');
     tlsNode.addTLSOptions(tls);
   }
   // Vodia 67 lacks RFC 5746 secure renegotiation, which OpenSSL 3 refuses by default [S9][S13]:
@@ -75,6 +76,10 @@ export function connectionSettings(
     loginTimeoutMs: numberSetting(RED, 'pbxConnectionLoginTimeout', DEFAULT_LOGIN_TIMEOUT_MS),
     keepaliveMs: numberSetting(RED, 'pbxConnectionKeepalive', DEFAULT_KEEPALIVE_MS),
   };
+}
+
+function missing(name: string): NodeError {
+  return new NodeError('PBX_MISSING_PROPERTY', 'missingSetting', { name });
 }
 
 function numberSetting(RED: NodeAPI, name: string, fallback: number): number {

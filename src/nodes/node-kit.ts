@@ -1,20 +1,18 @@
 import type { ConnectionState, ConnectionUser, PbxConnection, StoreObserver } from '../connection/pbx-connection';
 import type { PbxMessage } from '../model/types';
 import type { Channel, Operation, OperationResult } from '../protocols/common/adapter';
-import { errorText } from '../protocols/common/errors';
 import type { ConnectionNode } from './connection-settings';
 import { messageId } from './message-id';
+import { localError, NodeError, SHARED } from './node-errors';
 import type { Done, Node, NodeAPI, NodeDef, NodeMessage, NodeStatus, Send } from './red';
 
-/** Message catalog namespace of the config node: status texts shared by every node. */
-const NS = '@pbxflow/node-red-pbx/pbx-connection:';
 const DEFAULT_TIMEOUT_S = 10;
 
 const STATUS: Record<ConnectionState, NodeStatus> = {
   connecting: { fill: 'yellow', shape: 'ring', text: 'node-red:common.status.connecting' },
   connected: { fill: 'green', shape: 'dot', text: 'node-red:common.status.connected' },
   disconnected: { fill: 'red', shape: 'ring', text: 'node-red:common.status.disconnected' },
-  'auth-failed': { fill: 'red', shape: 'ring', text: `${NS}pbx-connection.status.authFailed` },
+  'auth-failed': { fill: 'red', shape: 'ring', text: `${SHARED}status.authFailed` },
   closed: {},
 };
 
@@ -46,6 +44,7 @@ export class NodeConnection {
   private stateListener: ((state: ConnectionState) => void) | undefined;
 
   constructor(
+    private readonly RED: NodeAPI,
     private readonly node: Node,
     readonly connection: PbxConnection,
   ) {
@@ -113,9 +112,10 @@ export class NodeConnection {
         done();
       },
       (err: unknown) => {
-        this.node.status({ fill: 'red', shape: 'dot', text: shorten(errorText(err)) });
-        this.problem = errorText(err);
-        done(err instanceof Error ? err : new Error(String(err)));
+        const error = localError(this.RED, err);
+        this.node.status({ fill: 'red', shape: 'dot', text: shorten(error.message) });
+        this.problem = error.message;
+        done(error);
       },
     );
   }
@@ -138,10 +138,11 @@ export class NodeConnection {
   }
 
   private showProblem(err: Error): void {
-    if (this.problem === err.message) return;
-    this.problem = err.message;
-    this.node.status({ fill: 'red', shape: 'ring', text: shorten(err.message) });
-    this.node.error(err.message);
+    const text = localError(this.RED, err).message;
+    if (this.problem === text) return;
+    this.problem = text;
+    this.node.status({ fill: 'red', shape: 'ring', text: shorten(text) });
+    this.node.error(text);
   }
 
   private clearProblem(): void {
@@ -152,34 +153,38 @@ export class NodeConnection {
 
 /**
  * Finds the node's `pbx-connection` and registers with it. Without a usable one the node shows
- * why (status and one error) and returns undefined; its inputs then fail with that text.
+ * why (status and one error) and returns that error; its inputs then fail with it.
  */
-export function attachConnection(RED: NodeAPI, node: Node, def: UserNodeDef): NodeConnection | string {
+export function attachConnection(RED: NodeAPI, node: Node, def: UserNodeDef): NodeConnection | NodeError {
   const config = def.connection ? (RED.nodes.getNode(def.connection) as ConnectionNode | null) : null;
-  let problem: string | undefined;
-  if (!config) problem = "property 'connection' is missing: choose a pbx-connection";
-  else if (!config.connection) problem = `pbx-connection: ${config.configError ?? 'not usable'}`;
-  if (problem || !config?.connection) {
-    const text = problem ?? 'no connection';
-    node.status({ fill: 'red', shape: 'ring', text: shorten(text) });
-    node.error(text);
-    return text;
-  }
-  return new NodeConnection(node, config.connection);
+  if (config?.connection) return new NodeConnection(RED, node, config.connection);
+  const problem = config
+    ? new NodeError('PBX_NO_CONNECTION', 'connectionUnusable', { detail: config.configError ?? '' })
+    : new NodeError('PBX_NO_CONNECTION', 'noConnection');
+  const text = localError(RED, problem).message;
+  // A text without parameters goes as its key: the editor shows it in the browser's language.
+  node.status({ fill: 'red', shape: 'ring', text: config ? shorten(text) : `${SHARED}errors.noConnection` });
+  node.error(text);
+  return problem;
 }
 
-/** Wires the input handler of an operation node; a node without a connection fails each input. */
+/**
+ * Wires the input handler of an operation node; a node without a connection fails each input.
+ * Every error reaches `done` translated and with its stable code.
+ */
 export function onInput(
+  RED: NodeAPI,
   node: Node,
-  conn: NodeConnection | string,
+  conn: NodeConnection | NodeError,
   handler: (conn: NodeConnection, msg: NodeMessage, send: Send, done: Done) => void,
 ): void {
   node.on('input', (msg, send, done) => {
-    if (typeof conn === 'string') return done(new Error(conn));
+    const fail = (err?: unknown): void => done(err === undefined ? undefined : localError(RED, err));
+    if (conn instanceof NodeError) return fail(conn);
     try {
-      handler(conn, msg, send, done);
+      handler(conn, msg, send, fail);
     } catch (err) {
-      done(err instanceof Error ? err : new Error(String(err)));
+      fail(err);
     }
   });
 }
@@ -201,9 +206,9 @@ export function field(msg: NodeMessage, def: NodeDef, name: string): unknown {
 /** A required text parameter; the error names the property, as Catch-node users need. */
 export function required(value: unknown, name: string): string {
   if (value === undefined || value === null || String(value).trim() === '') {
-    throw new Error(`property '${name}' is missing: set it on the node or in msg.payload.${name}`);
+    throw new NodeError('PBX_MISSING_PROPERTY', 'missingProperty', { name });
   }
-  if (typeof value === 'object') throw new Error(`property '${name}' must be a string or number`);
+  if (typeof value === 'object') throw new NodeError('PBX_INVALID_INPUT', 'notText', { name });
   return String(value).trim();
 }
 

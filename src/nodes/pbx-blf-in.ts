@@ -1,4 +1,4 @@
-import { attachConnection, keysOf, outputModeOf, type UserNodeDef } from './node-kit';
+import { attachConnection, NodeConnection, keysOf, outputModeOf, type UserNodeDef } from './node-kit';
 import type { Node, NodeAPI } from './red';
 
 /** Busy lamp field: one output message per lamp report or change (`msg.topic` = extension). */
@@ -6,7 +6,7 @@ export = function (RED: NodeAPI): void {
   function BlfIn(this: Node, def: UserNodeDef & { extensions?: string; output?: string }): void {
     RED.nodes.createNode(this, def);
     const conn = attachConnection(RED, this, def);
-    if (typeof conn === 'string') return;
+    if (!(conn instanceof NodeConnection)) return;
     const changesOnly = outputModeOf(def.output, ['all', 'changes']) === 'changes';
     for (const extension of keysOf(def.extensions)) conn.watch('blf', extension, { changesOnly });
   }

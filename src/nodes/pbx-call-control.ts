@@ -6,7 +6,7 @@ export = function (RED: NodeAPI): void {
   function CallControl(this: Node, def: UserNodeDef & { action?: string }): void {
     RED.nodes.createNode(this, def);
     const conn = attachConnection(RED, this, def);
-    onInput(this, conn, (c, msg, send, done) => {
+    onInput(RED, this, conn, (c, msg, send, done) => {
       const fields = payloadFields(msg);
       const action = required(msg.action || def.action, 'action');
       const callId = required(fields.callId, 'callId');

@@ -1,4 +1,4 @@
-import { attachConnection, outputModeOf, type UserNodeDef } from './node-kit';
+import { attachConnection, NodeConnection, outputModeOf, type UserNodeDef } from './node-kit';
 import type { Node, NodeAPI } from './red';
 
 /**
@@ -9,7 +9,7 @@ export = function (RED: NodeAPI): void {
   function CallIn(this: Node, def: UserNodeDef & { output?: string }): void {
     RED.nodes.createNode(this, def);
     const conn = attachConnection(RED, this, def);
-    if (typeof conn === 'string') return;
+    if (!(conn instanceof NodeConnection)) return;
     const mode = outputModeOf(def.output, ['all', 'changes', 'records']);
     if (mode !== 'records') return conn.watch('call', '*', { changesOnly: mode === 'changes' });
     // Records come from the calls the PBX reports, so the calls are subscribed all the same.

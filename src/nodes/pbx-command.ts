@@ -12,7 +12,7 @@ export = function (RED: NodeAPI): void {
   function Command(this: Node, def: CommandDef): void {
     RED.nodes.createNode(this, def);
     const conn = attachConnection(RED, this, def);
-    onInput(this, conn, (c, msg, send, done) => {
+    onInput(RED, this, conn, (c, msg, send, done) => {
       const params = { ...payloadFields(msg) };
       const command = required(def.command || params.command, 'command');
       const api = def.api || params.api;

@@ -1,9 +1,9 @@
 import type { BackoffPolicy } from '../connection/backoff';
 import { PbxConnection } from '../connection/pbx-connection';
 import { ADAPTERS } from '../connection/vendors';
-import { errorText } from '../protocols/common/errors';
 import { registerAdminRoutes } from './connection-admin';
 import { connectionSettings, type ConnectionDef, type ConnectionNode } from './connection-settings';
+import { localError, SHARED } from './node-errors';
 import type { NodeAPI } from './red';
 
 export = function (RED: NodeAPI): void {
@@ -13,8 +13,8 @@ export = function (RED: NodeAPI): void {
     try {
       settings = connectionSettings(RED, def, this.credentials);
     } catch (err) {
-      this.configError = errorText(err);
-      this.error(`configuration: ${this.configError}`);
+      this.configError = localError(RED, err).message;
+      this.error(RED._(`${SHARED}errors.configuration`, { detail: this.configError }));
       return;
     }
     const log = (level: string, text: string): void => {

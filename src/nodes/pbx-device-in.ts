@@ -1,4 +1,4 @@
-import { attachConnection, keysOf, type UserNodeDef } from './node-kit';
+import { attachConnection, NodeConnection, keysOf, type UserNodeDef } from './node-kit';
 import type { Node, NodeAPI } from './red';
 
 interface DeviceInDef extends UserNodeDef {
@@ -11,7 +11,7 @@ export = function (RED: NodeAPI): void {
   function DeviceIn(this: Node, def: DeviceInDef): void {
     RED.nodes.createNode(this, def);
     const conn = attachConnection(RED, this, def);
-    if (typeof conn === 'string') return;
+    if (!(conn instanceof NodeConnection)) return;
     const domainIds = keysOf(def.domainIds).filter((k) => k !== '*');
     const categories = keysOf(def.categories).filter((k) => k !== '*');
     // Nodes with the same filter share one monitor; the key carries the filter to the adapter.

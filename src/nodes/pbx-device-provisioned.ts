@@ -1,4 +1,4 @@
-import { attachConnection, field, onInput, type UserNodeDef } from './node-kit';
+import { attachConnection, NodeConnection, field, onInput, type UserNodeDef } from './node-kit';
 import type { Node, NodeAPI } from './red';
 
 interface ProvisionDef extends UserNodeDef {
@@ -16,8 +16,8 @@ export = function (RED: NodeAPI): void {
   function DeviceProvisioned(this: Node, def: ProvisionDef): void {
     RED.nodes.createNode(this, def);
     const conn = attachConnection(RED, this, def);
-    if (typeof conn !== 'string') conn.watch('provisioning', '*', { output: 1, outputs: 2 });
-    onInput(this, conn, (c, msg, send, done) => {
+    if (conn instanceof NodeConnection) conn.watch('provisioning', '*', { output: 1, outputs: 2 });
+    onInput(RED, this, conn, (c, msg, send, done) => {
       const params: Record<string, unknown> = {};
       // `administrative` (seed 004) has no property: msg.payload only.
       for (const name of ['category', 'sip', 'rollout', 'domainId', 'administrative']) params[name] = field(msg, def, name);

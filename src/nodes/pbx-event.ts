@@ -1,4 +1,4 @@
-import { attachConnection, keysOf, type UserNodeDef } from './node-kit';
+import { attachConnection, NodeConnection, keysOf, type UserNodeDef } from './node-kit';
 import type { Node, NodeAPI } from './red';
 
 /** Any event the PBX sends, by name (`msg.topic` = event name), unnormalized. */
@@ -6,7 +6,7 @@ export = function (RED: NodeAPI): void {
   function EventIn(this: Node, def: UserNodeDef & { events?: string }): void {
     RED.nodes.createNode(this, def);
     const conn = attachConnection(RED, this, def);
-    if (typeof conn === 'string') return;
+    if (!(conn instanceof NodeConnection)) return;
     for (const name of keysOf(def.events)) conn.watch('event', name);
   }
   RED.nodes.registerType('pbx-event', EventIn);

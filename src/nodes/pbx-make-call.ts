@@ -15,7 +15,7 @@ export = function (RED: NodeAPI): void {
   function MakeCall(this: Node, def: MakeCallDef): void {
     RED.nodes.createNode(this, def);
     const conn = attachConnection(RED, this, def);
-    onInput(this, conn, (c, msg, send, done) => {
+    onInput(RED, this, conn, (c, msg, send, done) => {
       Promise.all([
         typedValue(RED, this, msg, def.from ?? 'payload.from', def.fromType ?? 'msg'),
         typedValue(RED, this, msg, def.to ?? 'payload.to', def.toType ?? 'msg'),

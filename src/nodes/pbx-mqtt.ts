@@ -4,6 +4,7 @@ import { errorText } from '../protocols/common/errors';
 import { StateMirror } from './mqtt/mirror';
 import { baseTopic, kindsOf, slugName, type MqttKind } from './mqtt/topics';
 import type { ConnectionNode } from './connection-settings';
+import { NodeError, localError } from './node-errors';
 import { attachConnection, keysOf, onInput, type NodeConnection, type UserNodeDef } from './node-kit';
 import type { Node, NodeAPI, NodeMessage } from './red';
 
@@ -31,16 +32,16 @@ export = function (RED: NodeAPI): void {
     // A vendor without live state (innovaphone Devices): said once, and the connection is not started for it.
     const problem =
       pbx && ![...kinds].some((kind) => pbx.supportsChannel(HOLDS[kind]))
-        ? `${pbx.vendor} reports no presence, BLF or calls`
+        ? new NodeError('PBX_UNSUPPORTED', 'notReported', { vendor: pbx.vendor, kind: 'presence/blf/call' })
         : undefined;
     if (problem) {
-      // The editor shows the status text from the catalog, in the user's language.
-      this.status({ fill: 'red', shape: 'ring', text: '@pbxflow/node-red-pbx/pbx-mqtt:pbx-mqtt.status.nothing' });
-      this.error(problem);
+      const text = localError(RED, problem).message;
+      this.status({ fill: 'red', shape: 'ring', text });
+      this.error(text);
     }
     const conn = problem ?? attachConnection(RED, this, def);
-    if (typeof conn === 'string') {
-      onInput(this, conn, () => undefined);
+    if (conn instanceof NodeError) {
+      onInput(RED, this, conn, () => undefined);
       return;
     }
     const slug = slugName(configNode?.name || '') || slugName(String(def.connection));
@@ -86,7 +87,7 @@ export = function (RED: NodeAPI): void {
       done();
     });
 
-    onInput(this, conn, (c, msg, _send, done) => {
+    onInput(RED, this, conn, (c, msg, _send, done) => {
       // Home Assistant's birth and last will come on `<prefix>/status`: only `online` asks for everything.
       const statusTopic = `${scheme.discoveryPrefix}/status`;
       if (msg.topic === statusTopic && payloadText(msg) !== 'online') return done();

@@ -1,4 +1,4 @@
-import { attachConnection, onInput, payloadFields, required, type UserNodeDef } from './node-kit';
+import { attachConnection, NodeConnection, onInput, payloadFields, required, type UserNodeDef } from './node-kit';
 import type { Node, NodeAPI } from './red';
 
 /**
@@ -9,8 +9,8 @@ export = function (RED: NodeAPI): void {
   function Profile(this: Node, def: UserNodeDef): void {
     RED.nodes.createNode(this, def);
     const conn = attachConnection(RED, this, def);
-    if (typeof conn !== 'string') conn.watch('profile', '*');
-    onInput(this, conn, (c, msg, send, done) => {
+    if (conn instanceof NodeConnection) conn.watch('profile', '*');
+    onInput(RED, this, conn, (c, msg, send, done) => {
       const fields = payloadFields(msg);
       required(fields.action, 'action');
       c.run('profile', fields, msg, send, done);

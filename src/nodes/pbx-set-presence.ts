@@ -13,7 +13,7 @@ export = function (RED: NodeAPI): void {
   function SetPresence(this: Node, def: SetPresenceDef): void {
     RED.nodes.createNode(this, def);
     const conn = attachConnection(RED, this, def);
-    onInput(this, conn, (c, msg, send, done) => {
+    onInput(RED, this, conn, (c, msg, send, done) => {
       const params = {
         sip: required(field(msg, def, 'sip'), 'sip'),
         contact: String(field(msg, def, 'contact') ?? 'tel:'),

@@ -1,4 +1,5 @@
-import { attachConnection, field, onInput, payloadFields, required, type UserNodeDef } from './node-kit';
+import { attachConnection, NodeConnection, field, onInput, payloadFields, required, type UserNodeDef } from './node-kit';
+import { NodeError, SHARED } from './node-errors';
 import type { Node, NodeAPI } from './red';
 
 interface SignalingDef extends UserNodeDef {
@@ -15,17 +16,17 @@ export = function (RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const conn = attachConnection(RED, this, def);
     const hw = String(def.hw ?? '').trim();
-    if (typeof conn !== 'string') {
+    if (conn instanceof NodeConnection) {
       if (hw) conn.watch('signaling', hw);
-      else this.status({ fill: 'red', shape: 'ring', text: "property 'hw' is missing" });
+      else this.status({ fill: 'red', shape: 'ring', text: `${SHARED}status.hwMissing` });
     }
-    onInput(this, conn, (c, msg, send, done) => {
-      if (def.mode !== 'control') throw new Error("property 'mode' is 'monitor': set it to 'control' to send Signaling");
+    onInput(RED, this, conn, (c, msg, send, done) => {
+      if (def.mode !== 'control') throw new NodeError('PBX_INVALID_INPUT', 'signalingMonitor');
       const fields = payloadFields(msg);
-      if (fields.call === undefined) throw new Error("property 'call' is missing in msg.payload");
+      if (fields.call === undefined) throw new NodeError('PBX_MISSING_PROPERTY', 'missingInPayload', { name: 'call' });
       // EpSignal: `to` absent means toward the PBX, as if false (seed 003).
-      if (fields.to !== undefined && typeof fields.to !== 'boolean') throw new Error("property 'to' in msg.payload must be true or false");
-      if (fields.sig === null || typeof fields.sig !== 'object') throw new Error("property 'sig' in msg.payload must be an object");
+      if (fields.to !== undefined && typeof fields.to !== 'boolean') throw new NodeError('PBX_INVALID_INPUT', 'notBoolean', { name: 'to' });
+      if (fields.sig === null || typeof fields.sig !== 'object') throw new NodeError('PBX_INVALID_INPUT', 'notObject', { name: 'sig' });
       const params = { hw: required(field(msg, def, 'hw'), 'hw'), call: fields.call, to: fields.to === true, sig: fields.sig };
       c.run('signal', params, msg, send, done);
     });

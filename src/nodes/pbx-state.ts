@@ -1,7 +1,7 @@
 import { answerAll, answerKey, type StateCondition } from '../connection/state-query';
 import { STATE_KINDS, type StateKind } from '../model/types';
-import { UnsupportedError } from '../protocols/common/errors';
-import { attachConnection, onInput, payloadFields, type UserNodeDef } from './node-kit';
+import { attachConnection, NodeConnection, onInput, payloadFields, type UserNodeDef } from './node-kit';
+import { NodeError } from './node-errors';
 import type { Node, NodeAPI, NodeMessage } from './red';
 
 interface StateDef extends UserNodeDef {
@@ -27,10 +27,10 @@ export = function (RED: NodeAPI): void {
     const condition: StateCondition | undefined = is ? { is, forMs: Math.max(0, Number(def.forSeconds) || 0) * 1000 } : undefined;
     const conn = attachConnection(RED, this, def);
     // A configured key is subscribed like an input node's, so its answer exists when asked.
-    if (typeof conn !== 'string' && key && conn.connection.supportsChannel(kind)) conn.hold(kind, key);
-    onInput(this, conn, (c, msg, send, done) => {
+    if (conn instanceof NodeConnection && key && conn.connection.supportsChannel(kind)) conn.hold(kind, key);
+    onInput(RED, this, conn, (c, msg, send, done) => {
       const connection = c.connection;
-      if (!connection.supportsChannel(kind)) throw new UnsupportedError(`${c.vendor} does not report ${kind} state`);
+      if (!connection.supportsChannel(kind)) throw new NodeError('PBX_UNSUPPORTED', 'notReported', { vendor: c.vendor, kind });
       const wanted = key || keyOf(msg, kind);
       const connected = connection.state === 'connected';
       msg.vendor = c.vendor;

@@ -144,4 +144,28 @@ describe('StateStore', () => {
       'an ended call leaves',
     );
   });
+
+  it('tells observers what a viewer sees change: new keys, changed payloads, stale and confirmed, keys leaving', () => {
+    const store = new StateStore();
+    const seen = [];
+    const stop = store.observe((kind, key, entry) => seen.push([kind, key, entry && entry.payload.state, entry && entry.stale]));
+    store.apply('blf', '101', report({ extension: '101', state: 'idle', timestamp: 1 }), 1000);
+    store.apply('blf', '101', report({ extension: '101', state: 'idle', timestamp: 2 }), 2000);
+    store.apply('blf', '101', report({ extension: '101', state: 'ringing' }), 3000);
+    store.markStale();
+    store.markStale();
+    store.apply('blf', '101', report({ extension: '101', state: 'ringing' }), 4000);
+    store.apply('call', 'c1', report({ callId: 'c1', state: 'ringing' }), 5000);
+    store.apply('call', 'c1', report({ callId: 'c1', state: 'ended' }), 6000);
+    stop();
+    store.apply('blf', '101', report({ extension: '101', state: 'idle' }), 7000);
+    assert.deepStrictEqual(seen, [
+      ['blf', '101', 'idle', false],
+      ['blf', '101', 'ringing', false],
+      ['blf', '101', 'ringing', true],
+      ['blf', '101', 'ringing', false],
+      ['call', 'c1', 'ringing', false],
+      ['call', 'c1', undefined, undefined],
+    ]);
+  });
 });

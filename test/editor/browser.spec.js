@@ -1,5 +1,5 @@
 'use strict';
-/* global window, document, getComputedStyle, RED -- page.evaluate callbacks run in the browser */
+/* global window, document, getComputedStyle, RED, $ -- page.evaluate callbacks run in the browser */
 // Issue 8.7 in a real browser (Debian's Chromium driven by playwright-core): the editor of the
 // `npm start` Node-RED, the pbx-connection dialog for every vendor with "Test connection" against
 // the simulators, a presence node with autocomplete from the live PBX, deploy, status connected.
@@ -287,6 +287,165 @@ const VENDORS = [
         }, nodeId),
         ['blf', 'idle', 2],
       );
+    });
+
+    it('opens the dialog of every node of the example flows without an error, no select left blank', async () => {
+      const errors = [];
+      const onError = (e) => errors.push(String(e));
+      const onConsole = (m) =>
+        m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.push(m.text());
+      page.on('pageerror', onError);
+      page.on('console', onConsole);
+      const nodes = await page.evaluate(() => {
+        const out = [];
+        RED.nodes.eachConfig((n) => {
+          if (n.type === 'pbx-connection') out.push({ id: n.id, config: true });
+        });
+        RED.nodes.eachNode((n) => {
+          if (n.type.startsWith('pbx-')) out.push({ id: n.id, config: false });
+        });
+        return out;
+      });
+      assert.ok(nodes.length > 40, `${nodes.length} nodes`);
+      const blank = [];
+      for (const { id, config } of nodes) {
+        const prefix = config ? 'node-config' : 'node';
+        await page.evaluate(
+          ([nid, isConfig]) => {
+            const n = RED.nodes.node(nid);
+            if (isConfig) RED.editor.editConfig('', n.type, n.id);
+            else RED.editor.edit(n);
+          },
+          [id, config],
+        );
+        await page.waitForSelector(`#${prefix}-input-name`, { state: 'visible' });
+        blank.push(
+          ...(await page.evaluate(
+            ([nid, pre]) => {
+              const n = RED.nodes.node(nid);
+              const defaults = n._def.defaults;
+              return Object.keys(defaults)
+                .filter((d) => defaults[d].value !== undefined && defaults[d].value !== '' && !defaults[d].type)
+                .filter((d) => $(`select#${pre}-input-${d}`).length && $(`#${pre}-input-${d}`).val() === null)
+                .map((d) => `${n.type} ${nid}: ${d}`);
+            },
+            [id, prefix],
+          )),
+        );
+        await page.click(`#${prefix}-dialog-cancel`);
+        await page.waitForFunction(() => !document.querySelector('.red-ui-tray'));
+      }
+      page.off('pageerror', onError);
+      page.off('console', onConsole);
+      assert.deepStrictEqual(errors, []);
+      assert.deepStrictEqual(blank, []);
+    });
+
+    it('shows the default of a property a flow lacks (the Vodia Login of an older flow)', async () => {
+      await page.evaluate(() => {
+        RED.nodes.import([
+          {
+            id: 'old-vodia',
+            type: 'pbx-connection',
+            vendor: 'vodia',
+            url: 'ws://127.0.0.1:9/websocket',
+            domain: 'd',
+            user: '40',
+          },
+          {
+            id: 'old-blf',
+            type: 'pbx-blf-in',
+            z: RED.workspaces.active(),
+            connection: 'old-vodia',
+            x: 200,
+            y: 300,
+            wires: [[]],
+          },
+        ]);
+        RED.editor.edit(RED.nodes.node('old-blf'));
+      });
+      await page.waitForSelector('#node-input-output', { state: 'visible' });
+      assert.strictEqual(await page.inputValue('#node-input-output'), 'all');
+      await page.click('#node-dialog-cancel');
+      await page.waitForFunction(() => !document.querySelector('.red-ui-tray'));
+      await page.evaluate(() => RED.editor.editConfig('', 'pbx-connection', 'old-vodia'));
+      await page.waitForSelector('#node-config-input-authMode', { state: 'visible' });
+      assert.strictEqual(await page.inputValue('#node-config-input-authMode'), 'user');
+      assert.ok(await page.isVisible('#node-config-input-password'), 'the extension password of the user login');
+      await page.click('#node-config-dialog-cancel');
+      await page.waitForFunction(() => !document.querySelector('.red-ui-tray'));
+    });
+
+    it('speaks German and Russian: palette, dialog, status and help (browser language de, then ru)', async () => {
+      // A node whose status is one of our catalog keys: a make-call node without a connection.
+      const headers = { 'Content-Type': 'application/json', 'Node-RED-API-Version': 'v2' };
+      const current = await (await fetch(`${demo.url}flows`, { headers })).json();
+      const tab = current.flows.find((n) => n.type === 'tab').id;
+      const flows = [
+        ...current.flows,
+        { id: 'i18n-orphan', type: 'pbx-make-call', z: tab, x: 600, y: 600, wires: [[]] },
+      ];
+      const deployed = await fetch(`${demo.url}flows`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ rev: current.rev, flows }),
+      });
+      assert.strictEqual(deployed.status, 200);
+      const LANGUAGES = {
+        de: {
+          palette: 'Anwesenheit',
+          users: 'Benutzer',
+          status: "Eigenschaft 'connection' fehlt: eine pbx-connection wählen",
+          help: 'Beobachtet die Anwesenheit',
+        },
+        ru: {
+          palette: 'присутствие',
+          users: 'Пользователи',
+          status: "не задано свойство 'connection': выберите pbx-connection",
+          help: 'Следит за присутствием',
+        },
+      };
+      for (const [locale, want] of Object.entries(LANGUAGES)) {
+        const context = await browser.newContext({ locale, viewport: { width: 1400, height: 850 } });
+        const p = await context.newPage();
+        try {
+          await p.goto(demo.url);
+          await p.waitForFunction(
+            () => window.RED && RED.nodes && RED.nodes.getType('pbx-connection') && RED.nodes.node('i18n-orphan'),
+            null,
+            { timeout: 30000 },
+          );
+          const palette = await p.textContent(
+            '.red-ui-palette-node[data-palette-type="pbx-presence-in"] .red-ui-palette-label',
+          );
+          assert.strictEqual(palette.trim(), want.palette, `${locale}: palette`);
+          await p.waitForFunction(() => (RED.nodes.node('i18n-orphan').status || {}).text, null, { timeout: 10000 });
+          assert.strictEqual(
+            await p.evaluate(() => RED.nodes.node('i18n-orphan').status.text),
+            want.status,
+            `${locale}: status`,
+          );
+          await p.evaluate(() => {
+            let presence;
+            RED.nodes.eachNode((n) => {
+              if (n.type === 'pbx-presence-in' && !presence) presence = n;
+            });
+            RED.editor.edit(presence);
+          });
+          await p.waitForSelector('#node-input-users', { state: 'visible' });
+          assert.strictEqual(
+            (await p.textContent('label[for="node-input-users"]')).trim(),
+            want.users,
+            `${locale}: dialog`,
+          );
+          await p.click('#node-dialog-cancel');
+          await p.evaluate(() => RED.sidebar.help.show('pbx-presence-in'));
+          await p.waitForFunction((text) => document.body.innerText.includes(text), want.help, { timeout: 10000 });
+          await p.screenshot({ path: path.join(ARTIFACTS, `editor-${locale}.png`) });
+        } finally {
+          await context.close();
+        }
+      }
     });
   },
 );

@@ -68,14 +68,27 @@ function checkRuntime(label, runtime) {
       }
     });
 
-    it('serves the message catalogs (en-US and de) the status texts come from', async () => {
+    it('serves the message catalogs (en-US, de, ru) the status texts come from, and every help page in each', async () => {
       for (const [lng, text] of [
         ['en-US', 'auth failed'],
         ['de', 'Anmeldung fehlgeschlagen'],
+        ['ru', 'ошибка входа'],
       ]) {
         const res = await red.get(`/locales/${MODULE}/pbx-connection?lng=${lng}`);
         assert.strictEqual(res.status, 200);
         assert.strictEqual(JSON.parse(res.body)['pbx-connection'].status.authFailed, text);
+        for (const t of TYPES) {
+          const catalog = await red.get(`/locales/${MODULE}/${t}?lng=${lng}`);
+          assert.ok(JSON.parse(catalog.body)[t], `${lng} catalog of ${t}`);
+        }
+        // The help comes with the editor code, in the language the browser asks for.
+        const html = (await red.get('/nodes', 'text/html', lng)).body;
+        for (const t of TYPES) {
+          const help = new RegExp(`data-help-name="${t}"[^>]*>([\\s\\S]*?)</script>`).exec(html);
+          assert.ok(help, `${lng} help of ${t}`);
+          const own = fs.readFileSync(path.join(root, 'nodes', 'locales', lng, `${t}.html`), 'utf8');
+          assert.ok(own.includes(help[1].trim().slice(0, 60)), `${lng} help of ${t} is the ${lng} page`);
+        }
       }
     });
 

@@ -18,9 +18,9 @@ function run(cmd, args, opts = {}) {
   });
 }
 
-/** `npm pack` of the already built package; returns the tarball path. */
-async function packTarball(dir) {
-  const out = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: root });
+/** `npm pack` of the already built package (or of `pkgDir`); returns the tarball path and its files. */
+async function packTarball(dir, pkgDir = root) {
+  const out = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: pkgDir });
   const [{ filename, files }] = JSON.parse(out);
   return { tarball: path.join(dir, filename), files: files.map((f) => f.path) };
 }
@@ -36,11 +36,14 @@ function freePort() {
   });
 }
 
-/** A user dir with the tarball installed as a normal npm dependency, as the palette manager does. */
-async function userDirWith(tarball) {
+/**
+ * A user dir with the tarball(s) installed as normal npm dependencies, as the palette manager does.
+ * Their dependencies come from the npm cache where it has them (the project's own install filled it).
+ */
+async function userDirWith(...tarballs) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbx-nr-user-'));
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'node-red-project', private: true }));
-  await run('npm', ['install', '--no-audit', '--no-fund', '--omit=dev', tarball], { cwd: dir });
+  await run('npm', ['install', '--no-audit', '--no-fund', '--omit=dev', '--prefer-offline', ...tarballs], { cwd: dir });
   return dir;
 }
 
@@ -77,7 +80,7 @@ async function startNodeRed({ nodeBin, redJs, userDir, extraSettings = '' }) {
   return {
     port,
     log: () => log,
-    get: (p, accept = 'application/json') => httpGet(port, p, accept),
+    get: (p, accept = 'application/json', lang = undefined) => httpGet(port, p, accept, 'GET', undefined, lang),
     post: (p, body) => httpGet(port, p, 'application/json', 'POST', body),
     stop: () =>
       new Promise((resolve) => {
@@ -89,8 +92,12 @@ async function startNodeRed({ nodeBin, redJs, userDir, extraSettings = '' }) {
   };
 }
 
-function httpGet(port, p, accept, method = 'GET', body = undefined) {
-  const headers = { accept, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+function httpGet(port, p, accept, method = 'GET', body = undefined, lang = undefined) {
+  const headers = {
+    accept,
+    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    ...(lang ? { 'accept-language': lang } : {}),
+  };
   return new Promise((resolve, reject) => {
     http
       .request({ host: '127.0.0.1', port, path: p, method, headers }, (res) => {

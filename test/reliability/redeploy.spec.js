@@ -34,11 +34,8 @@ for (const profile of profiles) {
       const { flow, credentials } = flowFor(profile, sim);
       const tab = [{ id: 'f1', type: 'tab' }];
       const withTab = (f) => [...tab, ...f.map((n) => (n.type === 'pbx-connection' ? n : { ...n, z: 'f1' }))];
-      await helper.load(
-        require('../support/red').NODE_TYPES.map((t) => require(`../../nodes/${t}.js`)),
-        withTab(flow),
-        credentials,
-      );
+      await require('../support/red').catalogs;
+      await helper.load(require('../support/red').nodeModules(), withTab(flow), credentials);
       for (let i = 0; i < ROUNDS; i++) {
         await helper.setFlows(withTab(flow), 'full', credentials);
       }

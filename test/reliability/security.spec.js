@@ -81,7 +81,9 @@ for (const profile of profiles) {
         verifyservercert: true,
         servername: '',
       });
-      const mods = [tlsConfig, ...require('../support/red').NODE_TYPES.map((t) => require(`../../nodes/${t}.js`))];
+      const support = require('../support/red');
+      await support.catalogs;
+      const mods = [tlsConfig, ...support.nodeModules()];
       const creds = { ...base.credentials, t1: { cadata: proxy.ca } };
       await helper.load(
         mods,

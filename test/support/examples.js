@@ -5,7 +5,7 @@ const assert = require('assert');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { helper, NODE_TYPES } = require('./red');
+const { helper, NODE_TYPES, nodeModules, catalogs } = require('./red');
 
 const root = path.join(__dirname, '..', '..');
 /** The core nodes the examples may use, by type. */
@@ -66,9 +66,10 @@ async function deployExample(nodes, url, credentials) {
   const flow = nodes.map((n) => (n.type === 'pbx-connection' ? { ...n, url } : { ...n, z: 'f1' }));
   const config = flow.find((n) => n.type === 'pbx-connection');
   const modules = [
-    ...NODE_TYPES.map((t) => require(path.join(root, 'nodes', `${t}.js`))),
+    ...nodeModules(),
     ...[...new Set(Object.values(CORE))].map((m) => require(`@node-red/nodes/core/${m}.js`)),
   ];
+  await catalogs;
   await helper.load(modules, [{ id: 'f1', type: 'tab' }, ...flow], { [config.id]: credentials });
   return config;
 }

@@ -30,12 +30,31 @@ const NODE_TYPES = [
   'pbx-mqtt',
 ];
 const root = path.join(__dirname, '..', '..');
-const nodeModules = () => NODE_TYPES.map((t) => require(path.join(root, 'nodes', `${t}.js`)));
+const MODULE = '@pbxflow/node-red-pbx';
+
+// The helper's RED._ returns the key; a real runtime translates from our catalogs. The nodes get a
+// RED._ like the runtime's (en-US, the runtime's default language), the other nodes the helper's.
+const { i18n } = require('@node-red/util');
+const catalogs = (async () => {
+  await i18n.init({ lang: 'en-US' });
+  for (const t of NODE_TYPES)
+    await i18n.registerMessageCatalog(`${MODULE}/${t}`, path.join(root, 'nodes', 'locales'), `${t}.json`);
+})();
+
+/** Our node modules, each given a RED whose `_` translates as in Node-RED (`type.key` in its own catalog). */
+function nodeModules() {
+  return NODE_TYPES.map((t) => {
+    const mod = require(path.join(root, 'nodes', `${t}.js`));
+    const translate = (key, subs) => i18n._(key.includes(':') ? key : `${MODULE}/${t}:${key}`, subs);
+    return (RED) => mod(Object.create(RED, { _: { value: translate } }));
+  });
+}
 
 /** Loads `flow` (a tab `f1` is added when missing, and `z:'f1'` on nodes without one). */
 async function loadFlow(flow, credentials = {}) {
   const nodes = flow.some((n) => n.type === 'tab') ? flow : [{ id: 'f1', type: 'tab' }, ...flow];
   for (const n of nodes) if (n.type !== 'tab' && n.type !== 'pbx-connection' && !n.z) n.z = 'f1';
+  await catalogs;
   await helper.load(nodeModules(), nodes, credentials);
 }
 
@@ -79,4 +98,4 @@ function waitStatus(id, fill, text) {
   );
 }
 
-module.exports = { helper, loadFlow, waitFor, record, waitStatus, NODE_TYPES };
+module.exports = { helper, loadFlow, waitFor, record, waitStatus, NODE_TYPES, nodeModules, catalogs };

@@ -1,5 +1,3 @@
-import type WebSocket from 'ws';
-
 /**
  * Keepalive for a socket: after `idleMs` without inbound traffic it calls `onIdle` (send a
  * keepalive or ping); after `deadMs` without inbound traffic it calls `onDead` (terminate, so a
@@ -44,26 +42,3 @@ export class IdleWatchdog {
 
 /** Sockets dead after this many keepalive intervals of silence. */
 export const DEAD_AFTER_INTERVALS = 2.5;
-
-/**
- * The keepalive for protocols that document none of their own: an RFC 6455 ping is answered by
- * every server, so silence after a ping marks the socket half-open. The caller touches the
- * watchdog on every inbound frame and pong.
- */
-export function pingWatchdog(ws: WebSocket, everyMs: number, onHalfOpen: () => void): IdleWatchdog {
-  return new IdleWatchdog(
-    everyMs,
-    everyMs * DEAD_AFTER_INTERVALS,
-    () => {
-      try {
-        ws.ping();
-      } catch {
-        /* the close event follows */
-      }
-    },
-    () => {
-      onHalfOpen();
-      ws.terminate();
-    },
-  );
-}

@@ -11,18 +11,15 @@ export interface OpenOptions {
   tls: ConnectionOptions;
   timeoutMs: number;
   headers?: Record<string, string>;
-  /**
-   * Resolve with the socket paused: the caller attaches its listeners, then calls
-   * `ws.resume()`. Needed when the server speaks first (socket.io's `1::` comes with the
-   * upgrade answer), as frames read before a 'message' listener exists are lost.
-   */
-  paused?: boolean;
   /** Aborts the opening (the connection was closed meanwhile): rejects and leaves no socket. */
   signal?: AbortSignal;
 }
 
 /**
- * Opens a WebSocket and resolves once it is open. An HTTP 401/403 upgrade answer is an
+ * Opens a WebSocket and resolves once it is open, paused: the caller attaches its listeners,
+ * then calls `ws.resume()`. Servers may speak first (socket.io's `1::`, Vodia's `domain-state`
+ * come with the upgrade answer), and frames read before a 'message' listener exists are lost.
+ * An HTTP 401/403 upgrade answer is an
  * AuthError; anything else (refused, TLS failure, timeout) a plain Error with a clear text.
  */
 export function openWebSocket(url: string, opts: OpenOptions): Promise<WebSocket> {
@@ -45,7 +42,7 @@ export function openWebSocket(url: string, opts: OpenOptions): Promise<WebSocket
     ws.once('open', () => {
       opts.signal?.removeEventListener('abort', onAbort);
       ws.removeAllListeners();
-      if (opts.paused) ws.pause();
+      ws.pause();
       resolve(ws);
     });
     ws.once('unexpected-response', (_req, res) => {

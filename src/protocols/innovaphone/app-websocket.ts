@@ -1,13 +1,11 @@
 import type { ConnectionOptions } from 'tls';
-import type WebSocket from 'ws';
 import type { LogLevel } from '../common/adapter';
 import { AuthError, DisconnectedError, PbxRequestError } from '../common/errors';
-import { DEAD_AFTER_INTERVALS, IdleWatchdog } from '../common/idle-watchdog';
+import { DEAD_AFTER_INTERVALS } from '../common/idle-watchdog';
+import { ManagedSocket } from '../common/managed-socket';
 import { OnceLog } from '../common/once-log';
 import { PendingRequests } from '../common/pending-requests';
-import { openWebSocket } from '../common/transport';
 import { loginDigest, sessionKey as deriveSessionKey, type LoginFields } from './crypto';
-import { sayGoodbye } from '../common/goodbye';
 
 /** One JSON object per text frame; every message has `mt`, PBX APIs add `api`, requests `src`. */
 export type AppMessage = Record<string, unknown>;
@@ -104,33 +102,25 @@ export class AppWebsocket {
   /** Frames read before a message handler exists (during and right after the login). */
   private backlog: AppMessage[] = [];
   private login: Login | undefined;
-  private watchdog: IdleWatchdog | undefined;
   private gone = false;
-  private goneReason = '';
   private nextSrc = 0;
 
   private constructor(
-    private readonly ws: WebSocket,
+    private readonly socket: ManagedSocket,
     private readonly options: AppWebsocketOptions,
   ) {
     this.oddities = new OnceLog(options.log);
     // One set of listeners for the socket's whole life: ws may emit several frames in one tick,
     // so swapping listeners after the login could lose the frames that follow AppLoginResult.
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.onFrame(data, isBinary));
-    ws.on('pong', () => this.watchdog?.touch());
-    ws.on('error', (err) => {
-      this.goneReason ||= err.message;
-    });
-    ws.on('close', (code: number) => this.onGone(this.goneReason || `socket closed by the PBX (${code})`));
+    socket.listen({ onFrame: (data, isBinary) => this.onFrame(data, isBinary), onDropped: (reason) => this.onGone(reason) });
   }
 
   /** Opens the socket and logs in; rejects with AuthError when the PBX does not say `ok:true`. */
   static async open(options: AppWebsocketOptions): Promise<AppWebsocket> {
-    const ws = await openWebSocket(options.url, { tls: options.tls, timeoutMs: 0, signal: options.signal });
-    const socket = new AppWebsocket(ws, options);
+    const socket = new AppWebsocket(await ManagedSocket.open(options.url, { tls: options.tls, timeoutMs: 0, signal: options.signal }), options);
     const onAbort = (): void => socket.login?.fail(new DisconnectedError('connection closed during login'));
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    const login = new Login(options, (msg) => ws.send(JSON.stringify(msg)));
+    const login = new Login(options, (msg) => socket.send(msg));
     socket.login = login;
     if (options.signal?.aborted) onAbort();
     try {
@@ -152,23 +142,11 @@ export class AppWebsocket {
 
   private startKeepalive(): void {
     const every = this.options.keepaliveMs > 0 ? this.options.keepaliveMs : DEFAULT_KEEPALIVE_MS;
-    this.watchdog = new IdleWatchdog(
-      every,
-      every * DEAD_AFTER_INTERVALS,
-      () => {
-        // Whether the PBX answers KeepAlive is not documented (spec §7.5): a ping is answered.
-        this.trySend({ mt: 'KeepAlive' });
-        try {
-          this.ws.ping();
-        } catch {
-          /* the close event follows */
-        }
-      },
-      () => {
-        this.goneReason = 'no answer to keepalive (half-open connection)';
-        this.ws.terminate();
-      },
-    );
+    this.socket.watch(every, every * DEAD_AFTER_INTERVALS, 'no answer to keepalive (half-open connection)', () => {
+      // Whether the PBX answers KeepAlive is not documented (spec §7.5): a ping is answered.
+      this.trySend({ mt: 'KeepAlive' });
+      this.socket.ping();
+    });
   }
 
   /** Every frame that is not the answer to a pending request; frames of the login are replayed. */
@@ -199,7 +177,7 @@ export class AppWebsocket {
 
   send(msg: object): void {
     if (this.gone) throw new DisconnectedError('not connected to the PBX');
-    this.ws.send(JSON.stringify(msg));
+    this.socket.send(JSON.stringify(msg));
   }
 
   /**
@@ -234,8 +212,7 @@ export class AppWebsocket {
   close(): Promise<void> {
     if (this.gone) return Promise.resolve();
     this.gone = true;
-    this.watchdog?.stop();
-    const closed = sayGoodbye(this.ws);
+    const closed = this.socket.close();
     this.pending.rejectAll('connection closed');
     this.forgetAll();
     return closed;
@@ -250,7 +227,6 @@ export class AppWebsocket {
   }
 
   private onFrame(data: Buffer, isBinary: boolean): void {
-    this.watchdog?.touch();
     if (isBinary) return this.oddities.debug('binary', 'innovaphone: ignored a binary frame');
     let msg: unknown;
     try {
@@ -336,7 +312,6 @@ export class AppWebsocket {
     if (this.gone) return;
     this.login?.fail(new Error(`the PBX closed the socket during login: ${reason}`));
     this.gone = true;
-    this.watchdog?.stop();
     this.pending.rejectAll(reason);
     this.forgetAll();
     this.droppedHandler(reason);

@@ -1,13 +1,11 @@
-import type WebSocket from 'ws';
 import { AuthError, DisconnectedError, PbxRequestError } from '../common/errors';
-import { type IdleWatchdog, pingWatchdog } from '../common/idle-watchdog';
+import { DEAD_AFTER_INTERVALS } from '../common/idle-watchdog';
+import { ManagedSocket } from '../common/managed-socket';
 import { OnceLog } from '../common/once-log';
 import { PendingRequests } from '../common/pending-requests';
-import { openWebSocket } from '../common/transport';
 import { V3_RESULTS } from './commands';
 import { v3Url } from './endpoints';
 import type { PbxSession, Reply, SessionEvents, SessionOptions } from './session';
-import { sayGoodbye } from '../common/goodbye';
 
 /** Without a keepalive setting, ping after this much silence (3.0 clients ping every 30 s). */
 const DEFAULT_PING_MS = 30000;
@@ -39,13 +37,10 @@ export class JsonSession implements PbxSession {
   private readonly pending = new PendingRequests<V3Frame>();
   /** Request ids in the order sent, per command: matches replies without `reqId`. */
   private readonly byCommand = new Map<string, string[]>();
-  private ws: WebSocket | undefined;
-  private watchdog: IdleWatchdog | undefined;
+  private socket: ManagedSocket | undefined;
   private abort: AbortController | undefined;
   private closed = false;
-  private up = false;
   private seq = 0;
-  private goneReason = '';
   private readonly oddities: OnceLog;
 
   constructor(
@@ -60,63 +55,44 @@ export class JsonSession implements PbxSession {
     // Whether the PBX refuses a wrong key at the upgrade (401/403 -> AuthError) or later is
     // not documented; a refused upgrade is the common way and the one we can tell apart.
     this.abort = new AbortController();
-    let ws: WebSocket;
+    let socket: ManagedSocket;
     try {
-      ws = await openWebSocket(v3Url(o.url, o.domain, o.key), { tls: o.tls, timeoutMs: o.timeoutMs, paused: true, signal: this.abort.signal });
+      socket = await ManagedSocket.open(v3Url(o.url, o.domain, o.key), { tls: o.tls, timeoutMs: o.timeoutMs, signal: this.abort.signal });
     } catch (err) {
-      if (this.closed) throw new DisconnectedError('connection closed during login');
       if (err instanceof AuthError) throw new AuthError(`auth failed: the PBX refused the API key (${err.message})`);
       throw err;
+    } finally {
+      this.abort = undefined;
     }
-    this.abort = undefined;
-    if (this.closed) {
-      ws.terminate();
-      throw new DisconnectedError('connection closed during login');
-    }
-    this.ws = ws;
-    this.up = true;
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
-    ws.on('pong', () => this.watchdog?.touch());
-    ws.on('error', (err) => {
-      this.goneReason = err.message;
-    });
-    ws.on('close', (code: number) => this.onClose(code));
-    // Whatever the PBX sends right after the upgrade is read only once we listen.
-    ws.resume();
+    this.socket = socket;
+    socket.listen({ onFrame: (data, isBinary) => this.onMessage(data, isBinary), onDropped: (reason) => this.onDropped(reason) });
     // Nothing about keepalive is documented for 3.0: RFC 6455 pings are answered by any
     // server, and silence after one marks the socket half-open.
     const every = o.keepaliveMs > 0 ? o.keepaliveMs : DEFAULT_PING_MS;
-    this.watchdog = pingWatchdog(ws, every, () => {
-      this.goneReason = 'no answer to keepalive (half-open connection)';
-    });
+    socket.watch(every, every * DEAD_AFTER_INTERVALS, 'no answer to keepalive (half-open connection)');
   }
 
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
     this.abort?.abort();
-    this.abort = undefined;
-    this.watchdog?.stop();
-    this.watchdog = undefined;
-    const ws = this.ws;
-    this.ws = undefined;
-    const closed = ws ? sayGoodbye(ws) : Promise.resolve();
-    this.up = false;
+    const socket = this.socket;
+    this.socket = undefined;
     this.pending.rejectAll('connection closed');
     this.byCommand.clear();
-    return closed;
+    return socket ? socket.close() : Promise.resolve();
   }
 
   async request(command: string, data: Record<string, unknown>, timeoutMs: number): Promise<Reply> {
-    const ws = this.ws;
-    if (!this.up || !ws || ws.readyState !== ws.OPEN) throw new DisconnectedError('not connected to the PBX');
+    const socket = this.socket;
+    if (!socket?.isOpen) throw new DisconnectedError('not connected to the PBX');
     const reqId = String(++this.seq);
     const answer = this.pending.add(reqId, timeoutMs, `onlinePBX ${command}`);
     let queue = this.byCommand.get(command);
     if (!queue) this.byCommand.set(command, (queue = []));
     queue.push(reqId);
     try {
-      ws.send(JSON.stringify({ command, reqId, data }));
+      socket.send(JSON.stringify({ command, reqId, data }));
       const frame = await answer;
       const body = frame.data;
       if (isError(frame.event)) {
@@ -132,7 +108,6 @@ export class JsonSession implements PbxSession {
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {
-    this.watchdog?.touch();
     if (isBinary) return this.oddities.debug('binary', 'onlinepbx: ignored a binary frame');
     let frame: V3Frame;
     try {
@@ -160,15 +135,9 @@ export class JsonSession implements PbxSession {
     return false;
   }
 
-  private onClose(code: number): void {
-    this.watchdog?.stop();
-    this.watchdog = undefined;
-    this.ws = undefined;
-    const reason = this.goneReason || `socket closed by the PBX (${code})`;
+  private onDropped(reason: string): void {
+    this.socket = undefined;
     this.pending.rejectAll(reason);
-    if (!this.up || this.closed) return;
-    this.up = false;
     this.events.onGone(reason);
   }
-
 }

@@ -1,9 +1,8 @@
-import type WebSocket from 'ws';
 import { AuthError, DisconnectedError, PbxRequestError } from '../common/errors';
-import { DEAD_AFTER_INTERVALS, IdleWatchdog } from '../common/idle-watchdog';
+import { DEAD_AFTER_INTERVALS } from '../common/idle-watchdog';
+import { ManagedSocket } from '../common/managed-socket';
 import { OnceLog } from '../common/once-log';
 import { PendingRequests } from '../common/pending-requests';
-import { openWebSocket } from '../common/transport';
 import {
   decodePacket,
   decodePayload,
@@ -20,11 +19,9 @@ import { callbackHash } from './commands';
 import { v2Base, v2SocketUrl } from './endpoints';
 import { socketIoHandshake } from './handshake';
 import type { PbxSession, Reply, SessionEvents, SessionOptions } from './session';
-import { sayGoodbye } from '../common/goodbye';
 
 /** Our watchdog allows this much more than the server's heartbeat timeout (spec: hb + 5 s). */
 const HEARTBEAT_SLACK_MS = 5000;
-/** After `0::` and a close frame, the socket is cut if the PBX has not closed it by then. */
 
 interface Callback {
   reply: Record<string, unknown>;
@@ -42,16 +39,14 @@ function failed(status: unknown): boolean {
  */
 export class SocketIoSession implements PbxSession {
   private readonly pending = new PendingRequests<Callback>();
-  private ws: WebSocket | undefined;
+  private socket: ManagedSocket | undefined;
   private abort: AbortController | undefined;
-  private watchdog: IdleWatchdog | undefined;
   private deadMs = 0;
   /** When the last `2::` came, and the longest gap between them (from `1::` on). */
   private heartbeats: { limitMs: number; lastAt: number; longestGapMs: number } | undefined;
   private connectWait: { resolve(): void; reject(err: Error): void; timer: NodeJS.Timeout } | undefined;
   private closed = false;
   private up = false;
-  private goneReason = '';
   private readonly oddities: OnceLog;
 
   constructor(
@@ -74,19 +69,13 @@ export class SocketIoSession implements PbxSession {
     }
     if (this.closed) throw new DisconnectedError('connection closed during login');
     // At once: a stock server forgets a handshake no transport used within about 30 s.
-    let ws: WebSocket;
+    let socket: ManagedSocket;
     try {
-      ws = await openWebSocket(v2SocketUrl(base, hs.sid, o.key, o.domain), { tls: o.tls, timeoutMs: o.timeoutMs, paused: true, signal: this.abort.signal });
-    } catch (err) {
-      if (this.closed) throw new DisconnectedError('connection closed during login');
-      throw err;
+      socket = await ManagedSocket.open(v2SocketUrl(base, hs.sid, o.key, o.domain), { tls: o.tls, timeoutMs: o.timeoutMs, signal: this.abort.signal });
+    } finally {
+      this.abort = undefined;
     }
-    this.abort = undefined;
-    if (this.closed) {
-      ws.terminate();
-      throw new DisconnectedError('connection closed during login');
-    }
-    this.ws = ws;
+    this.socket = socket;
     const confirmed = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => this.failConnect(new Error(`the PBX did not confirm the session (no 1::) within ${o.timeoutMs} ms`)),
@@ -94,13 +83,8 @@ export class SocketIoSession implements PbxSession {
       );
       this.connectWait = { resolve, reject, timer };
     });
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
-    ws.on('error', (err) => {
-      this.goneReason = err.message;
-    });
-    ws.on('close', (code: number) => this.onClose(code));
-    // The PBX's `1::` comes with the upgrade answer: read only once we listen.
-    ws.resume();
+    // The PBX's `1::` comes with the upgrade answer: the socket holds it until we listen.
+    socket.listen({ onFrame: (data, isBinary) => this.onMessage(data, isBinary), onDropped: (reason) => this.onDropped(reason) });
     await confirmed;
     this.up = true;
     this.startWatchdog(hs);
@@ -110,26 +94,23 @@ export class SocketIoSession implements PbxSession {
     if (this.closed) return Promise.resolve();
     this.closed = true;
     this.abort?.abort();
-    this.abort = undefined;
-    this.watchdog?.stop();
-    this.watchdog = undefined;
     this.failConnect(new DisconnectedError('connection closed during login'));
-    const ws = this.ws;
-    this.ws = undefined;
+    const socket = this.socket;
+    this.socket = undefined;
     // The clean goodbye of socket.io 0.9, once logged in: `0::`, then the close handshake.
-    const closed = ws ? sayGoodbye(ws, this.up ? DISCONNECT : undefined) : Promise.resolve();
+    const farewell = this.up ? DISCONNECT : undefined;
     this.up = false;
     this.pending.rejectAll('connection closed');
-    return closed;
+    return socket ? socket.close(farewell) : Promise.resolve();
   }
 
   async request(command: string, data: Record<string, unknown>, timeoutMs: number): Promise<Reply> {
-    const ws = this.ws;
-    if (!this.up || !ws || ws.readyState !== ws.OPEN) throw new DisconnectedError('not connected to the PBX');
+    const socket = this.socket;
+    if (!this.up || !socket?.isOpen) throw new DisconnectedError('not connected to the PBX');
     let hash = callbackHash();
     while (this.pending.has(hash)) hash = callbackHash();
     const answer = this.pending.add(hash, timeoutMs, `onlinePBX ${command}`);
-    ws.send(encodeEvent(command, [{ ...data, callback_hash: hash }]));
+    socket.send(encodeEvent(command, [{ ...data, callback_hash: hash }]));
     const { reply, frame } = await answer;
     if (failed(reply.status)) {
       const why = typeof reply.text === 'string' && reply.text ? reply.text : 'failed (no reason given)';
@@ -167,16 +148,12 @@ export class SocketIoSession implements PbxSession {
   }
 
   private armWatchdog(deadMs: number): void {
-    this.watchdog?.stop();
     this.deadMs = deadMs;
-    this.watchdog = new IdleWatchdog(deadMs, deadMs, () => undefined, () => {
-      this.goneReason = `no heartbeat from the PBX for ${Math.round(deadMs / 100) / 10} s (half-open connection)`;
-      this.ws?.terminate();
-    });
+    const reason = `no heartbeat from the PBX for ${Math.round(deadMs / 100) / 10} s (half-open connection)`;
+    this.socket?.watch(deadMs, deadMs, reason, () => undefined);
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {
-    this.watchdog?.touch();
     if (isBinary) return this.oddities.debug('binary', 'onlinepbx: ignored a binary frame');
     const text = data.toString('utf8');
     if (text.charCodeAt(0) === 0xfffd) {
@@ -245,13 +222,8 @@ export class SocketIoSession implements PbxSession {
 
   /** Before the session is up a failure fails open(); after, it ends the session. */
   private end(err: Error): void {
-    if (this.connectWait) {
-      this.failConnect(err);
-      this.ws?.terminate();
-      return;
-    }
-    this.goneReason = err.message;
-    this.ws?.terminate();
+    this.failConnect(err);
+    this.socket?.cut(err.message);
   }
 
   private settleConnect(): void {
@@ -270,21 +242,17 @@ export class SocketIoSession implements PbxSession {
     w.reject(err);
   }
 
-  private onClose(code: number): void {
-    const reason = this.goneReason || `socket closed by the PBX (${code})`;
+  private onDropped(reason: string): void {
     this.failConnect(new Error(`${reason} before the PBX confirmed the session`));
-    this.watchdog?.stop();
-    this.watchdog = undefined;
-    this.ws = undefined;
+    this.socket = undefined;
     this.pending.rejectAll(reason);
-    if (!this.up || this.closed) return;
+    if (!this.up) return;
     this.up = false;
     this.events.onGone(reason);
   }
 
   private send(text: string): void {
-    const ws = this.ws;
-    if (ws && ws.readyState === ws.OPEN) ws.send(text);
+    this.socket?.trySend(text);
   }
 
 }

@@ -1,4 +1,3 @@
-import type WebSocket from 'ws';
 import type { Call, PbxMessage } from '../../model/types';
 import { blfOf, callPayload, presenceOf, type VodiaAccount, type VodiaCall } from './normalize';
 import {
@@ -12,16 +11,15 @@ import {
   type OperationResult,
   type VendorAdapter,
 } from '../common/adapter';
-import { AuthError, DisconnectedError, TimeoutError, UnsupportedError, errorText } from '../common/errors';
-import { type IdleWatchdog, pingWatchdog } from '../common/idle-watchdog';
-import { PendingRequests } from '../common/pending-requests';
+import { AuthError, DisconnectedError, UnsupportedError, errorText } from '../common/errors';
+import { DEAD_AFTER_INTERVALS } from '../common/idle-watchdog';
+import { ManagedSocket } from '../common/managed-socket';
 import { OnceLog } from '../common/once-log';
-import { openWebSocket } from '../common/transport';
 import { decodeFrame, encodeAction, FORBIDDEN_ACTION, frameName, type VodiaFrame } from './codec';
 import { callControlFrame, commandFrame, extensionOf, makeCallFrame, type ActionFrame } from './commands';
 import { obtainSession, obtainThirdPartySession, vodiaEndpoints } from './login';
+import { MakeCallWaits } from './make-call';
 import { AccountTable, CallTable } from './state';
-import { sayGoodbye } from '../common/goodbye';
 
 /** voip_vodia sends `avoid-disconnect` right after open and every 30 s [S9]. */
 const AVOID_DISCONNECT_MS = 30000;
@@ -30,8 +28,6 @@ const AVOID_DISCONNECT_MS = 30000;
  * for an older one: the 2015 portal asked with `get-users`/`get-calls` instead [S11].
  */
 const LEGACY_BOOTSTRAP_MS = 2000;
-/** How long make-call waits for its call to show up in `call-state`, to report the call id. */
-const MAKE_CALL_ID_WAIT_MS = 5000;
 
 /**
  * Server actions of the catalogue [S1][S9][S10][S11]: passed to pbx-event without a debug line.
@@ -61,18 +57,6 @@ const KNOWN_FRAMES = new Set([
   'bye-response',
 ]);
 
-interface CallResult {
-  call: VodiaCall;
-  frame: VodiaFrame;
-}
-
-interface MakeCallWait {
-  key: string;
-  to: string;
-  /** Calls that existed when make-call was sent: not ours. */
-  known: Set<string>;
-}
-
 /**
  * The Vodia PBX websocket: a REST session login, then one socket per (re)connect carrying
  * `domain-state` / `user-state` / `call-state` and fire-and-forget call control actions.
@@ -87,22 +71,18 @@ class VodiaAdapter implements VendorAdapter {
   private readonly lamps = new Map<string, string>();
   /** Extensions with a `blf add` on the current socket. */
   private readonly blfWatched = new Set<string>();
-  private readonly pending = new PendingRequests<CallResult>();
-  private readonly makeCalls: MakeCallWait[] = [];
+  private readonly makeCalls: MakeCallWaits;
   private readonly oddities: OnceLog;
-  private socket: WebSocket | undefined;
+  private socket: ManagedSocket | undefined;
   private abort: AbortController | undefined;
   private generation = 0;
   private keepalive: NodeJS.Timeout | undefined;
   private legacyTimer: NodeJS.Timeout | undefined;
-  private watchdog: IdleWatchdog | undefined;
   private sawDomainState = false;
   /** Whether the PBX ever sent a call list: from then on lamps follow the call table alone. */
   private sawCalls = false;
   /** No call list yet on this socket: the first one shows which calls ended while we were away. */
   private resyncing = false;
-  private goneReason = '';
-  private seq = 0;
 
   constructor(
     private readonly settings: ConnectionSettings,
@@ -111,6 +91,7 @@ class VodiaAdapter implements VendorAdapter {
     this.own = extensionOf(settings.user);
     this.oddities = new OnceLog((level, text) => events.log(level, text));
     this.calls = new CallTable(this.own, (n) => this.accounts.has(n));
+    this.makeCalls = new MakeCallWaits(this.own);
   }
 
   /**
@@ -132,19 +113,17 @@ class VodiaAdapter implements VendorAdapter {
       throw err;
     }
     if (generation !== this.generation) throw new DisconnectedError('connection closed during login');
-    let ws: WebSocket;
+    let socket: ManagedSocket;
     try {
-      // Paused until our listeners are on: a PBX may push `domain-state` right after the
-      // handshake, in the same TCP segment as the 101, and that frame must not be lost.
-      ws = await openWebSocket(endpoints.socket, {
+      // A PBX may push `domain-state` right after the handshake, in the same TCP segment as
+      // the 101: the managed socket holds it until we listen.
+      socket = await ManagedSocket.open(endpoints.socket, {
         tls: this.settings.tls,
         timeoutMs: this.settings.loginTimeoutMs,
         headers: { Cookie: `session=${session}` },
-        paused: true,
         signal: abort.signal,
       });
     } catch (err) {
-      if (abort.signal.aborted) throw new DisconnectedError('connection closed during login');
       // The password was just accepted, so a refused upgrade means the session is not (or no
       // longer) valid for the socket: not an auth failure; the next connect logs in again.
       if (err instanceof AuthError) {
@@ -153,13 +132,12 @@ class VodiaAdapter implements VendorAdapter {
       throw err;
     }
     if (generation !== this.generation) {
-      ws.terminate();
+      void socket.close();
       throw new DisconnectedError('connection closed during login');
     }
     this.abort = undefined;
-    this.attach(ws);
+    this.attach(socket);
     this.bootstrap();
-    ws.resume();
   }
 
   /** A fresh session: the extension's own login, or a third-party one minted by an admin. */
@@ -183,11 +161,10 @@ class VodiaAdapter implements VendorAdapter {
     this.abort?.abort();
     this.abort = undefined;
     this.stopTimers();
-    const ws = this.socket;
+    const socket = this.socket;
     this.socket = undefined;
-    const closed = ws ? sayGoodbye(ws) : Promise.resolve();
-    this.failPending('connection closed');
-    return closed;
+    this.makeCalls.failAll('connection closed');
+    return socket ? socket.close() : Promise.resolve();
   }
 
   async watch(interest: Interest): Promise<void> {
@@ -233,22 +210,17 @@ class VodiaAdapter implements VendorAdapter {
     return field === 'users' || field === 'extensions' || field === 'to' ? this.accounts.names() : [];
   }
 
-  private attach(ws: WebSocket): void {
-    this.socket = ws;
-    this.goneReason = '';
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(ws, data, isBinary));
-    ws.on('pong', () => this.watchdog?.touch());
-    ws.on('error', (err) => {
-      this.goneReason = err.message;
+  private attach(socket: ManagedSocket): void {
+    this.socket = socket;
+    socket.listen({
+      onFrame: (data, isBinary) => this.onMessage(socket, data, isBinary),
+      onDropped: (reason) => this.onGone(socket, reason),
     });
-    ws.on('close', (code: number) => this.onGone(ws, this.goneReason || `socket closed by the PBX (${code})`));
     const every = Math.min(AVOID_DISCONNECT_MS, this.settings.keepaliveMs > 0 ? this.settings.keepaliveMs : AVOID_DISCONNECT_MS);
     this.keepalive = setInterval(() => this.trySend('avoid-disconnect'), every);
     // Whether the PBX answers avoid-disconnect is not documented; a WebSocket ping is answered
     // by every RFC 6455 server, so silence after a ping is what marks the socket half-open.
-    this.watchdog = pingWatchdog(ws, every, () => {
-      this.goneReason = 'no answer to keepalive (half-open connection)';
-    });
+    socket.watch(every, every * DEAD_AFTER_INTERVALS, 'no answer to keepalive (half-open connection)');
   }
 
   /** `sip-register` is never part of it: that would make the socket ring as a phone [S9]. */
@@ -270,35 +242,28 @@ class VodiaAdapter implements VendorAdapter {
     );
   }
 
-  private onGone(ws: WebSocket, reason: string): void {
-    if (ws !== this.socket) return;
+  private onGone(socket: ManagedSocket, reason: string): void {
+    if (socket !== this.socket) return;
     this.socket = undefined;
     this.stopTimers();
-    this.failPending(reason);
+    this.makeCalls.failAll(reason);
     this.events.dropped(reason);
   }
 
   private stopTimers(): void {
     clearInterval(this.keepalive);
     clearTimeout(this.legacyTimer);
-    this.watchdog?.stop();
     this.keepalive = undefined;
     this.legacyTimer = undefined;
-    this.watchdog = undefined;
-  }
-
-  private failPending(reason: string): void {
-    this.makeCalls.length = 0;
-    this.pending.rejectAll(reason);
   }
 
   private send(action: string, fields?: Record<string, unknown>): void {
     if (action.trim().toLowerCase() === FORBIDDEN_ACTION) {
       throw new UnsupportedError(`vodia: ${FORBIDDEN_ACTION} is never sent, it would make this connection ring as a phone`);
     }
-    const ws = this.socket;
-    if (!ws || ws.readyState !== ws.OPEN) throw new DisconnectedError('not connected to the PBX');
-    ws.send(encodeAction(action, fields));
+    const socket = this.socket;
+    if (!socket?.isOpen) throw new DisconnectedError('not connected to the PBX');
+    socket.send(encodeAction(action, fields));
   }
 
   private sendFrame(f: ActionFrame): void {
@@ -315,31 +280,12 @@ class VodiaAdapter implements VendorAdapter {
 
   private async makeCall(frame: ActionFrame, timeoutMs: number): Promise<OperationResult> {
     const to = String(frame.fields.to);
-    const key = `make-call ${++this.seq}`;
-    const known = new Set<string>();
-    for (const c of this.calls.values()) known.add(c.callId);
-    const wait = this.pending.add(key, Math.min(timeoutMs, MAKE_CALL_ID_WAIT_MS), `make-call to ${to}`);
-    this.makeCalls.push({ key, to, known });
-    try {
-      this.sendFrame(frame);
-    } catch (err) {
-      this.pending.reject(key, err as Error);
-    }
-    try {
-      const { call, frame: raw } = await wait;
-      return { payload: { callId: call.callId, to }, raw };
-    } catch (err) {
-      const i = this.makeCalls.findIndex((w) => w.key === key);
-      if (i >= 0) this.makeCalls.splice(i, 1);
-      // make-call has no answer of its own: a call that did not show up in time is no failure.
-      if (err instanceof TimeoutError) return { payload: { to } };
-      throw err;
-    }
+    const made = await this.makeCalls.wait(to, this.calls.values(), timeoutMs, () => this.sendFrame(frame));
+    return made ? { payload: { callId: made.call.callId, to }, raw: made.frame } : { payload: { to } };
   }
 
-  private onMessage(ws: WebSocket, data: Buffer, isBinary: boolean): void {
-    if (ws !== this.socket) return;
-    this.watchdog?.touch();
+  private onMessage(socket: ManagedSocket, data: Buffer, isBinary: boolean): void {
+    if (socket !== this.socket) return;
     if (isBinary) return this.oddities.debug('binary', 'vodia: ignored a binary frame');
     const frame = decodeFrame(data.toString('utf8'));
     if (!frame) return this.oddities.debug('malformed', 'vodia: ignored a frame that is not a JSON object');
@@ -407,7 +353,7 @@ class VodiaAdapter implements VendorAdapter {
   /** `resync`: the first call list after a reconnect, so a call it ends ended while we were away. */
   private emitCalls(changed: VodiaCall[], touched: Set<string>, frame: VodiaFrame, event: string, resync: boolean): void {
     for (const call of changed) {
-      if (this.makeCalls.length && call.state !== 'ended') this.matchMakeCall(call, frame);
+      if (this.makeCalls.waiting && call.state !== 'ended') this.makeCalls.match(call, frame);
       const message: PbxMessage<Call> = { topic: call.callId, payload: callPayload(call), event, raw: frame };
       if (resync && call.state === 'ended') message.resync = true;
       this.events.emit('call', call.callId, message);
@@ -428,15 +374,6 @@ class VodiaAdapter implements VendorAdapter {
    * The PBX assigns the call id of a make-call and does not answer the action [S9]: the first
    * new call with the destination or our own extension in it is taken for ours.
    */
-  private matchMakeCall(call: VodiaCall, frame: VodiaFrame): void {
-    const i = this.makeCalls.findIndex(
-      (w) => !w.known.has(call.callId) && (call.parties.includes(w.to) || call.parties.includes(this.own)),
-    );
-    if (i < 0) return;
-    const [w] = this.makeCalls.splice(i, 1);
-    this.pending.resolve(w.key, { call, frame });
-  }
-
   /** Every account's presence and lamp go to the connection (its state store), whoever watches. */
   private emitPresence(a: VodiaAccount, frame: VodiaFrame, event: string): void {
     this.events.emit('presence', a.account, { topic: a.account, payload: presenceOf(a), event, raw: frame });

@@ -3,6 +3,7 @@ import * as http from 'http';
 import * as https from 'https';
 import WebSocket, { WebSocketServer } from 'ws';
 import { loginDigest, sessionKey } from '../../protocols/innovaphone/crypto';
+import { SimHarness } from '../common/harness';
 
 export type AppMessage = Record<string, unknown>;
 
@@ -63,90 +64,48 @@ class Client implements AppClient {
  * The AppWebsocket side of an innovaphone PBX or App service, for tests and the demo: the
  * challenge/digest login (a wrong digest gets an AppLoginResult without `ok`, then the socket is
  * closed, as the JS client expects), then every message goes to `onMessage`. Fault controls for
- * the reliability suite: drop, clean close, reply delay, silence (half-open), raw frames.
+ * the reliability suite: drop, clean close, reply delay (of every answer, the login's included),
+ * silence (half-open), raw frames, and 503 for new sockets (`setUnavailable`).
  */
-export class AppServer {
-  port = 0;
+export class AppServer extends SimHarness {
   /** Completed logins. */
   loginCount = 0;
   /** AppLogin messages received, right or wrong. */
   loginAttempts = 0;
   /** `{"mt":"KeepAlive"}` frames received. */
   keepAliveCount = 0;
-  private readonly http: http.Server;
-  private readonly wss: WebSocketServer;
   private readonly all = new Set<Client>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private replyDelayMs = 0;
-  private silent = false;
   private unavailable = false;
 
   constructor(private readonly options: AppServerOptions) {
-    this.http = options.tls ? https.createServer(options.tls) : http.createServer();
-    this.http.on('request', (_req, res) => {
+    const server = options.tls ? https.createServer(options.tls) : http.createServer();
+    // Pongs are answered by hand, so a silent server can play a half-open socket.
+    super(
+      server,
+      new WebSocketServer({
+        server,
+        autoPong: false,
+        verifyClient: (_info, accept) => (this.unavailable ? accept(false, 503, 'Service Unavailable') : accept(true)),
+      }),
+    );
+    server.on('request', (_req, res) => {
       res.writeHead(404);
       res.end();
     });
-    // Pongs are answered by hand, so a silent server can play a half-open socket.
-    this.wss = new WebSocketServer({
-      server: this.http,
-      autoPong: false,
-      verifyClient: (_info, accept) => (this.unavailable ? accept(false, 503, 'Service Unavailable') : accept(true)),
-    });
     this.wss.on('connection', (ws) => this.accept(ws));
+  }
+
+  protected clientSockets(): Iterable<WebSocket> {
+    return [...this.all].map((c) => c.ws);
   }
 
   get tls(): boolean {
     return !!this.options.tls;
   }
 
-  async start(port = 0): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(port, '127.0.0.1', () => resolve());
-    });
-    this.port = (this.http.address() as { port: number }).port;
-    return this.port;
-  }
-
-  async stop(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    for (const c of this.all) c.ws.terminate();
-    this.all.clear();
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-    this.http.closeAllConnections();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
-  }
-
   /** Logged-in clients with an open socket. */
   get clients(): AppClient[] {
     return [...this.all].filter((c) => c.loggedIn && c.ws.readyState === WebSocket.OPEN);
-  }
-
-  /** Open sockets, logged in or not. */
-  get connectionCount(): number {
-    let n = 0;
-    for (const c of this.all) if (c.ws.readyState === WebSocket.OPEN) n++;
-    return n;
-  }
-
-  dropAll(): void {
-    for (const c of this.all) c.ws.terminate();
-  }
-
-  closeAll(): void {
-    for (const c of this.all) c.ws.close(1001, 'going away');
-  }
-
-  /** Delays every answer, the login's included. */
-  setReplyDelay(ms: number): void {
-    this.replyDelayMs = ms;
-  }
-
-  /** Half-open: nothing is answered or sent, not even pongs; the TCP sockets stay open. */
-  setSilent(silent: boolean): void {
-    this.silent = silent;
   }
 
   /**
@@ -155,19 +114,6 @@ export class AppServer {
    */
   setUnavailable(unavailable: boolean): void {
     this.unavailable = unavailable;
-  }
-
-  sendRaw(data: string | Buffer): void {
-    for (const c of this.all) if (c.ws.readyState === WebSocket.OPEN) c.ws.send(data);
-  }
-
-  /** Runs `fn` after `ms`; pending runs are cancelled by `stop()`. */
-  later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, ms);
-    this.timers.add(t);
   }
 
   /** A message from a logged-in client. */
@@ -201,8 +147,7 @@ export class AppServer {
         return;
       }
       if (msg === null || typeof msg !== 'object') return;
-      if (this.replyDelayMs > 0) this.later(this.replyDelayMs, () => this.receive(c, msg as AppMessage));
-      else this.receive(c, msg as AppMessage);
+      this.afterDelay(() => this.receive(c, msg as AppMessage));
     });
     ws.on('error', () => undefined);
     ws.on('close', () => {

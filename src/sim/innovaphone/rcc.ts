@@ -1,4 +1,7 @@
 import { randomBytes } from 'crypto';
+import { integerOf } from '../../protocols/common/values';
+import { Timers } from '../common/timers';
+import { callAddFrame, callInfoFrame, callUpdateFrame, legState, partyText, peerOf, userInfoFrame, type Party, type SimCall, type SimLeg } from './rcc-frames';
 
 /**
  * The RCC API of the simulated PBX [S1-RCC][S8-RCC billboard copy][S1 soap.htm], as a pure
@@ -48,54 +51,12 @@ export interface RccSimOptions {
 
 type Send = (msg: Record<string, unknown>) => void;
 
-interface Party {
-  cn?: string;
-  dn?: string;
-  e164?: string;
-  h323?: string;
-}
-
-interface SimCall {
-  conf: string;
-  caller: Party;
-  callee: Party;
-  legs: SimLeg[];
-}
-
-export interface SimLeg {
-  id: number;
-  cn: string;
-  call: SimCall;
-  /** Whose end of the call this leg is. */
-  side: 'caller' | 'callee';
-  phase: number;
-  /** PBX-centric: the PBX offered this call to the phone. */
-  outgoing: boolean;
-  hold: boolean;
-  held: boolean;
-  start: number;
-  lastMsg: string;
-  callIdHex: string;
-  cause?: number;
-}
-
 interface UserHandle {
   cn: string;
   src: unknown;
 }
 
 const ADD_OFFSET = 100000;
-
-const CAUSES: Record<number, string> = {
-  1: 'Unallocated (unassigned) number',
-  16: 'Normal call clearing',
-  17: 'User busy',
-  19: 'No answer from user (user alerted)',
-  21: 'Call rejected',
-  26: 'Non-selected user clearing',
-  31: 'Normal, unspecified',
-  88: 'Incompatible destination',
-};
 
 function hex(bytes: number): string {
   return randomBytes(bytes).toString('hex');
@@ -107,10 +68,6 @@ function text(v: unknown): string | undefined {
   return s === '' ? undefined : s;
 }
 
-function int(v: unknown): number | undefined {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  return Number.isSafeInteger(n) ? n : undefined;
-}
 
 export class RccSimClient {
   /** Initialize seen: user updates go here. */
@@ -144,7 +101,7 @@ export class RccSim {
   private readonly users = new Map<string, RccSimUser>();
   private readonly clients = new Set<RccSimClient>();
   private readonly legs = new Map<number, SimLeg>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Timers();
   private nextLeg: number;
   private nextHandle: number;
   private readonly opts: Required<Omit<RccSimOptions, 'users' | 'firstHandle'>>;
@@ -169,7 +126,6 @@ export class RccSim {
 
   /** Clears the timers of scripted calls. Calls and users stay. */
   stop(): void {
-    for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
   }
 
@@ -182,10 +138,10 @@ export class RccSim {
     return [...this.legs.values()].map((l) => ({
       id: l.id,
       cn: l.cn,
-      state: this.stateOf(l),
+      state: legState(l),
       conf: l.call.conf,
       side: l.side,
-      peer: partyText(this.peerOf(l)),
+      peer: partyText(peerOf(l)),
     }));
   }
 
@@ -202,14 +158,14 @@ export class RccSim {
     const known = this.users.has(user.cn);
     const u = { guid: this.users.get(user.cn)?.guid ?? hex(16), ...user };
     this.users.set(u.cn, u);
-    for (const c of this.clients) if (c.initialized) c.send(this.userInfo(u, c.initSrc, known ? 'upd' : 'add'));
+    for (const c of this.clients) if (c.initialized) c.send(userInfoFrame(u, c.initSrc, known ? 'upd' : 'add'));
   }
 
   removeUser(cn: string): void {
     const u = this.users.get(cn);
     if (!u) return;
     this.users.delete(cn);
-    for (const c of this.clients) if (c.initialized) c.send(this.userInfo(u, c.initSrc, 'del'));
+    for (const c of this.clients) if (c.initialized) c.send(userInfoFrame(u, c.initSrc, 'del'));
   }
 
   /**
@@ -246,11 +202,11 @@ export class RccSim {
   /** A demo call: rings `ringMs`, talks `talkMs`, then the callee hangs up. */
   playCall(opts: { from: string; to: string; fromName?: string }, ringMs: number, talkMs: number): number {
     const id = this.incomingCall(opts);
-    this.after(ringMs, () => {
+    this.timers.later(ringMs, () => {
       const leg = this.legs.get(id);
       if (!leg || leg.phase >= 5) return;
       this.answer(id);
-      this.after(talkMs, () => this.hangup(id));
+      this.timers.later(talkMs, () => this.hangup(id));
     });
     return id;
   }
@@ -267,7 +223,7 @@ export class RccSim {
       case 'UserInitialize':
         return this.onUserInitialize(client, msg, reply);
       case 'UserEnd':
-        client.handles.delete(int(msg.user) ?? -1);
+        client.handles.delete(integerOf(msg.user) ?? -1);
         return reply();
       case 'Devices': {
         const u = this.users.get(String(msg.cn ?? ''));
@@ -282,11 +238,11 @@ export class RccSim {
     }
     if (mt === 'UserPickup') return this.onPickup(client, msg, reply);
     if (mt === 'UserTransfer') return this.onTransfer(msg, reply);
-    const leg = this.legs.get(int(msg.call) ?? -1);
+    const leg = this.legs.get(integerOf(msg.call) ?? -1);
     if (!leg) return reply({ error: 'unknown call' });
     switch (mt) {
       case 'UserClear':
-        this.clearCall(leg.call, leg, 6, int(msg.cause) ?? 16);
+        this.clearCall(leg.call, leg, 6, integerOf(msg.cause) ?? 16);
         return reply();
       case 'UserConnect':
         reply();
@@ -319,7 +275,7 @@ export class RccSim {
     client.initSrc = msg.src;
     client.callsList = msg.calls === true && this.opts.callsList;
     client.added.clear();
-    for (const u of this.users.values()) client.send(this.userInfo(u, msg.src));
+    for (const u of this.users.values()) client.send(userInfoFrame(u, msg.src));
     if (client.callsList) for (const leg of this.legs.values()) this.sendAdd(client, leg);
     reply();
   }
@@ -330,12 +286,12 @@ export class RccSim {
     const handle = this.nextHandle++;
     client.handles.set(handle, { cn: u.cn, src: msg.src });
     reply({ user: handle, prefixIntl: '000', prefixNtl: '00', prefixSubs: '', area: '30', country: '49' });
-    for (const leg of this.legs.values()) if (leg.cn === u.cn) client.send(this.callInfo(leg, handle, msg.src, leg.lastMsg));
+    for (const leg of this.legs.values()) if (leg.cn === u.cn) client.send(callInfoFrame(leg, handle, msg.src, leg.lastMsg));
   }
 
   /** The PBX rings the user's phone first; once it answers, it calls the destination. */
   private onUserCall(client: RccSimClient, msg: Record<string, unknown>, reply: (f?: Record<string, unknown>) => void): void {
-    const owner = client.handles.get(int(msg.user) ?? -1);
+    const owner = client.handles.get(integerOf(msg.user) ?? -1);
     const user = owner && this.users.get(owner.cn);
     if (!user) return reply({ error: 'unknown user' });
     const dest = this.partyOfRequest(msg);
@@ -345,13 +301,13 @@ export class RccSim {
     reply({ call: leg.id });
     this.announce(leg);
     this.setPhase(leg, 4, 'r-alert');
-    if (this.opts.userCallHangupMs > 0) this.after(this.opts.userCallHangupMs, () => this.hangup(leg.id));
+    if (this.opts.userCallHangupMs > 0) this.timers.later(this.opts.userCallHangupMs, () => this.hangup(leg.id));
   }
 
   private onPickup(client: RccSimClient, msg: Record<string, unknown>, reply: (f?: Record<string, unknown>) => void): void {
-    const owner = client.handles.get(int(msg.user) ?? -1);
+    const owner = client.handles.get(integerOf(msg.user) ?? -1);
     if (!owner) return reply({ error: 'unknown user' });
-    const byCall = int(msg.call);
+    const byCall = integerOf(msg.call);
     const target =
       byCall !== undefined ? this.legs.get(byCall) : this.ringingLegs(String(msg.cn ?? '')).find((l) => l.side === 'callee');
     if (!target || target.phase >= 5 || target.side !== 'callee') return reply({ error: 'no call to pick up' });
@@ -367,13 +323,13 @@ export class RccSim {
 
   /** UserTransfer {a, b}: the user leaves both calls; their far ends talk to each other. */
   private onTransfer(msg: Record<string, unknown>, reply: (f?: Record<string, unknown>) => void): void {
-    const a = this.legs.get(int(msg.a) ?? -1);
-    const b = this.legs.get(int(msg.b) ?? -1);
+    const a = this.legs.get(integerOf(msg.a) ?? -1);
+    const b = this.legs.get(integerOf(msg.b) ?? -1);
     if (!a || !b || a === b || a.cn !== b.cn) return reply({ error: 'unknown call' });
     reply();
     const farA = this.otherEnd(a);
     const farB = this.otherEnd(b);
-    const partyB = this.peerOf(b);
+    const partyB = peerOf(b);
     this.dropLeg(a, 'del');
     this.dropLeg(b, 'del');
     // The far ends now share one call: the one of a, with b's far end moved in.
@@ -481,14 +437,14 @@ export class RccSim {
     };
     call.legs.push(leg);
     this.legs.set(leg.id, leg);
-    if (outgoing && phase < 5 && this.opts.autoAnswerMs > 0) this.after(this.opts.autoAnswerMs, () => this.answer(leg.id));
+    if (outgoing && phase < 5 && this.opts.autoAnswerMs > 0) this.timers.later(this.opts.autoAnswerMs, () => this.answer(leg.id));
     return leg;
   }
 
   /** Tells every interested client about a new leg. */
   private announce(leg: SimLeg): void {
     for (const c of this.clients) {
-      for (const [handle, h] of c.handles) if (h.cn === leg.cn) c.send(this.callInfo(leg, handle, h.src, leg.lastMsg));
+      for (const [handle, h] of c.handles) if (h.cn === leg.cn) c.send(callInfoFrame(leg, handle, h.src, leg.lastMsg));
       if (c.callsList) this.sendAdd(c, leg);
     }
   }
@@ -506,7 +462,7 @@ export class RccSim {
   private changed(leg: SimLeg, msg: string): void {
     leg.lastMsg = msg;
     for (const c of this.clients) {
-      for (const [handle, h] of c.handles) if (h.cn === leg.cn) c.send(this.callInfo(leg, handle, h.src, msg));
+      for (const [handle, h] of c.handles) if (h.cn === leg.cn) c.send(callInfoFrame(leg, handle, h.src, msg));
       if (c.callsList && c.added.has(leg.id)) c.send(this.callUpdate(leg, c.initSrc, msg));
     }
   }
@@ -516,84 +472,19 @@ export class RccSim {
     const i = leg.call.legs.indexOf(leg);
     if (i >= 0) leg.call.legs.splice(i, 1);
     for (const c of this.clients) {
-      for (const [handle, h] of c.handles) if (h.cn === leg.cn) c.send(this.callInfo(leg, handle, h.src, msg));
+      for (const [handle, h] of c.handles) if (h.cn === leg.cn) c.send(callInfoFrame(leg, handle, h.src, msg));
       if (c.added.delete(leg.id)) c.send({ api: 'RCC', mt: 'CallDel', src: c.initSrc, call: this.addId(leg) });
     }
   }
 
   private sendAdd(client: RccSimClient, leg: SimLeg): void {
-    const u = this.users.get(leg.cn);
     client.added.add(leg.id);
-    client.send({
-      api: 'RCC',
-      mt: 'CallAdd',
-      src: client.initSrc,
-      guid: u?.guid,
-      cn: leg.cn,
-      call: this.addId(leg),
-      state: this.stateOf(leg),
-      'conf-id': leg.call.conf,
-      'call-id': leg.callIdHex,
-    });
+    client.send(callAddFrame(leg, this.users.get(leg.cn), client.initSrc, this.addId(leg)));
     client.send(this.callUpdate(leg, client.initSrc, leg.lastMsg));
   }
 
-  private callInfo(leg: SimLeg, user: number, src: unknown, msg: string): Record<string, unknown> {
-    const out: Record<string, unknown> = {
-      api: 'RCC',
-      mt: 'CallInfo',
-      src,
-      user,
-      call: leg.id,
-      conf: leg.call.conf,
-      state: this.stateOf(leg),
-      time: Math.floor((Date.now() - leg.start) / 1000),
-      peer: this.peerOf(leg),
-      no: [],
-      msg,
-    };
-    if (leg.cause !== undefined) out.info = [{ type: 'cause', vali: leg.cause, vals: CAUSES[leg.cause] ?? `Cause ${leg.cause}` }];
-    return out;
-  }
-
   private callUpdate(leg: SimLeg, src: unknown, msg: string): Record<string, unknown> {
-    const u = this.users.get(leg.cn);
-    const peer = this.peerOf(leg);
-    const out: Record<string, unknown> = {
-      api: 'RCC',
-      mt: 'CallUpdate',
-      src,
-      call: this.addId(leg),
-      msg,
-      local: { h323: u?.h323 ?? '', e164: u?.e164 ?? '' },
-      remote: { h323: peer.h323 ?? '', e164: peer.e164 ?? '' },
-    };
-    if (this.opts.callUpdateState) out.state = this.stateOf(leg);
-    if (leg.cause !== undefined) out.info = [{ type: 'cause', vali: leg.cause, vals: CAUSES[leg.cause] ?? `Cause ${leg.cause}` }];
-    return out;
-  }
-
-  private userInfo(u: RccSimUser, src: unknown, update?: string): Record<string, unknown> {
-    const out: Record<string, unknown> = {
-      api: 'RCC',
-      mt: 'UserInfo',
-      src,
-      guid: u.guid,
-      cn: u.cn,
-      dn: u.dn ?? u.cn,
-      h323: u.h323 ?? '',
-      e164: u.e164 ?? '',
-      node: 'root',
-      pbx: 'master',
-      pseudo: u.pseudo ?? '',
-      regs: (u.hw ?? []).map((hw) => ({ hw })),
-    };
-    if (update) out.update = update;
-    return out;
-  }
-
-  private stateOf(leg: SimLeg): number {
-    return leg.phase | (leg.outgoing ? 0x80 : 0) | (leg.hold ? 0x100 : 0) | (leg.held ? 0x200 : 0);
+    return callUpdateFrame(leg, this.users.get(leg.cn), src, msg, this.addId(leg), this.opts.callUpdateState === true);
   }
 
   private addId(leg: SimLeg): number {
@@ -602,10 +493,6 @@ export class RccSim {
 
   private otherEnd(leg: SimLeg): SimLeg | undefined {
     return leg.call.legs.find((l) => l !== leg && l.side !== leg.side);
-  }
-
-  private peerOf(leg: SimLeg): Party {
-    return leg.side === 'caller' ? leg.call.callee : leg.call.caller;
   }
 
   /** `cn`, `h323` or `e164` of a request, resolved to a local user where one matches. */
@@ -621,19 +508,8 @@ export class RccSim {
     return e164 ? { e164 } : undefined;
   }
 
-  private after(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, ms);
-    this.timers.add(t);
-  }
 }
 
 function partyOfUser(u: RccSimUser): Party {
   return { cn: u.cn, dn: u.dn, e164: u.e164, h323: u.h323 };
-}
-
-function partyText(p: Party): string | undefined {
-  return p.e164 || p.h323 || p.cn;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'crypto';
+import { Timers } from '../common/timers';
 
 /**
  * The simulated onlinePBX itself, apart from any wire: users and their phones, trunks, calls
@@ -97,7 +98,7 @@ export class SimPbx {
   private readonly legs = new Map<string, Leg>();
   private readonly calls = new Set<SimCall>();
   private readonly listeners = new Set<(e: PbxEvent) => void>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Timers();
 
   constructor(options: { domain?: string; users?: SimUser[]; trunks?: SimTrunk[] } = {}) {
     this.domain = options.domain ?? 'demo.onpbx.ru';
@@ -131,7 +132,6 @@ export class SimPbx {
   }
 
   stop(): void {
-    for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     for (const c of this.calls) for (const t of c.timers) clearTimeout(t);
     this.calls.clear();
@@ -164,7 +164,7 @@ export class SimPbx {
     const u = this.users.get(uid);
     if (!u) return;
     this.emit('registration', { uid, agent: u.agent, state: 'register_attempt', ip: u.ip, port: String(u.port), expires: '3600' });
-    this.later(afterMs, () => this.setRegistration(uid, true));
+    this.timers.later(afterMs, () => this.setRegistration(uid, true));
   }
 
   /** Plays a call: channels, answer, bridge, hangup, with lamps for the PBX's own users. */
@@ -224,14 +224,14 @@ export class SimPbx {
         if (this.rejecting.has(to)) return { ok: false, text: 'CALL_REJECTED' };
         const uuid = randomUUID();
         // The answer goes out first; the call's events follow on the next turn.
-        this.later(0, () => this.playCall({ from, to, uuid, answerAfterMs: 60, hangupAfterMs: this.makeCallHangupMs }));
+        this.timers.later(0, () => this.playCall({ from, to, uuid, answerAfterMs: 60, hangupAfterMs: this.makeCallHangupMs }));
         return { ok: true, data: { uuid } };
       }
       case 'transfer': {
         if (need('uuid', 'to')) return { ok: false, text: 'MISSING_PARAMETER' };
         const leg = this.legs.get(s('uuid'));
         if (!leg) return { ok: false, text: 'CHANNEL_NOT_FOUND' };
-        this.later(0, () => this.transfer(leg, s('to')));
+        this.timers.later(0, () => this.transfer(leg, s('to')));
         return { ok: true };
       }
       case 'bridge': {
@@ -239,7 +239,7 @@ export class SimPbx {
         const a = this.legs.get(s('uuid'));
         const b = this.legs.get(s('to_uuid'));
         if (!a || !b) return { ok: false, text: 'CHANNEL_NOT_FOUND' };
-        this.later(0, () => {
+        this.timers.later(0, () => {
           for (const leg of [a, b]) if (!leg.answered) this.answerLeg(leg);
           this.emit('channel_bridge', { direction: a.direction, aleg_uuid: a.uuid, bleg_uuid: b.uuid });
         });
@@ -252,14 +252,14 @@ export class SimPbx {
         const from = s('from');
         if (this.users.get(from)?.registered === false) return { ok: false, text: 'USER_NOT_REGISTERED' };
         const uuid = randomUUID();
-        this.later(0, () => this.eavesdrop(target, from, uuid));
+        this.timers.later(0, () => this.eavesdrop(target, from, uuid));
         return { ok: true, data: { uuid } };
       }
       case 'hangup_call': {
         if (need('uuid')) return { ok: false, text: 'MISSING_PARAMETER' };
         const leg = this.legs.get(s('uuid'));
         if (!leg) return { ok: false, text: 'CHANNEL_NOT_FOUND' };
-        this.later(0, () => this.endCall(leg.call, 'MANAGER_REQUEST', leg.uuid));
+        this.timers.later(0, () => this.endCall(leg.call, 'MANAGER_REQUEST', leg.uuid));
         return { ok: true };
       }
       case 'reboot_phone': {
@@ -268,7 +268,7 @@ export class SimPbx {
         if (!user) return { ok: false, text: 'USER_NOT_FOUND' };
         if (!PHONE_MODELS.has(s('model').toLowerCase())) return { ok: false, text: 'MODEL_NOT_SUPPORTED' };
         if (!user.registered) return { ok: false, text: 'USER_NOT_REGISTERED' };
-        this.later(0, () => this.reRegister(user.uid, 80));
+        this.timers.later(0, () => this.reRegister(user.uid, 80));
         return { ok: true };
       }
       case 'reloadgw':
@@ -285,7 +285,7 @@ export class SimPbx {
         if (need('num')) return { ok: false, text: 'MISSING_PARAMETER' };
         const user = this.users.get(s('num'));
         if (!user) return { ok: false, text: 'USER_NOT_FOUND' };
-        if (user.registered) this.later(0, () => this.reRegister(user.uid));
+        if (user.registered) this.timers.later(0, () => this.reRegister(user.uid));
         return { ok: true };
       }
       case 'trunk_list':
@@ -296,7 +296,7 @@ export class SimPbx {
         if (need('data')) return { ok: false, text: 'MISSING_PARAMETER' };
         const target = s('target') || 'domain';
         if (target !== 'domain' && target !== 'browser') return { ok: false, text: 'INVALID_TARGET' };
-        this.later(0, () => this.emit('message', { data: s('data'), target }));
+        this.timers.later(0, () => this.emit('message', { data: s('data'), target }));
         return { ok: true };
       }
       default:
@@ -475,13 +475,5 @@ export class SimPbx {
       fn();
     }, ms);
     call.timers.add(t);
-  }
-
-  private later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, ms);
-    this.timers.add(t);
   }
 }

@@ -4,6 +4,7 @@ import type { Duplex } from 'stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { CONNECT, decodePacket, DISCONNECT, encodeError, encodeEvent, HEARTBEAT } from '../../protocols/onlinepbx/codec';
 import { SimPbx, type CommandResult, type PbxEvent, type SimTrunk, type SimUser } from './pbx';
+import { SimHarness } from '../common/harness';
 import { pushFrames } from '../common/push';
 
 export type SimApiVersion = '2' | '3';
@@ -101,14 +102,14 @@ function objectOf(v: unknown): Record<string, unknown> {
 /**
  * A simulated onlinePBX WebSockets API endpoint (2.0 or 3.0) on 127.0.0.1, faithful to the
  * spec: the key check, every command with its replies and errors, subscriptions per socket,
- * events of scripted calls, heartbeats, and fault controls for tests.
+ * events of scripted calls, heartbeats, and fault controls for tests (the reply delay holds the
+ * command answers and the login: the 2.0 handshake, the 3.0 upgrade; silence stops heartbeats too).
  */
-export class OnlinePbxSim {
+export class OnlinePbxSim extends SimHarness {
   readonly apiVersion: SimApiVersion;
   readonly domain: string;
   readonly apiKey: string;
   readonly pbx: SimPbx;
-  port = 0;
   /** Handshakes (2.0) / upgrade attempts (3.0) seen, accepted or not. */
   handshakeCount = 0;
   /** Refused for a wrong key or domain. */
@@ -120,19 +121,17 @@ export class OnlinePbxSim {
   private readonly heartbeatIntervalMs: number;
   private readonly heartbeatTimeoutS: number;
   private readonly closeTimeoutS: number;
-  private readonly server: http.Server;
-  private readonly wss: WebSocketServer;
   private readonly clients = new Set<Client>();
   private readonly sids = new Map<string, NodeJS.Timeout>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly held = new Set<http.ServerResponse | Duplex>();
   private readonly onPbxEvent = (e: PbxEvent): void => this.broadcast(e.name, e.data);
-  private replyDelayMs = 0;
-  private silent = false;
   private echoReqId = true;
   private handshakeFault: HandshakeFault;
 
   constructor(options: OnlinePbxSimOptions = {}) {
+    // Pongs are answered by hand, so a silent simulator can play a half-open socket.
+    super(http.createServer(), new WebSocketServer({ noServer: true, autoPong: false }));
+    this.server.on('request', (req, res) => this.onRequest(req, res));
+    this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
     this.apiVersion = options.apiVersion ?? '2';
     this.domain = options.pbx?.domain ?? options.domain ?? 'demo.onpbx.ru';
     this.apiKey = options.apiKey ?? 'test-key';
@@ -141,23 +140,12 @@ export class OnlinePbxSim {
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 250;
     this.heartbeatTimeoutS = options.heartbeatTimeoutS ?? 60;
     this.closeTimeoutS = options.closeTimeoutS ?? 60;
-    this.server = http.createServer((req, res) => this.onRequest(req, res));
-    // Pongs are answered by hand, so a silent simulator can play a half-open socket.
-    this.wss = new WebSocketServer({ noServer: true, autoPong: false });
-    this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
   }
 
-  start(port = 0): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        const addr = this.server.address();
-        this.port = typeof addr === 'object' && addr ? addr.port : port;
-        this.pbx.on(this.onPbxEvent);
-        resolve(this.port);
-      });
-    });
+  override async start(port = 0): Promise<number> {
+    await super.start(port);
+    this.pbx.on(this.onPbxEvent);
+    return this.port;
   }
 
   /** The URL as the config node takes it: 2.0 the socket.io base, 3.0 the WebSocket URL (the client adds `?key=`). */
@@ -165,19 +153,16 @@ export class OnlinePbxSim {
     return this.apiVersion === '3' ? `ws://127.0.0.1:${this.port}/` : `http://127.0.0.1:${this.port}`;
   }
 
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     this.pbx.off(this.onPbxEvent);
     if (this.ownPbx) this.pbx.stop();
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
     for (const t of this.sids.values()) clearTimeout(t);
     this.sids.clear();
-    for (const h of this.held) h.destroy();
-    this.held.clear();
-    for (const c of this.clients) this.forget(c, true);
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await super.stop();
+  }
+
+  protected clientSockets(): Iterable<WebSocket> {
+    return [...this.clients].map((c) => c.ws);
   }
 
   // ---- fault controls and inspection -----------------------------------------------------
@@ -185,13 +170,6 @@ export class OnlinePbxSim {
   /** Login attempts (handshakes or upgrades), accepted or not. */
   get loginAttempts(): number {
     return this.handshakeCount;
-  }
-
-  /** Open sockets (a socket being closed no longer counts). */
-  get connectionCount(): number {
-    let n = 0;
-    for (const c of this.clients) if (c.ws.readyState === WebSocket.OPEN) n++;
-    return n;
   }
 
   /** 2.0: heartbeats echoed on the open sockets (a client learns the PBX's heartbeat interval from them). */
@@ -219,28 +197,18 @@ export class OnlinePbxSim {
     return [...all].sort();
   }
 
-  /** Terminates every socket (a network drop). */
-  dropAll(): void {
+  /** Terminates every socket (a network drop); their heartbeats stop. */
+  override dropAll(): void {
     for (const c of this.clients) this.forget(c, true);
   }
 
   /** The server ends every session cleanly (2.0: `0::`, then close). */
-  closeAll(): void {
+  override closeAll(): void {
     for (const c of [...this.clients]) {
       if (this.apiVersion === '2' && c.ws.readyState === WebSocket.OPEN) c.ws.send(DISCONNECT);
       c.ws.close(1001, 'going away');
       this.forget(c, false);
     }
-  }
-
-  /** Delays command answers and the login (2.0 handshake, 3.0 upgrade) by `ms`. */
-  setReplyDelay(ms: number): void {
-    this.replyDelayMs = ms;
-  }
-
-  /** Half-open: no answers, no events, no heartbeats, no pongs; the TCP sockets stay open. */
-  setSilent(silent: boolean): void {
-    this.silent = silent;
   }
 
   /** 3.0: leave `reqId` out of the answers (the client then matches by command). */
@@ -250,11 +218,6 @@ export class OnlinePbxSim {
 
   setHandshakeFault(fault: HandshakeFault): void {
     this.handshakeFault = fault;
-  }
-
-  /** Sends a frame as is to every open socket (malformed frames, batched framing, ...). */
-  sendRaw(data: string | Buffer): void {
-    for (const c of this.clients) if (c.ws.readyState === WebSocket.OPEN) c.ws.send(data);
   }
 
   /** Sends an event (2.0 name; 3.0 renames blf/registration) to the sockets subscribed to it. */
@@ -535,14 +498,5 @@ export class OnlinePbxSim {
 
   private send(c: Client, text: string): void {
     if (!this.silent && c.ws.readyState === WebSocket.OPEN) c.ws.send(text);
-  }
-
-  private afterDelay(fn: () => void): void {
-    if (this.replyDelayMs <= 0) return fn();
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, this.replyDelayMs);
-    this.timers.add(t);
   }
 }

@@ -3,12 +3,14 @@ import * as http from 'http';
 import type { Duplex } from 'stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { renderCalls, type CallShape, type SimCall, type SimCallState } from './calls';
+import { SimHarness } from '../common/harness';
 import { pushFrames } from '../common/push';
 
 /**
  * A Vodia PBX as far as the websocket spec goes: the REST session login with its MD5 check,
  * the cookie-checked `/websocket` upgrade, `domain-state` / `user-state` / `call-state`, the
- * third-party call control actions, chat, and fault controls for tests.
+ * third-party call control actions, chat, and fault controls for tests (the reply delay holds
+ * the REST answers and the answers to subscriptions).
  */
 
 export interface SimAccount {
@@ -97,8 +99,7 @@ export const DEFAULT_ACCOUNTS: SimAccount[] = [
 
 const SERVER_HEADER = 'PBX/70.1 (simulator)';
 
-export class VodiaSim {
-  port = 0;
+export class VodiaSim extends SimHarness {
   readonly domain: string;
   callShape: CallShape;
   callsAs: 'array' | 'map';
@@ -135,16 +136,14 @@ export class VodiaSim {
   private readonly tokenForm: 'quoted' | 'plain' | 'object';
   private readonly calls = new Map<string, SimCall>();
   private readonly clients = new Set<Client>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly held = new Set<http.ServerResponse>();
-  private readonly server: http.Server;
-  private readonly wss: WebSocketServer;
-  private replyDelayMs = 0;
-  private silent = false;
   private sessionTtlMs = 24 * 3600 * 1000;
   private callSeq = 0;
 
   constructor(options: VodiaSimOptions = {}) {
+    // Pongs are answered by hand, so a silent simulator can play a half-open socket.
+    super(http.createServer(), new WebSocketServer({ noServer: true, autoPong: false }));
+    this.server.on('request', (req, res) => this.onRest(req, res));
+    this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
     this.domain = options.domain ?? 'localhost';
     this.callShape = options.callShape ?? 'v70';
     this.callsAs = options.callsAs ?? 'array';
@@ -160,22 +159,10 @@ export class VodiaSim {
       this.accounts.set(a.account, { type: 'extensions', ...rest });
       if (password !== undefined) this.passwords.set(a.account, password);
     }
-    this.server = http.createServer((req, res) => this.onRest(req, res));
-    // Pongs are answered by hand, so a silent simulator can play a half-open socket.
-    this.wss = new WebSocketServer({ noServer: true, autoPong: false });
-    this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
   }
 
-  start(port = 0): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        const addr = this.server.address();
-        this.port = typeof addr === 'object' && addr ? addr.port : port;
-        resolve(this.port);
-      });
-    });
+  protected clientSockets(): Iterable<WebSocket> {
+    return [...this.clients].map((c) => c.ws);
   }
 
   /** The websocket URL without query, as the config node takes it. */
@@ -183,26 +170,7 @@ export class VodiaSim {
     return `ws://127.0.0.1:${this.port}/websocket`;
   }
 
-  async stop(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    for (const res of this.held) res.destroy();
-    this.held.clear();
-    for (const c of this.clients) c.ws.terminate();
-    this.clients.clear();
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
   // ---- fault controls -------------------------------------------------------------------
-
-  /** Open sockets (a socket being closed no longer counts). */
-  get connectionCount(): number {
-    let n = 0;
-    for (const c of this.clients) if (c.ws.readyState === WebSocket.OPEN) n++;
-    return n;
-  }
 
   /** Sockets that subscribed to the domain (`domain-calls`, or `get-users` on a legacy PBX). */
   get subscribedCount(): number {
@@ -230,27 +198,9 @@ export class VodiaSim {
     return n;
   }
 
-  dropAll(): void {
-    for (const c of this.clients) c.ws.terminate();
+  override dropAll(): void {
+    super.dropAll();
     this.clients.clear();
-  }
-
-  closeAll(): void {
-    for (const c of this.clients) c.ws.close(1001, 'going away');
-  }
-
-  /** Delays REST answers and the answers to subscriptions. */
-  setReplyDelay(ms: number): void {
-    this.replyDelayMs = ms;
-  }
-
-  /** Half-open: no REST answers, no frames, no pongs; the TCP sockets stay open. */
-  setSilent(silent: boolean): void {
-    this.silent = silent;
-  }
-
-  sendRaw(data: string | Buffer): void {
-    for (const c of this.clients) if (c.ws.readyState === WebSocket.OPEN) c.ws.send(data);
   }
 
   // ---- sessions -------------------------------------------------------------------------
@@ -628,8 +578,7 @@ export class VodiaSim {
 
   /** An answer to a client request, after the reply delay. */
   private answer(c: Client, frame: () => Record<string, unknown>): void {
-    if (this.replyDelayMs > 0) this.later(this.replyDelayMs, () => this.send(c, frame()));
-    else this.send(c, frame());
+    this.afterDelay(() => this.send(c, frame()));
   }
 
   private broadcast(frame: Record<string, unknown>, to: (c: Client) => boolean): void {
@@ -649,14 +598,6 @@ export class VodiaSim {
   private nameOf(n: string): string | undefined {
     const name = this.accounts.get(n)?.name;
     return typeof name === 'string' ? name : undefined;
-  }
-
-  private later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, ms);
-    this.timers.add(t);
   }
 }
 

@@ -1,0 +1,181 @@
+'use strict';
+// The server half of ui-pbx-board (dashboard/) with Dashboard 2's own ui-base/ui-page/ui-group in
+// the test runtime, against the Vodia simulator: the board a page gets when it opens (Dashboard's
+// datastore), the changed tiles as msg-input to every connected page, stale while the PBX is
+// away, and the click message.
+const assert = require('assert');
+const fs = require('fs');
+const path = require('path');
+const { helper, waitFor, waitStatus, NODE_TYPES } = require('../support/red');
+const { VodiaSim } = require('../../sim/vodia');
+
+const root = path.join(__dirname, '..', '..');
+const DASHBOARD = path.dirname(require.resolve('@flowfuse/node-red-dashboard/package.json'));
+const modules = () => [
+  ...NODE_TYPES.map((t) => require(path.join(root, 'nodes', `${t}.js`))),
+  ...['ui_base', 'ui_page', 'ui_group', 'ui_theme'].map((n) =>
+    require(path.join(DASHBOARD, 'nodes', 'config', `${n}.js`)),
+  ),
+  require(path.join(root, 'dashboard', 'nodes', 'ui-pbx-board.js')),
+];
+
+const DASHBOARD_NODES = [
+  { id: 'base', type: 'ui-base', name: 'UI', path: '/dashboard', includeClientData: true, acceptsClientConfig: [] },
+  { id: 'theme', type: 'ui-theme', name: 'Theme', colors: {} },
+  { id: 'page', type: 'ui-page', name: 'Board', ui: 'base', path: '/board', layout: 'grid', theme: 'theme' },
+  { id: 'group', type: 'ui-group', name: 'Lamps', page: 'page', width: 12, height: 1 },
+];
+
+describe('ui-pbx-board examples (dashboard/examples)', () => {
+  const dir = path.join(root, 'dashboard', 'examples');
+  for (const file of fs.readdirSync(dir)) {
+    it(`${file}: boards in a group of a page of the one ui-base, on a pbx-connection, wired to click to dial`, () => {
+      const nodes = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+      const byId = new Map(nodes.map((n) => [n.id, n]));
+      assert.strictEqual(byId.size, nodes.length, 'unique ids');
+      assert.ok(!/"password"|"apiKey"|credentials|demo-key/.test(JSON.stringify(nodes)), 'no credentials');
+      assert.ok(
+        nodes.some((n) => n.type === 'comment' && /\/dashboard\//.test(n.info)),
+        'a comment with the URL',
+      );
+      const boards = nodes.filter((n) => n.type === 'ui-pbx-board');
+      assert.deepStrictEqual(boards.map((b) => b.kind).sort(), ['blf', 'presence']);
+      for (const b of boards) {
+        const group = byId.get(b.group);
+        const page = group && byId.get(group.page);
+        assert.strictEqual(page && byId.get(page.ui).type, 'ui-base', `${b.id}: group, page, ui-base`);
+        assert.strictEqual(byId.get(b.connection).type, 'pbx-connection');
+        const dial = b.wires[0].map((id) => byId.get(id)).find((n) => n.type === 'pbx-make-call');
+        assert.ok(dial && dial.to === 'payload.key' && dial.toType === 'msg', `${b.id}: wired to pbx-make-call`);
+      }
+    });
+  }
+});
+
+describe('ui-pbx-board (server half, Dashboard 2 in the test runtime)', function () {
+  this.timeout(15000);
+  let sim;
+  let socket;
+  beforeEach(async () => {
+    sim = new VodiaSim({ domain: 'tenant.test' });
+    await sim.start(0);
+    await new Promise((resolve) => helper.startServer(resolve));
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await new Promise((resolve) => helper.stopServer(resolve));
+    await sim.stop();
+  });
+
+  async function load(board, extra = []) {
+    const flow = [
+      { id: 'f1', type: 'tab' },
+      ...DASHBOARD_NODES,
+      { id: 'c1', type: 'pbx-connection', vendor: 'vodia', url: sim.url, domain: sim.domain, user: '40' },
+      { id: 'board', type: 'ui-pbx-board', z: 'f1', group: 'group', connection: 'c1', wires: [['out']], ...board },
+      { id: 'out', type: 'helper', z: 'f1' },
+      ...extra,
+    ];
+    await helper.load(modules(), flow, { c1: { password: 'secret' } });
+    // A page: Dashboard emits to every socket in this table.
+    socket = { id: 'page-1', events: [], emit: (event, msg) => socket.events.push([event, msg]) };
+    helper.getNode('base').uiShared.connections[socket.id] = socket;
+  }
+  const base = () => helper.getNode('base');
+  /** What a page gets on widget-load: the datastore's copy of the board. */
+  const opened = () => base().stores.data.get('board').payload;
+  const changes = () => socket.events.filter(([e]) => e === 'msg-input:board').flatMap(([, m]) => m.payload);
+  const lastTile = (key) =>
+    changes()
+      .filter((t) => t.key === key)
+      .pop();
+
+  it('has every configured key on open, in order, follows the lamps, and goes stale while the PBX is away', async () => {
+    await load({ kind: 'blf', keys: '42, 41, 99' });
+    await waitFor(() => helper.getNode('c1').connection.state === 'connected', 5000, 'connected');
+    await waitStatus('board', 'green');
+    await waitFor(() => opened()[2].stale === false, 1000, 'the unknown key follows the connection');
+    assert.deepStrictEqual(
+      opened().map((t) => t.key),
+      ['42', '41', '99'],
+    );
+    assert.deepStrictEqual(opened()[2], { key: '99', state: 'unknown', stale: false, since: null });
+    const widget = base().ui.widgets.get('board');
+    assert.strictEqual(widget.type, 'ui-pbx-board');
+    assert.strictEqual(widget.props.kind, 'blf');
+
+    const before = changes().length;
+    sim.startCall({ from: '41', to: '42' });
+    await waitFor(() => lastTile('42') && lastTile('42').state === 'ringing', 3000, '42 ringing');
+    const ringing = lastTile('42');
+    assert.strictEqual(ringing.stale, false);
+    assert.ok(ringing.since > Date.now() - 5000 && ringing.since <= Date.now());
+    assert.strictEqual(ringing.detail, '41', 'the other party');
+    assert.ok(
+      changes()
+        .slice(before)
+        .every((t) => ['41', '42'].includes(t.key)),
+      'only the changed tiles go out',
+    );
+    await waitFor(() => opened().find((t) => t.key === '42').state === 'ringing', 1000, 'a page opening now sees it');
+
+    // The PBX goes away for a while (a blip shorter than the board's batching is never shown).
+    const port = sim.port;
+    await sim.stop();
+    await waitFor(() => lastTile('42') && lastTile('42').stale === true, 3000, '42 stale');
+    await waitFor(() => lastTile('99') && lastTile('99').stale === true, 3000, 'the unknown key too');
+    assert.ok(opened().every((t) => t.stale));
+    sim = new VodiaSim({ domain: 'tenant.test' });
+    await sim.start(port);
+    await waitFor(() => lastTile('42').stale === false, 5000, 'confirmed after the reconnect');
+  });
+
+  it('a click sends {topic: key, payload: {key, ...entry payload}}; keys not on the board send nothing', async () => {
+    await load({ kind: 'presence', keys: '' });
+    await waitFor(() => (opened() || []).some((t) => t.key === '41'), 5000, 'presence of 41');
+    assert.deepStrictEqual(
+      opened().map((t) => t.key),
+      ['40', '41', '42', '43', '500'],
+      'every user the store holds, sorted',
+    );
+    const hooks = base().ui.widgets.get('board').hooks;
+    const msg = await hooks.beforeSend({ payload: { key: '41' } });
+    assert.strictEqual(msg.topic, '41');
+    assert.strictEqual(msg.payload.key, '41');
+    assert.strictEqual(msg.payload.user, '41');
+    assert.strictEqual(msg.payload.status, 'available');
+    assert.strictEqual(await hooks.beforeSend({ payload: { key: 'nobody' } }), null);
+    assert.strictEqual(await hooks.beforeSend({ payload: 'x' }), null);
+  });
+
+  it('says what is missing: no group, no connection, a kind the vendor cannot report (a page opening sees the configured keys, stale)', async () => {
+    await load({ kind: 'presence', keys: '41' }, [
+      { id: 'nogroup', type: 'ui-pbx-board', z: 'f1', connection: 'c1', wires: [] },
+      { id: 'noconn', type: 'ui-pbx-board', z: 'f1', group: 'group', connection: '', keys: '41', wires: [] },
+      {
+        id: 'inno',
+        type: 'pbx-connection',
+        vendor: 'innovaphone',
+        url: 'ws://127.0.0.1:9/PBX0/APPS/websocket',
+        app: 'x',
+      },
+      { id: 'noblf', type: 'ui-pbx-board', z: 'f1', group: 'group', connection: 'inno', kind: 'blf', wires: [] },
+    ]);
+    // Both fail in their constructor: one error each (the status goes with it, before any spy could see it).
+    const errors = helper
+      .log()
+      .args.map(([e]) => e)
+      .filter((e) => e.type === 'ui-pbx-board' && e.level === helper.log().ERROR);
+    assert.deepStrictEqual(
+      errors.map((e) => [e.id, e.msg]),
+      [
+        ['nogroup', 'ui-pbx-board.errors.noGroup'],
+        ['noconn', 'ui-pbx-board.errors.noConnection'],
+        ['noblf', 'ui-pbx-board.errors.unsupported'],
+      ],
+    );
+    assert.deepStrictEqual(base().stores.data.get('noconn').payload, [
+      { key: '41', state: 'unknown', stale: true, since: null },
+    ]);
+  });
+});
