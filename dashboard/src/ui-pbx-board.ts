@@ -84,7 +84,33 @@ const STATUS: Record<ConnectionState, NodeStatus> = {
   closed: {},
 };
 
+/** The states a tile of each kind can show (NODES.md), whose words the page gets from the catalog. */
+const TILE_STATES: Record<BoardKind, string[]> = {
+  presence: ['available', 'away', 'busy', 'dnd', 'offline', 'unknown'],
+  blf: ['idle', 'ringing', 'busy', 'held', 'unregistered', 'unknown'],
+};
+
+/** The words the page shows, in the runtime's language (the browser half has no catalogs of its own). */
+interface PageTexts {
+  states: Record<string, string>;
+  stale: string;
+  /** With `__key__` for the tile's key. */
+  dial: string;
+  empty: string;
+}
+
 export = function (RED: RedApi): void {
+  function pageTexts(kind: BoardKind): PageTexts {
+    const states: Record<string, string> = {};
+    for (const state of TILE_STATES[kind]) states[state] = RED._(`ui-pbx-board.page.states.${state}`);
+    return {
+      states,
+      stale: RED._('ui-pbx-board.page.stale'),
+      dial: RED._('ui-pbx-board.page.dial', { key: '__key__' }),
+      empty: RED._(`ui-pbx-board.page.empty.${kind}`),
+    };
+  }
+
   function UiPbxBoard(this: Node, def: BoardDef): void {
     RED.nodes.createNode(this, def);
     setUp(this, def);
@@ -118,7 +144,8 @@ export = function (RED: RedApi): void {
         return { ...(msg._client ? { _client: msg._client } : {}), topic: key, payload: { key, ...entry?.payload } };
       },
     };
-    group.register(node, def, events);
+    // The config is what the page gets as its props: the words it shows travel with it.
+    group.register(node, { ...def, texts: pageTexts(kind) }, events);
 
     if (!connection) {
       saveBoard(keys ? keys.map((key) => tileOf(kind, key, undefined, false)) : []);

@@ -6,6 +6,13 @@ import type { Call, CallRecord, CallSummary, PbxMessage } from '../model/types';
  * excerpt's order; a summary that comes first is kept until the legs end).
  */
 const SUMMARY_WAIT_MS = 1000;
+/**
+ * How long a call waits, after a leg ended, when every leg it still has is stale (not reported
+ * since a reconnect), before those legs count as ended during the outage: their ends were lost
+ * on a protocol without a call snapshot (onlinePBX), and the PBX ends the other legs of a call
+ * within moments of one leg (FreeSWITCH), so a live leg would have said so by then.
+ */
+const ORPHAN_WAIT_MS = 1000;
 /** Calls whose legs never all end (an end missed during an outage) must not pile up. */
 const MAX_OPEN = 10000;
 /** Calls recorded lately, so a late second end event of one of them is no second record. */
@@ -31,6 +38,15 @@ interface OpenCall {
   summary?: CallSummary;
   raw: unknown;
   timer?: NodeJS.Timeout;
+  orphanTimer?: NodeJS.Timeout;
+}
+
+/** What the records ask of the store about legs whose end may have been lost in an outage. */
+export interface OrphanLegs {
+  /** The leg has not been reported since the connection came back. */
+  isStale(legId: string): boolean;
+  /** End these legs (one `ended` each at `at`, as if reported with `event`/`raw`), feeding `leg()` back. */
+  end(legIds: string[], event: string, raw: unknown, at: number | undefined): void;
 }
 
 /**
@@ -44,7 +60,10 @@ export class CallRecords {
   private readonly groupOfLeg = new Map<string, string>();
   private readonly done = new Set<string>();
 
-  constructor(private readonly output: (record: CallRecord, raw: unknown) => void) {}
+  constructor(
+    private readonly output: (record: CallRecord, raw: unknown) => void,
+    private readonly orphans?: OrphanLegs,
+  ) {}
 
   /** A call leg's report, after the store applied it. */
   leg(message: PbxMessage<Call>, now: number): void {
@@ -58,6 +77,7 @@ export class CallRecords {
       if (ended && (this.done.has(group) || this.done.has(leg.callId))) return;
       call = this.start(group, leg, facts?.startedAt ?? (leg.state === 'ringing' ? message.at : undefined) ?? now, message.raw);
     }
+    clearTimeout(call.orphanTimer);
     if (facts?.direction) call.direction = facts.direction;
     if (facts?.summary) call.awaitSummary = true;
     if (leg.direction === 'inbound') call.inbound = true;
@@ -81,6 +101,7 @@ export class CallRecords {
     if (message.resync) call.resync = true;
     call.endedAt = message.at ?? now;
     if (call.legs.size === 0) this.settle(call);
+    else if (this.orphans && [...call.legs].every((id) => this.orphans?.isStale(id))) this.awaitOrphans(call, message.event);
   }
 
   /** The PBX's summary of a call (it may come before or after the ends of its legs). */
@@ -94,7 +115,10 @@ export class CallRecords {
 
   /** The connection is closed for good: no timer outlives it. */
   stop(): void {
-    for (const call of this.open.values()) clearTimeout(call.timer);
+    for (const call of this.open.values()) {
+      clearTimeout(call.timer);
+      clearTimeout(call.orphanTimer);
+    }
     this.open.clear();
     this.groupOfLeg.clear();
   }
@@ -129,6 +153,29 @@ export class CallRecords {
     call.timer.unref();
   }
 
+  /**
+   * The rest of the call is legs not heard of since the reconnect: unless one of them reports
+   * within ORPHAN_WAIT_MS, they ended during the outage. They end (one `ended` each) and the
+   * call gets its one record; its end time is that of its last reported leg, so the record is
+   * not marked `endedWhileDisconnected` (the call itself ended while connected).
+   */
+  private awaitOrphans(call: OpenCall, event: string): void {
+    const orphans = this.orphans;
+    if (!orphans) return;
+    call.orphanTimer = setTimeout(() => {
+      // A leg confirmed meanwhile (a resync snapshot that changed nothing) keeps the call going.
+      if (this.open.get(call.group) !== call || ![...call.legs].every((id) => orphans.isStale(id))) return;
+      orphans.end([...call.legs], event, call.raw, call.endedAt);
+      // A leg the store no longer holds cannot be ended there: the record goes out regardless.
+      if (this.open.get(call.group) === call) {
+        for (const id of call.legs) this.groupOfLeg.delete(id);
+        call.legs.clear();
+        this.settle(call);
+      }
+    }, ORPHAN_WAIT_MS);
+    call.orphanTimer.unref();
+  }
+
   private finish(call: OpenCall): void {
     if (this.open.get(call.group) !== call) return;
     this.forget(call);
@@ -142,6 +189,7 @@ export class CallRecords {
 
   private forget(call: OpenCall): void {
     clearTimeout(call.timer);
+    clearTimeout(call.orphanTimer);
     this.open.delete(call.group);
     for (const leg of call.legs) this.groupOfLeg.delete(leg);
   }

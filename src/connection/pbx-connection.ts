@@ -16,6 +16,9 @@ import { loginWithin } from './login-within';
 import { Router, type Listener, type Watcher } from './router';
 import { StateStore } from './state-store';
 
+/** Orphaned legs remembered against a late second end (a bounded set). */
+const MAX_ORPHANED = 1000;
+
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'auth-failed' | 'closed';
 
 /** A node that uses the connection: it is told every state change. */
@@ -48,9 +51,16 @@ export class PbxConnection {
   readonly store = new StateStore();
   private readonly adapter: VendorAdapter;
   private readonly router = new Router();
-  private readonly records = new CallRecords((record, raw) =>
-    this.router.dispatch('record', record.callId, { topic: record.callId, payload: record, event: 'call-record', raw }),
+  private readonly records = new CallRecords(
+    (record, raw) =>
+      this.router.dispatch('record', record.callId, { topic: record.callId, payload: record, event: 'call-record', raw }),
+    {
+      isStale: (legId) => this.store.get('call', legId)?.stale ?? true,
+      end: (legIds, event, raw, at) => this.endOrphanLegs(legIds, event, raw, at),
+    },
   );
+  /** Legs ended for lack of a report after an outage: a late end of one is no second `ended`. */
+  private readonly orphaned = new Set<string>();
   private readonly users = new Map<ConnectionUser, Array<{ interest: Interest; watcher: Watcher }>>();
   private readonly storeObservers = new Map<ConnectionUser, StoreObserver>();
   private readonly backoff: BackoffPolicy;
@@ -184,6 +194,7 @@ export class PbxConnection {
 
   private onReport(channel: Channel, key: string, message: PbxMessage): void {
     if (channel !== 'presence' && channel !== 'blf' && channel !== 'call') return this.router.dispatch(channel, key, message);
+    if (channel === 'call' && this.orphaned.delete(key) && (message.payload as Call).state === 'ended') return;
     const now = Date.now();
     this.applyToStore(channel, key, message, now);
     this.deliver(channel, key, message, now);
@@ -195,6 +206,23 @@ export class PbxConnection {
     const confirmed = this.store.get(channel, key)?.stale === true;
     this.store.apply(channel, key, message, now);
     for (const observer of this.storeObservers.values()) observer(channel, key, message, confirmed);
+  }
+
+  /**
+   * Legs of a call whose other legs ended after a reconnect, and which the PBX has not
+   * reported since: their ends were lost in the outage (no call snapshot on that protocol).
+   * Each ends once, so the store lets go of it and the call gets its one record.
+   */
+  private endOrphanLegs(legIds: string[], event: string, raw: unknown, at: number | undefined): void {
+    for (const legId of legIds) {
+      const entry = this.store.get('call', legId);
+      if (!entry) continue;
+      const message: PbxMessage<Call> = { topic: legId, payload: { ...(entry.payload as Call), state: 'ended' }, event, raw };
+      if (at !== undefined) message.at = at;
+      this.onReport('call', legId, message);
+      this.orphaned.add(legId);
+      if (this.orphaned.size > MAX_ORPHANED) this.orphaned.delete(this.orphaned.values().next().value as string);
+    }
   }
 
   private deliver(channel: StateKind, key: string, message: PbxMessage, now: number): void {

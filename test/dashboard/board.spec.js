@@ -6,17 +6,17 @@
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
-const { helper, waitFor, waitStatus, NODE_TYPES } = require('../support/red');
+const { helper, waitFor, waitStatus, nodeModules, boardModule, catalogs } = require('../support/red');
 const { VodiaSim } = require('../../sim/vodia');
 
 const root = path.join(__dirname, '..', '..');
 const DASHBOARD = path.dirname(require.resolve('@flowfuse/node-red-dashboard/package.json'));
 const modules = () => [
-  ...NODE_TYPES.map((t) => require(path.join(root, 'nodes', `${t}.js`))),
+  ...nodeModules(),
   ...['ui_base', 'ui_page', 'ui_group', 'ui_theme'].map((n) =>
     require(path.join(DASHBOARD, 'nodes', 'config', `${n}.js`)),
   ),
-  require(path.join(root, 'dashboard', 'nodes', 'ui-pbx-board.js')),
+  boardModule(),
 ];
 
 const DASHBOARD_NODES = [
@@ -76,6 +76,7 @@ describe('ui-pbx-board (server half, Dashboard 2 in the test runtime)', function
       { id: 'out', type: 'helper', z: 'f1' },
       ...extra,
     ];
+    await catalogs;
     await helper.load(modules(), flow, { c1: { password: 'secret' } });
     // A page: Dashboard emits to every socket in this table.
     socket = { id: 'page-1', events: [], emit: (event, msg) => socket.events.push([event, msg]) };
@@ -103,6 +104,15 @@ describe('ui-pbx-board (server half, Dashboard 2 in the test runtime)', function
     const widget = base().ui.widgets.get('board');
     assert.strictEqual(widget.type, 'ui-pbx-board');
     assert.strictEqual(widget.props.kind, 'blf');
+    // The page's words come with its props, from the catalog in the runtime's language (issue 17).
+    assert.deepStrictEqual(
+      {
+        ringing: widget.props.texts.states.ringing,
+        held: widget.props.texts.states.held,
+        dial: widget.props.texts.dial,
+      },
+      { ringing: 'ringing', held: 'on hold', dial: 'Call __key__' },
+    );
 
     const before = changes().length;
     sim.startCall({ from: '41', to: '42' });
@@ -169,9 +179,9 @@ describe('ui-pbx-board (server half, Dashboard 2 in the test runtime)', function
     assert.deepStrictEqual(
       errors.map((e) => [e.id, e.msg]),
       [
-        ['nogroup', 'ui-pbx-board.errors.noGroup'],
-        ['noconn', 'ui-pbx-board.errors.noConnection'],
-        ['noblf', 'ui-pbx-board.errors.unsupported'],
+        ['nogroup', "property 'group' is missing: choose a ui-group"],
+        ['noconn', "property 'connection' is missing: choose a pbx-connection"],
+        ['noblf', 'innovaphone does not report blf state'],
       ],
     );
     assert.deepStrictEqual(base().stores.data.get('noconn').payload, [

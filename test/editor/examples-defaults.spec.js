@@ -17,7 +17,7 @@ function exampleFiles(dir) {
 }
 
 describe('example flows carry every property of their nodes', () => {
-  const files = exampleFiles(path.join(root, 'examples'));
+  const files = ['examples', path.join('dashboard', 'examples')].flatMap((dir) => exampleFiles(path.join(root, dir)));
 
   it('finds the examples and the node definitions', () => {
     assert.ok(files.length > 0);
@@ -25,7 +25,7 @@ describe('example flows carry every property of their nodes', () => {
   });
 
   for (const file of files) {
-    it(path.relative(path.join(root, 'examples'), file), () => {
+    it(path.relative(root, file), () => {
       const missing = [];
       for (const node of JSON.parse(fs.readFileSync(file, 'utf8'))) {
         const def = defaults[node.type];

@@ -135,6 +135,84 @@ for (const version of ['2', '3']) {
       );
     });
 
+    it('a leg whose end was lost in an outage ends with the rest of its call: one ended each, one record', async () => {
+      const { hr: records, hl: legs } = await load(
+        [
+          { id: 'recs', type: 'pbx-call-in', connection: 'c1', output: 'records', wires: [['hr']] },
+          { id: 'legs', type: 'pbx-call-in', connection: 'c1', output: 'changes', wires: [['hl']] },
+          { id: 'hr', type: 'helper' },
+          { id: 'hl', type: 'helper' },
+        ],
+        'calls',
+      );
+      const parties = { domain: sim.domain, caller_number: '74950000009', destination_number: '101' };
+      const started = Date.now();
+      sim.pushEvent('channel_create', {
+        uuid: 'leg-a',
+        direction: 'inbound',
+        created_stamp: started,
+        state: 'CS_INIT',
+        endpoint: '74950000009',
+        ...parties,
+      });
+      sim.pushEvent('channel_create', {
+        uuid: 'leg-b',
+        direction: 'outbound',
+        created_stamp: started,
+        state: 'CS_INIT',
+        endpoint: `101@${sim.domain}`,
+        ...parties,
+      });
+      for (const uuid of ['leg-b', 'leg-a']) sim.pushEvent('channel_answer', { uuid, answered_stamp: started + 50 });
+      await waitFor(
+        () => legs.list.filter((m) => m.payload.state === 'connected').length === 2,
+        5000,
+        'both legs connected',
+      );
+      sim.setHandshakeFault('unavailable');
+      sim.dropAll();
+      await waitFor(() => connection().state !== 'connected');
+      // The callee's leg ends during the outage: its channel_destroy never reaches us.
+      sim.setHandshakeFault(undefined);
+      await waitFor(() => connection().state === 'connected' && sim.subscribedGroups().includes('calls'), 5000, 'back');
+      assert.strictEqual(connection().store.get('call', 'leg-b').stale, true);
+      const ended = Date.now();
+      sim.pushEvent('channel_destroy', {
+        uuid: 'leg-a',
+        direction: 'inbound',
+        created_stamp: started,
+        state: 'CS_DESTROY',
+        endpoint: '74950000009',
+        hangup_cause: 'NORMAL_CLEARING',
+      });
+      const rec = await records.next();
+      assert.deepStrictEqual(
+        [rec.topic, rec.payload.answered, rec.payload.endedWhileDisconnected],
+        ['leg-a', true, undefined],
+        JSON.stringify(rec.payload),
+      );
+      assert.ok(
+        rec.payload.endedAt >= ended - 5 && rec.payload.endedAt < ended + 500,
+        'ended when its last reported leg ended',
+      );
+      const orphan = legs.list.filter((m) => m.topic === 'leg-b' && m.payload.state === 'ended');
+      assert.strictEqual(orphan.length, 1, 'the lost leg ends once');
+      assert.strictEqual(orphan[0].previous.state, 'connected');
+      assert.strictEqual(connection().store.size('call'), 0, 'the store lets go of it');
+      // A late end of that leg after all is no second `ended` and no second record.
+      sim.pushEvent('channel_destroy', {
+        uuid: 'leg-b',
+        direction: 'outbound',
+        created_stamp: started,
+        state: 'CS_DESTROY',
+        endpoint: `101@${sim.domain}`,
+        hangup_cause: 'NORMAL_CLEARING',
+      });
+      await settle(version === '3' ? 1200 : 300);
+      assert.strictEqual(legs.list.filter((m) => m.topic === 'leg-b' && m.payload.state === 'ended').length, 1);
+      assert.strictEqual(records.list.length, 1, 'one record for the call');
+    });
+
     if (version === '2') {
       it('after an outage, user_list resyncs registrations: a change reported once with its previous', async () => {
         const { hp: presence, hx: changes } = await load(

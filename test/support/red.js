@@ -35,19 +35,28 @@ const MODULE = '@pbxflow/node-red-pbx';
 // The helper's RED._ returns the key; a real runtime translates from our catalogs. The nodes get a
 // RED._ like the runtime's (en-US, the runtime's default language), the other nodes the helper's.
 const { i18n } = require('@node-red/util');
+const BOARD = '@pbxflow/node-red-dashboard-2-pbx/ui-pbx-board';
 const catalogs = (async () => {
   await i18n.init({ lang: 'en-US' });
   for (const t of NODE_TYPES)
     await i18n.registerMessageCatalog(`${MODULE}/${t}`, path.join(root, 'nodes', 'locales'), `${t}.json`);
+  await i18n.registerMessageCatalog(BOARD, path.join(root, 'dashboard', 'nodes', 'locales'), 'ui-pbx-board.json');
 })();
 
-/** Our node modules, each given a RED whose `_` translates as in Node-RED (`type.key` in its own catalog). */
+/** A node module given a RED whose `_` translates as in Node-RED (`type.key` in the catalog of `namespace`). */
+function translating(mod, namespace) {
+  const translate = (key, subs) => i18n._(key.includes(':') ? key : `${namespace}:${key}`, subs);
+  return (RED) => mod(Object.create(RED, { _: { value: translate } }));
+}
+
+/** Our node modules, each with its own catalog. */
 function nodeModules() {
-  return NODE_TYPES.map((t) => {
-    const mod = require(path.join(root, 'nodes', `${t}.js`));
-    const translate = (key, subs) => i18n._(key.includes(':') ? key : `${MODULE}/${t}:${key}`, subs);
-    return (RED) => mod(Object.create(RED, { _: { value: translate } }));
-  });
+  return NODE_TYPES.map((t) => translating(require(path.join(root, 'nodes', `${t}.js`)), `${MODULE}/${t}`));
+}
+
+/** The wallboard widget's node module, with its catalog. */
+function boardModule() {
+  return translating(require(path.join(root, 'dashboard', 'nodes', 'ui-pbx-board.js')), BOARD);
 }
 
 /** Loads `flow` (a tab `f1` is added when missing, and `z:'f1'` on nodes without one). */
@@ -98,4 +107,4 @@ function waitStatus(id, fill, text) {
   );
 }
 
-module.exports = { helper, loadFlow, waitFor, record, waitStatus, NODE_TYPES, nodeModules, catalogs };
+module.exports = { helper, loadFlow, waitFor, record, waitStatus, NODE_TYPES, nodeModules, boardModule, catalogs };
