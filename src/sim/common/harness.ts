@@ -1,5 +1,6 @@
 import type * as http from 'http';
 import type * as https from 'https';
+import type { Duplex } from 'stream';
 import WebSocket, { type WebSocketServer } from 'ws';
 import { Timers } from './timers';
 
@@ -90,4 +91,10 @@ export abstract class SimHarness {
     if (this.replyDelayMs > 0) this.later(this.replyDelayMs, fn);
     else fn();
   }
+}
+
+/** Answers a WebSocket upgrade with an HTTP error (`text` as the body) and closes the socket. */
+export function refuseUpgrade(socket: Duplex, status: number, text: string, headers: Record<string, string> = {}): void {
+  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${status} ${text}\r\n${extra}Connection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
 }

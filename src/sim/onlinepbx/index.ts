@@ -1,7 +1,8 @@
 import { SimPbx, type SimUser } from './pbx';
 import { OnlinePbxSim } from './server';
 
-export { OnlinePbxSim, blfBenchFrames, type OnlinePbxSimOptions, type ReceivedCommand, type HandshakeFault, type SimApiVersion } from './server';
+export { OnlinePbxSim, type OnlinePbxSimOptions, type ReceivedCommand, type HandshakeFault } from './server';
+export { blfBenchFrames, type SimApiVersion } from './api';
 export { SimPbx, DEFAULT_USERS, DEFAULT_TRUNKS, type SimUser, type SimTrunk, type PbxEvent, type PlayCall, type CommandResult } from './pbx';
 
 const DEMO_USERS: SimUser[] = [

@@ -3,26 +3,10 @@ import * as http from 'http';
 import type { Duplex } from 'stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { CONNECT, decodePacket, DISCONNECT, encodeError, encodeEvent, HEARTBEAT } from '../../protocols/onlinepbx/codec';
-import { SimPbx, type CommandResult, type PbxEvent, type SimTrunk, type SimUser } from './pbx';
-import { SimHarness } from '../common/harness';
+import { blfBenchFrames, runV3Command, subscribeV2, V2_FLAGS, v2Flag, v3Group, v3Name, type SimApiVersion } from './api';
+import { SimPbx, type PbxEvent, type SimTrunk, type SimUser } from './pbx';
+import { refuseUpgrade, SimHarness } from '../common/harness';
 import { pushFrames } from '../common/push';
-
-export type SimApiVersion = '2' | '3';
-
-/**
- * Benchmark frames: blf (3.0: user_blf) event `i` over `extensions` extensions 2000..,
- * ringing and hangup alternating, `seq` = i; `extra` is spliced into the event data.
- */
-export function blfBenchFrames(apiVersion: SimApiVersion, extensions: number): (i: number, extra?: string) => string {
-  const v3 = apiVersion === '3';
-  const head = v3 ? '{"event":"user_blf","data":{"uid":"' : '5:::{"name":"blf","args":[{"uid":"';
-  const tail = v3 ? '}}' : '}]}';
-  const ts = Math.floor(Date.now() / 1000);
-  return (i, extra = '') => {
-    const status = Math.floor(i / extensions) % 2 === 0 ? 'ringing' : 'hangup';
-    return `${head}${2000 + (i % extensions)}","status":"${status}","direction":"in","rank":"master","other_leg":"74950000000","uuid":"bench-${i}","timestamp":${ts},"seq":${i}${extra}${tail}`;
-  };
-}
 
 /** What the 2.0 handshake answers instead of a session: 503, a web page, or no websocket transport. */
 export type HandshakeFault = 'unavailable' | 'garbage' | 'no-websocket' | undefined;
@@ -66,34 +50,9 @@ interface Client {
   echoes: number;
 }
 
-/** The full flag map a 2.0 subscribe answers with (the excerpt's example, incl. server-side fax/conference). */
-const V2_FLAGS = ['calls', 'blf', 'fax', 'conference', 'messages', 'callback', 'api', 'registration'];
 /** Unused handshakes are forgotten after this, as a stock server does. */
 const HANDSHAKE_TTL_MS = 30000;
 const SOCKET_PATH = /^\/socket\.io\/1\/websocket\/([^/?]+)$/;
-
-/** 2.0 flag / 3.0 group an event belongs to; undefined = every client gets it. */
-function v2Flag(name: string): string | undefined {
-  if (name === 'blf' || name === 'registration') return name;
-  if (name.startsWith('channel_')) return 'calls';
-  if (name === 'message') return 'messages';
-  return undefined;
-}
-
-function v3Group(name: string): string | undefined {
-  if (name === 'user_blf' || name === 'user_registration') return name;
-  if (name.startsWith('channel_') || name === 'call_end') return 'calls';
-  if (name.startsWith('gateway')) return 'gateway';
-  return undefined;
-}
-
-/** 3.0 names of the 2.0 events; `call_end` exists in 3.0 only, `message` in 2.0 only. */
-function v3Name(name: string): string | undefined {
-  if (name === 'blf') return 'user_blf';
-  if (name === 'registration') return 'user_registration';
-  if (name === 'message') return undefined;
-  return name;
-}
 
 function objectOf(v: unknown): Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
@@ -300,7 +259,7 @@ export class OnlinePbxSim extends SimHarness {
       // Assumed: a wrong key is refused at the upgrade (the 3.0 refusal is not documented).
       if (url.searchParams.get('key') !== this.apiKey) {
         this.refusedCount++;
-        return this.refuse(socket, 403, 'Forbidden');
+        return refuseUpgrade(socket, 403, 'Forbidden');
       }
       // A slow PBX answers the upgrade late (the login of 3.0 is the upgrade).
       this.held.add(socket);
@@ -311,7 +270,7 @@ export class OnlinePbxSim extends SimHarness {
       return;
     }
     const m = SOCKET_PATH.exec(url.pathname);
-    if (!m) return this.refuse(socket, 400, 'Bad Request');
+    if (!m) return refuseUpgrade(socket, 400, 'Bad Request');
     const sid = m[1];
     const known = this.sids.get(sid);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
@@ -325,10 +284,6 @@ export class OnlinePbxSim extends SimHarness {
       this.sids.delete(sid);
       this.attach(ws);
     });
-  }
-
-  private refuse(socket: Duplex, status: number, text: string): void {
-    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
   }
 
   private attach(ws: WebSocket): void {
@@ -396,7 +351,7 @@ export class OnlinePbxSim extends SimHarness {
       case 'event': {
         const args = objectOf(p.args[0]);
         this.received.push({ command: p.name, data: args, id: args.callback_hash });
-        const result = p.name === 'subscribe' ? this.subscribeV2(c, args.events) : this.pbx.command(p.name, args);
+        const result = p.name === 'subscribe' ? subscribeV2(c.flags, args.events) : this.pbx.command(p.name, args);
         const hash = args.callback_hash;
         // Assumed: without a hash (`false`, as the official lib sends without a callback) no callback comes.
         if (hash === undefined || hash === false || hash === null) return;
@@ -411,13 +366,6 @@ export class OnlinePbxSim extends SimHarness {
     }
   }
 
-  private subscribeV2(c: Client, events: unknown): CommandResult {
-    if (events === 'list') return { ok: true, data: { ...c.flags }, text: 'Subscriptions list' };
-    if (events === null || typeof events !== 'object' || Array.isArray(events)) return { ok: false, text: 'INVALID_PARAMS' };
-    for (const [k, v] of Object.entries(events)) if (V2_FLAGS.includes(k)) c.flags[k] = v === true;
-    return { ok: true, data: { ...c.flags }, text: 'Subscriptions are updated' };
-  }
-
   // ---- API 3.0 -----------------------------------------------------------------------------
 
   private onV3Frame(c: Client, text: string): void {
@@ -430,42 +378,11 @@ export class OnlinePbxSim extends SimHarness {
     const command = typeof frame.command === 'string' ? frame.command : '';
     const data = objectOf(frame.data);
     this.received.push({ command, data, id: frame.reqId });
-    const [event, body] = this.runV3(c, command, data);
+    const [event, body] = runV3Command(this.pbx, c.groups, command, data);
     const answer: Record<string, unknown> = { event };
     if (this.echoReqId && frame.reqId !== undefined) answer.reqId = frame.reqId;
     answer.data = body;
     this.afterDelay(() => this.send(c, JSON.stringify(answer)));
-  }
-
-  private runV3(c: Client, command: string, data: Record<string, unknown>): [string, unknown] {
-    const fail = (message: string): [string, unknown] => [`error_${command || 'command'}`, { message }];
-    const pbx = (name: string, params: Record<string, unknown>, ok: string, body: unknown): [string, unknown] => {
-      const r = this.pbx.command(name, params);
-      return r.ok ? [ok, body] : fail(r.text);
-    };
-    switch (command) {
-      case 'subscribe':
-      case 'unsubscribe': {
-        const groups = data.eventGroups;
-        if (!Array.isArray(groups) || !groups.every((g) => typeof g === 'string')) return fail('eventGroups must be an array of strings');
-        for (const g of groups as string[]) {
-          if (command === 'subscribe') c.groups.add(g);
-          else c.groups.delete(g);
-        }
-        return [`${command}d`, { eventGroups: [...c.groups] }];
-      }
-      case 'transfer':
-        return pbx('transfer', { uuid: data.uuid, to: data.to }, 'transferred', { uuid: data.uuid });
-      case 'bridge': {
-        const uuids = Array.isArray(data.uuids) ? data.uuids : [];
-        if (uuids.length !== 2) return fail('uuids must name two channels');
-        return pbx('bridge', { uuid: uuids[0], to_uuid: uuids[1] }, 'bridged', { uuids });
-      }
-      case 'hangup_channel':
-        return pbx('hangup_call', { uuid: data.uuid }, 'hangup_channel', { uuid: data.uuid });
-      default:
-        return fail('UNKNOWN_COMMAND');
-    }
   }
 
   // ---- events ------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import * as http from 'http';
 import type { Duplex } from 'stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { renderCalls, type CallShape, type SimCall, type SimCallState } from './calls';
-import { SimHarness } from '../common/harness';
+import { refuseUpgrade, SimHarness } from '../common/harness';
 import { pushFrames } from '../common/push';
 
 /**
@@ -414,17 +414,17 @@ export class VodiaSim extends SimHarness {
     const url = new URL(req.url ?? '/', 'http://sim');
     const user = url.searchParams.get('user') ?? '';
     if (url.pathname !== '/websocket' || url.searchParams.get('domain') !== this.domain || !this.accounts.has(user)) {
-      return refuse(socket, 404, 'Not Found');
+      return refuseUpgrade(socket, 404, 'Not Found', { Server: SERVER_HEADER });
     }
     const cookie = /(?:^|;\s*)session=([^;\s]+)/.exec(req.headers.cookie ?? '');
     if (!cookie) {
       this.upgradeRefusals++;
-      return refuse(socket, 401, 'Unauthorized');
+      return refuseUpgrade(socket, 401, 'Unauthorized', { Server: SERVER_HEADER });
     }
     const session = this.sessions.get(cookie[1]);
     if (!session || !session.valid || session.expires <= Date.now() || session.user !== user) {
       this.upgradeRefusals++;
-      return refuse(socket, 403, 'Forbidden');
+      return refuseUpgrade(socket, 403, 'Forbidden', { Server: SERVER_HEADER });
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, user, cookie[1]));
   }
@@ -603,8 +603,4 @@ export class VodiaSim extends SimHarness {
 
 function asList(v: unknown): string[] {
   return (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String);
-}
-
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nServer: ${SERVER_HEADER}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
 }
