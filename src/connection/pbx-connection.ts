@@ -26,13 +26,6 @@ export interface ConnectionUser {
   onState(state: ConnectionState, detail: string): void;
 }
 
-/**
- * Told every report or snapshot the state store applied, before the nodes get it (so a call's
- * `ended` comes before its record): `message.changed` as the store set it, and `confirmed` when
- * the entry was stale before (a reconnect's resync confirmed it, changed or not).
- */
-export type StoreObserver = (kind: StateKind, key: string, message: PbxMessage, confirmed: boolean) => void;
-
 export interface ConnectionOptions {
   backoff?: BackoffPolicy;
   log(level: LogLevel, text: string): void;
@@ -62,7 +55,6 @@ export class PbxConnection {
   /** Legs ended for lack of a report after an outage: a late end of one is no second `ended`. */
   private readonly orphaned = new Set<string>();
   private readonly users = new Map<ConnectionUser, Array<{ interest: Interest; watcher: Watcher }>>();
-  private readonly storeObservers = new Map<ConnectionUser, StoreObserver>();
   private readonly backoff: BackoffPolicy;
   private failures = 0;
   private generation = 0;
@@ -117,7 +109,6 @@ export class PbxConnection {
     const held = this.users.get(user);
     if (!held) return;
     this.users.delete(user);
-    this.storeObservers.delete(user);
     for (const { interest, watcher } of held) {
       if (this.router.remove(interest, watcher) && this.state === 'connected' && interest.channel !== 'record') {
         this.adapter.unwatch(interest);
@@ -140,12 +131,6 @@ export class PbxConnection {
     const watcher: Watcher = { onMessage, onError };
     held.push({ interest, watcher });
     if (this.router.add(interest, watcher) && this.state === 'connected' && interest.channel !== 'record') this.establish(interest);
-  }
-
-  /** Lets `user` observe every change the state store applies (one observer per user). */
-  observeStore(user: ConnectionUser, observer: StoreObserver): void {
-    if (!this.users.has(user)) throw new Error('observeStore() before register()');
-    this.storeObservers.set(user, observer);
   }
 
   /** Runs an operation. Fails at once (never hangs) when not connected. */
@@ -188,7 +173,7 @@ export class PbxConnection {
   private onSnapshot(channel: StateKind, key: string, message: PbxMessage): void {
     const known = this.store.get(channel, key) !== undefined;
     const now = Date.now();
-    this.applyToStore(channel, key, message, now);
+    this.store.apply(channel, key, message, now);
     if (known && message.changed) this.deliver(channel, key, message, now);
   }
 
@@ -196,16 +181,8 @@ export class PbxConnection {
     if (channel !== 'presence' && channel !== 'blf' && channel !== 'call') return this.router.dispatch(channel, key, message);
     if (channel === 'call' && this.orphaned.delete(key) && (message.payload as Call).state === 'ended') return;
     const now = Date.now();
-    this.applyToStore(channel, key, message, now);
-    this.deliver(channel, key, message, now);
-  }
-
-  private applyToStore(channel: StateKind, key: string, message: PbxMessage, now: number): void {
-    // The hot path of the benchmarks: without observers, no lookup beyond the store's own.
-    if (this.storeObservers.size === 0) return this.store.apply(channel, key, message, now);
-    const confirmed = this.store.get(channel, key)?.stale === true;
     this.store.apply(channel, key, message, now);
-    for (const observer of this.storeObservers.values()) observer(channel, key, message, confirmed);
+    this.deliver(channel, key, message, now);
   }
 
   /**

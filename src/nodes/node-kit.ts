@@ -1,4 +1,5 @@
-import type { ConnectionState, ConnectionUser, PbxConnection, StoreObserver } from '../connection/pbx-connection';
+import type { ConnectionState, ConnectionUser, PbxConnection } from '../connection/pbx-connection';
+import type { StoreObserver } from '../connection/state-store';
 import type { PbxMessage } from '../model/types';
 import type { Channel, Operation, OperationResult } from '../protocols/common/adapter';
 import type { ConnectionNode } from './connection-settings';
@@ -81,9 +82,13 @@ export class NodeConnection {
     this.connection.watch(this.user, { channel, key }, listener, (err) => this.showProblem(err));
   }
 
-  /** Every change of the connection's state store (see `StoreObserver`). */
+  /** Every change a viewer of the connection's state store would see (see `StoreObserver`), until the node closes. */
   observeStore(observer: StoreObserver): void {
-    this.connection.observeStore(this.user, observer);
+    const stop = this.connection.store.observe(observer);
+    this.node.on('close', (_removed, done) => {
+      stop();
+      done();
+    });
   }
 
   /** Every later change of the connection's state, after the node's status shows it. */

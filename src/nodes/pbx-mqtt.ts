@@ -74,7 +74,8 @@ export = function (RED: NodeAPI): void {
       (m) => this.send({ topic: m.topic, payload: m.payload, retain: m.retain, qos: m.qos }),
     );
     hold(conn, kinds, keyList);
-    conn.observeStore(guarded((kind, key, message, confirmed) => mirror.applied(kind, key, message, confirmed)));
+    conn.observeStore(guarded((kind, key) => mirror.entryChanged(kind, key)));
+    if (kinds.has('call') && conn.connection.supportsChannel('call')) conn.listen('call', ALL, guarded((m) => mirror.call(m)));
     if (kinds.has('record') && conn.connection.supportsChannel('record')) {
       conn.listen('record', ALL, guarded((m) => mirror.record(m.payload as CallRecord)));
     }

@@ -91,18 +91,21 @@ describe('pbx-mqtt mirror', () => {
   let later;
   /** The end of the event loop's turn: what the mirror scheduled runs. */
   const turn = () => later.splice(0).forEach((flush) => flush());
-  const mirror = (options = {}) =>
-    new StateMirror(
+  /** A mirror wired as pbx-mqtt wires it: it observes the store. */
+  const mirror = (options = {}) => {
+    const m = new StateMirror(
       { scheme, kinds: t.kindsOf(''), keys: null, discovery: true, schedule: (flush) => later.push(flush), ...options },
       store,
-      (m) => sent.push(m),
+      (msg) => sent.push(msg),
     );
-  /** Applies a report as the connection does and tells the mirror. */
+    store.observe((kind, key) => m.entryChanged(kind, key));
+    return m;
+  };
+  /** Applies a report as the connection does: the store tells its observers, a call goes on as to the nodes. */
   function report(m, kind, key, payload) {
-    const confirmed = store.get(kind, key)?.stale === true;
     const message = { topic: key, event: 'test', payload };
     store.apply(kind, key, message, Date.now());
-    m.applied(kind, key, message, confirmed);
+    if (kind === 'call') m.call(message);
   }
   const topics = () => sent.map((s) => s.topic);
   beforeEach(() => {

@@ -65,11 +65,17 @@ export class StateMirror {
     }
   }
 
-  /** A report or snapshot the store applied (the connection's `StoreObserver`). */
-  applied(kind: StateKind, key: string, message: PbxMessage, confirmed: boolean): void {
-    if (!message.changed && !confirmed) return;
-    if (kind === 'call') return this.publishCall(key, message);
-    if (this.options.kinds.has(kind)) this.queue(kind, key);
+  /**
+   * What a viewer of the store sees change (the store's `StoreObserver`): a new key, a changed
+   * payload, an entry going stale or confirmed again. Presence and BLF entries go out retained.
+   */
+  entryChanged(kind: StateKind, key: string): void {
+    if (kind !== 'call' && this.options.kinds.has(kind)) this.queue(kind, key);
+  }
+
+  /** A call report on its way to the nodes: each change once, the end included (the store has let go of it then). */
+  call(message: PbxMessage): void {
+    if (message.changed) this.publishCall(message.topic, message);
   }
 
   /** One call record: on `<base>/record`, and for Home Assistant's event entity when answered or missed. */
