@@ -1,10 +1,12 @@
 import { randomUUID } from 'crypto';
 import { Timers } from '../common/timers';
+import { runCommand } from './commands';
 
 /**
  * The simulated onlinePBX itself, apart from any wire: users and their phones, trunks, calls
- * as FreeSWITCH channels, and the 2.0 commands. It reports what happens as events with their
- * API 2.0 names and fields (the excerpt's examples); the API 3.0 front renames them.
+ * as FreeSWITCH channels, and what the 2.0 commands do (their checks are in `commands.ts`). It
+ * reports what happens as events with their API 2.0 names and fields (the excerpt's examples);
+ * the API 3.0 front renames them.
  */
 
 export interface SimUser {
@@ -32,7 +34,7 @@ export interface PbxEvent {
 /** A command's outcome: `{status:true, data?, text?}` or `{status:false, text}` on the wire. */
 export type CommandResult = { ok: true; data?: unknown; text?: string } | { ok: false; text: string };
 
-interface Leg {
+export interface Leg {
   uuid: string;
   direction: 'inbound' | 'outbound';
   /** The number of the party this channel connects (endpoint user). */
@@ -84,8 +86,6 @@ export const DEFAULT_TRUNKS: SimTrunk[] = [
   { extension: '78123456789', desc: 'St Petersburg', dest: '102', uri: '78123456789@sip.mtt.ru', status: 'REGED' },
   { extension: '88001006729', desc: 'Toll free', dest: '500', uri: '005815@sip.zebra.ru', status: 'FAIL_WAIT' },
 ];
-
-const PHONE_MODELS = new Set(['yealink', 'cisco']);
 
 export class SimPbx {
   readonly domain: string;
@@ -212,100 +212,21 @@ export class SimPbx {
 
   /** The 2.0 commands (subscribe is the front's: subscriptions belong to a socket). */
   command(name: string, p: Record<string, unknown>): CommandResult {
-    const s = (k: string): string => (p[k] === undefined || p[k] === null ? '' : String(p[k]).trim());
-    const need = (...keys: string[]): string | undefined => keys.find((k) => s(k) === '');
-    switch (name) {
-      case 'make_call': {
-        if (need('from', 'to')) return { ok: false, text: 'MISSING_PARAMETER' };
-        const from = s('from');
-        const to = s('to');
-        const user = this.users.get(from);
-        if (user && !user.registered) return { ok: false, text: 'USER_NOT_REGISTERED' };
-        if (this.rejecting.has(to)) return { ok: false, text: 'CALL_REJECTED' };
-        const uuid = randomUUID();
-        // The answer goes out first; the call's events follow on the next turn.
-        this.timers.later(0, () => this.playCall({ from, to, uuid, answerAfterMs: 60, hangupAfterMs: this.makeCallHangupMs }));
-        return { ok: true, data: { uuid } };
-      }
-      case 'transfer': {
-        if (need('uuid', 'to')) return { ok: false, text: 'MISSING_PARAMETER' };
-        const leg = this.legs.get(s('uuid'));
-        if (!leg) return { ok: false, text: 'CHANNEL_NOT_FOUND' };
-        this.timers.later(0, () => this.transfer(leg, s('to')));
-        return { ok: true };
-      }
-      case 'bridge': {
-        if (need('uuid', 'to_uuid')) return { ok: false, text: 'MISSING_PARAMETER' };
-        const a = this.legs.get(s('uuid'));
-        const b = this.legs.get(s('to_uuid'));
-        if (!a || !b) return { ok: false, text: 'CHANNEL_NOT_FOUND' };
-        this.timers.later(0, () => {
-          for (const leg of [a, b]) if (!leg.answered) this.answerLeg(leg);
-          this.emit('channel_bridge', { direction: a.direction, aleg_uuid: a.uuid, bleg_uuid: b.uuid });
-        });
-        return { ok: true };
-      }
-      case 'eavesdrop': {
-        if (need('uuid', 'from')) return { ok: false, text: 'MISSING_PARAMETER' };
-        const target = this.legs.get(s('uuid'));
-        if (!target) return { ok: false, text: 'CHANNEL_NOT_FOUND' };
-        const from = s('from');
-        if (this.users.get(from)?.registered === false) return { ok: false, text: 'USER_NOT_REGISTERED' };
-        const uuid = randomUUID();
-        this.timers.later(0, () => this.eavesdrop(target, from, uuid));
-        return { ok: true, data: { uuid } };
-      }
-      case 'hangup_call': {
-        if (need('uuid')) return { ok: false, text: 'MISSING_PARAMETER' };
-        const leg = this.legs.get(s('uuid'));
-        if (!leg) return { ok: false, text: 'CHANNEL_NOT_FOUND' };
-        this.timers.later(0, () => this.endCall(leg.call, 'MANAGER_REQUEST', leg.uuid));
-        return { ok: true };
-      }
-      case 'reboot_phone': {
-        if (need('num', 'model')) return { ok: false, text: 'MISSING_PARAMETER' };
-        const user = this.users.get(s('num'));
-        if (!user) return { ok: false, text: 'USER_NOT_FOUND' };
-        if (!PHONE_MODELS.has(s('model').toLowerCase())) return { ok: false, text: 'MODEL_NOT_SUPPORTED' };
-        if (!user.registered) return { ok: false, text: 'USER_NOT_REGISTERED' };
-        this.timers.later(0, () => this.reRegister(user.uid, 80));
-        return { ok: true };
-      }
-      case 'reloadgw':
-        if (need('num')) return { ok: false, text: 'MISSING_PARAMETER' };
-        return this.trunks.has(s('num')) ? { ok: true } : { ok: false, text: 'GATEWAY_NOT_FOUND' };
-      case 'sip_message': {
-        if (need('num', 'text')) return { ok: false, text: 'MISSING_PARAMETER' };
-        if (s('text').length > 200) return { ok: false, text: 'TEXT_TOO_LONG' };
-        const user = this.users.get(s('num'));
-        if (!user) return { ok: false, text: 'USER_NOT_FOUND' };
-        return user.registered ? { ok: true } : { ok: false, text: 'USER_NOT_REGISTERED' };
-      }
-      case 'flush_reg': {
-        if (need('num')) return { ok: false, text: 'MISSING_PARAMETER' };
-        const user = this.users.get(s('num'));
-        if (!user) return { ok: false, text: 'USER_NOT_FOUND' };
-        if (user.registered) this.timers.later(0, () => this.reRegister(user.uid));
-        return { ok: true };
-      }
-      case 'trunk_list':
-        return { ok: true, data: [...this.trunks.values()].map((t) => ({ ...t })) };
-      case 'user_list':
-        return { ok: true, data: this.userList() };
-      case 'message': {
-        if (need('data')) return { ok: false, text: 'MISSING_PARAMETER' };
-        const target = s('target') || 'domain';
-        if (target !== 'domain' && target !== 'browser') return { ok: false, text: 'INVALID_TARGET' };
-        this.timers.later(0, () => this.emit('message', { data: s('data'), target }));
-        return { ok: true };
-      }
-      default:
-        return { ok: false, text: 'UNKNOWN_COMMAND' };
-    }
+    return runCommand(this, name, p);
+  }
+
+  /** Runs `fn` on the next turn: a command's answer goes out first, its events follow. */
+  soon(fn: () => void): void {
+    this.timers.later(0, fn);
+  }
+
+  /** A channel in progress. */
+  channel(uuid: string): Leg | undefined {
+    return this.legs.get(uuid);
   }
 
   /** user_list: the registered phones, in the excerpt's shape (numbers as strings, `exp` in ms). */
-  private userList(): Array<Record<string, unknown>> {
+  userList(): Array<Record<string, unknown>> {
     const out: Array<Record<string, unknown>> = [];
     const exp = Date.now() + 3600 * 1000;
     for (const u of this.users.values()) {
@@ -362,7 +283,8 @@ export class SimPbx {
     });
   }
 
-  private answerLeg(leg: Leg): void {
+  /** The channel's phone picks up (`channel_answer`); lamps and bridging are the caller's. */
+  answerLeg(leg: Leg): void {
     leg.answered = true;
     this.emit('channel_answer', {
       uuid: leg.uuid,
@@ -388,7 +310,7 @@ export class SimPbx {
   }
 
   /** Blind transfer: the transferred channel gets a new partner at `to`. */
-  private transfer(leg: Leg, to: string): void {
+  transfer(leg: Leg, to: string): void {
     const call = leg.call;
     if (call.ended) return;
     this.emit('channel_application', { uuid: leg.uuid, application: 'transfer', application_data: { destination: to } });
@@ -407,7 +329,8 @@ export class SimPbx {
     });
   }
 
-  private eavesdrop(target: Leg, from: string, uuid: string): void {
+  /** `from` listens in on the call of `target` with a channel of its own, `uuid`. */
+  eavesdrop(target: Leg, from: string, uuid: string): void {
     const call = target.call;
     if (call.ended) return;
     const leg = this.leg(call, uuid, 'outbound', from, from, target.number);
@@ -419,7 +342,7 @@ export class SimPbx {
   }
 
   /** Ends a call: channel `first` (the one hung up) is destroyed first, the others follow. */
-  private endCall(call: SimCall, cause: string, first?: string): void {
+  endCall(call: SimCall, cause: string, first?: string): void {
     if (call.ended) return;
     call.ended = true;
     for (const t of call.timers) clearTimeout(t);

@@ -1,6 +1,9 @@
-import { VodiaSim, type SimAccount } from './server';
+import { VodiaSim } from './server';
+import type { SimAccount } from './pbx';
 
-export { VodiaSim, DEFAULT_ACCOUNTS, userStateBenchFrames, type SimAccount, type VodiaSimOptions, type ReceivedAction } from './server';
+export { VodiaSim, type VodiaSimOptions, type ReceivedAction } from './server';
+export { userStateBenchFrames } from './frames';
+export { DEFAULT_ACCOUNTS, type SimAccount } from './pbx';
 export { renderCall, renderCalls, type CallShape, type SimCall, type SimCallState } from './calls';
 
 const DEMO_PASSWORD = 'demo';
