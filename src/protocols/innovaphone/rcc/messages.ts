@@ -147,3 +147,30 @@ export function userPickup(user: number, call?: number, cn?: string): RccMessage
 export function userDtmf(call: number, digits: string): RccMessage {
   return frame('UserDTMF', { call, dtmf: digits });
 }
+
+/** A non-empty trimmed text, or undefined. */
+export function text(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  const s = String(v).trim();
+  return s === '' ? undefined : s;
+}
+
+/**
+ * Handles are taken as given, 0 included: the SOAP API RCC is modelled on returns 0 for a failure,
+ * but the RCC doc does not say so and a PBX may count from 0 (lenient, inferred); a failure shows
+ * as a missing handle or in `error`/`errorText`.
+ */
+export function handleIn(res: RccMessage, field: string): number | undefined {
+  return failure(res) === undefined ? integerOf(res[field]) : undefined;
+}
+
+/** RCC results report failure in `error` (a string for UserRedirect/Reroute) or `errorText`. */
+export function failure(res: RccMessage): string | undefined {
+  const e = res.error;
+  const t = text(res.errorText);
+  if (t) return t;
+  if (typeof e === 'string' && e !== '') return e;
+  if (typeof e === 'number' && e !== 0) return `error ${e}`;
+  if (e === true) return 'error';
+  return undefined;
+}

@@ -84,8 +84,18 @@ export class UserTable {
     return this.byCn.get(key) ?? this.byName.get(key.toLowerCase()) ?? this.byNumber.get(key);
   }
 
-  all(): IterableIterator<RccUser> {
-    return this.byCn.values();
+  /** Names for editor autocomplete of `field` (users, extensions, to, hw). */
+  suggestions(field: string): string[] {
+    const out = new Set<string>();
+    for (const u of this.byCn.values()) {
+      if (field === 'users') out.add(u.h323 ?? u.cn);
+      else if (field === 'extensions' && u.e164) out.add(u.e164);
+      else if (field === 'to') {
+        if (u.e164) out.add(u.e164);
+        if (u.h323) out.add(u.h323);
+      } else if (field === 'hw') for (const hw of u.hw) out.add(hw);
+    }
+    return [...out];
   }
 
   clear(): void {
