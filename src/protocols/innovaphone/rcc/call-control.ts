@@ -1,11 +1,11 @@
 import type { OperationResult } from '../../common/adapter';
 import { PbxRequestError, UnsupportedError } from '../../common/errors';
-import { integerOf } from '../../common/values';
+import { integerOf, paramTextOf } from '../../common/values';
 import { HOLD } from './call-state';
 import type { CallTable } from './calls';
 import {
   failure,
-  text,
+  optionalBool,
   userClear,
   userConnect,
   userDtmf,
@@ -54,11 +54,7 @@ const REQUESTS = new Map<string, (input: ActionInput) => Promise<RccMessage>>([
     'hold',
     async ({ link, callId, params, deadline, payload }) => {
       const call = await link.callHandle(callId, deadline);
-      const explicit = params.retrieve;
-      const retrieve =
-        explicit === undefined || explicit === null || explicit === ''
-          ? ((link.calls.idsOf(callId)?.state ?? 0) & HOLD) !== 0
-          : explicit === true || explicit === 'true' || explicit === 1 || explicit === '1';
+      const retrieve = optionalBool(params.retrieve) ?? ((link.calls.idsOf(callId)?.state ?? 0) & HOLD) !== 0;
       payload.retrieve = retrieve;
       return retrieve ? userRetrieve(call) : userHold(call, params.remote);
     },
@@ -67,27 +63,27 @@ const REQUESTS = new Map<string, (input: ActionInput) => Promise<RccMessage>>([
   [
     'transfer',
     async ({ link, callId, params, deadline, payload }) => {
-      const other = text(params.toCallId);
+      const other = paramTextOf(params.toCallId);
       if (other) {
         const a = await link.callHandle(callId, deadline);
         const req = userTransfer(a, await link.callHandle(other, deadline));
         payload.toCallId = other;
         return req;
       }
-      if (!text(params.to)) {
+      if (!paramTextOf(params.to)) {
         throw new TypeError('transfer: payload.toCallId (connects two calls of one user) or payload.to (blind transfer) is required');
       }
       const req = userRedirect(await link.callHandle(callId, deadline), link.destination(params.to));
-      payload.to = text(params.to);
+      payload.to = paramTextOf(params.to);
       return req;
     },
   ],
   [
     'redirect',
     async ({ link, callId, params, deadline, payload }) => {
-      if (!text(params.to)) throw new TypeError('redirect: payload.to (number or name) is required');
+      if (!paramTextOf(params.to)) throw new TypeError('redirect: payload.to (number or name) is required');
       const req = userRedirect(await link.callHandle(callId, deadline), link.destination(params.to));
-      payload.to = text(params.to);
+      payload.to = paramTextOf(params.to);
       return req;
     },
   ],
@@ -95,7 +91,7 @@ const REQUESTS = new Map<string, (input: ActionInput) => Promise<RccMessage>>([
   [
     'dtmf',
     async ({ link, callId, params, deadline, payload }) => {
-      const digits = text(params.digits);
+      const digits = paramTextOf(params.digits);
       if (!digits) throw new TypeError('dtmf: payload.digits is required');
       const req = userDtmf(await link.callHandle(callId, deadline), digits);
       payload.digits = digits;
@@ -118,7 +114,7 @@ export async function controlCall(link: CallControlLink, params: Record<string, 
     throw new UnsupportedError(`${VENDOR} does not support the call control action '${action}' (RCC offers ${[...RCC_ACTIONS].join(', ')})`);
   }
   const deadline = Date.now() + timeoutMs;
-  const callId = text(params.callId);
+  const callId = paramTextOf(params.callId);
   if (!callId) throw new TypeError(`${action}: payload.callId is required`);
   await link.started(deadline);
   const payload: Record<string, unknown> = { callId, action };

@@ -5,7 +5,7 @@
  * so a number typed as text in a flow goes out as a JSON number.
  */
 
-import { integerOf } from '../../common/values';
+import { integerOf, paramTextOf } from '../../common/values';
 
 export type RccMessage = Record<string, unknown> & { mt?: unknown };
 
@@ -34,7 +34,7 @@ export function handleOf(value: unknown, what: string): number {
   return n;
 }
 
-function optionalBool(value: unknown): boolean | undefined {
+export function optionalBool(value: unknown): boolean | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   return value === true || value === 'true' || value === 1 || value === '1';
 }
@@ -148,13 +148,6 @@ export function userDtmf(call: number, digits: string): RccMessage {
   return frame('UserDTMF', { call, dtmf: digits });
 }
 
-/** A non-empty trimmed text, or undefined. */
-export function text(v: unknown): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  const s = String(v).trim();
-  return s === '' ? undefined : s;
-}
-
 /**
  * Handles are taken as given, 0 included: the SOAP API RCC is modelled on returns 0 for a failure,
  * but the RCC doc does not say so and a PBX may count from 0 (lenient, inferred); a failure shows
@@ -167,7 +160,7 @@ export function handleIn(res: RccMessage, field: string): number | undefined {
 /** RCC results report failure in `error` (a string for UserRedirect/Reroute) or `errorText`. */
 export function failure(res: RccMessage): string | undefined {
   const e = res.error;
-  const t = text(res.errorText);
+  const t = paramTextOf(res.errorText);
   if (t) return t;
   if (typeof e === 'string' && e !== '') return e;
   if (typeof e === 'number' && e !== 0) return `error ${e}`;

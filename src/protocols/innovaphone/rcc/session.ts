@@ -1,6 +1,6 @@
 import type { AdapterEvents, OperationResult } from '../../common/adapter';
 import { DisconnectedError, PbxRequestError, TimeoutError, errorText } from '../../common/errors';
-import { integerOf } from '../../common/values';
+import { integerOf, paramTextOf } from '../../common/values';
 import { controlCall, type CallControlLink } from './call-control';
 import { CallReports } from './call-reports';
 import { CallTable } from './calls';
@@ -10,7 +10,6 @@ import {
   handleIn,
   handleOf,
   initialize,
-  text,
   userCall,
   userInitialize,
   userPickup,
@@ -204,13 +203,13 @@ export class RccSession {
    */
   async makeCall(params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
     const deadline = Date.now() + timeoutMs;
-    const from = text(params.from);
-    const to = text(params.to);
+    const from = paramTextOf(params.from);
+    const to = paramTextOf(params.to);
     if (!from) throw new TypeError('make call: "from" (the user whose phone rings first) is required');
     if (!to) throw new TypeError('make call: "to" (the number or name to call) is required');
     await this.started(deadline);
     const cn = this.users.find(from)?.cn ?? from;
-    const user = await this.userHandle({ cn, hw: text(params.hw) }, deadline - Date.now());
+    const user = await this.userHandle({ cn, hw: paramTextOf(params.hw) }, deadline - Date.now());
     const dest = destinationOf(to, (name) => !!this.users.byCommonName(name));
     this.calls.beginOriginate(user, to);
     let res: RccMessage;
@@ -235,7 +234,7 @@ export class RccSession {
   }
 
   private async pickupRequest(callId: string, params: Record<string, unknown>, deadline: number): Promise<RccMessage> {
-    const by = text(params.user) ?? text(params.to);
+    const by = paramTextOf(params.user) ?? paramTextOf(params.to);
     if (!by) throw new TypeError('pickup: payload.user (who picks the call up) is required');
     const user = await this.userHandle({ cn: this.users.find(by)?.cn ?? by }, deadline - Date.now());
     const ids = this.calls.idsOf(callId);
