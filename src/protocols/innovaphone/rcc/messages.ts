@@ -157,7 +157,10 @@ export function handleIn(res: RccMessage, field: string): number | undefined {
   return failure(res) === undefined ? integerOf(res[field]) : undefined;
 }
 
-/** RCC results report failure in `error` (a string for UserRedirect/Reroute) or `errorText`. */
+/**
+ * RCC results report failure in `error` (a string for UserRedirect/Reroute) or `errorText`
+ * (trimmed, as it ends up in a message the flow shows).
+ */
 export function failure(res: RccMessage): string | undefined {
   const e = res.error;
   const t = paramTextOf(res.errorText);
