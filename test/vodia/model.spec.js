@@ -1,15 +1,8 @@
 'use strict';
 // Vodia frames -> normalized presence, BLF and call shapes; the account and call tables.
 const assert = require('assert');
-const {
-  presenceOf,
-  callOf,
-  callState,
-  partyNumber,
-  partyName,
-  blfOf,
-  flag,
-} = require('../../protocols/vodia/normalize');
+const { presenceOf, callOf, callState, partyNumber, partyName, blfOf } = require('../../protocols/vodia/normalize');
+const { flagOf: flag } = require('../../protocols/common/values');
 const { AccountTable, CallTable } = require('../../protocols/vodia/state');
 const { decodeFrame, frameName, encodeAction } = require('../../protocols/vodia/codec');
 const { callControlFrame, commandFrame, makeCallFrame } = require('../../protocols/vodia/commands');

@@ -1,4 +1,5 @@
 import type { Presence, PresenceStatus } from '../../model/types';
+import { textOf } from '../common/values';
 
 /**
  * innovaphone presence -> the normalized presence. PresenceUpdate carries a list of presence
@@ -29,12 +30,6 @@ export interface EndpointInfo {
   up?: boolean;
 }
 
-function text(v: unknown): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  const s = String(v);
-  return s === '' ? undefined : s;
-}
-
 export function statusOf(entry: PresenceEntry | undefined): PresenceStatus {
   if (!entry || typeof entry !== 'object') return 'unknown';
   const activity = typeof entry.activity === 'string' ? entry.activity.trim().toLowerCase() : '';
@@ -53,9 +48,9 @@ export function presenceOf(user: string, info: EndpointInfo | undefined, presenc
   if (info?.num) out.num = info.num;
   if (info?.sip) out.sip = info.sip;
   if (info?.dn) out.dn = info.dn;
-  const activity = text(newest?.activity);
+  const activity = textOf(newest?.activity);
   if (activity !== undefined) out.activity = activity;
-  const note = text(newest?.note);
+  const note = textOf(newest?.note);
   if (note !== undefined) out.note = note;
   out.presence = list;
   return out;
@@ -63,7 +58,7 @@ export function presenceOf(user: string, info: EndpointInfo | undefined, presenc
 
 /** PresenceState `{up, sip, num, dn}` as kept for the updates that follow. */
 export function endpointOf(msg: Record<string, unknown>): EndpointInfo {
-  return { sip: text(msg.sip), num: text(msg.num), dn: text(msg.dn), up: typeof msg.up === 'boolean' ? msg.up : undefined };
+  return { sip: textOf(msg.sip), num: textOf(msg.num), dn: textOf(msg.dn), up: typeof msg.up === 'boolean' ? msg.up : undefined };
 }
 
 /** A user typed as digits (a phone number) is subscribed by `num`, anything else by `sip`. */

@@ -1,4 +1,4 @@
-import { blfOf, dataOf, eventKind, presenceOf, text, userOf, type OnlinePbxData } from './normalize';
+import { blfOf, dataOf, eventKind, presenceOf,  userOf, type OnlinePbxData } from './normalize';
 import type {
   AdapterEvents,
   AdapterFactory,
@@ -25,6 +25,7 @@ import {
 import { JsonSession } from './json-session';
 import type { PbxSession, Reply, SessionEvents } from './session';
 import { SocketIoSession } from './socketio-session';
+import { textOf } from '../common/values';
 
 /** How long a `user_list` answer serves editor autocomplete. */
 const SUGGESTIONS_TTL_MS = 30000;
@@ -123,7 +124,7 @@ class OnlinePbxAdapter implements VendorAdapter {
     switch (op) {
       case 'makeCall': {
         const reply = await this.request(makeCallRequest(this.version, params), timeoutMs);
-        const callId = text(dataOf(reply.data)?.uuid);
+        const callId = textOf(dataOf(reply.data)?.uuid);
         return { payload: callId ? { callId } : {}, raw: reply.raw };
       }
       case 'callControl': {
@@ -131,7 +132,7 @@ class OnlinePbxAdapter implements VendorAdapter {
         const reply = await this.request(req, timeoutMs);
         const payload: Record<string, unknown> = { action: params.action, callId: String(params.callId) };
         // eavesdrop answers with the listener's new channel.
-        const listener = req.command === 'eavesdrop' ? text(dataOf(reply.data)?.uuid) : undefined;
+        const listener = req.command === 'eavesdrop' ? textOf(dataOf(reply.data)?.uuid) : undefined;
         if (listener) payload.listenerCallId = listener;
         return { payload, raw: reply.raw };
       }
@@ -205,7 +206,7 @@ class OnlinePbxAdapter implements VendorAdapter {
     if (session !== this.session || !Array.isArray(reply.data)) return;
     const listed = new Map<string, unknown>();
     for (const entry of reply.data) {
-      const uid = text(dataOf(entry)?.uid);
+      const uid = textOf(dataOf(entry)?.uid);
       if (uid) listed.set(uid, entry);
     }
     for (const user of new Set([...this.users, ...listed.keys()])) {
@@ -220,7 +221,7 @@ class OnlinePbxAdapter implements VendorAdapter {
     if (!Array.isArray(data)) return;
     for (const u of data) {
       const d = dataOf(u);
-      const uid = d && (text(d.uid) ?? text(d.num) ?? text(d.extension));
+      const uid = d && (textOf(d.uid) ?? textOf(d.num) ?? textOf(d.extension));
       if (uid) this.users.add(uid);
     }
   }

@@ -1,5 +1,6 @@
-import { epochMs, text, type OnlinePbxData } from './normalize';
+import { epochMs,  type OnlinePbxData } from './normalize';
 import type { Call, CallFacts, CallSummary } from '../../model/types';
+import { textOf } from '../common/values';
 
 /** Channels in progress at most (their ends may be missed during an outage). */
 const MAX_CHANNELS = 10000;
@@ -28,24 +29,24 @@ export class CallGroups {
 
   /** What the record of the call needs from this change of `call` by `event`. */
   facts(call: Call, event: string, d: OnlinePbxData): CallFacts {
-    const group = this.groupOf(call, text(d.call_uuid));
+    const group = this.groupOf(call, textOf(d.call_uuid));
     const facts: CallFacts = { group };
     if (event === 'channel_create') {
       facts.startedAt = epochMs(d.created_stamp);
       // A channel's endpoint `<number>@<domain>` is a phone of the PBX (the excerpt's examples).
-      const endpoint = text(d.endpoint);
+      const endpoint = textOf(d.endpoint);
       if (endpoint && endpoint.indexOf('@') > 0 && call.extension) this.users.add(call.extension);
       // Every new leg may tell more (the callee's leg comes second): the last word counts.
       facts.direction = this.directionOf(call);
     }
     if (event === 'channel_answer') facts.answeredAt = epochMs(d.answered_stamp);
-    if (this.summaries && text(d.call_uuid)) facts.summary = true;
+    if (this.summaries && textOf(d.call_uuid)) facts.summary = true;
     return facts;
   }
 
   /** `call_end` (3.0) as the PBX's summary of the whole call; stamps in seconds, times in seconds. */
   summary(d: OnlinePbxData): CallSummary | undefined {
-    const group = text(d.call_uuid) ?? text(d.uuid);
+    const group = textOf(d.call_uuid) ?? textOf(d.uuid);
     if (!group) return undefined;
     const seconds = (v: unknown): number | undefined => {
       const n = Number(v);
@@ -60,9 +61,9 @@ export class CallGroups {
     if (talkMs !== undefined) s.talkMs = talkMs;
     const durationMs = seconds(d.duration);
     if (durationMs !== undefined) s.durationMs = durationMs;
-    const type = text(d.type)?.toLowerCase();
+    const type = textOf(d.type)?.toLowerCase();
     if (type === 'inbound' || type === 'outbound' || type === 'local') s.direction = type;
-    const cause = text(d.hangup_cause);
+    const cause = textOf(d.hangup_cause);
     if (cause) s.cause = cause;
     return s;
   }

@@ -1,5 +1,6 @@
-import { channelChanges, text, type ChannelChange, type OnlinePbxData } from './normalize';
+import { channelChanges,  type ChannelChange, type OnlinePbxData } from './normalize';
 import type { Call } from '../../model/types';
+import { textOf } from '../common/values';
 
 /** Calls that never got their `channel_destroy` (a missed event) must not pile up forever. */
 const MAX_CALLS = 10000;
@@ -23,7 +24,7 @@ export class CallTable {
 
   /** Applies one event; returns a fresh payload for every call whose state changed. */
   apply(event: string, data: OnlinePbxData): Call[] {
-    const callUuid = text(data.call_uuid);
+    const callUuid = textOf(data.call_uuid);
     const changes = event === 'call_end' ? this.callEnd(channelChanges(event, data), callUuid) : channelChanges(event, data);
     const changed: Call[] = [];
     for (const change of changes) {

@@ -5,6 +5,7 @@
  * field is read leniently.
  */
 import type { Blf, BlfState, Call, CallState, Presence, PresenceStatus } from '../../model/types';
+import { textOf } from '../common/values';
 
 /**
  * The hangup causes onlinePBX reports (`hangup_cause`): FreeSWITCH `switch_call_cause_t`
@@ -90,13 +91,6 @@ export function dataOf(v: unknown): OnlinePbxData | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as OnlinePbxData) : undefined;
 }
 
-/** A string field; numbers are accepted (`uid` arrives as 201 and as "201"). */
-export function text(v: unknown): string | undefined {
-  if (typeof v === 'string') return v === '' ? undefined : v;
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  return undefined;
-}
-
 /** A number field; numeric strings are accepted (`created_stamp` arrives both ways). */
 export function num(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
@@ -109,7 +103,7 @@ export function num(v: unknown): number | undefined {
 
 /** The user (extension) an event is about. API 3.0 field names are not documented: also try the obvious ones. */
 export function userOf(d: OnlinePbxData): string | undefined {
-  return text(d.uid) ?? text(d.user) ?? text(d.num) ?? text(d.extension) ?? text(d.number);
+  return textOf(d.uid) ?? textOf(d.user) ?? textOf(d.num) ?? textOf(d.extension) ?? textOf(d.number);
 }
 
 /**
@@ -145,12 +139,12 @@ const BLF_STATES: Readonly<Record<string, BlfState>> = {
 };
 
 export function blfState(status: unknown): BlfState {
-  const s = text(status)?.toLowerCase();
+  const s = textOf(status)?.toLowerCase();
   return (s !== undefined && BLF_STATES[s]) || 'idle';
 }
 
 function direction(v: unknown): 'inbound' | 'outbound' | 'local' | undefined {
-  const d = text(v)?.toLowerCase();
+  const d = textOf(v)?.toLowerCase();
   if (d === 'in' || d === 'inbound' || d === 'incoming') return 'inbound';
   if (d === 'out' || d === 'outbound' || d === 'outgoing') return 'outbound';
   if (d === 'local' || d === 'internal') return 'local';
@@ -174,9 +168,9 @@ export function blfOf(d: OnlinePbxData): Blf | undefined {
   const blf: Blf = { extension, state: blfState(d.status ?? d.state) };
   const dir = direction(d.direction);
   if (dir === 'inbound' || dir === 'outbound') blf.direction = dir;
-  const other = text(d.other_leg) ?? text(d.other_number);
+  const other = textOf(d.other_leg) ?? textOf(d.other_number);
   if (other) blf.otherParty = other;
-  const callId = text(d.uuid) ?? text(d.call_uuid);
+  const callId = textOf(d.uuid) ?? textOf(d.call_uuid);
   if (callId) blf.callId = callId;
   const ts = epochMs(d.timestamp);
   if (ts !== undefined) blf.timestamp = ts;
@@ -196,7 +190,7 @@ export interface OnlinePbxPresence extends Presence {
 export function presenceOf(d: OnlinePbxData): OnlinePbxPresence | undefined {
   const user = userOf(d);
   if (!user) return undefined;
-  const state = text(d.state ?? d.status)?.toLowerCase() ?? '';
+  const state = textOf(d.state ?? d.status)?.toLowerCase() ?? '';
   let status: PresenceStatus;
   let registered: boolean;
   if ((state === 'register' || state === 'registered' || state === 'reregister') && num(d.expires) !== 0) {
@@ -221,7 +215,7 @@ export interface ChannelChange {
 
 /** The user part of a SIP endpoint (`222@example.onpbx.ru` -> `222`). */
 function endpointUser(v: unknown): string | undefined {
-  const e = text(v);
+  const e = textOf(v);
   if (!e) return undefined;
   const at = e.indexOf('@');
   return at > 0 ? e.slice(0, at) : e;
@@ -231,13 +225,13 @@ function callFields(d: OnlinePbxData): Partial<Call> {
   const f: Partial<Call> = {};
   const dir = direction(d.direction ?? d.type);
   if (dir) f.direction = dir;
-  const from = text(d.caller_number) ?? text(d.caller_id_number) ?? text(d.from);
+  const from = textOf(d.caller_number) ?? textOf(d.caller_id_number) ?? textOf(d.from);
   if (from) f.from = from;
-  const to = text(d.destination_number) ?? text(d.to);
+  const to = textOf(d.destination_number) ?? textOf(d.to);
   if (to) f.to = to;
-  const ext = endpointUser(d.endpoint) ?? text(d.uid);
+  const ext = endpointUser(d.endpoint) ?? textOf(d.uid);
   if (ext) f.extension = ext;
-  const cause = text(d.hangup_cause);
+  const cause = textOf(d.hangup_cause);
   if (cause) f.cause = cause;
   return f;
 }
@@ -248,7 +242,7 @@ function callFields(d: OnlinePbxData): Partial<Call> {
  * `channel_application` and `channel_unbridge` change no state (the call goes on).
  */
 export function channelChanges(event: string, d: OnlinePbxData): ChannelChange[] {
-  const uuid = text(d.uuid) ?? text(d.channel_uuid);
+  const uuid = textOf(d.uuid) ?? textOf(d.channel_uuid);
   switch (event) {
     case 'channel_create':
       return uuid ? [{ callId: uuid, state: 'ringing', fields: callFields(d) }] : [];
@@ -259,8 +253,8 @@ export function channelChanges(event: string, d: OnlinePbxData): ChannelChange[]
       return uuid ? [{ callId: uuid, state: 'held', fields: callFields(d) }] : [];
     case 'channel_bridge': {
       // 2.0 names both legs (`aleg_uuid`, `bleg_uuid`); 3.0's `bridge` takes `uuids`, its event may too.
-      const ids = [text(d.aleg_uuid), text(d.bleg_uuid)];
-      if (Array.isArray(d.uuids)) for (const u of d.uuids) ids.push(text(u));
+      const ids = [textOf(d.aleg_uuid), textOf(d.bleg_uuid)];
+      if (Array.isArray(d.uuids)) for (const u of d.uuids) ids.push(textOf(u));
       if (!ids.some(Boolean)) ids.push(uuid);
       const out: ChannelChange[] = [];
       for (const id of new Set(ids)) if (id) out.push({ callId: id, state: 'connected', fields: {} });
@@ -272,7 +266,7 @@ export function channelChanges(event: string, d: OnlinePbxData): ChannelChange[]
       // The summary of a whole call (3.0), under its channel uuid and/or its `call_uuid`: the
       // call table decides which of its channels that ends (see CallTable).
       const out: ChannelChange[] = [];
-      for (const id of new Set([uuid, text(d.call_uuid)])) if (id) out.push({ callId: id, state: 'ended', fields: callFields(d) });
+      for (const id of new Set([uuid, textOf(d.call_uuid)])) if (id) out.push({ callId: id, state: 'ended', fields: callFields(d) });
       return out;
     }
     default:

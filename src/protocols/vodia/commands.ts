@@ -1,5 +1,6 @@
 import type { VodiaCall } from './normalize';
 import { PbxRequestError, UnsupportedError } from '../common/errors';
+import { paramTextOf } from '../common/values';
 
 /**
  * Operation params -> the third-party call control actions of the Vodia portal [S11]. The PBX
@@ -10,13 +11,8 @@ export interface ActionFrame {
   fields: Record<string, unknown>;
 }
 
-function str(v: unknown): string | undefined {
-  if (typeof v === 'number') return String(v);
-  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
-}
-
 function need(v: unknown, what: string): string {
-  const s = str(v);
+  const s = paramTextOf(v);
   if (!s) throw new PbxRequestError(`vodia: ${what} is missing`);
   return s;
 }
@@ -33,7 +29,7 @@ export function extensionOf(user: string): string {
  */
 export function makeCallFrame(params: Record<string, unknown>, own: string): ActionFrame {
   const to = need(params.to, "'to'");
-  const from = str(params.from);
+  const from = paramTextOf(params.from);
   if (from && extensionOf(from) !== own) {
     throw new PbxRequestError(`vodia: make-call rings the connection's own extension ${own}; it cannot call from ${from}`);
   }
@@ -64,8 +60,8 @@ export function callControlFrame(
       return { action: 'clear-call', fields: { id, connected: String(connected === true || connected === 'true') } };
     }
     case 'transfer': {
-      const from = str(params.from) ?? own;
-      const second = str(params.toCallId ?? params.id2);
+      const from = paramTextOf(params.from) ?? own;
+      const second = paramTextOf(params.toCallId ?? params.id2);
       const attended = params.attended === true || params.attended === 'true' || (!!second && params.attended !== false && params.attended !== 'false');
       if (attended) {
         const id2 = need(second, "attended transfer: the consultation call 'toCallId'");
@@ -97,5 +93,5 @@ export function commandFrame(command: string, params: Record<string, unknown>, o
   const body = rest.message ?? text;
   if ((typeof body !== 'string' || !body) && typeof body !== 'number') throw new PbxRequestError("vodia: chat: 'message' (or 'text') is missing");
   const message = String(body);
-  return { action: 'chat', fields: { ...rest, src: str(rest.src) ?? own, dest, message } };
+  return { action: 'chat', fields: { ...rest, src: paramTextOf(rest.src) ?? own, dest, message } };
 }

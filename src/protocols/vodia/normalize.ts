@@ -1,4 +1,5 @@
 import type { Blf, BlfState, Call, CallState, Presence, PresenceStatus } from '../../model/types';
+import { flagOf, textOf } from '../common/values';
 
 /**
  * Vodia frames -> the normalized presence, BLF and call shapes. Pure functions; the tables that
@@ -34,13 +35,6 @@ export interface VodiaPresence extends Presence {
   type?: string;
 }
 
-/** Booleans arrive as JSON booleans on the socket but as "true"/"false" strings over REST [S14]. */
-export function flag(v: unknown): boolean | undefined {
-  if (v === true || v === 'true' || v === 1 || v === '1') return true;
-  if (v === false || v === 'false' || v === 0 || v === '0') return false;
-  return undefined;
-}
-
 /** The portal draws an account busy when it has a non-null `code` or calls [S11]. */
 export function accountInCall(a: VodiaAccount): boolean {
   if (a.code !== undefined && a.code !== null && a.code !== '') return true;
@@ -55,8 +49,9 @@ export function accountInCall(a: VodiaAccount): boolean {
  * groups) go by their chat status.
  */
 export function presenceStatus(a: VodiaAccount): PresenceStatus {
-  const registered = flag(a.registered);
-  if (flag(a.dnd)) return 'dnd';
+  // Booleans arrive as JSON booleans on the socket but as "true"/"false" strings over REST [S14].
+  const registered = flagOf(a.registered);
+  if (flagOf(a.dnd)) return 'dnd';
   if (accountInCall(a)) return 'busy';
   if (registered === false) return 'offline';
   const chat = typeof a.chatstatus === 'string' ? a.chatstatus.toLowerCase() : '';
@@ -71,9 +66,9 @@ export function presenceStatus(a: VodiaAccount): PresenceStatus {
 export function presenceOf(a: VodiaAccount): VodiaPresence {
   const p: VodiaPresence = { user: a.account, num: a.account, status: presenceStatus(a) };
   if (typeof a.name === 'string' && a.name) p.dn = a.name;
-  const registered = flag(a.registered);
+  const registered = flagOf(a.registered);
   if (registered !== undefined) p.registered = registered;
-  const dnd = flag(a.dnd);
+  const dnd = flagOf(a.dnd);
   if (dnd !== undefined) p.dnd = dnd;
   if (typeof a.chatstatus === 'string') p.chatstatus = a.chatstatus;
   if (typeof a.type === 'string') p.type = a.type;
@@ -140,18 +135,12 @@ export function partyName(v: unknown): string | undefined {
   return name || undefined;
 }
 
-function text(v: unknown): string | undefined {
-  if (typeof v === 'string') return v || undefined;
-  if (typeof v === 'number') return String(v);
-  return undefined;
-}
-
 /** v70 `extension` is an array whose entries may carry a `*` prefix [S9]; accept a string too. */
 function extensionsOf(v: unknown): string[] {
   const list = Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
   const out: string[] = [];
   for (const e of list) {
-    const s = text(e);
+    const s = textOf(e);
     if (s) out.push(s.startsWith('*') ? s.slice(1) : s);
   }
   return out;
@@ -166,16 +155,16 @@ function extensionsOf(v: unknown): string[] {
 export function callOf(raw: unknown, own: string, isLocal: (n: string) => boolean): VodiaCall | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
   const c = raw as Record<string, unknown>;
-  const callId = text(c.id) ?? text(c.callid);
+  const callId = textOf(c.id) ?? textOf(c.callid);
   if (!callId) return undefined;
-  const vendorState = text(c.state) ?? text(c.callstate) ?? '';
-  const from = text(c['from-number']) ?? partyNumber(c.from);
-  const to = text(c['to-number']) ?? partyNumber(c.to);
+  const vendorState = textOf(c.state) ?? textOf(c.callstate) ?? '';
+  const from = textOf(c['from-number']) ?? partyNumber(c.from);
+  const to = textOf(c['to-number']) ?? partyNumber(c.to);
   const call: VodiaCall = { callId, state: callState(vendorState, c.connect), vendorState, parties: [] };
   if (from) call.from = from;
   if (to) call.to = to;
-  const fromName = text(c['from-name']) ?? partyName(c.from);
-  const toName = text(c['to-name']) ?? partyName(c.to);
+  const fromName = textOf(c['from-name']) ?? partyName(c.from);
+  const toName = textOf(c['to-name']) ?? partyName(c.to);
   if (fromName) call.fromName = fromName;
   if (toName) call.toName = toName;
   const extensions = extensionsOf(c.extension);
@@ -234,6 +223,6 @@ export function blfOf(extension: string, account: VodiaAccount | undefined, call
     return blf;
   }
   if (accountCalls && account && accountInCall(account)) return { extension, state: 'busy' };
-  if (account && flag(account.registered) === false) return { extension, state: 'unregistered' };
+  if (account && flagOf(account.registered) === false) return { extension, state: 'unregistered' };
   return { extension, state: 'idle' };
 }

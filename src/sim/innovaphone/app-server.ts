@@ -4,6 +4,7 @@ import * as https from 'https';
 import WebSocket, { WebSocketServer } from 'ws';
 import { loginDigest, sessionKey } from '../../protocols/innovaphone/crypto';
 import { SimHarness } from '../common/harness';
+import { textOf } from '../../protocols/common/values';
 
 export type AppMessage = Record<string, unknown>;
 
@@ -34,13 +35,9 @@ export function appPasswordLogin(app: string, password: string): AppServerOption
   return (login, challenge) => {
     if (login.app !== app) return undefined;
     const info = login.info === undefined ? undefined : JSON.stringify(login.info);
-    const fields = { app, domain: str(login.domain), sip: str(login.sip), guid: str(login.guid), dn: str(login.dn) };
+    const fields = { app, domain: textOf(login.domain) ?? '', sip: textOf(login.sip) ?? '', guid: textOf(login.guid) ?? '', dn: textOf(login.dn) ?? '' };
     return loginDigest(fields, info, challenge, password) === login.digest ? password : undefined;
   };
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
 }
 
 class Client implements AppClient {

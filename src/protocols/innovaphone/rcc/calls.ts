@@ -1,7 +1,7 @@
 import type { Call, CallState } from '../../../model/types';
 import { decodeState, normalState, stateAfterMsg, withPhase, type StateBits } from './call-state';
 import type { RccMessage } from './messages';
-import { integerOf } from '../../common/values';
+import { integerOf, textOf } from '../../common/values';
 
 /** The normalized call payload plus what RCC adds: the user's cn, the conference id, the bits. */
 export interface RccCallPayload extends Call {
@@ -56,17 +56,11 @@ export interface CallUpdateResult {
   callId?: string;
 }
 
-function str(v: unknown): string | undefined {
-  if (typeof v === 'string') return v === '' ? undefined : v;
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  return undefined;
-}
-
 /** A connector/endpoint `{e164, h323, cn, dn}` as the one string a flow dials back. */
 function partyOf(v: unknown): string | undefined {
   if (!v || typeof v !== 'object') return undefined;
   const p = v as Record<string, unknown>;
-  return str(p.e164) ?? str(p.h323) ?? str(p.cn);
+  return textOf(p.e164) ?? textOf(p.h323) ?? textOf(p.cn);
 }
 
 function isDel(msg: RccMessage): boolean {
@@ -142,7 +136,7 @@ export class CallTable {
   applyCallInfo(msg: RccMessage, cn: string | undefined, userHandle: number | undefined): CallUpdateResult {
     const h = integerOf(msg.call);
     if (h === undefined) return {};
-    const conf = str(msg.conf);
+    const conf = textOf(msg.conf);
     let leg = this.byHandle.get(h);
     if (leg?.ended && !isDel(msg)) {
       // The handle is in use again after a call that ended without its `del`.
@@ -176,8 +170,8 @@ export class CallTable {
   applyCallAdd(msg: RccMessage): CallUpdateResult {
     const a = integerOf(msg.call);
     if (a === undefined) return {};
-    const cn = str(msg.cn);
-    const conf = str(msg['conf-id']);
+    const cn = textOf(msg.cn);
+    const conf = textOf(msg['conf-id']);
     let leg = this.byAdd.get(a);
     if (leg?.ended) {
       this.remove(leg);
@@ -315,7 +309,7 @@ export class CallTable {
       const i = item as Record<string, unknown>;
       const code = integerOf(i.vali);
       leg.causeCode = code;
-      leg.cause = str(i.vals) ?? (code === undefined ? undefined : String(code));
+      leg.cause = textOf(i.vals) ?? (code === undefined ? undefined : String(code));
     }
   }
 

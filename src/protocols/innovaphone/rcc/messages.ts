@@ -5,7 +5,7 @@
  * so a number typed as text in a flow goes out as a JSON number.
  */
 
-import { integerOf } from '../../common/values';
+import { integerOf, paramTextOf } from '../../common/values';
 
 export type RccMessage = Record<string, unknown> & { mt?: unknown };
 
@@ -34,7 +34,7 @@ export function handleOf(value: unknown, what: string): number {
   return n;
 }
 
-function optionalBool(value: unknown): boolean | undefined {
+export function optionalBool(value: unknown): boolean | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   return value === true || value === 'true' || value === 1 || value === '1';
 }
@@ -146,4 +146,27 @@ export function userPickup(user: number, call?: number, cn?: string): RccMessage
 
 export function userDtmf(call: number, digits: string): RccMessage {
   return frame('UserDTMF', { call, dtmf: digits });
+}
+
+/**
+ * Handles are taken as given, 0 included: the SOAP API RCC is modelled on returns 0 for a failure,
+ * but the RCC doc does not say so and a PBX may count from 0 (lenient, inferred); a failure shows
+ * as a missing handle or in `error`/`errorText`.
+ */
+export function handleIn(res: RccMessage, field: string): number | undefined {
+  return failure(res) === undefined ? integerOf(res[field]) : undefined;
+}
+
+/**
+ * RCC results report failure in `error` (a string for UserRedirect/Reroute) or `errorText`
+ * (trimmed, as it ends up in a message the flow shows).
+ */
+export function failure(res: RccMessage): string | undefined {
+  const e = res.error;
+  const t = paramTextOf(res.errorText);
+  if (t) return t;
+  if (typeof e === 'string' && e !== '') return e;
+  if (typeof e === 'number' && e !== 0) return `error ${e}`;
+  if (e === true) return 'error';
+  return undefined;
 }

@@ -1,29 +1,23 @@
-import type { Call, PbxMessage } from '../../../model/types';
 import type { AdapterEvents, OperationResult } from '../../common/adapter';
-import { DisconnectedError, PbxRequestError, TimeoutError, UnsupportedError, errorText } from '../../common/errors';
-import { integerOf } from '../../common/values';
-import { HOLD } from './call-state';
-import { CallTable, type RccCallPayload } from './calls';
+import { DisconnectedError, PbxRequestError, TimeoutError, errorText } from '../../common/errors';
+import { integerOf, paramTextOf } from '../../common/values';
+import { controlCall, type CallControlLink } from './call-control';
+import { CallReports } from './call-reports';
+import { CallTable } from './calls';
 import {
   destinationOf,
+  failure,
+  handleIn,
   handleOf,
   initialize,
   userCall,
-  userClear,
-  userConnect,
-  userDtmf,
-  userHold,
   userInitialize,
   userPickup,
-  userRedirect,
-  userRetrieve,
-  userTransfer,
   type RccMessage,
 } from './messages';
 import { UserTable } from './users';
 
-/** The call control actions RCC offers; anything else is refused naming vendor and action. */
-export const RCC_ACTIONS: ReadonlySet<string> = new Set(['hangup', 'answer', 'hold', 'transfer', 'redirect', 'pickup', 'dtmf']);
+export { RCC_ACTIONS } from './call-control';
 
 export interface RccSessionOptions {
   /**
@@ -52,35 +46,23 @@ interface UserKey {
   hw?: string;
 }
 
+/**
+ * Where RCC stands on the socket. `socket` counts the sockets lost so far: work started on one
+ * socket compares it to drop what arrives after that socket is gone.
+ */
+type RccPhase =
+  /** Not logged in; `used`: RCC ran before and starts again on the next connect. */
+  | { readonly name: 'offline'; readonly socket: number; readonly used: boolean }
+  /** Logged in, RCC not started on this socket (or its Initialize failed: tried again on next use). */
+  | { readonly name: 'online'; readonly socket: number; readonly used: boolean }
+  /** The Initialize sent at `sentAt` has not answered yet. */
+  | { readonly name: 'initializing'; readonly socket: number; readonly ready: Promise<RccMessage>; readonly sentAt: number }
+  /** Initialize succeeded on this socket: RCC is granted and running. */
+  | { readonly name: 'running'; readonly socket: number; readonly ready: Promise<RccMessage> };
+
 const VENDOR = 'innovaphone';
 /** CallInfo frames held back while the UserInitialize they belong to has not answered yet. */
 const MAX_HELD_BACK = 1000;
-
-function text(v: unknown): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  const s = String(v).trim();
-  return s === '' ? undefined : s;
-}
-
-/**
- * Handles are taken as given, 0 included: the SOAP API RCC is modelled on returns 0 for a failure,
- * but the RCC doc does not say so and a PBX may count from 0 (lenient, inferred); a failure shows
- * as a missing handle or in `error`/`errorText`.
- */
-function handleIn(res: RccMessage, field: string): number | undefined {
-  return failure(res) === undefined ? integerOf(res[field]) : undefined;
-}
-
-/** RCC results report failure in `error` (a string for UserRedirect/Reroute) or `errorText`. */
-function failure(res: RccMessage): string | undefined {
-  const e = res.error;
-  const t = text(res.errorText);
-  if (t) return t;
-  if (typeof e === 'string' && e !== '') return e;
-  if (typeof e === 'number' && e !== 0) return `error ${e}`;
-  if (e === true) return 'error';
-  return undefined;
-}
 
 function within<T>(p: Promise<T>, ms: number, label: string): Promise<T> {
   if (ms <= 0) return Promise.reject(new TimeoutError(`${label}: no answer in time`));
@@ -109,15 +91,7 @@ export class RccSession {
   private readonly requestTimeoutMs: number;
   private readonly settleMs: number;
   private readonly legWaitMs: number;
-  /** Used once: from then on started again on every connect. */
-  private active = false;
-  private online = false;
-  /** Initialize succeeded on this socket: RCC is granted and running. */
-  private initialized = false;
-  /** When the Initialize now out was sent. */
-  private initializeSent: number | undefined;
-  private generation = 0;
-  private ready: Promise<RccMessage> | undefined;
+  private phase: RccPhase = { name: 'offline', socket: 0, used: false };
   /** User handles on this socket, by cn and device. */
   private readonly handles = new Map<string, Promise<number>>();
   /** cn of each user handle on this socket. */
@@ -128,9 +102,8 @@ export class RccSession {
   private heldBack: RccMessage[] = [];
   private readonly legWaiters = new Map<string, Array<() => void>>();
   private sweepTimer: NodeJS.Timeout | undefined;
-  /** New calls from CallAdd, reported once the frames read with it are applied. */
-  private readonly firstReports = new Map<string, { payload: RccCallPayload; raw: RccMessage }>();
-  private firstTimer: NodeJS.Immediate | undefined;
+  private readonly reports: CallReports;
+  private readonly control: CallControlLink;
 
   constructor(private readonly opts: RccSessionOptions) {
     this.calls = new CallTable((cn) => {
@@ -141,23 +114,31 @@ export class RccSession {
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 10000;
     this.settleMs = opts.settleMs ?? 200;
     this.legWaitMs = opts.legWaitMs ?? 1000;
+    this.reports = new CallReports(this.calls, opts.events);
+    this.control = {
+      calls: this.calls,
+      started: (deadline) => this.started(deadline),
+      callHandle: (callId, deadline) => this.callHandle(callId, deadline),
+      destination: (to) => this.destination(to),
+      pickupRequest: (callId, params, deadline) => this.pickupRequest(callId, params, deadline),
+      request: (msg, deadline) => this.request(msg, deadline),
+    };
   }
 
   /** The socket is logged in. Restarts RCC (and restores calls) when it was in use before. */
   connected(): void {
-    this.online = true;
-    if (!this.active) return;
+    const phase = this.phase;
+    if (phase.name === 'offline') this.phase = { name: 'online', socket: phase.socket, used: phase.used };
+    if (this.phase.name === 'online' && !this.phase.used) return;
     this.start().catch((err: unknown) => this.opts.events.log('warn', `innovaphone RCC: not available after reconnect: ${errorText(err)}`));
   }
 
   /** The socket is gone: handles die with it; calls wait, stale, for the next connect. */
   disconnected(): void {
-    this.flushFirstReports();
-    this.online = false;
-    this.initialized = false;
-    this.initializeSent = undefined;
-    this.generation++;
-    this.ready = undefined;
+    this.reports.flush();
+    const phase = this.phase;
+    const used = phase.name === 'offline' || phase.name === 'online' ? phase.used : true;
+    this.phase = { name: 'offline', socket: phase.socket + 1, used };
     this.handles.clear();
     this.owners.clear();
     this.heldBack = [];
@@ -176,12 +157,12 @@ export class RccSession {
 
   /** RCC runs on this socket (its Initialize succeeded): it is the source of call events. */
   get available(): boolean {
-    return this.initialized;
+    return this.phase.name === 'running';
   }
 
   /** How long the Initialize now out has been waiting; undefined when none is. */
   initializingFor(): number | undefined {
-    return this.initializeSent === undefined ? undefined : Date.now() - this.initializeSent;
+    return this.phase.name === 'initializing' ? Date.now() - this.phase.sentAt : undefined;
   }
 
   /** Every `"api":"RCC"` frame from the PBX. Results are ignored here (the request gets them). */
@@ -196,16 +177,16 @@ export class RccSession {
       case 'CallAdd': {
         // CallAdd names the user but not the other party; the CallUpdate that follows does.
         const { payload } = this.calls.applyCallAdd(msg);
-        if (payload) this.reportLater(payload, msg);
+        if (payload) this.reports.reportLater(payload, msg);
         return;
       }
       case 'CallUpdate':
-        this.report(this.calls.applyCallUpdate(msg).payload, msg);
+        this.reports.report(this.calls.applyCallUpdate(msg).payload, msg);
         return;
       // The Initialize text calls it CallDelete, the message list CallDel [S8-RCC]; both are seen.
       case 'CallDel':
       case 'CallDelete':
-        this.report(this.calls.applyCallDel(msg).payload, msg);
+        this.reports.report(this.calls.applyCallDel(msg).payload, msg);
         return;
       default:
     }
@@ -213,16 +194,7 @@ export class RccSession {
 
   /** Names for editor autocomplete, from the user table once RCC runs. */
   suggestions(field: string): string[] {
-    const out = new Set<string>();
-    for (const u of this.users.all()) {
-      if (field === 'users') out.add(u.h323 ?? u.cn);
-      else if (field === 'extensions' && u.e164) out.add(u.e164);
-      else if (field === 'to') {
-        if (u.e164) out.add(u.e164);
-        if (u.h323) out.add(u.h323);
-      } else if (field === 'hw') for (const hw of u.hw) out.add(hw);
-    }
-    return [...out];
+    return this.users.suggestions(field);
   }
 
   /**
@@ -231,13 +203,13 @@ export class RccSession {
    */
   async makeCall(params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
     const deadline = Date.now() + timeoutMs;
-    const from = text(params.from);
-    const to = text(params.to);
+    const from = paramTextOf(params.from);
+    const to = paramTextOf(params.to);
     if (!from) throw new TypeError('make call: "from" (the user whose phone rings first) is required');
     if (!to) throw new TypeError('make call: "to" (the number or name to call) is required');
-    await within(this.start(), deadline - Date.now(), 'innovaphone RCC Initialize');
+    await this.started(deadline);
     const cn = this.users.find(from)?.cn ?? from;
-    const user = await this.userHandle({ cn, hw: text(params.hw) }, deadline - Date.now());
+    const user = await this.userHandle({ cn, hw: paramTextOf(params.hw) }, deadline - Date.now());
     const dest = destinationOf(to, (name) => !!this.users.byCommonName(name));
     this.calls.beginOriginate(user, to);
     let res: RccMessage;
@@ -256,85 +228,13 @@ export class RccSession {
     return { payload: { callId: this.calls.callIdOfHandle(call) ?? String(call), from, to, user: cn }, raw: res };
   }
 
-  /**
-   * hangup (UserClear, cause 16 unless `cause`), answer (UserConnect), hold (UserHold /
-   * UserRetrieve: `retrieve:true|false` decides; without it the call's own hold bit toggles),
-   * transfer (`toCallId`: UserTransfer of two calls of one user; else `to`: blind, UserRedirect),
-   * redirect (UserRedirect to `to`), pickup (UserPickup to `user`, else `to`), dtmf (`digits`).
-   */
-  async callControl(params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
-    const action = String(params.action ?? '').trim();
-    if (!RCC_ACTIONS.has(action)) {
-      throw new UnsupportedError(
-        `${VENDOR} does not support the call control action '${action}' (RCC offers ${[...RCC_ACTIONS].join(', ')})`,
-      );
-    }
-    const deadline = Date.now() + timeoutMs;
-    const callId = text(params.callId);
-    if (!callId) throw new TypeError(`${action}: payload.callId is required`);
-    await within(this.start(), deadline - Date.now(), 'innovaphone RCC Initialize');
-    const payload: Record<string, unknown> = { callId, action };
-    let req: RccMessage;
-    switch (action) {
-      case 'hangup':
-        req = userClear(await this.callHandle(callId, deadline), params.cause);
-        break;
-      case 'answer':
-        req = userConnect(await this.callHandle(callId, deadline));
-        break;
-      case 'hold': {
-        const call = await this.callHandle(callId, deadline);
-        const explicit = params.retrieve;
-        const retrieve =
-          explicit === undefined || explicit === null || explicit === ''
-            ? ((this.calls.idsOf(callId)?.state ?? 0) & HOLD) !== 0
-            : explicit === true || explicit === 'true' || explicit === 1 || explicit === '1';
-        req = retrieve ? userRetrieve(call) : userHold(call, params.remote);
-        payload.retrieve = retrieve;
-        break;
-      }
-      case 'transfer': {
-        const other = text(params.toCallId);
-        if (other) {
-          const a = await this.callHandle(callId, deadline);
-          req = userTransfer(a, await this.callHandle(other, deadline));
-          payload.toCallId = other;
-        } else if (text(params.to)) {
-          req = userRedirect(await this.callHandle(callId, deadline), this.destination(params.to));
-          payload.to = text(params.to);
-        } else {
-          throw new TypeError('transfer: payload.toCallId (connects two calls of one user) or payload.to (blind transfer) is required');
-        }
-        break;
-      }
-      case 'redirect': {
-        if (!text(params.to)) throw new TypeError('redirect: payload.to (number or name) is required');
-        req = userRedirect(await this.callHandle(callId, deadline), this.destination(params.to));
-        payload.to = text(params.to);
-        break;
-      }
-      case 'pickup':
-        req = await this.pickupRequest(callId, params, deadline);
-        break;
-      default: {
-        const digits = text(params.digits);
-        if (!digits) throw new TypeError('dtmf: payload.digits is required');
-        req = userDtmf(await this.callHandle(callId, deadline), digits);
-        payload.digits = digits;
-      }
-    }
-    const res = await this.request(req, deadline);
-    const err = failure(res);
-    if (err) throw new PbxRequestError(`${VENDOR} RCC ${String(req.mt)} (${action} ${callId}): ${err}`, res);
-    if (action === 'pickup') {
-      const picked = integerOf(res.call);
-      if (picked !== undefined) payload.newCallId = this.calls.callIdOfHandle(picked) ?? String(picked);
-    }
-    return { payload, raw: res };
+  /** A call control action (see `call-control.ts`). */
+  callControl(params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
+    return controlCall(this.control, params, timeoutMs);
   }
 
   private async pickupRequest(callId: string, params: Record<string, unknown>, deadline: number): Promise<RccMessage> {
-    const by = text(params.user) ?? text(params.to);
+    const by = paramTextOf(params.user) ?? paramTextOf(params.to);
     if (!by) throw new TypeError('pickup: payload.user (who picks the call up) is required');
     const user = await this.userHandle({ cn: this.users.find(by)?.cn ?? by }, deadline - Date.now());
     const ids = this.calls.idsOf(callId);
@@ -348,37 +248,37 @@ export class RccSession {
     return destinationOf(to, (name) => !!this.users.byCommonName(name));
   }
 
+  private started(deadline: number): Promise<RccMessage> {
+    return within(this.start(), deadline - Date.now(), 'innovaphone RCC Initialize');
+  }
+
   /** Starts RCC on this socket once; the promise resolves with `InitializeResult`. */
   private start(): Promise<RccMessage> {
-    if (!this.online) return Promise.reject(new DisconnectedError('innovaphone: not connected to the PBX'));
-    if (this.ready) return this.ready;
-    this.active = true;
-    const generation = this.generation;
+    const phase = this.phase;
+    if (phase.name === 'offline') return Promise.reject(new DisconnectedError('innovaphone: not connected to the PBX'));
+    if (phase.name !== 'online') return phase.ready;
+    const socket = phase.socket;
     this.users.clear();
-    this.initializeSent = Date.now();
-    const ready = this.opts.request(initialize({ calls: true }), this.initializeTimeoutMs).then((res) => {
+    const sentAt = Date.now();
+    const ready: Promise<RccMessage> = this.opts.request(initialize({ calls: true }), this.initializeTimeoutMs).then((res) => {
       const err = failure(res);
       if (err) throw new PbxRequestError(`${VENDOR} RCC Initialize: ${err} (is RCC granted on the App object?)`, res);
-      if (generation === this.generation) {
-        this.initialized = true;
-        void this.restore(generation, res);
+      if (socket === this.phase.socket) {
+        this.phase = { name: 'running', socket, ready };
+        void this.restore(socket, res);
       }
       return res;
     });
-    this.ready = ready;
-    const settled = (): void => {
-      if (generation === this.generation) this.initializeSent = undefined;
-    };
-    ready.then(settled, settled);
+    this.phase = { name: 'initializing', socket, ready, sentAt };
     ready.catch(() => {
       // Tried again on next use, not kept as a failure for the socket's lifetime.
-      if (this.ready === ready) this.ready = undefined;
+      if (socket === this.phase.socket) this.phase = { name: 'online', socket, used: true };
     });
     return ready;
   }
 
   /** Initializes the controlled users again, then ends the calls the PBX no longer lists. */
-  private async restore(generation: number, initResult: RccMessage): Promise<void> {
+  private async restore(socket: number, initResult: RccMessage): Promise<void> {
     await Promise.all(
       [...this.controlled.values()].map((key) =>
         this.userHandle(key, this.requestTimeoutMs).catch((err: unknown) => {
@@ -386,14 +286,14 @@ export class RccSession {
         }),
       ),
     );
-    if (generation !== this.generation) return;
+    if (socket !== this.phase.socket) return;
     this.sweepTimer = setTimeout(() => {
       this.sweepTimer = undefined;
-      if (generation !== this.generation) return;
+      if (socket !== this.phase.socket) return;
       // The legs listed again are confirmed (no longer stale) first, so by the time a swept
       // call's record goes out, what the store says of the others is true again.
-      for (const payload of this.calls.listed()) this.opts.events.snapshot('call', payload.callId, this.callMessage(payload, initResult));
-      for (const payload of this.calls.sweep()) this.report(payload, initResult, true);
+      for (const payload of this.calls.listed()) this.reports.confirm(payload, initResult);
+      for (const payload of this.calls.sweep()) this.reports.report(payload, initResult, true);
     }, this.settleMs);
   }
 
@@ -401,12 +301,12 @@ export class RccSession {
     const id = `${key.cn}\n${key.hw ?? ''}`;
     let p = this.handles.get(id);
     if (p) return within(p, timeoutMs, `innovaphone RCC UserInitialize ${key.cn}`);
-    const generation = this.generation;
+    const socket = this.phase.socket;
     this.initsPending++;
     p = this.opts
       .request(userInitialize(key.cn, { hw: key.hw }), Math.max(timeoutMs, 1))
       .then((res) => {
-        if (generation !== this.generation) throw new DisconnectedError('innovaphone: connection lost during UserInitialize');
+        if (socket !== this.phase.socket) throw new DisconnectedError('innovaphone: connection lost during UserInitialize');
         const user = handleIn(res, 'user');
         if (user === undefined) {
           const why = failure(res) ?? 'no such user, or not visible to the App object';
@@ -417,7 +317,7 @@ export class RccSession {
         return user;
       })
       .finally(() => {
-        if (generation !== this.generation) return;
+        if (socket !== this.phase.socket) return;
         this.initsPending--;
         this.releaseHeldBack();
       });
@@ -441,9 +341,9 @@ export class RccSession {
       await this.userHandle({ cn: ids.cn }, deadline - Date.now());
       const now = this.calls.idsOf(callId);
       if (now?.handle !== undefined) return now.handle;
-      const generation = this.generation;
+      const socket = this.phase.socket;
       await this.waitForLeg(callId, Math.min(this.legWaitMs, deadline - Date.now()));
-      if (generation !== this.generation) throw new DisconnectedError('innovaphone: connection lost during call control');
+      if (socket !== this.phase.socket) throw new DisconnectedError('innovaphone: connection lost during call control');
     }
     const later = this.calls.idsOf(callId);
     if (later?.handle !== undefined) return later.handle;
@@ -495,7 +395,7 @@ export class RccSession {
 
   private applyCallInfo(msg: RccMessage, cn: string | undefined, user: number | undefined): void {
     const r = this.calls.applyCallInfo(msg, cn, user);
-    this.report(r.payload, msg);
+    this.reports.report(r.payload, msg);
     if (!r.callId) return;
     const waiters = this.legWaiters.get(r.callId);
     if (waiters && this.calls.idsOf(r.callId)?.handle !== undefined) {
@@ -514,45 +414,5 @@ export class RccSession {
       else this.applyCallInfo(msg, cn, user);
     }
     this.heldBack = keep;
-  }
-
-  /** `resync`: a call the PBX no longer listed after a reconnect (it ended while we were away). */
-  private report(payload: RccCallPayload | undefined, raw: RccMessage, resync = false): void {
-    if (!payload) return;
-    const first = this.firstReports.get(payload.callId);
-    if (first) {
-      this.firstReports.delete(payload.callId);
-      this.emitCall(first.payload, first.raw);
-    }
-    this.emitCall(payload, raw, resync);
-  }
-
-  private reportLater(payload: RccCallPayload, raw: RccMessage): void {
-    this.firstReports.set(payload.callId, { payload, raw });
-    this.firstTimer ??= setImmediate(() => this.flushFirstReports());
-  }
-
-  private flushFirstReports(): void {
-    if (this.firstTimer) clearImmediate(this.firstTimer);
-    this.firstTimer = undefined;
-    for (const [callId, first] of this.firstReports) {
-      const now = this.calls.current(callId);
-      this.emitCall(now && now.state === first.payload.state ? now : first.payload, first.raw);
-    }
-    this.firstReports.clear();
-  }
-
-  /** Every leg's report goes to the connection (its state store), whoever watches. */
-  private emitCall(payload: RccCallPayload, raw: RccMessage, resync = false): void {
-    const message = this.callMessage(payload, raw);
-    if (resync) message.resync = true;
-    this.opts.events.emit('call', payload.callId, message);
-  }
-
-  private callMessage(payload: RccCallPayload, raw: RccMessage): PbxMessage<Call> {
-    const message: PbxMessage<Call> = { topic: payload.callId, payload, event: String(raw.mt), raw };
-    // The legs of one call share its conference id: one call record for all of them.
-    if (payload.conf !== undefined) message.call = { group: payload.conf };
-    return message;
   }
 }

@@ -1,4 +1,5 @@
 import type { RccMessage } from './messages';
+import { textOf } from '../../common/values';
 
 /** One visible user as `UserInfo` describes it [S1-RCC]. */
 export interface RccUser {
@@ -16,31 +17,25 @@ export interface RccUser {
   hw: string[];
 }
 
-function text(v: unknown): string | undefined {
-  if (typeof v === 'string') return v === '' ? undefined : v;
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  return undefined;
-}
-
 export function userOf(msg: RccMessage): RccUser | undefined {
-  const cn = text(msg.cn);
+  const cn = textOf(msg.cn);
   if (!cn) return undefined;
   const hw: string[] = [];
   if (Array.isArray(msg.regs)) {
     for (const r of msg.regs) {
-      const id = r && typeof r === 'object' ? text((r as Record<string, unknown>).hw) : undefined;
+      const id = r && typeof r === 'object' ? textOf((r as Record<string, unknown>).hw) : undefined;
       if (id) hw.push(id);
     }
   }
   return {
     cn,
-    guid: text(msg.guid),
-    dn: text(msg.dn),
-    h323: text(msg.h323),
-    e164: text(msg.e164),
-    node: text(msg.node),
-    pbx: text(msg.pbx),
-    pseudo: text(msg.pseudo),
+    guid: textOf(msg.guid),
+    dn: textOf(msg.dn),
+    h323: textOf(msg.h323),
+    e164: textOf(msg.e164),
+    node: textOf(msg.node),
+    pbx: textOf(msg.pbx),
+    pseudo: textOf(msg.pseudo),
     hw,
   };
 }
@@ -84,8 +79,18 @@ export class UserTable {
     return this.byCn.get(key) ?? this.byName.get(key.toLowerCase()) ?? this.byNumber.get(key);
   }
 
-  all(): IterableIterator<RccUser> {
-    return this.byCn.values();
+  /** Names for editor autocomplete of `field` (users, extensions, to, hw). */
+  suggestions(field: string): string[] {
+    const out = new Set<string>();
+    for (const u of this.byCn.values()) {
+      if (field === 'users') out.add(u.h323 ?? u.cn);
+      else if (field === 'extensions' && u.e164) out.add(u.e164);
+      else if (field === 'to') {
+        if (u.e164) out.add(u.e164);
+        if (u.h323) out.add(u.h323);
+      } else if (field === 'hw') for (const hw of u.hw) out.add(hw);
+    }
+    return [...out];
   }
 
   clear(): void {
