@@ -10,6 +10,7 @@ import type {
   VendorAdapter,
 } from '../protocols/common/adapter';
 import { AuthError, DisconnectedError, UnsupportedError, errorText } from '../protocols/common/errors';
+import { checkParams } from '../protocols/common/operations';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { CallRecords } from './call-records';
 import { loginWithin } from './login-within';
@@ -133,7 +134,10 @@ export class PbxConnection {
     if (this.router.add(interest, watcher) && this.state === 'connected' && interest.channel !== 'record') this.establish(interest);
   }
 
-  /** Runs an operation. Fails at once (never hangs) when not connected. */
+  /**
+   * Runs an operation with the parameters a node built; they are checked here, once, and the
+   * adapter gets them typed. Fails at once (never hangs) when not connected.
+   */
   perform(op: Operation, params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
     if (!this.adapter.operations.has(op)) {
       return Promise.reject(new UnsupportedError(`${this.vendor} does not support ${op}`));
@@ -141,7 +145,13 @@ export class PbxConnection {
     if (this.state !== 'connected') {
       return Promise.reject(new DisconnectedError(`not connected to the PBX (${this.describeState()})`));
     }
-    return this.adapter.perform(op, params, timeoutMs);
+    let checked;
+    try {
+      checked = checkParams(op, params);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    return this.adapter.perform(op, checked, timeoutMs);
   }
 
   suggestions(field: string): Promise<string[]> {

@@ -4,6 +4,7 @@ const assert = require('assert');
 const { waitFor } = require('../support/wait');
 const { RccSim } = require('../../sim/innovaphone/rcc');
 const { link } = require('./link');
+const { checkCallControl, checkMakeCall } = require('../../protocols/common/operations');
 
 const USERS = [
   { cn: 'Alice Adams', dn: 'Alice', h323: 'alice', e164: '201', hw: ['009033000201'] },
@@ -72,7 +73,7 @@ describe('innovaphone RCC session', () => {
 
   it('makeCall: UserInitialize once per user, UserCall to a number; the call is outbound', async () => {
     await start();
-    const res = await l.session.makeCall({ from: 'alice', to: '0301234' }, T);
+    const res = await l.session.makeCall(checkMakeCall({ from: 'alice', to: '0301234' }), T);
     const [init] = requests('UserInitialize');
     assert.strictEqual(init.cn, 'Alice Adams', 'the SIP name resolved to the long name');
     const [call] = requests('UserCall');
@@ -91,7 +92,7 @@ describe('innovaphone RCC session', () => {
     sim.answer(res.raw.call);
     await report((e) => e.payload.callId === res.payload.callId && e.payload.state === 'connected');
     // Another call of Alice's, to a user by name: no second UserInitialize.
-    const second = await l.session.makeCall({ from: '201', to: 'bob' }, T);
+    const second = await l.session.makeCall(checkMakeCall({ from: '201', to: 'bob' }), T);
     assert.strictEqual(requests('UserInitialize').length, 1);
     assert.strictEqual(requests('UserCall')[1].h323, 'bob');
     sim.answer(Number(second.payload.callId));
@@ -101,42 +102,50 @@ describe('innovaphone RCC session', () => {
 
   it('a PBX that counts handles from 0: user 0 and call 0 are handles, not failures', async () => {
     await start({ firstHandle: 0 });
-    const res = await l.session.makeCall({ from: 'alice', to: '0301234' }, T);
+    const res = await l.session.makeCall(checkMakeCall({ from: 'alice', to: '0301234' }), T);
     assert.strictEqual(requests('UserCall')[0].user, 0);
     assert.strictEqual(res.raw.call, 0);
     assert.strictEqual(res.payload.callId, '0');
-    await l.session.callControl({ action: 'hangup', callId: '0' }, T);
+    await l.session.callControl(checkCallControl({ action: 'hangup', callId: '0' }), T);
     assert.strictEqual(requests('UserClear')[0].call, 0);
     await report((e) => e.payload.callId === '0' && e.payload.state === 'ended');
   });
 
   it('makeCall refusals: unknown user, missing fields, no connection', async () => {
     await start();
-    await assert.rejects(l.session.makeCall({ from: 'zed', to: '1' }, T), (err) => {
+    await assert.rejects(l.session.makeCall(checkMakeCall({ from: 'zed', to: '1' }), T), (err) => {
       assert.strictEqual(err.name, 'PbxRequestError');
       assert.match(err.message, /UserInitialize zed/);
       return true;
     });
-    await assert.rejects(l.session.makeCall({ to: '1' }, T), /"from"/);
-    await assert.rejects(l.session.makeCall({ from: 'alice' }, T), /"to"/);
+    await assert.rejects(l.session.makeCall(checkMakeCall({ to: '1' }), T), /"from"/);
+    await assert.rejects(l.session.makeCall(checkMakeCall({ from: 'alice' }), T), /"to"/);
     l.drop();
-    await assert.rejects(l.session.makeCall({ from: 'alice', to: '1' }, T), { name: 'DisconnectedError' });
+    await assert.rejects(l.session.makeCall(checkMakeCall({ from: 'alice', to: '1' }), T), {
+      name: 'DisconnectedError',
+    });
   });
 
   it('hangup, answer and dtmf on a call first seen in the PBX-wide list (its user is initialized on demand)', async () => {
     await start();
     const leg = sim.incomingCall({ from: '0301234', to: 'Alice Adams' });
     const ringing = await report((e) => e.payload.state === 'ringing');
-    const answered = await l.session.callControl({ action: 'answer', callId: ringing.payload.callId }, T);
+    const answered = await l.session.callControl(
+      checkCallControl({ action: 'answer', callId: ringing.payload.callId }),
+      T,
+    );
     assert.deepStrictEqual(answered.payload, { callId: String(leg), action: 'answer' });
     assert.strictEqual(requests('UserInitialize')[0].cn, 'Alice Adams');
     assert.strictEqual(requests('UserConnect')[0].call, leg);
     await report((e) => e.payload.state === 'connected');
-    const dtmf = await l.session.callControl({ action: 'dtmf', callId: String(leg), digits: '12#' }, T);
+    const dtmf = await l.session.callControl(
+      checkCallControl({ action: 'dtmf', callId: String(leg), digits: '12#' }),
+      T,
+    );
     assert.strictEqual(dtmf.payload.digits, '12#');
     assert.deepStrictEqual(sim.dtmf, [{ call: leg, dtmf: '12#', recv: false }]);
-    await assert.rejects(l.session.callControl({ action: 'dtmf', callId: String(leg) }, T), /digits/);
-    await l.session.callControl({ action: 'hangup', callId: String(leg) }, T);
+    await assert.rejects(l.session.callControl(checkCallControl({ action: 'dtmf', callId: String(leg) }), T), /digits/);
+    await l.session.callControl(checkCallControl({ action: 'hangup', callId: String(leg) }), T);
     assert.deepStrictEqual(
       requests('UserClear').map(({ src: _src, ...m }) => m),
       [{ api: 'RCC', mt: 'UserClear', call: leg, cause: 16 }],
@@ -148,19 +157,22 @@ describe('innovaphone RCC session', () => {
 
   it('hold toggles with the call’s own hold bit; retrieve:true/false decides explicitly', async () => {
     await start();
-    const { payload } = await l.session.makeCall({ from: 'alice', to: '0301234' }, T);
+    const { payload } = await l.session.makeCall(checkMakeCall({ from: 'alice', to: '0301234' }), T);
     sim.answer(Number(payload.callId));
     await report((e) => e.payload.state === 'connected');
-    let r = await l.session.callControl({ action: 'hold', callId: payload.callId }, T);
+    let r = await l.session.callControl(checkCallControl({ action: 'hold', callId: payload.callId }), T);
     assert.strictEqual(r.payload.retrieve, false);
     let held = await report((e) => e.payload.state === 'held');
     assert.strictEqual(held.payload.bits.onHold, true);
-    r = await l.session.callControl({ action: 'hold', callId: payload.callId }, T);
+    r = await l.session.callControl(checkCallControl({ action: 'hold', callId: payload.callId }), T);
     assert.strictEqual(r.payload.retrieve, true);
     await report((e) => e.payload.state === 'connected' && e.raw.msg === 'retrieve');
-    await l.session.callControl({ action: 'hold', callId: payload.callId, retrieve: false, remote: true }, T);
+    await l.session.callControl(
+      checkCallControl({ action: 'hold', callId: payload.callId, retrieve: false, remote: true }),
+      T,
+    );
     await waitFor(() => l.calls().filter((e) => e.payload.state === 'held')[1], T, 'held again');
-    r = await l.session.callControl({ action: 'hold', callId: payload.callId, retrieve: 'true' }, T);
+    r = await l.session.callControl(checkCallControl({ action: 'hold', callId: payload.callId, retrieve: 'true' }), T);
     assert.strictEqual(r.payload.retrieve, true);
     assert.deepStrictEqual(
       l
@@ -181,16 +193,16 @@ describe('innovaphone RCC session', () => {
     await start({ callUpdateState: true });
     const inbound = sim.incomingCall({ from: 'Bob Brown', to: 'Alice Adams' });
     await report((e) => e.payload.callId === String(inbound));
-    await l.session.callControl({ action: 'answer', callId: String(inbound) }, T);
-    await l.session.callControl({ action: 'hold', callId: String(inbound) }, T);
+    await l.session.callControl(checkCallControl({ action: 'answer', callId: String(inbound) }), T);
+    await l.session.callControl(checkCallControl({ action: 'hold', callId: String(inbound) }), T);
     await report((e) => e.payload.user === 'Bob Brown' && e.payload.state === 'held' && e.payload.bits.heldByPeer);
-    const out = await l.session.makeCall({ from: 'alice', to: 'carol' }, T);
+    const out = await l.session.makeCall(checkMakeCall({ from: 'alice', to: 'carol' }), T);
     sim.answer(Number(out.payload.callId));
     const carolLeg = await report((e) => e.payload.user === 'Carol Clark' && e.payload.state === 'ringing');
     sim.answer(Number(carolLeg.payload.callId));
     await report((e) => e.payload.user === 'Carol Clark' && e.payload.state === 'connected');
     const r = await l.session.callControl(
-      { action: 'transfer', callId: String(inbound), toCallId: out.payload.callId },
+      checkCallControl({ action: 'transfer', callId: String(inbound), toCallId: out.payload.callId }),
       T,
     );
     assert.strictEqual(r.payload.toCallId, out.payload.callId);
@@ -204,26 +216,38 @@ describe('innovaphone RCC session', () => {
     assert.strictEqual(bobNow.payload.to, '203');
 
     const carolCall = carolLeg.payload.callId;
-    await l.session.callControl({ action: 'transfer', callId: carolCall, to: '0309999' }, T);
+    await l.session.callControl(checkCallControl({ action: 'transfer', callId: carolCall, to: '0309999' }), T);
     const [redirect] = requests('UserRedirect');
     assert.strictEqual(redirect.e164, '0309999');
     await report((e) => e.payload.callId === carolCall && e.payload.state === 'ended');
-    await assert.rejects(l.session.callControl({ action: 'transfer', callId: carolCall }, T), /toCallId/);
+    await assert.rejects(
+      l.session.callControl(checkCallControl({ action: 'transfer', callId: carolCall }), T),
+      /toCallId/,
+    );
   });
 
   it('redirect deflects a ringing call; pickup takes a call ringing elsewhere', async () => {
     await start();
     const toAlice = sim.incomingCall({ from: '0301234', to: 'Alice Adams' });
     await report((e) => e.payload.callId === String(toAlice));
-    const r = await l.session.callControl({ action: 'redirect', callId: String(toAlice), to: 'Carol Clark' }, T);
+    const r = await l.session.callControl(
+      checkCallControl({ action: 'redirect', callId: String(toAlice), to: 'Carol Clark' }),
+      T,
+    );
     assert.strictEqual(r.payload.to, 'Carol Clark');
     assert.strictEqual(requests('UserRedirect')[0].cn, 'Carol Clark', 'a user’s long name is addressed as cn');
     await report((e) => e.payload.callId === String(toAlice) && e.payload.state === 'ended');
     const carol = await report((e) => e.payload.user === 'Carol Clark' && e.payload.state === 'ringing');
     assert.strictEqual(carol.payload.from, '0301234');
-    await assert.rejects(l.session.callControl({ action: 'redirect', callId: carol.payload.callId }, T), /payload\.to/);
+    await assert.rejects(
+      l.session.callControl(checkCallControl({ action: 'redirect', callId: carol.payload.callId }), T),
+      /payload\.to/,
+    );
 
-    const picked = await l.session.callControl({ action: 'pickup', callId: carol.payload.callId, user: 'bob' }, T);
+    const picked = await l.session.callControl(
+      checkCallControl({ action: 'pickup', callId: carol.payload.callId, user: 'bob' }),
+      T,
+    );
     const [pickup] = requests('UserPickup');
     assert.strictEqual(pickup.cn, 'Carol Clark', 'a call Bob never saw is picked by the user it rings at');
     assert.strictEqual(pickup.call, undefined);
@@ -232,32 +256,38 @@ describe('innovaphone RCC session', () => {
     assert.strictEqual(bob.payload.user, 'Bob Brown');
     assert.strictEqual(bob.payload.from, '0301234');
     await report((e) => e.payload.callId === carol.payload.callId && e.payload.state === 'ended');
-    await assert.rejects(l.session.callControl({ action: 'pickup', callId: '1' }, T), /payload\.user/);
+    await assert.rejects(
+      l.session.callControl(checkCallControl({ action: 'pickup', callId: '1' }), T),
+      /payload\.user/,
+    );
   });
 
   it('refuses actions RCC lacks, naming vendor and action, and reports PBX errors', async () => {
     await start();
     for (const action of ['record', 'bridge', 'eavesdrop', '']) {
-      await assert.rejects(l.session.callControl({ action, callId: '1' }, T), (err) => {
+      await assert.rejects(l.session.callControl(checkCallControl({ action, callId: '1' }), T), (err) => {
         assert.strictEqual(err.name, 'UnsupportedError');
         assert.match(err.message, /innovaphone/);
         assert.ok(err.message.includes(`'${action}'`));
         return true;
       });
     }
-    await assert.rejects(l.session.callControl({ action: 'hangup', callId: '999' }, T), (err) => {
+    await assert.rejects(l.session.callControl(checkCallControl({ action: 'hangup', callId: '999' }), T), (err) => {
       assert.strictEqual(err.name, 'PbxRequestError');
       assert.match(err.message, /UserClear.*unknown call/);
       assert.strictEqual(err.detail.mt, 'UserClearResult');
       return true;
     });
-    await assert.rejects(l.session.callControl({ action: 'hangup', callId: 'abc' }, T), /callId must be/);
-    await assert.rejects(l.session.callControl({ action: 'hangup' }, T), /callId is required/);
+    await assert.rejects(
+      l.session.callControl(checkCallControl({ action: 'hangup', callId: 'abc' }), T),
+      /callId must be/,
+    );
+    await assert.rejects(l.session.callControl(checkCallControl({ action: 'hangup' }), T), /callId is required/);
   });
 
   it('restore: Initialize and UserInitialize again; calls that ended while away are reported ended', async () => {
     await start();
-    const kept = await l.session.makeCall({ from: 'alice', to: '0301234' }, T);
+    const kept = await l.session.makeCall(checkMakeCall({ from: 'alice', to: '0301234' }), T);
     sim.answer(Number(kept.payload.callId));
     await report((e) => e.payload.callId === kept.payload.callId && e.payload.state === 'connected');
     const gone = sim.incomingCall({ from: '0305555', to: 'Bob Brown' });
@@ -287,7 +317,7 @@ describe('innovaphone RCC session', () => {
       'a new call is',
     );
     // The kept call is still controllable under its call id.
-    await l.session.callControl({ action: 'hangup', callId: kept.payload.callId }, T);
+    await l.session.callControl(checkCallControl({ action: 'hangup', callId: kept.payload.callId }), T);
     await report((e) => e.payload.callId === kept.payload.callId && e.payload.state === 'ended');
   });
 
@@ -296,11 +326,11 @@ describe('innovaphone RCC session', () => {
     const leg = sim.incomingCall({ from: '0301234', to: 'Bob Brown' });
     const ringing = await report((e) => e.payload.state === 'ringing');
     assert.strictEqual(ringing.payload.callId, String(leg + 100000));
-    await l.session.callControl({ action: 'answer', callId: ringing.payload.callId }, T);
+    await l.session.callControl(checkCallControl({ action: 'answer', callId: ringing.payload.callId }), T);
     assert.strictEqual(requests('UserConnect')[0].call, leg);
     const connected = await report((e) => e.payload.state === 'connected');
     assert.strictEqual(connected.payload.callId, ringing.payload.callId, 'one call, one id');
-    await l.session.callControl({ action: 'hangup', callId: ringing.payload.callId }, T);
+    await l.session.callControl(checkCallControl({ action: 'hangup', callId: ringing.payload.callId }), T);
     assert.strictEqual(requests('UserClear')[0].call, leg);
     await report((e) => e.payload.state === 'ended');
     assert.strictEqual(l.calls().length, 3, 'no duplicates from the two sources');
@@ -310,7 +340,7 @@ describe('innovaphone RCC session', () => {
     await start({ callsList: false });
     const existing = sim.incomingCall({ from: '0301234', to: 'Alice Adams' });
     sim.answer(existing);
-    const out = await l.session.makeCall({ from: 'alice', to: '0307777' }, T);
+    const out = await l.session.makeCall(checkMakeCall({ from: 'alice', to: '0307777' }), T);
     // The call in progress arrives right behind UserInitializeResult, before its promise settles.
     const known = await report((e) => e.payload.callId === String(existing));
     assert.strictEqual(known.event, 'CallInfo');

@@ -1,7 +1,11 @@
 'use strict';
 // pbx-profile's requests in the shapes of the PbxApi doc (seed 000).
 const assert = require('assert');
-const { profileRequest } = require('../../protocols/innovaphone/pbx-api');
+const { checkProfile } = require('../../protocols/common/operations');
+const pbxApi = require('../../protocols/innovaphone/pbx-api');
+
+// What the connection hands the adapter: the flow's fields, checked.
+const profileRequest = (fields, current) => pbxApi.profileRequest(checkProfile(fields), current);
 
 const MONITORED = { id: 1, name: 'Favourites' };
 

@@ -1,4 +1,5 @@
 import type { ConnectionOptions } from 'tls';
+import type { Operation, OperationParams } from './operations';
 import type { Blf, Call, CallRecord, CallSummary, PbxMessage, Presence, VendorId } from '../../model/types';
 
 /**
@@ -32,15 +33,8 @@ export interface Interest {
   key: string;
 }
 
-/** What a node can ask for. Params come from node properties and `msg.payload`. */
-export type Operation =
-  | 'command'
-  | 'makeCall'
-  | 'callControl'
-  | 'setPresence'
-  | 'profile'
-  | 'provisioningCode'
-  | 'signal';
+/** What a node can ask for, with its parameters typed per operation (see `operations.ts`). */
+export type { Operation, OperationParams } from './operations';
 
 export interface OperationResult {
   payload: unknown;
@@ -113,8 +107,11 @@ export interface VendorAdapter {
   watch(interest: Interest): Promise<void>;
   /** The last node holding `interest` went away (only called while connected). */
   unwatch(interest: Interest): void;
-  /** Runs an operation; rejects with UnsupportedError naming vendor and operation where needed. */
-  perform(op: Operation, params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult>;
+  /**
+   * Runs an operation with its checked parameters (`checkParams`); rejects with UnsupportedError
+   * naming vendor and operation where needed.
+   */
+  perform<O extends Operation>(op: O, params: OperationParams[O], timeoutMs: number): Promise<OperationResult>;
   /** Names the PBX reports for editor autocomplete, for a node field (`users`, `extensions`, `hw`, `to`). */
   suggestions(field: string): Promise<string[]>;
 }

@@ -5,11 +5,13 @@ import type {
   ConnectionSettings,
   Interest,
   Operation,
+  OperationParams,
   OperationResult,
   VendorAdapter,
 } from '../common/adapter';
 import { ALL } from '../common/adapter';
-import { DisconnectedError, PbxRequestError, TimeoutError, UnsupportedError, errorText } from '../common/errors';
+import { DisconnectedError, PbxRequestError, TimeoutError, errorText } from '../common/errors';
+import { runOperation, type OperationHandlers } from '../common/operations';
 import { AppWebsocket, type AppMessage } from '../innovaphone/app-websocket';
 import { devicesBase } from './normalize';
 import { DeviceMonitors } from './monitors';
@@ -31,6 +33,10 @@ const SERVICE_DN = 'Admin';
 class DevicesAdapter implements VendorAdapter {
   readonly channels: ReadonlySet<Channel> = new Set<Channel>(['device', 'provisioning', 'event']);
   readonly operations: ReadonlySet<Operation> = new Set<Operation>(['command', 'provisioningCode']);
+  private readonly handlers: OperationHandlers<OperationResult> = {
+    provisioningCode: async (params, timeoutMs) => this.codes.request(this.connected(), params, timeoutMs),
+    command: async (params, timeoutMs) => devicesCommand(this.connected(), params, timeoutMs, { codes: this.codes, updates: this.updates }),
+  };
   private socket: AppWebsocket | undefined;
   private abort: AbortController | undefined;
   private readonly monitors: DeviceMonitors;
@@ -106,11 +112,8 @@ class DevicesAdapter implements VendorAdapter {
     if (interest.channel === 'device') this.monitors.stop(interest.key);
   }
 
-  async perform(op: Operation, params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
-    const socket = this.connected();
-    if (op === 'provisioningCode') return this.codes.request(socket, params, timeoutMs);
-    if (op === 'command') return devicesCommand(socket, params, timeoutMs, { codes: this.codes, updates: this.updates });
-    throw new UnsupportedError(`innovaphone-devices does not support ${op}`);
+  perform<O extends Operation>(op: O, params: OperationParams[O], timeoutMs: number): Promise<OperationResult> {
+    return runOperation('innovaphone-devices', this.handlers, op, params, timeoutMs);
   }
 
   async suggestions(field: string): Promise<string[]> {

@@ -1,7 +1,8 @@
 import type { OperationResult } from '../common/adapter';
+import { domainIdOf, type CommandParams } from '../common/operations';
 import type { AppMessage, AppWebsocket } from '../innovaphone/app-websocket';
 import { decryptConfig, joinParts } from './normalize';
-import { domainIdOf, type ProvisioningCodes } from './provisioning';
+import type { ProvisioningCodes } from './provisioning';
 import type { UpdateRequests } from './updates';
 
 /** Requests whose results come in parts until `last:true` (seed 004), with their list field. */
@@ -29,14 +30,14 @@ const configsWaiting = new WeakMap<AppWebsocket, Set<string>>();
  * config (`msg.payload.decrypt: true` also decrypts the passwords of GetDeviceConfig and
  * GetDeviceConfigs with the session key).
  */
-export async function devicesCommand(socket: AppWebsocket, params: Record<string, unknown>, timeoutMs: number, ctx: CommandContext): Promise<OperationResult> {
-  const fields = params.params && typeof params.params === 'object' ? { ...(params.params as Record<string, unknown>) } : {};
-  const command = String(params.command);
+export async function devicesCommand(socket: AppWebsocket, params: CommandParams, timeoutMs: number, ctx: CommandContext): Promise<OperationResult> {
+  const { command, api } = params;
+  const fields = { ...params.params };
   const decrypt = fields.decrypt === true;
   delete fields.decrypt;
   delete fields.src;
   const msg: AppMessage = { ...seedTypes(fields), mt: command };
-  if (params.api) msg.api = String(params.api);
+  if (api) msg.api = api;
   if (command === 'GetDeviceConfig') return deviceConfig(socket, msg, timeoutMs, decrypt);
   const parts = await socket.request(msg, timeoutMs, { multipart: !!MULTIPART[command] });
   ctx.updates.remember(socket, msg);

@@ -1,4 +1,5 @@
 import type { AdapterEvents, OperationResult } from '../common/adapter';
+import type { ProvisioningCodeParams } from '../common/operations';
 import { ALL } from '../common/adapter';
 import { errorText } from '../common/errors';
 import type { AppMessage, AppWebsocket } from '../innovaphone/app-websocket';
@@ -31,14 +32,12 @@ export class ProvisioningCodes {
 
   constructor(private readonly events: Pick<AdapterEvents, 'emit' | 'log'>) {}
 
-  async request(socket: AppWebsocket, params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
-    const msg: AppMessage = { mt: 'GetProvisioningCode' };
-    if (params.category === undefined || params.category === '') throw new TypeError("property 'category' is missing: the provisioning category name");
-    msg.category = String(params.category);
-    if (params.sip) msg.sip = String(params.sip);
-    if (params.rollout !== undefined && params.rollout !== '') msg.rollout = params.rollout === true || params.rollout === 'true';
-    if (params.domainId !== undefined && params.domainId !== '') msg.domainId = domainIdOf(params.domainId);
-    if (params.administrative !== undefined && params.administrative !== '') msg.administrative = params.administrative === true || params.administrative === 'true';
+  async request(socket: AppWebsocket, params: ProvisioningCodeParams, timeoutMs: number): Promise<OperationResult> {
+    const msg: AppMessage = { mt: 'GetProvisioningCode', category: params.category };
+    if (params.sip) msg.sip = params.sip;
+    if (params.rollout !== undefined) msg.rollout = params.rollout;
+    if (params.domainId !== undefined) msg.domainId = params.domainId;
+    if (params.administrative !== undefined) msg.administrative = params.administrative;
     const [result] = await socket.request(msg, timeoutMs);
     const { code, validUntil } = this.track(msg, result);
     return { payload: { code, validUntil }, raw: result };
@@ -91,11 +90,4 @@ export class ProvisioningCodes {
     if (this.reported.size > REMEMBERED_CODES) this.reported.delete(this.reported.values().next().value as string);
     this.events.emit('provisioning', ALL, { topic: code, payload: { code, device }, event: String(raw.mt), raw });
   }
-}
-
-/** A ulong64 domain id, as a JSON number (seed 004); a numeric string is accepted. */
-export function domainIdOf(v: unknown): number {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
-  if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`property 'domainId' must be a domain id number, not ${JSON.stringify(v)}`);
-  return n;
 }

@@ -5,11 +5,13 @@ import type {
   ConnectionSettings,
   Interest,
   Operation,
+  OperationParams,
   OperationResult,
   VendorAdapter,
 } from '../common/adapter';
 import { ALL } from '../common/adapter';
-import { DisconnectedError, UnsupportedError } from '../common/errors';
+import { DisconnectedError } from '../common/errors';
+import { runOperation, type CommandParams, type OperationHandlers } from '../common/operations';
 import { AppWebsocket, type AppMessage } from './app-websocket';
 import { EP_SIGNAL, EpSignalMonitor, type CallSource } from './ep-signal';
 import { PBX_API, ProfileState, profileRequest } from './pbx-api';
@@ -39,6 +41,23 @@ class InnovaphoneAdapter implements VendorAdapter {
     'makeCall',
     'callControl',
   ]);
+  private readonly handlers: OperationHandlers<OperationResult> = {
+    command: (params, timeoutMs) => this.command(params, timeoutMs),
+    setPresence: async ({ sip, contact, activity, note }, timeoutMs) => {
+      const [result] = await this.connected().request({ api: PBX_API, mt: 'SetPresence', sip, contact, activity, note }, timeoutMs);
+      return { payload: { sip, contact, activity, note }, raw: result };
+    },
+    profile: async (params, timeoutMs) => {
+      const [result] = await this.connected().request(profileRequest(params, this.profile.current), timeoutMs);
+      return { payload: result, raw: result };
+    },
+    signal: async (params) => {
+      const frame = this.signaling.signal(this.connected(), params);
+      return { payload: { sent: true, hw: params.hw, call: frame.call, to: frame.to === true }, raw: frame };
+    },
+    makeCall: (params, timeoutMs) => this.rcc.makeCall(params, timeoutMs),
+    callControl: (params, timeoutMs) => this.rcc.callControl(params, timeoutMs),
+  };
   private socket: AppWebsocket | undefined;
   private abort: AbortController | undefined;
   private readonly presence: PresenceMonitors;
@@ -132,30 +151,8 @@ class InnovaphoneAdapter implements VendorAdapter {
     else if (interest.channel === 'profile') this.trySend({ api: PBX_API, mt: 'UnsubscribeProfile', src: 'profile' });
   }
 
-  async perform(op: Operation, params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
-    switch (op) {
-      case 'command':
-        return this.command(params, timeoutMs);
-      case 'setPresence': {
-        const msg = { api: PBX_API, mt: 'SetPresence', sip: params.sip, contact: params.contact, activity: params.activity, note: params.note };
-        const [result] = await this.connected().request(msg, timeoutMs);
-        return { payload: { sip: params.sip, contact: params.contact, activity: params.activity, note: params.note }, raw: result };
-      }
-      case 'profile': {
-        const [result] = await this.connected().request(profileRequest(params, this.profile.current), timeoutMs);
-        return { payload: result, raw: result };
-      }
-      case 'signal': {
-        const frame = this.signaling.signal(this.connected(), params);
-        return { payload: { sent: true, hw: params.hw, call: frame.call, to: frame.to === true }, raw: frame };
-      }
-      case 'makeCall':
-        return this.rcc.makeCall(params, timeoutMs);
-      case 'callControl':
-        return this.rcc.callControl(params, timeoutMs);
-      default:
-        throw new UnsupportedError(`innovaphone does not support ${op}`);
-    }
+  perform<O extends Operation>(op: O, params: OperationParams[O], timeoutMs: number): Promise<OperationResult> {
+    return runOperation('innovaphone', this.handlers, op, params, timeoutMs);
   }
 
   async suggestions(field: string): Promise<string[]> {
@@ -166,10 +163,8 @@ class InnovaphoneAdapter implements VendorAdapter {
   }
 
   /** Any `api`/`mt` (`api` PbxApi unless given, empty for none); the result(s) by `src`. */
-  private async command(params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
-    const fields = params.params && typeof params.params === 'object' ? (params.params as Record<string, unknown>) : {};
-    const api = params.api === undefined ? PBX_API : String(params.api);
-    const msg: AppMessage = { ...fields, mt: String(params.command) };
+  private async command({ command, api = PBX_API, params }: CommandParams, timeoutMs: number): Promise<OperationResult> {
+    const msg: AppMessage = { ...params, mt: command };
     if (api !== '') msg.api = api;
     delete msg.src;
     // Results with `more` are paged (spec §1.3): every page is collected, like multi-part results.

@@ -1,7 +1,7 @@
 import type { AdapterEvents } from '../common/adapter';
+import type { SignalParams } from '../common/operations';
 import type { Call, PbxMessage } from '../../model/types';
 import { OnceLog } from '../common/once-log';
-import { integerOf } from '../common/values';
 import type { AppMessage, AppWebsocket } from './app-websocket';
 import { EpCallTable } from './ep-calls';
 
@@ -92,13 +92,12 @@ export class EpSignalMonitor {
   }
 
   /** `control` mode: a Signaling on behalf of the device (`to:true` toward the device). */
-  signal(socket: AppWebsocket, params: Record<string, unknown>): AppMessage {
-    const hw = String(params.hw);
+  signal(socket: AppWebsocket, { hw, call, to, sig }: SignalParams): AppMessage {
     const src = this.srcByHw.get(hw);
     if (!src) throw new Error(`innovaphone EpSignal: device '${hw}' is not attached (a pbx-signaling node with that hw attaches it)`);
     // The device is addressed by the src of its Attach, as the PBX does for its messages (inferred).
-    const frame: AppMessage = { api: EP_SIGNAL, mt: 'Signaling', src, call: callIdOf(params.call), sig: params.sig };
-    if (params.to === true) frame.to = true;
+    const frame: AppMessage = { api: EP_SIGNAL, mt: 'Signaling', src, call, sig };
+    if (to) frame.to = true;
     socket.send(frame);
     return frame;
   }
@@ -171,16 +170,6 @@ export class EpSignalMonitor {
     // A PBX that leaves the src out: unambiguous only with a single attached device.
     return this.srcByHw.size === 1 ? [...this.srcByHw.keys()][0] : undefined;
   }
-}
-
-/**
- * EpSignal's CallId is an integer (seed 003; negative for calls the app starts): a numeric
- * string from a flow goes out as a number, anything else is refused before it reaches the PBX.
- */
-function callIdOf(value: unknown): number {
-  const n = integerOf(value);
-  if (n === undefined) throw new TypeError(`property 'call' in msg.payload must be an integer (EpSignal CallId), got ${JSON.stringify(value)}`);
-  return n;
 }
 
 /** Call states (the Sync `info.state` names) reached by a Signaling message type. */

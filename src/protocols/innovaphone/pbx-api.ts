@@ -1,3 +1,4 @@
+import type { ProfileParams } from '../common/operations';
 import type { AppMessage } from './app-websocket';
 
 /** PbxApi (seed 000): request builders and the favourites state. */
@@ -21,10 +22,11 @@ export const PROFILE_ACTIONS: Record<string, string> = {
  * The `contact` of AddProfileContact is `{dn, sip, num}` (seed 000). Loose `dn`/`sip`/`num`
  * fields of `msg.payload` make one; a `contact` object goes as given.
  */
-function newContactOf(fields: Record<string, unknown>): Record<string, unknown> {
-  if (fields.contact && typeof fields.contact === 'object') return { ...(fields.contact as Record<string, unknown>) };
+function newContactOf(params: ProfileParams): Record<string, unknown> {
+  if (params.contact) return { ...params.contact };
   const contact: Record<string, unknown> = {};
-  for (const k of ['dn', 'sip', 'num']) if (fields[k] !== undefined) contact[k] = String(fields[k]);
+  const { dn, sip, num } = params;
+  for (const [k, v] of Object.entries({ dn, sip, num })) if (v !== undefined) contact[k] = v;
   return contact;
 }
 
@@ -34,30 +36,28 @@ function newContactOf(fields: Record<string, unknown>): Record<string, unknown> 
  * fields a flow uses for addContact (`sip`, `dn`) are renamed to those; `dsp`, `presence` and
  * `dialog` pass as they are. A `contact` object goes as given.
  */
-function favouriteOf(fields: Record<string, unknown>): Record<string, unknown> {
-  if (fields.contact && typeof fields.contact === 'object') return { ...(fields.contact as Record<string, unknown>) };
+function favouriteOf(params: ProfileParams): Record<string, unknown> {
+  if (params.contact) return { ...params.contact };
   const contact: Record<string, unknown> = {};
-  if (fields.sip !== undefined) contact.name = String(fields.sip);
-  if (fields.num !== undefined) contact.num = String(fields.num);
-  const dsp = fields.dsp ?? fields.dn;
-  if (dsp !== undefined) contact.dsp = String(dsp);
-  for (const k of ['presence', 'dialog']) if (typeof fields[k] === 'boolean') contact[k] = fields[k];
+  if (params.sip !== undefined) contact.name = params.sip;
+  if (params.num !== undefined) contact.num = params.num;
+  const dsp = params.dsp ?? params.dn;
+  if (dsp !== undefined) contact.dsp = dsp;
+  if (params.presence !== undefined) contact.presence = params.presence;
+  if (params.dialog !== undefined) contact.dialog = params.dialog;
   return contact;
 }
 
-/** The favourite a delete or update names: `contactId`, else `contact.id`. */
-function contactIdOf(fields: Record<string, unknown>): unknown {
-  if (fields.contactId !== undefined) return fields.contactId;
-  return fields.contact && typeof fields.contact === 'object' ? (fields.contact as Record<string, unknown>).id : undefined;
-}
-
-/** `current`: the monitored profile, the default for `id` (and its name for addContact). */
-export function profileRequest(fields: Record<string, unknown>, current?: { id: number; name: string }): AppMessage {
+/**
+ * `current`: the monitored profile, the default for `id` (and its name for addContact). The
+ * favourite a delete or update names is `contactId`, else `contact.id` (see `checkProfile`).
+ */
+export function profileRequest(params: ProfileParams, current?: { id: number; name: string }): AppMessage {
   const currentId = current?.id;
-  const action = String(fields.action ?? '');
+  const { action, contactId } = params;
   const mt = PROFILE_ACTIONS[action];
   if (!mt) throw new TypeError(`unknown profile action '${action}' (one of ${Object.keys(PROFILE_ACTIONS).join(', ')})`);
-  const id = fields.id !== undefined ? Number(fields.id) : currentId;
+  const id = params.id ?? currentId;
   const need = (v: unknown, name: string): void => {
     if (v === undefined || v === '' || (typeof v === 'number' && Number.isNaN(v))) {
       throw new TypeError(`profile action '${action}': property '${name}' is missing in msg.payload`);
@@ -66,8 +66,8 @@ export function profileRequest(fields: Record<string, unknown>, current?: { id: 
   const msg: AppMessage = { api: PBX_API, mt };
   switch (action) {
     case 'addProfile':
-      need(fields.name, 'name');
-      msg.name = String(fields.name);
+      need(params.name, 'name');
+      msg.name = params.name;
       return msg;
     case 'deleteProfile':
       need(id, 'id');
@@ -75,29 +75,26 @@ export function profileRequest(fields: Record<string, unknown>, current?: { id: 
       return msg;
     case 'renameProfile':
       need(id, 'id');
-      need(fields.name, 'name');
-      return { ...msg, id, name: String(fields.name) };
+      need(params.name, 'name');
+      return { ...msg, id, name: params.name };
     case 'addContact': {
-      const contact = newContactOf(fields);
+      const contact = newContactOf(params);
       if (!contact.sip && !contact.num) need(undefined, 'sip or num');
       // The top-level `name` names the profile, created when it does not exist (seed 000): the
       // monitored profile keeps its own name rather than being sent an empty one.
-      const name = fields.name ?? (current && id === current.id ? current.name : '');
-      return { ...msg, id: id ?? 0, name: String(name), contact };
+      const name = params.name ?? (current && id === current.id ? current.name : '');
+      return { ...msg, id: id ?? 0, name, contact };
     }
-    case 'deleteContact': {
+    case 'deleteContact':
       // DelProfileContact's contact is `{id}` only (seed 000).
-      const contactId = contactIdOf(fields);
       need(id, 'id');
       need(contactId, 'contactId');
-      return { ...msg, id, contact: { id: Number(contactId) } };
-    }
+      return { ...msg, id, contact: { id: contactId } };
     default: {
-      const contact = favouriteOf(fields);
-      const contactId = contactIdOf(fields);
+      const contact = favouriteOf(params);
       need(id, 'id');
       need(contactId, 'contactId');
-      contact.id = Number(contactId);
+      contact.id = contactId;
       return { ...msg, id, contact };
     }
   }

@@ -6,10 +6,12 @@ import type {
   ConnectionSettings,
   Interest,
   Operation,
+  OperationParams,
   OperationResult,
   VendorAdapter,
 } from '../common/adapter';
-import { DisconnectedError, UnsupportedError, errorText } from '../common/errors';
+import { DisconnectedError, errorText } from '../common/errors';
+import { runOperation, type CallControlParams, type CommandParams, type MakeCallParams, type OperationHandlers } from '../common/operations';
 import { CallGroups } from './call-groups';
 import { CallTable } from './calls';
 import {
@@ -40,6 +42,11 @@ const interestKey = (i: Interest): string => `${i.channel}\n${i.key}`;
 class OnlinePbxAdapter implements VendorAdapter {
   readonly channels: ReadonlySet<Channel> = new Set<Channel>(['presence', 'blf', 'call', 'event']);
   readonly operations: ReadonlySet<Operation> = new Set<Operation>(['command', 'makeCall', 'callControl']);
+  private readonly handlers: OperationHandlers<OperationResult> = {
+    makeCall: (params, timeoutMs) => this.makeCall(params, timeoutMs),
+    callControl: (params, timeoutMs) => this.callControl(params, timeoutMs),
+    command: (params, timeoutMs) => this.command(params, timeoutMs),
+  };
   private readonly version: ApiVersion;
   private readonly interests = new Map<string, Interest>();
   private readonly calls = new CallTable();
@@ -120,34 +127,32 @@ class OnlinePbxAdapter implements VendorAdapter {
     this.sync().catch((err: unknown) => this.events.log('debug', `onlinepbx: subscribe after unwatch failed: ${errorText(err)}`));
   }
 
-  async perform(op: Operation, params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
-    switch (op) {
-      case 'makeCall': {
-        const reply = await this.request(makeCallRequest(this.version, params), timeoutMs);
-        const callId = textOf(dataOf(reply.data)?.uuid);
-        return { payload: callId ? { callId } : {}, raw: reply.raw };
-      }
-      case 'callControl': {
-        const req = callControlRequest(this.version, params);
-        const reply = await this.request(req, timeoutMs);
-        const payload: Record<string, unknown> = { action: params.action, callId: String(params.callId) };
-        // eavesdrop answers with the listener's new channel.
-        const listener = req.command === 'eavesdrop' ? textOf(dataOf(reply.data)?.uuid) : undefined;
-        if (listener) payload.listenerCallId = listener;
-        return { payload, raw: reply.raw };
-      }
-      case 'command': {
-        const p = params.params;
-        const fields = p !== null && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, unknown>) : {};
-        const req = this.version === '3' ? v3Request(String(params.command ?? ''), fields) : v2Request(String(params.command ?? ''), fields);
-        if (this.version === '2' && req.command === 'subscribe') this.keepOurFlags(req);
-        const reply = await this.request(req, timeoutMs);
-        if (req.command === 'user_list') this.learnUsers(reply.data);
-        return { payload: this.resultOf(reply), raw: reply.raw };
-      }
-      default:
-        throw new UnsupportedError(`onlinepbx does not support ${op}`);
-    }
+  perform<O extends Operation>(op: O, params: OperationParams[O], timeoutMs: number): Promise<OperationResult> {
+    return runOperation('onlinepbx', this.handlers, op, params, timeoutMs);
+  }
+
+  private async makeCall(params: MakeCallParams, timeoutMs: number): Promise<OperationResult> {
+    const reply = await this.request(makeCallRequest(this.version, params), timeoutMs);
+    const callId = textOf(dataOf(reply.data)?.uuid);
+    return { payload: callId ? { callId } : {}, raw: reply.raw };
+  }
+
+  private async callControl(params: CallControlParams, timeoutMs: number): Promise<OperationResult> {
+    const req = callControlRequest(this.version, params);
+    const reply = await this.request(req, timeoutMs);
+    const payload: Record<string, unknown> = { action: params.action, callId: params.callId };
+    // eavesdrop answers with the listener's new channel.
+    const listener = req.command === 'eavesdrop' ? textOf(dataOf(reply.data)?.uuid) : undefined;
+    if (listener) payload.listenerCallId = listener;
+    return { payload, raw: reply.raw };
+  }
+
+  private async command({ command, params }: CommandParams, timeoutMs: number): Promise<OperationResult> {
+    const req = this.version === '3' ? v3Request(command, params) : v2Request(command, params);
+    if (this.version === '2' && req.command === 'subscribe') this.keepOurFlags(req);
+    const reply = await this.request(req, timeoutMs);
+    if (req.command === 'user_list') this.learnUsers(reply.data);
+    return { payload: this.resultOf(reply), raw: reply.raw };
   }
 
   async suggestions(field: string): Promise<string[]> {

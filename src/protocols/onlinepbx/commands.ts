@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'crypto';
 import type { Interest } from '../common/adapter';
+import type { CallControlParams, MakeCallParams } from '../common/operations';
 import { UnsupportedError } from '../common/errors';
 
 export type ApiVersion = '2' | '3';
@@ -139,32 +140,43 @@ function need(command: string, params: Record<string, unknown>, field: string): 
   return scalar(command, field, params[field]);
 }
 
-/** make-call: API 2.0 only. */
-export function makeCallRequest(version: ApiVersion, params: Record<string, unknown>): Request {
+/** make-call: API 2.0 only; the make_call options come from the other `msg.payload` fields. */
+export function makeCallRequest(version: ApiVersion, { from, to, options }: MakeCallParams): Request {
   if (version === '3') throw new UnsupportedError(MAKE_CALL_V3);
-  return v2Request('make_call', params);
+  return v2Request('make_call', { ...options, from, to });
 }
 
 export const CALL_CONTROL_ACTIONS = ['hangup', 'transfer', 'bridge', 'eavesdrop'];
+
+/** A field a call control action requires, as it goes on the wire. */
+function needField(command: string, field: string, v: string | undefined): string {
+  if (!present(v)) throw new Error(`onlinepbx ${command}: '${field}' is missing (msg.payload.${field})`);
+  return scalar(command, field, v);
+}
+
+/** Sets an optional field when given. */
+function optionalField(data: Record<string, unknown>, command: string, field: string, v: string | undefined): void {
+  if (present(v)) data[field] = scalar(command, field, v);
+}
 
 /**
  * pbx-call-control: `callId` is the channel uuid. `bridge` takes the other channel from
  * `toCallId` (or the wire name `to_uuid`); `transfer` the destination from `to`; `eavesdrop`
  * the listening extension from `from`.
  */
-export function callControlRequest(version: ApiVersion, params: Record<string, unknown>): Request {
-  const action = String(params.action ?? '').trim();
-  const uuid = need(action || 'call control', params, 'callId');
+export function callControlRequest(version: ApiVersion, params: CallControlParams): Request {
+  const { action } = params;
+  const uuid = needField(action || 'call control', 'callId', params.callId);
   switch (action) {
     case 'hangup':
       return version === '3'
         ? { command: 'hangup_channel', data: { uuid } }
         : { command: 'hangup_call', data: { uuid } };
     case 'transfer': {
-      const data: Record<string, unknown> = { uuid, to: need('transfer', params, 'to') };
-      if (present(params.domain_to)) data.domain_to = scalar('transfer', 'domain_to', params.domain_to);
-      const gate = version === '3' ? 'gateway_id' : 'gate_to';
-      if (present(params[gate])) data[gate] = scalar('transfer', gate, params[gate]);
+      const data: Record<string, unknown> = { uuid, to: needField('transfer', 'to', params.to) };
+      optionalField(data, 'transfer', 'domain_to', params.domain_to);
+      if (version === '3') optionalField(data, 'transfer', 'gateway_id', params.gateway_id);
+      else optionalField(data, 'transfer', 'gate_to', params.gate_to);
       return { command: 'transfer', data };
     }
     case 'bridge': {
@@ -177,8 +189,8 @@ export function callControlRequest(version: ApiVersion, params: Record<string, u
     }
     case 'eavesdrop': {
       if (version === '3') throw new UnsupportedError('onlinepbx API 3.0 does not support the call control action eavesdrop');
-      const data: Record<string, unknown> = { uuid, from: need('eavesdrop', params, 'from') };
-      if (present(params.gate_from)) data.gate_from = scalar('eavesdrop', 'gate_from', params.gate_from);
+      const data: Record<string, unknown> = { uuid, from: needField('eavesdrop', 'from', params.from) };
+      optionalField(data, 'eavesdrop', 'gate_from', params.gate_from);
       return { command: 'eavesdrop', data };
     }
     default:

@@ -8,11 +8,13 @@ import {
   type ConnectionSettings,
   type Interest,
   type Operation,
+  type OperationParams,
   type OperationResult,
   type VendorAdapter,
 } from '../common/adapter';
 import { AuthError, DisconnectedError, UnsupportedError, errorText } from '../common/errors';
 import { DEAD_AFTER_INTERVALS } from '../common/idle-watchdog';
+import { runOperation, type CallControlParams, type OperationHandlers } from '../common/operations';
 import { ManagedSocket } from '../common/managed-socket';
 import { OnceLog } from '../common/once-log';
 import { decodeFrame, encodeAction, FORBIDDEN_ACTION, frameName, type VodiaFrame } from './codec';
@@ -64,6 +66,14 @@ const KNOWN_FRAMES = new Set([
 class VodiaAdapter implements VendorAdapter {
   readonly channels: ReadonlySet<Channel> = new Set<Channel>(['presence', 'blf', 'call', 'event']);
   readonly operations: ReadonlySet<Operation> = new Set<Operation>(['command', 'makeCall', 'callControl']);
+  private readonly handlers: OperationHandlers<OperationResult> = {
+    makeCall: (params, timeoutMs) => this.makeCall(makeCallFrame(params, this.own), timeoutMs),
+    callControl: async (params) => this.callControl(params),
+    command: async ({ command, params }) => {
+      this.sendFrame(commandFrame(command, params, this.own));
+      return { payload: { sent: true } };
+    },
+  };
   private readonly own: string;
   private readonly accounts = new AccountTable();
   private readonly calls: CallTable;
@@ -181,29 +191,15 @@ class VodiaAdapter implements VendorAdapter {
     if (this.socket) this.trySend('blf', { remove: [interest.key] });
   }
 
-  async perform(op: Operation, params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
-    switch (op) {
-      case 'makeCall':
-        return this.makeCall(makeCallFrame(params, this.own), timeoutMs);
-      case 'callControl': {
-        const consult = params.toCallId ?? params.id2;
-        const frame = callControlFrame(
-          params,
-          this.own,
-          this.calls.get(String(params.callId)),
-          consult === undefined ? undefined : this.calls.get(String(consult)),
-        );
-        this.sendFrame(frame);
-        return { payload: { sent: true, callId: frame.fields.id, action: params.action } };
-      }
-      case 'command': {
-        const fields = params.params && typeof params.params === 'object' ? (params.params as Record<string, unknown>) : {};
-        this.sendFrame(commandFrame(String(params.command ?? ''), fields, this.own));
-        return { payload: { sent: true } };
-      }
-      default:
-        throw new UnsupportedError(`vodia does not support ${op}`);
-    }
+  perform<O extends Operation>(op: O, params: OperationParams[O], timeoutMs: number): Promise<OperationResult> {
+    return runOperation('vodia', this.handlers, op, params, timeoutMs);
+  }
+
+  private async callControl(params: CallControlParams): Promise<OperationResult> {
+    const consult = params.toCallId ?? params.id2;
+    const frame = callControlFrame(params, this.own, this.calls.get(params.callId), consult === undefined ? undefined : this.calls.get(consult));
+    this.sendFrame(frame);
+    return { payload: { sent: true, callId: frame.fields.id, action: params.action } };
   }
 
   async suggestions(field: string): Promise<string[]> {

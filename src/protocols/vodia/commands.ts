@@ -1,5 +1,6 @@
 import type { VodiaCall } from './normalize';
 import { PbxRequestError, UnsupportedError } from '../common/errors';
+import type { CallControlParams, MakeCallParams } from '../common/operations';
 import { paramTextOf } from '../common/values';
 
 /**
@@ -27,9 +28,8 @@ export function extensionOf(user: string): string {
  * `make-call` rings the socket's own extension first, then `to` (click-to-dial) [S11]; it has
  * no `from`, so a call from another extension cannot be started over this socket.
  */
-export function makeCallFrame(params: Record<string, unknown>, own: string): ActionFrame {
-  const to = need(params.to, "'to'");
-  const from = paramTextOf(params.from);
+export function makeCallFrame({ from, to: given }: MakeCallParams, own: string): ActionFrame {
+  const to = need(given, "'to'");
   if (from && extensionOf(from) !== own) {
     throw new PbxRequestError(`vodia: make-call rings the connection's own extension ${own}; it cannot call from ${from}`);
   }
@@ -42,12 +42,12 @@ export function makeCallFrame(params: Record<string, unknown>, own: string): Act
  * `attended` is false; its target defaults to the other party of that second call.
  */
 export function callControlFrame(
-  params: Record<string, unknown>,
+  params: CallControlParams,
   own: string,
   call: VodiaCall | undefined,
   consult?: VodiaCall,
 ): ActionFrame {
-  const action = String(params.action ?? '');
+  const { action } = params;
   const id = need(params.callId, 'callId');
   switch (action) {
     case 'answer':
@@ -57,12 +57,12 @@ export function callControlFrame(
     case 'hangup': {
       // The portal tells the PBX whether the call was answered ("true"/"false" as strings).
       const connected = params.connected ?? (call ? call.state === 'connected' || call.state === 'held' : true);
-      return { action: 'clear-call', fields: { id, connected: String(connected === true || connected === 'true') } };
+      return { action: 'clear-call', fields: { id, connected: String(connected) } };
     }
     case 'transfer': {
-      const from = paramTextOf(params.from) ?? own;
-      const second = paramTextOf(params.toCallId ?? params.id2);
-      const attended = params.attended === true || params.attended === 'true' || (!!second && params.attended !== false && params.attended !== 'false');
+      const from = params.from ?? own;
+      const second = params.toCallId ?? params.id2;
+      const attended = params.attended === true || (!!second && params.attended !== false);
       if (attended) {
         const id2 = need(second, "attended transfer: the consultation call 'toCallId'");
         const other = consult && (consult.from === from ? consult.to : consult.from);
@@ -73,7 +73,7 @@ export function callControlFrame(
       return { action: 'blind-transfer', fields: { id, from, to } };
     }
     case 'record': {
-      const off = params.startstop === 'off' || params.record === false || params.record === 'off' || params.stop === true;
+      const off = params.startstop === 'off' || params.record === false || params.stop === true;
       return { action: 'rec-call', fields: { id, startstop: off ? 'off' : 'on' } };
     }
     default:

@@ -1,4 +1,4 @@
-import { integerOf } from '../../protocols/common/values';
+import { integerOf, paramTextOf } from '../../protocols/common/values';
 import { hex, partyOfUser, RccCalls } from './rcc-calls';
 import { callInfoFrame, legState, partyText, peerOf, userInfoFrame, type Party, type SimCall, type SimLeg } from './rcc-frames';
 
@@ -52,13 +52,6 @@ interface UserHandle {
   cn: string;
   src: unknown;
 }
-
-function text(v: unknown): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  const s = String(v).trim();
-  return s === '' ? undefined : s;
-}
-
 
 export class RccSimClient {
   /** Initialize seen: user updates go here. */
@@ -310,9 +303,9 @@ export class RccSim extends RccCalls {
 
   /** `cn`, `h323` or `e164` of a request, resolved to a local user where one matches. */
   private partyOfRequest(msg: Record<string, unknown>): Party | undefined {
-    const cn = text(msg.cn);
-    const h323 = text(msg.h323);
-    const e164 = text(msg.e164);
+    const cn = paramTextOf(msg.cn);
+    const h323 = paramTextOf(msg.h323);
+    const e164 = paramTextOf(msg.e164);
     for (const u of this.users.values()) {
       if ((cn && u.cn === cn) || (h323 && u.h323 === h323) || (e164 && u.e164 === e164)) return partyOfUser(u);
     }

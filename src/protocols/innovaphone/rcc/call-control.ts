@@ -1,11 +1,11 @@
 import type { OperationResult } from '../../common/adapter';
 import { PbxRequestError, UnsupportedError } from '../../common/errors';
-import { integerOf, paramTextOf } from '../../common/values';
+import type { CallControlParams } from '../../common/operations';
+import { integerOf } from '../../common/values';
 import { HOLD } from './call-state';
 import type { CallTable } from './calls';
 import {
   failure,
-  optionalBool,
   userClear,
   userConnect,
   userDtmf,
@@ -26,16 +26,16 @@ export interface CallControlLink {
   started(deadline: number): Promise<unknown>;
   /** The handle a User* request names the call by (see `RccSession.callHandle`). */
   callHandle(callId: string, deadline: number): Promise<number>;
-  destination(to: unknown): RccDestination;
+  destination(to: string): RccDestination;
   /** The UserPickup request for `callId`, picked up by `params.user` (else `params.to`). */
-  pickupRequest(callId: string, params: Record<string, unknown>, deadline: number): Promise<RccMessage>;
+  pickupRequest(callId: string, params: CallControlParams, deadline: number): Promise<RccMessage>;
   request(msg: RccMessage, deadline: number): Promise<RccMessage>;
 }
 
 interface ActionInput {
   link: CallControlLink;
   callId: string;
-  params: Record<string, unknown>;
+  params: CallControlParams;
   deadline: number;
   /** The answer's payload: an action adds what it decided (`retrieve`, `to`, ...). */
   payload: Record<string, unknown>;
@@ -54,7 +54,7 @@ const REQUESTS = new Map<string, (input: ActionInput) => Promise<RccMessage>>([
     'hold',
     async ({ link, callId, params, deadline, payload }) => {
       const call = await link.callHandle(callId, deadline);
-      const retrieve = optionalBool(params.retrieve) ?? ((link.calls.idsOf(callId)?.state ?? 0) & HOLD) !== 0;
+      const retrieve = params.retrieve ?? ((link.calls.idsOf(callId)?.state ?? 0) & HOLD) !== 0;
       payload.retrieve = retrieve;
       return retrieve ? userRetrieve(call) : userHold(call, params.remote);
     },
@@ -63,27 +63,27 @@ const REQUESTS = new Map<string, (input: ActionInput) => Promise<RccMessage>>([
   [
     'transfer',
     async ({ link, callId, params, deadline, payload }) => {
-      const other = paramTextOf(params.toCallId);
+      const other = params.toCallId;
       if (other) {
         const a = await link.callHandle(callId, deadline);
         const req = userTransfer(a, await link.callHandle(other, deadline));
         payload.toCallId = other;
         return req;
       }
-      if (!paramTextOf(params.to)) {
-        throw new TypeError('transfer: payload.toCallId (connects two calls of one user) or payload.to (blind transfer) is required');
-      }
-      const req = userRedirect(await link.callHandle(callId, deadline), link.destination(params.to));
-      payload.to = paramTextOf(params.to);
+      const to = params.to;
+      if (!to) throw new TypeError('transfer: payload.toCallId (connects two calls of one user) or payload.to (blind transfer) is required');
+      const req = userRedirect(await link.callHandle(callId, deadline), link.destination(to));
+      payload.to = to;
       return req;
     },
   ],
   [
     'redirect',
     async ({ link, callId, params, deadline, payload }) => {
-      if (!paramTextOf(params.to)) throw new TypeError('redirect: payload.to (number or name) is required');
-      const req = userRedirect(await link.callHandle(callId, deadline), link.destination(params.to));
-      payload.to = paramTextOf(params.to);
+      const to = params.to;
+      if (!to) throw new TypeError('redirect: payload.to (number or name) is required');
+      const req = userRedirect(await link.callHandle(callId, deadline), link.destination(to));
+      payload.to = to;
       return req;
     },
   ],
@@ -91,7 +91,7 @@ const REQUESTS = new Map<string, (input: ActionInput) => Promise<RccMessage>>([
   [
     'dtmf',
     async ({ link, callId, params, deadline, payload }) => {
-      const digits = paramTextOf(params.digits);
+      const digits = params.digits;
       if (!digits) throw new TypeError('dtmf: payload.digits is required');
       const req = userDtmf(await link.callHandle(callId, deadline), digits);
       payload.digits = digits;
@@ -107,14 +107,13 @@ export const RCC_ACTIONS: ReadonlySet<string> = new Set(REQUESTS.keys());
  * One call control action (`params.action`) on `params.callId`: its request is sent once RCC
  * runs; a pickup answers with the new call's id.
  */
-export async function controlCall(link: CallControlLink, params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
-  const action = String(params.action ?? '').trim();
+export async function controlCall(link: CallControlLink, params: CallControlParams, timeoutMs: number): Promise<OperationResult> {
+  const { action, callId } = params;
   const toRequest = REQUESTS.get(action);
   if (!toRequest) {
     throw new UnsupportedError(`${VENDOR} does not support the call control action '${action}' (RCC offers ${[...RCC_ACTIONS].join(', ')})`);
   }
   const deadline = Date.now() + timeoutMs;
-  const callId = paramTextOf(params.callId);
   if (!callId) throw new TypeError(`${action}: payload.callId is required`);
   await link.started(deadline);
   const payload: Record<string, unknown> = { callId, action };

@@ -45,15 +45,9 @@ function optionalInt(value: unknown): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-function optionalText(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  const s = String(value).trim();
-  return s === '' ? undefined : s;
-}
-
 /** Dialable digits (with an optional leading `+`) go as `e164`, anything else as a SIP name. */
 export function destinationOf(to: unknown, isObject?: (name: string) => boolean): RccDestination {
-  const text = optionalText(to);
+  const text = paramTextOf(to);
   if (text === undefined) throw new TypeError('a destination (number or name) is required');
   let digits = text.length > 0;
   for (let i = 0; i < text.length; i++) {
@@ -87,7 +81,7 @@ export function initialize(opts: { calls?: boolean; grp?: boolean; limit?: numbe
 export function userInitialize(cn: string, opts: { hw?: unknown; xfer?: unknown; disc?: unknown } = {}): RccMessage {
   return frame('UserInitialize', {
     cn,
-    hw: optionalText(opts.hw),
+    hw: paramTextOf(opts.hw),
     xfer: optionalBool(opts.xfer),
     disc: optionalBool(opts.disc),
   });
@@ -105,7 +99,7 @@ export function userCall(user: number, to: RccDestination, opts: UserCallOptions
   return frame('UserCall', {
     user,
     ...to,
-    srce164: optionalText(opts.srce164),
+    srce164: paramTextOf(opts.srce164),
     ftyNoCF: optionalBool(opts.ftyNoCF),
     audio: optionalBool(opts.audio),
     rc: optionalInt(opts.rc),

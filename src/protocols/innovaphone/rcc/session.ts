@@ -1,6 +1,7 @@
 import type { AdapterEvents, OperationResult } from '../../common/adapter';
 import { DisconnectedError, PbxRequestError, TimeoutError, errorText } from '../../common/errors';
-import { integerOf, paramTextOf } from '../../common/values';
+import type { CallControlParams, MakeCallParams } from '../../common/operations';
+import { integerOf } from '../../common/values';
 import { controlCall, type CallControlLink } from './call-control';
 import { CallReports } from './call-reports';
 import { CallTable } from './calls';
@@ -201,20 +202,18 @@ export class RccSession {
    * UserCall on behalf of `from` (cn, SIP name or number of a visible user): the PBX rings that
    * user's phone first, then calls `to`. Resolves with the call id as soon as the PBX accepted.
    */
-  async makeCall(params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
+  async makeCall({ from, to, hw, options }: MakeCallParams, timeoutMs: number): Promise<OperationResult> {
     const deadline = Date.now() + timeoutMs;
-    const from = paramTextOf(params.from);
-    const to = paramTextOf(params.to);
     if (!from) throw new TypeError('make call: "from" (the user whose phone rings first) is required');
     if (!to) throw new TypeError('make call: "to" (the number or name to call) is required');
     await this.started(deadline);
     const cn = this.users.find(from)?.cn ?? from;
-    const user = await this.userHandle({ cn, hw: paramTextOf(params.hw) }, deadline - Date.now());
+    const user = await this.userHandle({ cn, hw }, deadline - Date.now());
     const dest = destinationOf(to, (name) => !!this.users.byCommonName(name));
     this.calls.beginOriginate(user, to);
     let res: RccMessage;
     try {
-      res = await this.request(userCall(user, dest, params), deadline);
+      res = await this.request(userCall(user, dest, options), deadline);
     } catch (err) {
       this.calls.endOriginate(user, to, undefined);
       throw err;
@@ -229,12 +228,12 @@ export class RccSession {
   }
 
   /** A call control action (see `call-control.ts`). */
-  callControl(params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
+  callControl(params: CallControlParams, timeoutMs: number): Promise<OperationResult> {
     return controlCall(this.control, params, timeoutMs);
   }
 
-  private async pickupRequest(callId: string, params: Record<string, unknown>, deadline: number): Promise<RccMessage> {
-    const by = paramTextOf(params.user) ?? paramTextOf(params.to);
+  private async pickupRequest(callId: string, params: CallControlParams, deadline: number): Promise<RccMessage> {
+    const by = params.user ?? params.to;
     if (!by) throw new TypeError('pickup: payload.user (who picks the call up) is required');
     const user = await this.userHandle({ cn: this.users.find(by)?.cn ?? by }, deadline - Date.now());
     const ids = this.calls.idsOf(callId);
@@ -244,7 +243,7 @@ export class RccSession {
     return userPickup(user, handleOf(callId, 'callId'));
   }
 
-  private destination(to: unknown) {
+  private destination(to: string) {
     return destinationOf(to, (name) => !!this.users.byCommonName(name));
   }
 
