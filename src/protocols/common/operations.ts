@@ -21,7 +21,12 @@ export interface CommandParams {
   params: Record<string, unknown>;
 }
 
-/** `pbx-make-call`: the phone of `from` rings first, then `to` is called. */
+/**
+ * `pbx-make-call`: the phone of `from` rings first, then `to` is called. The other `msg.payload`
+ * fields are the vendor's own call options, which go on the wire as its request builder reads
+ * them (innovaphone UserCall `srce164`/`ftyNoCF`/`audio`/`rc`, onlinePBX make_call
+ * `from_name`/`gate_from`/`gate_to`/...).
+ */
 export interface MakeCallParams {
   /** Absent: Vodia calls from the connection's extension; the others require it. */
   from?: string;
@@ -29,12 +34,7 @@ export interface MakeCallParams {
   to: string;
   /** innovaphone: the device (`hw`) of `from` that places the call. */
   hw?: string;
-  /**
-   * The other `msg.payload` fields: the vendor's own call options, which go on the wire as the
-   * vendor's request builder reads them (innovaphone UserCall `srce164`/`ftyNoCF`/`audio`/`rc`,
-   * onlinePBX make_call `from_name`/`gate_from`/`gate_to`/...).
-   */
-  options?: Record<string, unknown>;
+  [option: string]: unknown;
 }
 
 /** `pbx-call-control`: `action` on the call `callId`; the rest depends on the action and vendor. */
@@ -165,8 +165,7 @@ export function checkCommand(raw: Raw): CommandParams {
 }
 
 export function checkMakeCall(raw: Raw): MakeCallParams {
-  const { from, to, hw, ...options } = raw;
-  return { from: paramTextOf(from), to: paramTextOf(to) ?? '', hw: paramTextOf(hw), options };
+  return { ...raw, from: paramTextOf(raw.from), to: paramTextOf(raw.to) ?? '', hw: paramTextOf(raw.hw) };
 }
 
 export function checkCallControl(raw: Raw): CallControlParams {

@@ -141,9 +141,9 @@ function need(command: string, params: Record<string, unknown>, field: string): 
 }
 
 /** make-call: API 2.0 only; the make_call options come from the other `msg.payload` fields. */
-export function makeCallRequest(version: ApiVersion, { from, to, options }: MakeCallParams): Request {
+export function makeCallRequest(version: ApiVersion, params: MakeCallParams): Request {
   if (version === '3') throw new UnsupportedError(MAKE_CALL_V3);
-  return v2Request('make_call', { ...options, from, to });
+  return v2Request('make_call', params);
 }
 
 export const CALL_CONTROL_ACTIONS = ['hangup', 'transfer', 'bridge', 'eavesdrop'];

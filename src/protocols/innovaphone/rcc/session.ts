@@ -202,8 +202,9 @@ export class RccSession {
    * UserCall on behalf of `from` (cn, SIP name or number of a visible user): the PBX rings that
    * user's phone first, then calls `to`. Resolves with the call id as soon as the PBX accepted.
    */
-  async makeCall({ from, to, hw, options }: MakeCallParams, timeoutMs: number): Promise<OperationResult> {
+  async makeCall(params: MakeCallParams, timeoutMs: number): Promise<OperationResult> {
     const deadline = Date.now() + timeoutMs;
+    const { from, to, hw, srce164, ftyNoCF, audio, rc } = params;
     if (!from) throw new TypeError('make call: "from" (the user whose phone rings first) is required');
     if (!to) throw new TypeError('make call: "to" (the number or name to call) is required');
     await this.started(deadline);
@@ -213,7 +214,7 @@ export class RccSession {
     this.calls.beginOriginate(user, to);
     let res: RccMessage;
     try {
-      res = await this.request(userCall(user, dest, options), deadline);
+      res = await this.request(userCall(user, dest, { srce164, ftyNoCF, audio, rc }), deadline);
     } catch (err) {
       this.calls.endOriginate(user, to, undefined);
       throw err;
