@@ -5,6 +5,7 @@ import { DEAD_AFTER_INTERVALS } from '../common/idle-watchdog';
 import { ManagedSocket } from '../common/managed-socket';
 import { OnceLog } from '../common/once-log';
 import { PendingRequests } from '../common/pending-requests';
+import { flagOf } from '../common/values';
 import { loginDigest, sessionKey as deriveSessionKey, type LoginFields } from './crypto';
 
 /** One JSON object per text frame; every message has `mt`, PBX APIs add `api`, requests `src`. */
@@ -73,13 +74,6 @@ export function resultError(msg: AppMessage): string | undefined {
     if (v === undefined || v === null || v === false || v === '' || v === 0) continue;
     return typeof v === 'string' ? v : `${key} ${JSON.stringify(v)}`;
   }
-  return undefined;
-}
-
-/** A part's `last`, also when sent as a string or number (lenient: seed 004 types it boolean). */
-function lastFlag(v: unknown): boolean | undefined {
-  if (v === true || v === 'true' || v === 1) return true;
-  if (v === false || v === 'false' || v === 0) return false;
   return undefined;
 }
 
@@ -293,7 +287,7 @@ export class AppWebsocket {
       this.forget(key);
       this.pending.resolve(key, w.parts);
     };
-    const last = lastFlag(msg.last);
+    const last = flagOf(msg.last);
     if (last === true || (!w.multipart && last === undefined)) complete();
     else if (last === undefined) w.quiet = setTimeout(complete, w.quietMs);
   }

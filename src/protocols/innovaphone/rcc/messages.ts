@@ -5,7 +5,7 @@
  * so a number typed as text in a flow goes out as a JSON number.
  */
 
-import { integerOf, paramTextOf } from '../../common/values';
+import { flagOf, integerOf, paramTextOf } from '../../common/values';
 
 export type RccMessage = Record<string, unknown> & { mt?: unknown };
 
@@ -34,17 +34,6 @@ export function handleOf(value: unknown, what: string): number {
   return n;
 }
 
-export function optionalBool(value: unknown): boolean | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  return value === true || value === 'true' || value === 1 || value === '1';
-}
-
-function optionalInt(value: unknown): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const n = Number(value);
-  return Number.isSafeInteger(n) ? n : undefined;
-}
-
 /** Dialable digits (with an optional leading `+`) go as `e164`, anything else as a SIP name. */
 export function destinationOf(to: unknown, isObject?: (name: string) => boolean): RccDestination {
   const text = paramTextOf(to);
@@ -68,7 +57,7 @@ export function destinationOf(to: unknown, isObject?: (name: string) => boolean)
  * object logins only (the package always logs in as one). `grp` and `limit` pass through.
  */
 export function initialize(opts: { calls?: boolean; grp?: boolean; limit?: number } = {}): RccMessage {
-  const limit = optionalInt(opts.limit);
+  const limit = integerOf(opts.limit);
   return frame('Initialize', {
     calls: opts.calls === undefined ? true : opts.calls,
     grp: opts.grp ? true : undefined,
@@ -82,8 +71,8 @@ export function userInitialize(cn: string, opts: { hw?: unknown; xfer?: unknown;
   return frame('UserInitialize', {
     cn,
     hw: paramTextOf(opts.hw),
-    xfer: optionalBool(opts.xfer),
-    disc: optionalBool(opts.disc),
+    xfer: flagOf(opts.xfer),
+    disc: flagOf(opts.disc),
   });
 }
 
@@ -100,14 +89,14 @@ export function userCall(user: number, to: RccDestination, opts: UserCallOptions
     user,
     ...to,
     srce164: paramTextOf(opts.srce164),
-    ftyNoCF: optionalBool(opts.ftyNoCF),
-    audio: optionalBool(opts.audio),
-    rc: optionalInt(opts.rc),
+    ftyNoCF: flagOf(opts.ftyNoCF),
+    audio: flagOf(opts.audio),
+    rc: integerOf(opts.rc),
   });
 }
 
 export function userClear(call: number, cause?: unknown): RccMessage {
-  return frame('UserClear', { call, cause: optionalInt(cause) ?? NORMAL_CLEARING });
+  return frame('UserClear', { call, cause: integerOf(cause) ?? NORMAL_CLEARING });
 }
 
 export function userConnect(call: number): RccMessage {
@@ -116,7 +105,7 @@ export function userConnect(call: number): RccMessage {
 
 /** `remote:true`: music on hold for the held party only [S8-RCC UserHold]. */
 export function userHold(call: number, remote?: unknown): RccMessage {
-  return frame('UserHold', { call, remote: optionalBool(remote) });
+  return frame('UserHold', { call, remote: flagOf(remote) });
 }
 
 export function userRetrieve(call: number): RccMessage {
