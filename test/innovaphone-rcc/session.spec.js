@@ -1,5 +1,6 @@
 'use strict';
-// Issue 10: the RCC session against the RCC simulator over an in-memory AppWebsocket.
+// Issue 10: the RCC session against the RCC simulator over an in-memory AppWebsocket. Operations
+// get their parameters checked, as the connection hands them to the adapter.
 const assert = require('assert');
 const { waitFor } = require('../support/wait');
 const { RccSim } = require('../../sim/innovaphone/rcc');
