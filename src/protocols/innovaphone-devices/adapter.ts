@@ -11,6 +11,7 @@ import type {
 import { ALL } from '../common/adapter';
 import { DisconnectedError, PbxRequestError, TimeoutError, UnsupportedError, errorText } from '../common/errors';
 import { AppWebsocket, type AppMessage } from '../innovaphone/app-websocket';
+import type { InnovaphoneOptions } from '../innovaphone/settings';
 import { devicesBase } from './normalize';
 import { DeviceMonitors } from './monitors';
 import { ProvisioningCodes } from './provisioning';
@@ -38,7 +39,7 @@ class DevicesAdapter implements VendorAdapter {
   private readonly updates: UpdateRequests;
 
   constructor(
-    private readonly settings: ConnectionSettings,
+    private readonly settings: ConnectionSettings<InnovaphoneOptions>,
     private readonly events: AdapterEvents,
   ) {
     this.monitors = new DeviceMonitors(events, devicesBase(settings.url));
@@ -151,4 +152,4 @@ class DevicesAdapter implements VendorAdapter {
   }
 }
 
-export const createDevicesAdapter: AdapterFactory = (settings, events) => new DevicesAdapter(settings, events);
+export const createDevicesAdapter: AdapterFactory<InnovaphoneOptions> = (settings, events) => new DevicesAdapter(settings, events);

@@ -12,6 +12,7 @@ import type {
 import { DisconnectedError, UnsupportedError, errorText } from '../common/errors';
 import { CallGroups } from './call-groups';
 import { CallTable } from './calls';
+import type { OnlinePbxOptions } from './settings';
 import {
   callControlRequest,
   groupsFor,
@@ -58,7 +59,7 @@ class OnlinePbxAdapter implements VendorAdapter {
   private registrationsAsked = false;
 
   constructor(
-    private readonly settings: ConnectionSettings,
+    private readonly settings: ConnectionSettings<OnlinePbxOptions>,
     private readonly events: AdapterEvents,
   ) {
     this.version = String(settings.apiVersion ?? '').trim() === '3' ? '3' : '2';
@@ -322,4 +323,4 @@ class OnlinePbxAdapter implements VendorAdapter {
   }
 }
 
-export const createOnlinePbxAdapter: AdapterFactory = (settings, events) => new OnlinePbxAdapter(settings, events);
+export const createOnlinePbxAdapter: AdapterFactory<OnlinePbxOptions> = (settings, events) => new OnlinePbxAdapter(settings, events);
