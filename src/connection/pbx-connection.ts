@@ -1,4 +1,4 @@
-import type { Call, PbxMessage, StateKind, VendorId } from '../model/types';
+import type { Call, PbxMessage, StateKind } from '../model/types';
 import type {
   AdapterFactory,
   Channel,
@@ -81,7 +81,7 @@ export class PbxConnection {
     });
   }
 
-  get vendor(): VendorId {
+  get vendor(): string {
     return this.settings.vendor;
   }
 

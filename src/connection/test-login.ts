@@ -1,7 +1,7 @@
 import type { ConnectionSettings } from '../protocols/common/adapter';
 import { AuthError, errorText } from '../protocols/common/errors';
 import { loginWithin } from './login-within';
-import { ADAPTERS } from './vendors';
+import { adapterFactory } from './vendors';
 
 export interface LoginCheck {
   ok: boolean;
@@ -14,7 +14,7 @@ export interface LoginCheck {
 
 /** Opens one socket, logs in once and closes again: the editor's "Test connection". */
 export async function testLogin(settings: ConnectionSettings): Promise<LoginCheck> {
-  const adapter = ADAPTERS[settings.vendor](settings, {
+  const adapter = adapterFactory(settings.vendor)(settings, {
     emit: () => undefined,
     snapshot: () => undefined,
     callSummary: () => undefined,

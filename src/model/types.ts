@@ -1,8 +1,5 @@
 /** The normalized message model shared by every vendor (see the node contract). */
 
-export type VendorId = 'innovaphone' | 'innovaphone-devices' | 'onlinepbx' | 'vodia';
-export const VENDORS: readonly VendorId[] = ['innovaphone', 'innovaphone-devices', 'onlinepbx', 'vodia'];
-
 export type PresenceStatus = 'available' | 'away' | 'busy' | 'dnd' | 'offline' | 'unknown';
 export interface Presence {
   user: string;

@@ -1,6 +1,6 @@
 import type { BackoffPolicy } from '../connection/backoff';
 import { PbxConnection } from '../connection/pbx-connection';
-import { ADAPTERS } from '../connection/vendors';
+import { adapterFactory } from '../connection/vendors';
 import { registerAdminRoutes } from './connection-admin';
 import { connectionSettings, type ConnectionDef, type ConnectionNode } from './connection-settings';
 import { localError, SHARED } from './node-errors';
@@ -22,7 +22,7 @@ export = function (RED: NodeAPI): void {
       else if (level === 'info') this.log(text);
       else this.warn(text);
     };
-    const connection = new PbxConnection(settings, ADAPTERS[settings.vendor], {
+    const connection = new PbxConnection(settings, adapterFactory(settings.vendor), {
       backoff: RED.settings.pbxConnectionBackoff as BackoffPolicy | undefined,
       log,
     });

@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from 'tls';
 import type { Operation, OperationParams } from './operations';
-import type { Blf, Call, CallRecord, CallSummary, PbxMessage, Presence, VendorId } from '../../model/types';
+import type { Blf, Call, CallRecord, CallSummary, PbxMessage, Presence } from '../../model/types';
 
 /**
  * The seam between the generic connection (src/connection) and a vendor. One adapter lives as
@@ -64,22 +64,10 @@ export interface AdapterEvents {
   log(level: LogLevel, text: string): void;
 }
 
-export interface ConnectionSettings {
-  vendor: VendorId;
-  url: string;
-  domain: string;
-  app: string;
-  user: string;
-  apiVersion: string;
-  password: string;
-  apiKey: string;
-  /**
-   * vodia: `user` logs in with the extension's own password (MD5 `auth`, the default);
-   * `admin` mints a third-party session for the extension with `adminUser`/`adminPassword`.
-   */
-  authMode?: 'user' | 'admin';
-  adminUser?: string;
-  adminPassword?: string;
+/** What every connection has, whatever its vendor. */
+export interface CommonSettings {
+  /** The id of the vendor's descriptor (`src/protocols/<vendor>/index.ts`). */
+  vendor: string;
   /** Filled by a core tls-config node (`addTLSOptions`); verification stays on unless it says otherwise. */
   tls: ConnectionOptions;
   /** Handshake and login must finish within this. */
@@ -87,6 +75,12 @@ export interface ConnectionSettings {
   /** Keepalive interval; the socket counts as dead after about twice this without traffic. */
   keepaliveMs: number;
 }
+
+/**
+ * One connection's settings: the common part and the vendor's own options (`O`, made by its
+ * descriptor's `settings`), side by side so an adapter reads both the same way.
+ */
+export type ConnectionSettings<O extends object = object> = CommonSettings & O;
 
 export interface VendorAdapter {
   readonly channels: ReadonlySet<Channel>;
@@ -116,4 +110,4 @@ export interface VendorAdapter {
   suggestions(field: string): Promise<string[]>;
 }
 
-export type AdapterFactory = (settings: ConnectionSettings, events: AdapterEvents) => VendorAdapter;
+export type AdapterFactory<O extends object = object> = (settings: ConnectionSettings<O>, events: AdapterEvents) => VendorAdapter;

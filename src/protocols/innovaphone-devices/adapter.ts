@@ -13,6 +13,7 @@ import { ALL } from '../common/adapter';
 import { DisconnectedError, PbxRequestError, TimeoutError, errorText } from '../common/errors';
 import { runOperation, type OperationHandlers } from '../common/operations';
 import { AppWebsocket, type AppMessage } from '../innovaphone/app-websocket';
+import type { InnovaphoneOptions } from '../innovaphone/settings';
 import { devicesBase } from './normalize';
 import { DeviceMonitors } from './monitors';
 import { ProvisioningCodes } from './provisioning';
@@ -44,7 +45,7 @@ class DevicesAdapter implements VendorAdapter {
   private readonly updates: UpdateRequests;
 
   constructor(
-    private readonly settings: ConnectionSettings,
+    private readonly settings: ConnectionSettings<InnovaphoneOptions>,
     private readonly events: AdapterEvents,
   ) {
     this.monitors = new DeviceMonitors(events, devicesBase(settings.url));
@@ -154,4 +155,4 @@ class DevicesAdapter implements VendorAdapter {
   }
 }
 
-export const createDevicesAdapter: AdapterFactory = (settings, events) => new DevicesAdapter(settings, events);
+export const createDevicesAdapter: AdapterFactory<InnovaphoneOptions> = (settings, events) => new DevicesAdapter(settings, events);

@@ -17,6 +17,7 @@ import { EP_SIGNAL, EpSignalMonitor, type CallSource } from './ep-signal';
 import { PBX_API, ProfileState, profileRequest } from './pbx-api';
 import { PresenceMonitors } from './presence';
 import { RccSession } from './rcc/session';
+import type { InnovaphoneOptions } from './settings';
 
 /** Requests the connection makes on its own (subscriptions, attach) wait this long. */
 const SUBSCRIBE_TIMEOUT_MS = 10000;
@@ -66,7 +67,7 @@ class InnovaphoneAdapter implements VendorAdapter {
   private readonly rcc: RccSession;
 
   constructor(
-    private readonly settings: ConnectionSettings,
+    private readonly settings: ConnectionSettings<InnovaphoneOptions>,
     private readonly events: AdapterEvents,
   ) {
     this.presence = new PresenceMonitors(events);
@@ -212,4 +213,4 @@ class InnovaphoneAdapter implements VendorAdapter {
   }
 }
 
-export const createInnovaphoneAdapter: AdapterFactory = (settings, events) => new InnovaphoneAdapter(settings, events);
+export const createInnovaphoneAdapter: AdapterFactory<InnovaphoneOptions> = (settings, events) => new InnovaphoneAdapter(settings, events);

@@ -14,6 +14,7 @@ import { DisconnectedError, errorText } from '../common/errors';
 import { runOperation, type CallControlParams, type CommandParams, type MakeCallParams, type OperationHandlers } from '../common/operations';
 import { CallGroups } from './call-groups';
 import { CallTable } from './calls';
+import type { OnlinePbxOptions } from './settings';
 import {
   callControlRequest,
   groupsFor,
@@ -65,7 +66,7 @@ class OnlinePbxAdapter implements VendorAdapter {
   private registrationsAsked = false;
 
   constructor(
-    private readonly settings: ConnectionSettings,
+    private readonly settings: ConnectionSettings<OnlinePbxOptions>,
     private readonly events: AdapterEvents,
   ) {
     this.version = String(settings.apiVersion ?? '').trim() === '3' ? '3' : '2';
@@ -327,4 +328,4 @@ class OnlinePbxAdapter implements VendorAdapter {
   }
 }
 
-export const createOnlinePbxAdapter: AdapterFactory = (settings, events) => new OnlinePbxAdapter(settings, events);
+export const createOnlinePbxAdapter: AdapterFactory<OnlinePbxOptions> = (settings, events) => new OnlinePbxAdapter(settings, events);

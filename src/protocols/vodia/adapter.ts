@@ -20,6 +20,7 @@ import { OnceLog } from '../common/once-log';
 import { decodeFrame, encodeAction, FORBIDDEN_ACTION, frameName, type VodiaFrame } from './codec';
 import { callControlFrame, commandFrame, extensionOf, makeCallFrame, type ActionFrame } from './commands';
 import { obtainSession, obtainThirdPartySession, vodiaEndpoints } from './login';
+import type { VodiaOptions } from './settings';
 import { MakeCallWaits } from './make-call';
 import { AccountTable, CallTable } from './state';
 
@@ -95,7 +96,7 @@ class VodiaAdapter implements VendorAdapter {
   private resyncing = false;
 
   constructor(
-    private readonly settings: ConnectionSettings,
+    private readonly settings: ConnectionSettings<VodiaOptions>,
     private readonly events: AdapterEvents,
   ) {
     this.own = extensionOf(settings.user);
@@ -159,8 +160,8 @@ class VodiaAdapter implements VendorAdapter {
         ...common,
         extension: this.own,
         domain: s.domain,
-        adminUser: s.adminUser ?? '',
-        adminPassword: s.adminPassword ?? '',
+        adminUser: s.adminUser,
+        adminPassword: s.adminPassword,
       });
     }
     return obtainSession({ ...common, user: s.user, password: s.password });
@@ -388,4 +389,4 @@ class VodiaAdapter implements VendorAdapter {
   }
 }
 
-export const createVodiaAdapter: AdapterFactory = (settings, events) => new VodiaAdapter(settings, events);
+export const createVodiaAdapter: AdapterFactory<VodiaOptions> = (settings, events) => new VodiaAdapter(settings, events);

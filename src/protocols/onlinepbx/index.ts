@@ -1,0 +1,10 @@
+import type { VendorDescriptor } from '../common/vendor';
+import { createOnlinePbxAdapter } from './adapter';
+import { onlinePbxOptions, type OnlinePbxOptions } from './settings';
+
+/** onlinePBX: API 2.0 (socket.io 0.9) or 3.0 (JSON WebSocket), logged in with an API key. */
+export const onlinePbx: VendorDescriptor<OnlinePbxOptions, 'onlinepbx'> = {
+  id: 'onlinepbx',
+  settings: onlinePbxOptions,
+  create: createOnlinePbxAdapter,
+};
