@@ -5,18 +5,25 @@ const { startRed } = require('../red');
 const { until, timedPush } = require('./host');
 const { userList, watcher, ourFlow, ready } = require('./flows');
 
-/** `spec.nodes` input nodes on one connection, each watching its own extension: events per second. */
+/**
+ * `spec.nodes` input nodes on one connection, events per second. Every configuration gets the
+ * same events, over the same `spec.keys` extensions (one node watches them all, 500 nodes one
+ * each): what differs is only how many nodes they go to, not how many keys the store and the
+ * router hold (50 against 50,000 keys is `storeScaleRatio`'s question).
+ */
 async function dispatch(host, spec) {
   const k = spec.nodes;
+  const keys = spec.keys || k;
   const protocol = 'onlinepbx3';
-  const { port } = await host.call('start', { protocol, users: k });
+  const { port } = await host.call('start', { protocol, users: keys });
   const red = await startRed();
   try {
-    const watchers = Array.from({ length: k }, (_, i) => watcher(protocol, `w${i}`, [String(2000 + i)]));
+    const extensions = (i) => Array.from({ length: keys }, (_, j) => String(2000 + j)).filter((_, j) => j % k === i);
+    const watchers = Array.from({ length: k }, (_, i) => watcher(protocol, `w${i}`, extensions(i)));
     await red.deploy(ourFlow(protocol, port, watchers));
     await ready(red, host, protocol, 0);
-    await timedPush(host, red.sink, protocol, 5000, k);
-    return { rate: (await timedPush(host, red.sink, protocol, spec.n, k)).rate };
+    await timedPush(host, red.sink, protocol, 5000, keys);
+    return { rate: (await timedPush(host, red.sink, protocol, spec.n, keys)).rate };
   } finally {
     await red.stop();
   }
