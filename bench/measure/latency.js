@@ -1,11 +1,13 @@
 'use strict';
 // `kind: 'latency'`: innovaphone presence paced at `spec.rate` events/s, from the simulator's
-// send (the frame carries its send time) to the counting sink; `mode: 'limit'` to a raw ws client
-// in this process instead, what the machine itself adds (sockets, scheduling, the sender's pauses).
+// send (the frame carries its send time) to the counting sink. `mode: 'limit'`: to a raw ws
+// client in this process instead, what the machine itself adds (sockets, scheduling, the
+// sender's pauses); `mode: 'floor'`: through core `websocket in` straight to the sink, what
+// Node-RED itself adds (the sink reads the send time from the unparsed frame).
 const WebSocket = require('ws');
 const { startRed } = require('../red');
 const { until, timedPush, settledHeap, quantile } = require('./host');
-const { USERS, userList, watcher, ourFlow, ready } = require('./flows');
+const { USERS, userList, watcher, ourFlow, ready, peerFlow } = require('./flows');
 
 /**
  * Untimed events before the paced ones, then a collection: the latency of a running Node-RED,
@@ -32,13 +34,23 @@ async function rawClient(host, port) {
 async function latency(host, spec) {
   const protocol = 'innovaphone';
   const limit = spec.mode === 'limit';
-  const { port } = await host.call('start', { protocol, users: USERS, raw: limit });
+  const floor = spec.mode === 'floor';
+  const { port } = await host.call('start', { protocol, users: USERS, raw: limit || floor });
   let red;
   let sink;
   let stopClient;
   try {
     if (limit) ({ sink, stop: stopClient } = await rawClient(host, port));
-    else {
+    else if (floor) {
+      red = await startRed();
+      await red.deploy(peerFlow(protocol, port, true));
+      await until(async () => (await host.call('status')).connections === 1, 'websocket in connected');
+      sink = red.sink;
+      sink.onMessage = (msg) => {
+        const sent = JSON.parse(msg.payload).t;
+        if (typeof sent === 'number') sink.latencies.push(performance.timeOrigin + performance.now() - sent);
+      };
+    } else {
       red = await startRed();
       await red.deploy(ourFlow(protocol, port, [watcher(protocol, 'w1', userList(USERS))]));
       await ready(red, host, protocol, USERS);
