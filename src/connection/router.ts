@@ -13,27 +13,39 @@ export interface Watcher {
  * Routes adapter events to watching nodes by a map lookup on (channel, key), so the cost of an
  * event does not grow with the number of nodes. It also counts holders per interest so the
  * connection knows when to subscribe or unsubscribe on the PBX.
+ *
+ * Each key's watchers are an array that is replaced, never changed, when one comes or goes
+ * (that happens at deploy): a delivery walks the array it started with, as an EventEmitter
+ * walks a copy of its listeners, and 500 nodes on 500 keys cost no Set iterator per event.
  */
 export class Router {
-  private readonly byChannel = new Map<Channel, Map<string, Set<Watcher>>>();
+  private readonly byChannel = new Map<Channel, Map<string, readonly Watcher[]>>();
 
   /** Adds a watcher; returns true when it is the first for this interest. */
   add(interest: Interest, watcher: Watcher): boolean {
     let keys = this.byChannel.get(interest.channel);
     if (!keys) this.byChannel.set(interest.channel, (keys = new Map()));
-    let set = keys.get(interest.key);
-    const first = !set;
-    if (!set) keys.set(interest.key, (set = new Set()));
-    set.add(watcher);
-    return first;
+    const list = keys.get(interest.key);
+    if (!list) {
+      keys.set(interest.key, [watcher]);
+      return true;
+    }
+    if (!list.includes(watcher)) keys.set(interest.key, [...list, watcher]);
+    return false;
   }
 
   /** Removes a watcher; returns true when it was the last for this interest. */
   remove(interest: Interest, watcher: Watcher): boolean {
     const keys = this.byChannel.get(interest.channel);
-    const set = keys?.get(interest.key);
-    if (!keys || !set || !set.delete(watcher)) return false;
-    if (set.size > 0) return false;
+    const list = keys?.get(interest.key);
+    if (!keys || !list || !list.includes(watcher)) return false;
+    if (list.length > 1) {
+      keys.set(
+        interest.key,
+        list.filter((w) => w !== watcher),
+      );
+      return false;
+    }
     keys.delete(interest.key);
     if (keys.size === 0) this.byChannel.delete(interest.channel);
     return true;
@@ -67,10 +79,13 @@ export class Router {
   }
 }
 
-/** Delivers to `set`; returns how many have had the message so far. */
-function deliver(set: Set<Watcher> | undefined, message: PbxMessage, delivered: number): number {
-  if (!set) return delivered;
-  for (const w of set) if (w.onMessage) w.onMessage(delivered++ === 0 ? message : copyMessage(message));
+/** Delivers to `list`; returns how many have had the message so far. */
+function deliver(list: readonly Watcher[] | undefined, message: PbxMessage, delivered: number): number {
+  if (!list) return delivered;
+  for (let i = 0; i < list.length; i++) {
+    const w = list[i];
+    if (w.onMessage) w.onMessage(delivered++ === 0 ? message : copyMessage(message));
+  }
   return delivered;
 }
 
