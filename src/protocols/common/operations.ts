@@ -270,6 +270,11 @@ export function checkParams<O extends Operation>(op: O, raw: Raw): OperationPara
 /** How a vendor runs the operations it offers, each with its typed parameters. */
 export type OperationHandlers<Result> = { [O in Operation]?: (params: OperationParams[O], timeoutMs: number) => Promise<Result> };
 
+/** The operations a handler table offers: read from the table, so a vendor lists them once. */
+export function offeredBy(handlers: OperationHandlers<unknown>): ReadonlySet<Operation> {
+  return new Set(Object.keys(handlers) as Operation[]);
+}
+
 /**
  * Runs `op` by its handler; an operation without one is refused naming vendor and operation.
  * Whatever the handler throws, the promise rejects with it.

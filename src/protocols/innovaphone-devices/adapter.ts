@@ -11,7 +11,7 @@ import type {
 } from '../common/adapter';
 import { ALL } from '../common/adapter';
 import { DisconnectedError, PbxRequestError, TimeoutError, errorText } from '../common/errors';
-import { runOperation, type OperationHandlers } from '../common/operations';
+import { offeredBy, runOperation, type OperationHandlers } from '../common/operations';
 import { AppWebsocket, type AppMessage } from '../innovaphone/app-websocket';
 import type { InnovaphoneOptions } from '../innovaphone/settings';
 import { devicesBase } from './normalize';
@@ -33,11 +33,11 @@ const SERVICE_DN = 'Admin';
  */
 class DevicesAdapter implements VendorAdapter {
   readonly channels: ReadonlySet<Channel> = new Set<Channel>(['device', 'provisioning', 'event']);
-  readonly operations: ReadonlySet<Operation> = new Set<Operation>(['command', 'provisioningCode']);
   private readonly handlers: OperationHandlers<OperationResult> = {
     provisioningCode: async (params, timeoutMs) => this.codes.request(this.connected(), params, timeoutMs),
     command: async (params, timeoutMs) => devicesCommand(this.connected(), params, timeoutMs, { codes: this.codes, updates: this.updates }),
   };
+  readonly operations: ReadonlySet<Operation> = offeredBy(this.handlers);
   private socket: AppWebsocket | undefined;
   private abort: AbortController | undefined;
   private readonly monitors: DeviceMonitors;

@@ -11,7 +11,7 @@ import type {
 } from '../common/adapter';
 import { ALL } from '../common/adapter';
 import { DisconnectedError } from '../common/errors';
-import { runOperation, type CommandParams, type OperationHandlers } from '../common/operations';
+import { offeredBy, runOperation, type CommandParams, type OperationHandlers } from '../common/operations';
 import { AppWebsocket, type AppMessage } from './app-websocket';
 import { EP_SIGNAL, EpSignalMonitor, type CallSource } from './ep-signal';
 import { PBX_API, ProfileState, profileRequest } from './pbx-api';
@@ -34,14 +34,6 @@ const RCC_GRACE_MS = 2000;
  */
 class InnovaphoneAdapter implements VendorAdapter {
   readonly channels: ReadonlySet<Channel> = new Set<Channel>(['presence', 'profile', 'signaling', 'call', 'event']);
-  readonly operations: ReadonlySet<Operation> = new Set<Operation>([
-    'command',
-    'setPresence',
-    'profile',
-    'signal',
-    'makeCall',
-    'callControl',
-  ]);
   private readonly handlers: OperationHandlers<OperationResult> = {
     command: (params, timeoutMs) => this.command(params, timeoutMs),
     setPresence: async ({ sip, contact, activity, note }, timeoutMs) => {
@@ -59,6 +51,7 @@ class InnovaphoneAdapter implements VendorAdapter {
     makeCall: (params, timeoutMs) => this.rcc.makeCall(params, timeoutMs),
     callControl: (params, timeoutMs) => this.rcc.callControl(params, timeoutMs),
   };
+  readonly operations: ReadonlySet<Operation> = offeredBy(this.handlers);
   private socket: AppWebsocket | undefined;
   private abort: AbortController | undefined;
   private readonly presence: PresenceMonitors;

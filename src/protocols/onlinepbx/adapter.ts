@@ -11,7 +11,7 @@ import type {
   VendorAdapter,
 } from '../common/adapter';
 import { DisconnectedError, errorText } from '../common/errors';
-import { runOperation, type CallControlParams, type CommandParams, type MakeCallParams, type OperationHandlers } from '../common/operations';
+import { offeredBy, runOperation, type CallControlParams, type CommandParams, type MakeCallParams, type OperationHandlers } from '../common/operations';
 import { CallGroups } from './call-groups';
 import { CallTable } from './calls';
 import type { OnlinePbxOptions } from './settings';
@@ -42,12 +42,12 @@ const interestKey = (i: Interest): string => `${i.channel}\n${i.key}`;
  */
 class OnlinePbxAdapter implements VendorAdapter {
   readonly channels: ReadonlySet<Channel> = new Set<Channel>(['presence', 'blf', 'call', 'event']);
-  readonly operations: ReadonlySet<Operation> = new Set<Operation>(['command', 'makeCall', 'callControl']);
   private readonly handlers: OperationHandlers<OperationResult> = {
     makeCall: (params, timeoutMs) => this.makeCall(params, timeoutMs),
     callControl: (params, timeoutMs) => this.callControl(params, timeoutMs),
     command: (params, timeoutMs) => this.command(params, timeoutMs),
   };
+  readonly operations: ReadonlySet<Operation> = offeredBy(this.handlers);
   private readonly version: ApiVersion;
   private readonly interests = new Map<string, Interest>();
   private readonly calls = new CallTable();

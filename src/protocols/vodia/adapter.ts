@@ -14,7 +14,7 @@ import {
 } from '../common/adapter';
 import { AuthError, DisconnectedError, UnsupportedError, errorText } from '../common/errors';
 import { DEAD_AFTER_INTERVALS } from '../common/idle-watchdog';
-import { runOperation, type CallControlParams, type OperationHandlers } from '../common/operations';
+import { offeredBy, runOperation, type CallControlParams, type OperationHandlers } from '../common/operations';
 import { ManagedSocket } from '../common/managed-socket';
 import { OnceLog } from '../common/once-log';
 import { decodeFrame, encodeAction, FORBIDDEN_ACTION, frameName, type VodiaFrame } from './codec';
@@ -66,7 +66,6 @@ const KNOWN_FRAMES = new Set([
  */
 class VodiaAdapter implements VendorAdapter {
   readonly channels: ReadonlySet<Channel> = new Set<Channel>(['presence', 'blf', 'call', 'event']);
-  readonly operations: ReadonlySet<Operation> = new Set<Operation>(['command', 'makeCall', 'callControl']);
   private readonly handlers: OperationHandlers<OperationResult> = {
     makeCall: (params, timeoutMs) => this.makeCall(makeCallFrame(params, this.own), timeoutMs),
     callControl: async (params) => this.callControl(params),
@@ -75,6 +74,7 @@ class VodiaAdapter implements VendorAdapter {
       return { payload: { sent: true } };
     },
   };
+  readonly operations: ReadonlySet<Operation> = offeredBy(this.handlers);
   private readonly own: string;
   private readonly accounts = new AccountTable();
   private readonly calls: CallTable;
