@@ -2,38 +2,21 @@
 // Issue 6 through the real nodes: a Vodia simulator, a pbx-connection and the user nodes.
 const assert = require('assert');
 const { helper, loadFlow, record, waitFor, waitStatus } = require('../support/red');
+const { connectionTo, loadCatching, connection, connected } = require('../support/flow');
+const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { VodiaSim } = require('../../sim/vodia');
 
-function config(sim, extra = {}) {
-  return { id: 'c1', type: 'pbx-connection', vendor: 'vodia', url: sim.url, domain: sim.domain, user: '40', ...extra };
-}
 const CREDS = { c1: { password: 'secret' } };
-const CATCH = [
-  { id: 'k1', type: 'catch', scope: null, uncaught: false, wires: [['hc']] },
-  { id: 'hc', type: 'helper' },
-];
 
-async function load(sim, nodes, creds = CREDS) {
-  await loadFlow([config(sim), ...nodes, ...CATCH], creds);
-  return { errors: record('hc') };
+function load(sim, nodes, creds = CREDS) {
+  return loadCatching([connectionTo.vodia(sim), ...nodes], creds);
 }
-
-const connection = () => helper.getNode('c1').connection;
-const connected = () => waitFor(() => connection().state === 'connected', 5000, 'connected');
 
 describe('vodia nodes', function () {
   this.timeout(15000);
   let sim;
-  beforeEach(async () => {
-    sim = new VodiaSim({ domain: 'tenant.test' });
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    const neverRegistered = !sim.sipRegisterReceived;
-    await sim.stop();
-    assert.ok(neverRegistered, 'a sip-register reached the PBX');
-  });
+  simulatorWithFlowsEach(() => (sim = new VodiaSim({ domain: 'tenant.test' })));
+  afterEach(() => assert.ok(!sim.sipRegisterReceived, 'a sip-register reached the PBX'));
 
   describe('pbx-presence-in', () => {
     it('reports registered, dnd and chatstatus as status for the configured users, then each user-state', async () => {
@@ -392,7 +375,7 @@ describe('vodia nodes', function () {
       await sim.start(0);
       await loadFlow(
         [
-          config(sim, { authMode: 'admin' }),
+          connectionTo.vodia(sim, { authMode: 'admin' }),
           { id: 'p1', type: 'pbx-presence-in', connection: 'c1', users: '41', wires: [['h1']] },
           { id: 'h1', type: 'helper' },
         ],
@@ -413,7 +396,7 @@ describe('vodia nodes', function () {
       sim = new VodiaSim({ domain: 'tenant.test', admin: { user: 'admin', password: 'adminpw' } });
       await sim.start(0);
       await loadFlow(
-        [config(sim, { authMode: 'admin' }), { id: 'p1', type: 'pbx-presence-in', connection: 'c1', wires: [[]] }],
+        [connectionTo.vodia(sim, { authMode: 'admin' }), { id: 'p1', type: 'pbx-presence-in', connection: 'c1', wires: [[]] }],
         {
           c1: { adminUser: 'admin', adminPassword: 'wrong' },
         },
@@ -422,7 +405,7 @@ describe('vodia nodes', function () {
       assert.strictEqual(sim.upgradeAttempts, 0);
       await helper.unload();
       await loadFlow(
-        [config(sim, { authMode: 'admin' }), { id: 'p1', type: 'pbx-presence-in', connection: 'c1', wires: [[]] }],
+        [connectionTo.vodia(sim, { authMode: 'admin' }), { id: 'p1', type: 'pbx-presence-in', connection: 'c1', wires: [[]] }],
         {
           c1: { password: 'secret' },
         },
@@ -432,10 +415,10 @@ describe('vodia nodes', function () {
 
     it('"allow legacy TLS renegotiation" sets SSL_OP_LEGACY_SERVER_CONNECT, only when ticked', async () => {
       const { constants } = require('crypto');
-      await loadFlow([config(sim, { legacyTls: true })], CREDS);
+      await loadFlow([connectionTo.vodia(sim, { legacyTls: true })], CREDS);
       assert.ok(connection().settings.tls.secureOptions & constants.SSL_OP_LEGACY_SERVER_CONNECT);
       await helper.unload();
-      await loadFlow([config(sim)], CREDS);
+      await loadFlow([connectionTo.vodia(sim)], CREDS);
       assert.ok(!((connection().settings.tls.secureOptions ?? 0) & constants.SSL_OP_LEGACY_SERVER_CONNECT));
     });
 
