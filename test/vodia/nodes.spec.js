@@ -396,7 +396,10 @@ describe('vodia nodes', function () {
       sim = new VodiaSim({ domain: 'tenant.test', admin: { user: 'admin', password: 'adminpw' } });
       await sim.start(0);
       await loadFlow(
-        [connectionTo.vodia(sim, { authMode: 'admin' }), { id: 'p1', type: 'pbx-presence-in', connection: 'c1', wires: [[]] }],
+        [
+          connectionTo.vodia(sim, { authMode: 'admin' }),
+          { id: 'p1', type: 'pbx-presence-in', connection: 'c1', wires: [[]] },
+        ],
         {
           c1: { adminUser: 'admin', adminPassword: 'wrong' },
         },
@@ -405,7 +408,10 @@ describe('vodia nodes', function () {
       assert.strictEqual(sim.upgradeAttempts, 0);
       await helper.unload();
       await loadFlow(
-        [connectionTo.vodia(sim, { authMode: 'admin' }), { id: 'p1', type: 'pbx-presence-in', connection: 'c1', wires: [[]] }],
+        [
+          connectionTo.vodia(sim, { authMode: 'admin' }),
+          { id: 'p1', type: 'pbx-presence-in', connection: 'c1', wires: [[]] },
+        ],
         {
           c1: { password: 'secret' },
         },
