@@ -3,38 +3,23 @@
 // records from several legs with the PBX's own times, missed calls, and the 2.0 registration
 // resync after an outage.
 const assert = require('assert');
-const { helper, loadFlow, record, waitFor } = require('../support/red');
+const { helper, loadFlow, waitFor } = require('../support/red');
+const { connectionTo, recordHelpers, connection } = require('../support/flow');
+const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { OnlinePbxSim } = require('../../sim/onlinepbx');
 
 const KEY = 'live-key';
-const connection = () => helper.getNode('c1').connection;
 const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms));
 
 for (const version of ['2', '3']) {
   describe(`live state: onlinepbx ${version}.0`, function () {
     this.timeout(15000);
     let sim;
-    beforeEach(async () => {
-      sim = new OnlinePbxSim({ apiVersion: version, apiKey: KEY });
-      await sim.start(0);
-    });
-    afterEach(async () => {
-      await helper.unload();
-      await sim.stop();
-    });
+    simulatorWithFlowsEach(() => (sim = new OnlinePbxSim({ apiVersion: version, apiKey: KEY })));
 
     async function load(nodes, group) {
-      const config = {
-        id: 'c1',
-        type: 'pbx-connection',
-        vendor: 'onlinepbx',
-        url: sim.url,
-        domain: sim.domain,
-        apiVersion: version,
-      };
-      await loadFlow([config, ...nodes], { c1: { apiKey: KEY } });
-      const recs = {};
-      for (const n of nodes) if (n.type === 'helper') recs[n.id] = record(n.id);
+      await loadFlow([connectionTo.onlinepbx(sim), ...nodes], { c1: { apiKey: KEY } });
+      const recs = recordHelpers(nodes);
       await waitFor(
         () => connection().state === 'connected' && sim.subscribedGroups().includes(group),
         5000,
