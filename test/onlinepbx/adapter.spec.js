@@ -12,76 +12,46 @@ const {
   UnsupportedError,
 } = require('../../protocols/common/errors');
 const { waitFor } = require('../support/wait');
+const { adapterSettings, fakeEvents } = require('../support/adapter');
+const { simulatorEach } = require('../support/fixtures');
 
 const KEY = 'sEcr3t/key+&=';
 
-function fakeEvents(listen = () => true) {
-  const ev = {
-    emitted: [],
-    drops: [],
-    logs: [],
-    emit(channel, key, m) {
-      ev.emitted.push({ channel, key, ...m });
-    },
-    summaries: [],
-    snapshots: [],
-    snapshot(channel, key, m) {
-      ev.snapshots.push({ channel, key, ...m });
-    },
-    callSummary(summary) {
-      ev.summaries.push(summary);
-    },
-    listening: (channel, key) => listen(channel, key),
-    dropped(reason) {
-      ev.drops.push(reason);
-    },
-    log(level, text) {
-      ev.logs.push(`${level}: ${text}`);
-    },
-    of(channel, key) {
-      return ev.emitted.filter((e) => e.channel === channel && (key === undefined || e.key === key));
-    },
-  };
-  return ev;
-}
-
 function settings(sim, extra = {}) {
-  return {
-    vendor: 'onlinepbx',
+  return adapterSettings('onlinepbx', {
     url: sim.url,
     domain: sim.domain,
-    app: '',
-    user: '',
     apiVersion: sim.apiVersion,
-    password: '',
     apiKey: KEY,
-    tls: {},
-    loginTimeoutMs: 2000,
-    keepaliveMs: 300,
     ...extra,
-  };
+  });
+}
+
+let sim;
+let adapter;
+/** Before each test of the calling describe: the simulator `create()` builds; after it, the adapter closed first. */
+function simulatorAndAdapterEach(create) {
+  simulatorEach(
+    () => (sim = create()),
+    () => {
+      if (adapter) adapter.close();
+      adapter = undefined;
+    },
+  );
+}
+
+async function connect(extra, ev = fakeEvents()) {
+  adapter = createOnlinePbxAdapter(settings(sim, extra), ev);
+  await adapter.open();
+  return ev;
 }
 
 for (const version of ['2', '3']) {
   describe(`onlinepbx adapter, API ${version}.0`, function () {
     this.timeout(10000);
-    let sim;
-    let adapter;
-    beforeEach(async () => {
-      sim = new OnlinePbxSim({ apiVersion: version, apiKey: KEY, heartbeatIntervalMs: 100, heartbeatTimeoutS: 1 });
-      await sim.start(0);
-    });
-    afterEach(async () => {
-      if (adapter) adapter.close();
-      adapter = undefined;
-      await sim.stop();
-    });
-
-    async function connect(extra, ev = fakeEvents()) {
-      adapter = createOnlinePbxAdapter(settings(sim, extra), ev);
-      await adapter.open();
-      return ev;
-    }
+    simulatorAndAdapterEach(
+      () => new OnlinePbxSim({ apiVersion: version, apiKey: KEY, heartbeatIntervalMs: 100, heartbeatTimeoutS: 1 }),
+    );
 
     it('connects with the key; a wrong key is an AuthError saying auth failed', async () => {
       await connect();
@@ -345,23 +315,9 @@ for (const version of ['2', '3']) {
 
 describe('onlinepbx adapter, API 2.0 specifics', function () {
   this.timeout(10000);
-  let sim;
-  let adapter;
-  beforeEach(async () => {
-    sim = new OnlinePbxSim({ apiVersion: '2', apiKey: KEY, heartbeatIntervalMs: 50, heartbeatTimeoutS: 0.3 });
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    if (adapter) adapter.close();
-    adapter = undefined;
-    await sim.stop();
-  });
-
-  async function connect(extra, ev = fakeEvents()) {
-    adapter = createOnlinePbxAdapter(settings(sim, extra), ev);
-    await adapter.open();
-    return ev;
-  }
+  simulatorAndAdapterEach(
+    () => new OnlinePbxSim({ apiVersion: '2', apiKey: KEY, heartbeatIntervalMs: 50, heartbeatTimeoutS: 0.3 }),
+  );
 
   it('echoes heartbeats: the session outlives several server heartbeat timeouts', async () => {
     const ev = await connect({ keepaliveMs: 30000 });
@@ -535,23 +491,7 @@ describe('onlinepbx adapter, API 2.0 specifics', function () {
 
 describe('onlinepbx adapter, API 3.0 specifics', function () {
   this.timeout(10000);
-  let sim;
-  let adapter;
-  beforeEach(async () => {
-    sim = new OnlinePbxSim({ apiVersion: '3', apiKey: KEY });
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    if (adapter) adapter.close();
-    adapter = undefined;
-    await sim.stop();
-  });
-
-  async function connect(extra, ev = fakeEvents()) {
-    adapter = createOnlinePbxAdapter(settings(sim, extra), ev);
-    await adapter.open();
-    return ev;
-  }
+  simulatorAndAdapterEach(() => new OnlinePbxSim({ apiVersion: '3', apiKey: KEY }));
 
   it('make_call is unsupported over the 3.0 WebSocket, with a clear text; nothing is sent', async () => {
     await connect();

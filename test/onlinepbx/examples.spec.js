@@ -14,6 +14,7 @@ const {
 } = require('../support/examples');
 const { OnlinePbxSim, SimPbx, DEMO, startDemo } = require('../../sim/onlinepbx');
 const { createOnlinePbxAdapter } = require('../../protocols/onlinepbx/adapter');
+const { adapterSettings } = require('../support/adapter');
 
 const EXAMPLES = [
   'BLF lamps',
@@ -306,19 +307,13 @@ describe('onlinepbx demo (npm start)', function () {
         ['3', `ws://127.0.0.1:${DEMO.port3}/`],
       ]) {
         const a = createOnlinePbxAdapter(
-          {
-            vendor: 'onlinepbx',
+          adapterSettings('onlinepbx', {
             url,
             domain: DEMO.domain,
-            app: '',
-            user: '',
             apiVersion: version,
-            password: '',
             apiKey: DEMO.credentials.apiKey,
-            tls: {},
-            loginTimeoutMs: 2000,
             keepaliveMs: 30000,
-          },
+          }),
           {
             emit: (channel, key, m) => seen[version].push(m.event),
             listening: () => true,

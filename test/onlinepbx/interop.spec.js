@@ -13,6 +13,7 @@ const { createOnlinePbxAdapter } = require('../../protocols/onlinepbx/adapter');
 const { OnlinePbxSim } = require('../../sim/onlinepbx');
 const { PbxConnection } = require('../../connection/pbx-connection');
 const { AuthError, PbxRequestError } = require('../../protocols/common/errors');
+const { adapterSettings, fakeEvents } = require('../support/adapter');
 const { selfSignedCertificate } = require('../support/tls-proxy');
 const { waitFor } = require('../support/wait');
 
@@ -134,36 +135,16 @@ async function startStockServer({ pems, heartbeatInterval = 0.2, heartbeatTimeou
   };
 }
 
-function fakeEvents() {
-  const ev = {
-    emitted: [],
-    drops: [],
-    emit: (channel, key, m) => ev.emitted.push({ channel, key, ...m }),
-    listening: () => true,
-    callSummary: () => undefined,
-    snapshot: () => undefined,
-    dropped: (reason) => ev.drops.push(reason),
-    log: () => undefined,
-    of: (channel, key) => ev.emitted.filter((e) => e.channel === channel && (key === undefined || e.key === key)),
-  };
-  return ev;
-}
-
 function settings(url, extra = {}) {
-  return {
-    vendor: 'onlinepbx',
+  return adapterSettings('onlinepbx', {
     url,
     domain: DOMAIN,
-    app: '',
-    user: '',
     apiVersion: '2',
-    password: '',
     apiKey: KEY,
-    tls: {},
     loginTimeoutMs: 3000,
     keepaliveMs: 400,
     ...extra,
-  };
+  });
 }
 
 function resources() {

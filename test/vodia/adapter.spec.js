@@ -6,67 +6,24 @@ const http = require('http');
 const { createVodiaAdapter } = require('../../protocols/vodia/adapter');
 const { VodiaSim } = require('../../sim/vodia');
 const { waitFor } = require('../support/wait');
-
-function fakeEvents(listen = () => true) {
-  const ev = {
-    emitted: [],
-    drops: [],
-    logs: [],
-    emit(channel, key, m) {
-      ev.emitted.push({ channel, key, ...m });
-    },
-    summaries: [],
-    snapshots: [],
-    snapshot(channel, key, m) {
-      ev.snapshots.push({ channel, key, ...m });
-    },
-    callSummary(summary) {
-      ev.summaries.push(summary);
-    },
-    listening: (channel, key) => listen(channel, key),
-    dropped(reason) {
-      ev.drops.push(reason);
-    },
-    log(level, text) {
-      ev.logs.push(`${level}: ${text}`);
-    },
-    of(channel, key) {
-      return ev.emitted.filter((e) => e.channel === channel && (key === undefined || e.key === key));
-    },
-  };
-  return ev;
-}
+const { adapterSettings, fakeEvents } = require('../support/adapter');
+const { simulatorEach } = require('../support/fixtures');
 
 function settings(sim, extra = {}) {
-  return {
-    vendor: 'vodia',
-    url: sim.url,
-    domain: sim.domain,
-    app: '',
-    user: '40',
-    apiVersion: '',
-    password: 'secret',
-    apiKey: '',
-    tls: {},
-    loginTimeoutMs: 2000,
-    keepaliveMs: 300,
-    ...extra,
-  };
+  return adapterSettings('vodia', { url: sim.url, domain: sim.domain, user: '40', password: 'secret', ...extra });
 }
 
 describe('vodia adapter', function () {
   this.timeout(10000);
   let sim;
   let adapter;
-  beforeEach(async () => {
-    sim = new VodiaSim({ domain: 'tenant.test' });
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    if (adapter) adapter.close();
-    adapter = undefined;
-    await sim.stop();
-  });
+  simulatorEach(
+    () => (sim = new VodiaSim({ domain: 'tenant.test' })),
+    () => {
+      if (adapter) adapter.close();
+      adapter = undefined;
+    },
+  );
 
   async function connect(extra, ev = fakeEvents()) {
     adapter = createVodiaAdapter(settings(sim, extra), ev);
