@@ -3,6 +3,7 @@
 // says when deployed against the simulator (the demo instance `npm start` uses, on a free port).
 const assert = require('assert');
 const { helper, record, waitFor } = require('../support/red');
+const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { examplesIn, checkExample, deployExample } = require('../support/examples');
 const { DevicesSim, DEMO } = require('../../sim/innovaphone-devices');
 
@@ -12,14 +13,9 @@ const examples = examplesIn('innovaphone Devices');
 describe('innovaphone Devices examples', function () {
   this.timeout(15000);
   let sim;
-  beforeEach(async () => {
-    sim = new DevicesSim({ app: DEMO.app, password: DEMO.credentials.password, redeemAfterMs: 50 });
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sim.stop();
-  });
+  simulatorWithFlowsEach(
+    () => (sim = new DevicesSim({ app: DEMO.app, password: DEMO.credentials.password, redeemAfterMs: 50 })),
+  );
 
   async function deploy(name, ...ids) {
     await deployExample(examples.read(name), sim.url, DEMO.credentials);

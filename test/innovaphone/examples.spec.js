@@ -3,6 +3,7 @@
 // deployed against the simulator (the demo App object `npm start` uses, on a free port).
 const assert = require('assert');
 const { helper, record, waitFor } = require('../support/red');
+const { simulatorWithFlowsEach } = require('../support/fixtures');
 const {
   examplesIn,
   checkExample,
@@ -31,13 +32,8 @@ const examples = examplesIn('innovaphone');
 describe('innovaphone examples', function () {
   this.timeout(15000);
   let sim;
-  beforeEach(async () => {
-    sim = new InnovaphoneSim({ app: DEMO.app, password: DEMO.credentials.password });
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sim.stop();
+  simulatorWithFlowsEach(() => (sim = new InnovaphoneSim({ app: DEMO.app, password: DEMO.credentials.password })));
+  afterEach(() => {
     patch = (n) => n;
   });
   /** What deploy does to each node of the example first (a test may point the file node elsewhere). */

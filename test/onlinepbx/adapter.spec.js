@@ -14,6 +14,7 @@ const {
 const { waitFor } = require('../support/wait');
 const { adapterSettings, fakeEvents } = require('../support/adapter');
 const { simulatorEach } = require('../support/fixtures');
+const { SUBSCRIBED_EVENTS, V2_COMMANDS } = require('./samples');
 
 const KEY = 'sEcr3t/key+&=';
 
@@ -81,14 +82,7 @@ for (const version of ['2', '3']) {
       assert.deepStrictEqual(sim.subscribedGroups(), expected);
       assert.strictEqual(sim.count('subscribe'), 1, 'the open and three watches made one subscribe');
       if (version === '2') {
-        assert.deepStrictEqual(sim.received.find((r) => r.command === 'subscribe').data.events, {
-          calls: true,
-          blf: true,
-          messages: false,
-          callback: true,
-          api: false,
-          registration: true,
-        });
+        assert.deepStrictEqual(sim.received.find((r) => r.command === 'subscribe').data.events, SUBSCRIBED_EVENTS);
         assert.match(sim.received[0].id, /^[0-9A-Za-z]{16}$/);
       }
       adapter.unwatch({ channel: 'call', key: '*' });
@@ -389,21 +383,7 @@ describe('onlinepbx adapter, API 2.0 specifics', function () {
     assert.deepStrictEqual(await run('message', { data: 'Hi All!', target: 'domain' }), { status: true });
     const msg = await waitFor(() => ev.of('event', 'message')[0]);
     assert.deepStrictEqual(msg.payload, { data: 'Hi All!', target: 'domain' });
-    for (const c of [
-      'make_call',
-      'transfer',
-      'bridge',
-      'eavesdrop',
-      'hangup_call',
-      'subscribe',
-      'reboot_phone',
-      'reloadgw',
-      'sip_message',
-      'flush_reg',
-      'trunk_list',
-      'user_list',
-      'message',
-    ]) {
+    for (const c of V2_COMMANDS) {
       assert.ok(sim.count(c) >= 1, c);
     }
   });

@@ -16,6 +16,7 @@ const { AuthError, PbxRequestError } = require('../../protocols/common/errors');
 const { adapterSettings, fakeEvents } = require('../support/adapter');
 const { selfSignedCertificate } = require('../support/tls-proxy');
 const { waitFor } = require('../support/wait');
+const { BLF_204, BLF_204_PAYLOAD, REGISTRATION_201, SUBSCRIBED_EVENTS } = require('./samples');
 
 const KEY = 'k123/+?&';
 const DOMAIN = 'demo.onpbx.ru';
@@ -190,33 +191,11 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
         a.watch({ channel: 'presence', key: '*' }),
       ]);
       const sub = s.state.received.find((r) => r.name === 'subscribe');
-      assert.deepStrictEqual(sub.args.events, {
-        calls: true,
-        blf: true,
-        messages: false,
-        callback: true,
-        api: false,
-        registration: true,
-      });
+      assert.deepStrictEqual(sub.args.events, SUBSCRIBED_EVENTS);
       assert.match(sub.args.callback_hash, /^[0-9A-Za-z]{16}$/);
 
-      s.push('blf', {
-        uid: '204',
-        status: 'ringing',
-        direction: 'out',
-        rank: 'master',
-        other_leg: '73432048020',
-        uuid: '22c9e591',
-        timestamp: 1452498750,
-      });
-      s.push('registration', {
-        uid: 201,
-        agent: 'Cisco SPA303-g2',
-        state: 'register',
-        ip: '8.8.8.8',
-        port: 5060,
-        expires: 3600,
-      });
+      s.push('blf', BLF_204);
+      s.push('registration', REGISTRATION_201);
       s.push('channel_create', {
         uuid: 'c-1',
         direction: 'inbound',
@@ -235,27 +214,10 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
         hangup_cause: 'NO_ANSWER',
       });
       await waitFor(() => ev.of('call', 'c-1').length === 2);
-      assert.deepStrictEqual(ev.of('blf', '204')[0].payload, {
-        extension: '204',
-        state: 'ringing',
-        direction: 'outbound',
-        otherParty: '73432048020',
-        callId: '22c9e591',
-        timestamp: 1452498750000,
-      });
+      assert.deepStrictEqual(ev.of('blf', '204')[0].payload, BLF_204_PAYLOAD);
       assert.deepStrictEqual(ev.of('blf', '204')[0].raw, {
         name: 'blf',
-        args: [
-          {
-            uid: '204',
-            status: 'ringing',
-            direction: 'out',
-            rank: 'master',
-            other_leg: '73432048020',
-            uuid: '22c9e591',
-            timestamp: 1452498750,
-          },
-        ],
+        args: [BLF_204],
       });
       assert.deepStrictEqual(ev.of('presence', '201')[0].payload, {
         user: '201',

@@ -6,6 +6,7 @@ const { helper, record, waitFor, waitStatus } = require('../support/red');
 const { connectionTo, loadCatching, connection, connected } = require('../support/flow');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { OnlinePbxSim } = require('../../sim/onlinepbx');
+const { V2_COMMANDS } = require('./samples');
 
 const KEY = 'node-test-key';
 const CREDS = { c1: { apiKey: KEY } };
@@ -291,21 +292,7 @@ describe('onlinepbx nodes, API 2.0 commands', function () {
       ['101', '102', '103', '105'],
     );
     assert.deepStrictEqual(await run('message', { data: 'Hi All!' }), { status: true });
-    for (const c of [
-      'make_call',
-      'transfer',
-      'bridge',
-      'eavesdrop',
-      'hangup_call',
-      'subscribe',
-      'reboot_phone',
-      'reloadgw',
-      'sip_message',
-      'flush_reg',
-      'trunk_list',
-      'user_list',
-      'message',
-    ]) {
+    for (const c of V2_COMMANDS) {
       assert.ok(sim.count(c) >= 1, c);
     }
     assert.strictEqual(errors.list.length, 0);

@@ -3,6 +3,7 @@
 // version: how to run the simulator, what a node watches (a BLF lamp), how an event is
 // triggered and recognized, and a request that the PBX answers (pbx-command).
 const { OnlinePbxSim } = require('../../sim/onlinepbx');
+const { REGISTRATION_201 } = require('./samples');
 
 function profile(version) {
   const v3 = version === '3';
@@ -55,14 +56,7 @@ function profile(version) {
     },
     sampleFrames: () => [
       frame(v3 ? 'user_blf' : 'blf', blf(0)),
-      frame(v3 ? 'user_registration' : 'registration', {
-        uid: 201,
-        agent: 'Cisco SPA303-g2',
-        state: 'register',
-        ip: '8.8.8.8',
-        port: 5060,
-        expires: 3600,
-      }),
+      frame(v3 ? 'user_registration' : 'registration', REGISTRATION_201),
       frame('channel_create', {
         uuid: 'c1',
         direction: 'inbound',

@@ -3,6 +3,7 @@
 // deployed against the simulator (the same demo data `npm start` uses, on a free port).
 const assert = require('assert');
 const { helper, record, waitFor } = require('../support/red');
+const { simulatorWithFlowsEach } = require('../support/fixtures');
 const {
   examplesIn,
   checkExample,
@@ -29,14 +30,9 @@ const examples = examplesIn('Vodia');
 describe('vodia examples', function () {
   this.timeout(15000);
   let sim;
-  beforeEach(async () => {
-    sim = new VodiaSim({ domain: DEMO.domain, accounts: DEMO.accounts, chatAutoReply: true });
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sim.stop();
-  });
+  simulatorWithFlowsEach(
+    () => (sim = new VodiaSim({ domain: DEMO.domain, accounts: DEMO.accounts, chatAutoReply: true })),
+  );
 
   /** Deploys the example (each node through `patch`) and waits for the domain subscription. */
   async function deploy(name, patch = (n) => n) {
