@@ -3,7 +3,7 @@
 // innovaphone connection, against the simulator's RCC part.
 const assert = require('assert');
 const { helper, record, waitFor } = require('../support/red');
-const { connectionTo, loadCatching } = require('../support/flow');
+const { connectionTo, loadCatching, makeCallFromMsg } = require('../support/flow');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { InnovaphoneSim } = require('../../sim/innovaphone');
 
@@ -19,16 +19,7 @@ describe('innovaphone RCC through the nodes', function () {
       [
         connectionTo.innovaphone(sim),
         { id: 'ci', type: 'pbx-call-in', connection: 'c1', wires: [['hcalls']] },
-        {
-          id: 'mk',
-          type: 'pbx-make-call',
-          connection: 'c1',
-          from: 'payload.from',
-          fromType: 'msg',
-          to: 'payload.to',
-          toType: 'msg',
-          wires: [['hmk']],
-        },
+        makeCallFromMsg('mk', [['hmk']]),
         { id: 'cc', type: 'pbx-call-control', connection: 'c1', action: '', wires: [['hcc']] },
         { id: 'hcalls', type: 'helper' },
         { id: 'hmk', type: 'helper' },

@@ -9,6 +9,13 @@ const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { OnlinePbxSim } = require('../../sim/onlinepbx');
 
 const KEY = 'live-key';
+/** pbx-call-in twice: call records to the helper `hr`, leg changes to `hl`. */
+const recordsAndLegs = () => [
+  { id: 'recs', type: 'pbx-call-in', connection: 'c1', output: 'records', wires: [['hr']] },
+  { id: 'legs', type: 'pbx-call-in', connection: 'c1', output: 'changes', wires: [['hl']] },
+  { id: 'hr', type: 'helper' },
+  { id: 'hl', type: 'helper' },
+];
 const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms));
 
 for (const version of ['2', '3']) {
@@ -29,15 +36,7 @@ for (const version of ['2', '3']) {
     }
 
     it('one record per call for its two channels, answered with talk time, and a missed inbound call', async () => {
-      const { hr: records, hl: legs } = await load(
-        [
-          { id: 'recs', type: 'pbx-call-in', connection: 'c1', output: 'records', wires: [['hr']] },
-          { id: 'legs', type: 'pbx-call-in', connection: 'c1', output: 'changes', wires: [['hl']] },
-          { id: 'hr', type: 'helper' },
-          { id: 'hl', type: 'helper' },
-        ],
-        'calls',
-      );
+      const { hr: records, hl: legs } = await load(recordsAndLegs(), 'calls');
       const started = Date.now();
       const a = sim.pbx.playCall({ from: '74950000001', to: '101', answerAfterMs: 80, hangupAfterMs: 150 });
       const rec = await records.next();
@@ -121,15 +120,7 @@ for (const version of ['2', '3']) {
     });
 
     it('a leg whose end was lost in an outage ends with the rest of its call: one ended each, one record', async () => {
-      const { hr: records, hl: legs } = await load(
-        [
-          { id: 'recs', type: 'pbx-call-in', connection: 'c1', output: 'records', wires: [['hr']] },
-          { id: 'legs', type: 'pbx-call-in', connection: 'c1', output: 'changes', wires: [['hl']] },
-          { id: 'hr', type: 'helper' },
-          { id: 'hl', type: 'helper' },
-        ],
-        'calls',
-      );
+      const { hr: records, hl: legs } = await load(recordsAndLegs(), 'calls');
       const parties = { domain: sim.domain, caller_number: '74950000009', destination_number: '101' };
       const started = Date.now();
       sim.pushEvent('channel_create', {

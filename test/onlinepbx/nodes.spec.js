@@ -3,7 +3,7 @@
 // and the user nodes, for every command and event.
 const assert = require('assert');
 const { helper, record, waitFor, waitStatus } = require('../support/red');
-const { connectionTo, loadCatching, connection, connected } = require('../support/flow');
+const { connectionTo, loadCatching, connection, connected, makeCallFromMsg } = require('../support/flow');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { OnlinePbxSim } = require('../../sim/onlinepbx');
 const { V2_COMMANDS } = require('./samples');
@@ -223,19 +223,7 @@ describe('onlinepbx nodes, API 2.0 commands', function () {
   simulatorWithFlowsEach(() => (sim = new OnlinePbxSim({ apiVersion: '2', apiKey: KEY })));
 
   it('pbx-make-call: make_call with from/to and the other make_call fields; the call id comes back', async () => {
-    const { errors } = await loadConnected([
-      {
-        id: 'mc',
-        type: 'pbx-make-call',
-        connection: 'c1',
-        from: 'payload.from',
-        fromType: 'msg',
-        to: 'payload.to',
-        toType: 'msg',
-        wires: [['h1']],
-      },
-      { id: 'h1', type: 'helper' },
-    ]);
+    const { errors } = await loadConnected([makeCallFromMsg('mc', [['h1']]), { id: 'h1', type: 'helper' }]);
     const out = record('h1');
     sim.pbx.rejecting.add('79990000000');
     helper.getNode('mc').receive({

@@ -61,9 +61,23 @@ function recordHelpers(nodes, recorders = {}) {
   return recorders;
 }
 
+/** A pbx-make-call node on `c1` that dials from msg.payload.from to msg.payload.to. */
+function makeCallFromMsg(id, wires) {
+  return {
+    id,
+    type: 'pbx-make-call',
+    connection: 'c1',
+    from: 'payload.from',
+    fromType: 'msg',
+    to: 'payload.to',
+    toType: 'msg',
+    wires,
+  };
+}
+
 /** The connection behind the config node `c1`. */
 const connection = () => helper.getNode('c1').connection;
 /** Resolves when `c1` is connected. */
 const connected = () => waitFor(() => connection().state === 'connected', 5000, 'connected');
 
-module.exports = { connectionTo, catchAll, loadCatching, recordHelpers, connection, connected };
+module.exports = { connectionTo, catchAll, loadCatching, recordHelpers, makeCallFromMsg, connection, connected };

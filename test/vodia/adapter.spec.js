@@ -8,6 +8,7 @@ const { VodiaSim } = require('../../sim/vodia');
 const { waitFor } = require('../support/wait');
 const { adapterSettings, fakeEvents } = require('../support/adapter');
 const { simulatorEach } = require('../support/fixtures');
+const { ALICE_PRESENCE, callControlFrames } = require('./samples');
 
 function settings(sim, extra = {}) {
   return adapterSettings('vodia', { url: sim.url, domain: sim.domain, user: '40', password: 'secret', ...extra });
@@ -179,16 +180,7 @@ describe('vodia adapter', function () {
   it('domain-state gives every account presence and lamp; user-state is a partial patch', async () => {
     const ev = await connect();
     await waitFor(() => ev.of('presence', '41').length === 1 && ev.of('blf', '43').length === 1);
-    assert.deepStrictEqual(ev.of('presence', '41')[0].payload, {
-      user: '41',
-      num: '41',
-      dn: 'Alice',
-      status: 'available',
-      registered: true,
-      dnd: false,
-      chatstatus: 'online',
-      type: 'extensions',
-    });
+    assert.deepStrictEqual(ev.of('presence', '41')[0].payload, ALICE_PRESENCE);
     assert.strictEqual(ev.of('presence', '41')[0].event, 'domain-state');
     assert.strictEqual(ev.of('presence', '41')[0].raw.action, 'domain-state');
     assert.strictEqual(ev.of('blf', '43')[0].payload.state, 'unregistered');
@@ -381,14 +373,7 @@ describe('vodia adapter', function () {
     const sent = sim.actions.filter((a) => /call|transfer/.test(a.action) && !/own-calls|domain-calls/.test(a.action));
     assert.deepStrictEqual(
       sent.map((a) => a.frame),
-      [
-        { action: 'accept-call', id },
-        { action: 'hold-call', id },
-        { action: 'rec-call', id, startstop: 'on' },
-        { action: 'blind-transfer', id, from: '40', to: '42' },
-        { action: 'att-transfer', id, from: '40', id2, to: '43' },
-        { action: 'clear-call', id, connected: 'true' },
-      ],
+      callControlFrames(id, id2),
     );
   });
 

@@ -2,9 +2,10 @@
 // Issue 6 through the real nodes: a Vodia simulator, a pbx-connection and the user nodes.
 const assert = require('assert');
 const { helper, loadFlow, record, waitFor, waitStatus } = require('../support/red');
-const { connectionTo, loadCatching, connection, connected } = require('../support/flow');
+const { connectionTo, loadCatching, connection, connected, makeCallFromMsg } = require('../support/flow');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { VodiaSim } = require('../../sim/vodia');
+const { ALICE_PRESENCE, callControlFrames } = require('./samples');
 
 const CREDS = { c1: { password: 'secret' } };
 
@@ -29,16 +30,7 @@ describe('vodia nodes', function () {
       assert.strictEqual(alice.vendor, 'vodia');
       assert.strictEqual(alice.event, 'domain-state');
       assert.strictEqual(alice.raw.action, 'domain-state');
-      assert.deepStrictEqual(alice.payload, {
-        user: '41',
-        num: '41',
-        dn: 'Alice',
-        status: 'available',
-        registered: true,
-        dnd: false,
-        chatstatus: 'online',
-        type: 'extensions',
-      });
+      assert.deepStrictEqual(alice.payload, ALICE_PRESENCE);
       const bob = await rec.next((m) => m.topic === '42');
       assert.strictEqual(bob.payload.status, 'available');
       sim.setUser('42', { dnd: true });
@@ -158,19 +150,7 @@ describe('vodia nodes', function () {
 
   describe('pbx-make-call', () => {
     it('sends make-call and answers with the call id; a foreign from fails to the catch node', async () => {
-      const { errors } = await load(sim, [
-        {
-          id: 'mc',
-          type: 'pbx-make-call',
-          connection: 'c1',
-          from: 'payload.from',
-          fromType: 'msg',
-          to: 'payload.to',
-          toType: 'msg',
-          wires: [['h1']],
-        },
-        { id: 'h1', type: 'helper' },
-      ]);
+      const { errors } = await load(sim, [makeCallFromMsg('mc', [['h1']]), { id: 'h1', type: 'helper' }]);
       await connected();
       const rec = record('h1');
       helper.getNode('mc').receive({ payload: { from: '40', to: '42' } });
@@ -244,14 +224,7 @@ describe('vodia nodes', function () {
       const frames = sim.actions
         .filter((a) => /^(accept|hold|rec|clear)-call$|transfer/.test(a.action))
         .map((a) => a.frame);
-      assert.deepStrictEqual(frames, [
-        { action: 'accept-call', id },
-        { action: 'hold-call', id },
-        { action: 'rec-call', id, startstop: 'on' },
-        { action: 'blind-transfer', id, from: '40', to: '42' },
-        { action: 'att-transfer', id, from: '40', id2, to: '43' },
-        { action: 'clear-call', id, connected: 'true' },
-      ]);
+      assert.deepStrictEqual(frames, callControlFrames(id, id2));
     });
 
     it('an action Vodia lacks fails naming vendor and action', async () => {
