@@ -4,7 +4,7 @@
 const assert = require('assert');
 const { helper, record, waitFor } = require('../support/red');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
-const { examplesIn, checkExample, deployExample } = require('../support/examples');
+const { examplesIn, deployExample } = require('../support/examples');
 const { DevicesSim, DEMO } = require('../../sim/innovaphone-devices');
 
 const EXAMPLES = ['Provision a phone', 'Device offline alert', 'Read a device config'];
@@ -27,7 +27,7 @@ describe('innovaphone Devices examples', function () {
   it('every example is importable, explains itself and uses the demo connection', () => {
     assert.deepStrictEqual(examples.names().sort(), [...EXAMPLES].sort());
     for (const name of EXAMPLES) {
-      const c = checkExample(name, examples.read(name));
+      const c = examples.check(name);
       assert.strictEqual(c.id, 'demo-innovaphone-devices');
       assert.strictEqual(c.url, `ws://127.0.0.1:${DEMO.port}/example.com/devices/innovaphone-devices`);
       assert.strictEqual(c.app, DEMO.app);

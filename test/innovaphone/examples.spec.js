@@ -4,14 +4,7 @@
 const assert = require('assert');
 const { helper, record, waitFor } = require('../support/red');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
-const {
-  examplesIn,
-  checkExample,
-  deployExample,
-  checkCsvExample,
-  csvFileIn,
-  csvLines,
-} = require('../support/examples');
+const { examplesIn, deployExample, csvFileIn, csvLines } = require('../support/examples');
 const { InnovaphoneSim, DEMO, DEFAULT_DEVICES } = require('../../sim/innovaphone');
 
 const EXAMPLES = [
@@ -67,7 +60,7 @@ describe('innovaphone examples', function () {
   it('every example is importable, explains itself and uses the demo connection', () => {
     assert.deepStrictEqual(examples.names().sort(), [...EXAMPLES].sort());
     for (const name of EXAMPLES) {
-      const c = checkExample(name, examples.read(name));
+      const c = examples.check(name);
       assert.deepStrictEqual(
         { id: c.id, vendor: c.vendor, url: c.url, app: c.app },
         {
@@ -78,7 +71,7 @@ describe('innovaphone examples', function () {
         },
       );
     }
-    checkCsvExample(examples.read('Call durations to CSV (innovaphone)'));
+    examples.checkCsv('Call durations to CSV (innovaphone)');
   });
 
   it('Presence to debug: the four users, then each change', async () => {

@@ -4,14 +4,7 @@
 const assert = require('assert');
 const { helper, record, waitFor } = require('../support/red');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
-const {
-  examplesIn,
-  checkExample,
-  deployExample,
-  checkCsvExample,
-  csvFileIn,
-  csvLines,
-} = require('../support/examples');
+const { examplesIn, deployExample, csvFileIn, csvLines } = require('../support/examples');
 const { VodiaSim, DEMO } = require('../../sim/vodia');
 
 const EXAMPLES = [
@@ -47,7 +40,7 @@ describe('vodia examples', function () {
   it('every example is importable, explains itself and uses the demo connection', () => {
     assert.deepStrictEqual(examples.names().sort(), [...EXAMPLES].sort());
     for (const name of EXAMPLES) {
-      const c = checkExample(name, examples.read(name));
+      const c = examples.check(name);
       assert.deepStrictEqual(
         { id: c.id, vendor: c.vendor, url: c.url, domain: c.domain, user: c.user },
         {
@@ -59,7 +52,7 @@ describe('vodia examples', function () {
         },
       );
     }
-    checkCsvExample(examples.read('Call durations to CSV'));
+    examples.checkCsv('Call durations to CSV');
   });
 
   it('Who is on the phone: names the account that is on a call', async () => {
