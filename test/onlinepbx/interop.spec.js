@@ -16,7 +16,7 @@ const { AuthError, PbxRequestError } = require('../../protocols/common/errors');
 const { adapterSettings, fakeEvents } = require('../support/adapter');
 const { selfSignedCertificate } = require('../support/tls-proxy');
 const { waitFor } = require('../support/wait');
-const { BLF_204, BLF_204_PAYLOAD, REGISTRATION_201, SUBSCRIBED_EVENTS } = require('./samples');
+const { BLF_204, BLF_204_PAYLOAD, REGISTRATION_201, SUBSCRIBED_EVENTS, channelCreate } = require('./samples');
 
 const KEY = 'k123/+?&';
 const DOMAIN = 'demo.onpbx.ru';
@@ -196,15 +196,7 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
 
       s.push('blf', BLF_204);
       s.push('registration', REGISTRATION_201);
-      s.push('channel_create', {
-        uuid: 'c-1',
-        direction: 'inbound',
-        created_stamp: 1440864124272,
-        state: 'CS_INIT',
-        endpoint: '9090001122',
-        caller_number: '9090001122',
-        destination_number: '555',
-      });
+      s.push('channel_create', channelCreate('c-1'));
       s.push('channel_destroy', {
         uuid: 'c-1',
         direction: 'inbound',

@@ -30,6 +30,18 @@ const REGISTRATION_201 = {
   port: 5060,
   expires: 3600,
 };
+/** A `channel_create` event of call `uuid` as the documentation shows it. */
+function channelCreate(uuid) {
+  return {
+    uuid,
+    direction: 'inbound',
+    created_stamp: 1440864124272,
+    state: 'CS_INIT',
+    endpoint: '9090001122',
+    caller_number: '9090001122',
+    destination_number: '555',
+  };
+}
 /** The 2.0 subscribe flags once blf, call and presence are watched. */
 const SUBSCRIBED_EVENTS = {
   calls: true,
@@ -56,4 +68,4 @@ const V2_COMMANDS = [
   'message',
 ];
 
-module.exports = { BLF_204, BLF_204_PAYLOAD, REGISTRATION_201, SUBSCRIBED_EVENTS, V2_COMMANDS };
+module.exports = { BLF_204, BLF_204_PAYLOAD, REGISTRATION_201, channelCreate, SUBSCRIBED_EVENTS, V2_COMMANDS };

@@ -61,18 +61,11 @@ function recordHelpers(nodes, recorders = {}) {
   return recorders;
 }
 
+/** pbx-make-call fields that dial from msg.payload.from to msg.payload.to. */
+const DIAL_FROM_MSG = { from: 'payload.from', fromType: 'msg', to: 'payload.to', toType: 'msg' };
 /** A pbx-make-call node on `c1` that dials from msg.payload.from to msg.payload.to. */
 function makeCallFromMsg(id, wires) {
-  return {
-    id,
-    type: 'pbx-make-call',
-    connection: 'c1',
-    from: 'payload.from',
-    fromType: 'msg',
-    to: 'payload.to',
-    toType: 'msg',
-    wires,
-  };
+  return { id, type: 'pbx-make-call', connection: 'c1', ...DIAL_FROM_MSG, wires };
 }
 
 /** The connection behind the config node `c1`. */
