@@ -59,7 +59,10 @@ describe('ui-pbx-board (server half, Dashboard 2 in the test runtime)', function
   let sim;
   let socket;
   serverEach();
-  simulatorEach(() => (sim = new VodiaSim({ domain: 'tenant.test' })));
+  simulatorEach(
+    () => (sim = new VodiaSim({ domain: 'tenant.test' })),
+    () => sim,
+  );
 
   async function load(board, extra = []) {
     const flow = [

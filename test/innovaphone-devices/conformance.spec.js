@@ -41,7 +41,10 @@ const without = (m, ...keys) => {
 describe('innovaphone Devices: a server that fills the seed in differently', function () {
   this.timeout(15000);
   let sim;
-  simulatorWithFlowsEach(() => (sim = new VariantSim({ redeemAfterMs: 0 })));
+  simulatorWithFlowsEach(
+    () => (sim = new VariantSim({ redeemAfterMs: 0 })),
+    () => sim,
+  );
 
   async function load(nodes, ids = []) {
     const { errors } = await loadCatching([connectionTo['innovaphone-devices'](sim), ...nodes], {

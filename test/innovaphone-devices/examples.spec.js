@@ -15,6 +15,7 @@ describe('innovaphone Devices examples', function () {
   let sim;
   simulatorWithFlowsEach(
     () => (sim = new DevicesSim({ app: DEMO.app, password: DEMO.credentials.password, redeemAfterMs: 50 })),
+    () => sim,
   );
 
   async function deploy(name, ...ids) {

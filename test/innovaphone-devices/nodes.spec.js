@@ -12,7 +12,10 @@ const CREDS = { c1: { password: 'pwd' } };
 describe('innovaphone Devices nodes', function () {
   this.timeout(15000);
   let sim;
-  simulatorWithFlowsEach(() => (sim = new DevicesSim({ redeemAfterMs: 0 })));
+  simulatorWithFlowsEach(
+    () => (sim = new DevicesSim({ redeemAfterMs: 0 })),
+    () => sim,
+  );
 
   /** Loads the nodes; recorders on `ids` are attached before the connection comes up. */
   async function load(nodes, ids = [], creds = CREDS) {

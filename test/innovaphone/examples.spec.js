@@ -25,7 +25,10 @@ const examples = examplesIn('innovaphone');
 describe('innovaphone examples', function () {
   this.timeout(15000);
   let sim;
-  simulatorWithFlowsEach(() => (sim = new InnovaphoneSim({ app: DEMO.app, password: DEMO.credentials.password })));
+  simulatorWithFlowsEach(
+    () => (sim = new InnovaphoneSim({ app: DEMO.app, password: DEMO.credentials.password })),
+    () => sim,
+  );
   afterEach(() => {
     patch = (n) => n;
   });

@@ -17,7 +17,10 @@ function load(sim, nodes, creds = CREDS) {
 describe('innovaphone nodes', function () {
   this.timeout(15000);
   let sim;
-  simulatorWithFlowsEach(() => (sim = new InnovaphoneSim()));
+  simulatorWithFlowsEach(
+    () => (sim = new InnovaphoneSim()),
+    () => sim,
+  );
 
   describe('login', () => {
     it('logs in with the App object password and shows connected', async () => {

@@ -12,7 +12,10 @@ const CREDS = { c1: { password: 'pwd' } };
 describe('innovaphone RCC through the nodes', function () {
   this.timeout(15000);
   let sim;
-  simulatorWithFlowsEach(() => (sim = new InnovaphoneSim()));
+  simulatorWithFlowsEach(
+    () => (sim = new InnovaphoneSim()),
+    () => sim,
+  );
 
   async function load() {
     const { errors } = await loadCatching(

@@ -13,7 +13,10 @@ const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms));
 describe('live state: innovaphone', function () {
   this.timeout(15000);
   let sim;
-  simulatorWithFlowsEach(() => (sim = new InnovaphoneSim()));
+  simulatorWithFlowsEach(
+    () => (sim = new InnovaphoneSim()),
+    () => sim,
+  );
 
   async function load(nodes) {
     const recs = recordHelpers(

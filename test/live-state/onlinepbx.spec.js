@@ -22,7 +22,10 @@ for (const version of ['2', '3']) {
   describe(`live state: onlinepbx ${version}.0`, function () {
     this.timeout(15000);
     let sim;
-    simulatorWithFlowsEach(() => (sim = new OnlinePbxSim({ apiVersion: version, apiKey: KEY })));
+    simulatorWithFlowsEach(
+      () => (sim = new OnlinePbxSim({ apiVersion: version, apiKey: KEY })),
+      () => sim,
+    );
 
     async function load(nodes, group) {
       await loadFlow([connectionTo.onlinepbx(sim), ...nodes], { c1: { apiKey: KEY } });

@@ -12,7 +12,10 @@ const settle = () => new Promise((r) => setTimeout(r, 100));
 describe('live state: vodia', function () {
   this.timeout(15000);
   let sim;
-  simulatorWithFlowsEach(() => (sim = new VodiaSim({ domain: 'tenant.test' })));
+  simulatorWithFlowsEach(
+    () => (sim = new VodiaSim({ domain: 'tenant.test' })),
+    () => sim,
+  );
 
   /** Loads the flow and records its helper nodes before the first report can arrive. */
   async function load(nodes) {

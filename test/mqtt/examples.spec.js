@@ -52,7 +52,10 @@ describe('pbx-mqtt examples against a real broker', function () {
   describe('Vodia: Home Assistant via MQTT', () => {
     const BASE = 'pbx/vodia_demo';
     let sim;
-    simulatorWithFlowsEach(() => (sim = new VodiaSim({ domain: VODIA.domain, accounts: VODIA_ACCOUNTS })));
+    simulatorWithFlowsEach(
+      () => (sim = new VodiaSim({ domain: VODIA.domain, accounts: VODIA_ACCOUNTS })),
+      () => sim,
+    );
 
     const example = () => withBroker(examplesIn('Vodia').read('Home Assistant via MQTT'), broker.port);
     /** Deploys the example and waits until every account's config and state are out. */

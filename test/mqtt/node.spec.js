@@ -12,7 +12,10 @@ const settle = (ms = 200) => new Promise((r) => setTimeout(r, ms));
 describe('pbx-mqtt node', function () {
   this.timeout(15000);
   let sim;
-  simulatorWithFlowsEach(() => (sim = new VodiaSim({ domain: 'tenant.test' })));
+  simulatorWithFlowsEach(
+    () => (sim = new VodiaSim({ domain: 'tenant.test' })),
+    () => sim,
+  );
 
   const config = () => connectionTo.vodia(sim, { name: 'Head office' });
 

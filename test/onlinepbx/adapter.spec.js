@@ -34,6 +34,7 @@ let adapter;
 function simulatorAndAdapterEach(create) {
   simulatorEach(
     () => (sim = create()),
+    () => sim,
     () => {
       if (adapter) adapter.close();
       adapter = undefined;

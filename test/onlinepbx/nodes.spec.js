@@ -29,7 +29,10 @@ for (const version of ['2', '3']) {
 
   describe(`onlinepbx nodes, API ${version}.0`, function () {
     this.timeout(15000);
-    simulatorWithFlowsEach(() => (sim = new OnlinePbxSim({ apiVersion: version, apiKey: KEY })));
+    simulatorWithFlowsEach(
+      () => (sim = new OnlinePbxSim({ apiVersion: version, apiKey: KEY })),
+      () => sim,
+    );
 
     /** Waits until the PBX has subscribed what the nodes watch. */
     const subscribed = (group) => waitFor(() => sim.subscribedGroups().includes(group), 5000, `subscribed ${group}`);
@@ -220,7 +223,10 @@ for (const version of ['2', '3']) {
 
 describe('onlinepbx nodes, API 2.0 commands', function () {
   this.timeout(15000);
-  simulatorWithFlowsEach(() => (sim = new OnlinePbxSim({ apiVersion: '2', apiKey: KEY })));
+  simulatorWithFlowsEach(
+    () => (sim = new OnlinePbxSim({ apiVersion: '2', apiKey: KEY })),
+    () => sim,
+  );
 
   it('pbx-make-call: make_call with from/to and the other make_call fields; the call id comes back', async () => {
     const { errors } = await loadConnected([makeCallFromMsg('mc', [['h1']]), { id: 'h1', type: 'helper' }]);
@@ -309,7 +315,10 @@ describe('onlinepbx nodes, API 2.0 commands', function () {
 
 describe('onlinepbx nodes, API 3.0 commands', function () {
   this.timeout(15000);
-  simulatorWithFlowsEach(() => (sim = new OnlinePbxSim({ apiVersion: '3', apiKey: KEY })));
+  simulatorWithFlowsEach(
+    () => (sim = new OnlinePbxSim({ apiVersion: '3', apiKey: KEY })),
+    () => sim,
+  );
 
   it('pbx-make-call says clearly that API 3.0 has no make_call over the WebSocket', async () => {
     const { errors } = await loadConnected([{ id: 'mc', type: 'pbx-make-call', connection: 'c1', wires: [[]] }]);

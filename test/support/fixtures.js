@@ -5,26 +5,24 @@
 const { helper } = require('./red');
 
 /**
- * A simulator started on port 0 before each test and stopped after it. `create()` builds it
- * (and usually assigns the spec's `sim`); `beforeStop()` ends what ran against it first (an
- * adapter, a flow). Returns the current simulator.
+ * A simulator started on port 0 before each test and stopped after it. `create()` builds it and
+ * assigns the spec's variable; `current()` reads that variable back, so the one stopped is the
+ * one a test may have put in its place. `beforeStop()` ends what ran against it first (an
+ * adapter, a flow).
  */
-function simulatorEach(create, beforeStop = () => undefined) {
-  let sim;
+function simulatorEach(create, current, beforeStop = () => undefined) {
   beforeEach(async () => {
-    sim = create();
-    await sim.start(0);
+    await create().start(0);
   });
   afterEach(async () => {
     await beforeStop();
-    await sim.stop();
+    await current().stop();
   });
-  return () => sim;
 }
 
 /** A simulator for node tests: the flow is unloaded before the simulator stops. */
-function simulatorWithFlowsEach(create) {
-  return simulatorEach(create, () => helper.unload());
+function simulatorWithFlowsEach(create, current) {
+  simulatorEach(create, current, () => helper.unload());
 }
 
 /** Node-RED's admin and HTTP server for each test (helper.startServer/stopServer), the flow unloaded after. */

@@ -20,6 +20,7 @@ describe('vodia adapter', function () {
   let adapter;
   simulatorEach(
     () => (sim = new VodiaSim({ domain: 'tenant.test' })),
+    () => sim,
     () => {
       if (adapter) adapter.close();
       adapter = undefined;

@@ -25,6 +25,7 @@ describe('vodia examples', function () {
   let sim;
   simulatorWithFlowsEach(
     () => (sim = new VodiaSim({ domain: DEMO.domain, accounts: DEMO.accounts, chatAutoReply: true })),
+    () => sim,
   );
 
   /** Deploys the example (each node through `patch`) and waits for the domain subscription. */

@@ -16,7 +16,10 @@ function load(sim, nodes, creds = CREDS) {
 describe('vodia nodes', function () {
   this.timeout(15000);
   let sim;
-  simulatorWithFlowsEach(() => (sim = new VodiaSim({ domain: 'tenant.test' })));
+  simulatorWithFlowsEach(
+    () => (sim = new VodiaSim({ domain: 'tenant.test' })),
+    () => sim,
+  );
   afterEach(() => assert.ok(!sim.sipRegisterReceived, 'a sip-register reached the PBX'));
 
   describe('pbx-presence-in', () => {
