@@ -7,6 +7,8 @@ const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
 const { helper, waitFor, waitStatus, nodeModules, boardModule, catalogs } = require('../support/red');
+const { connectionTo } = require('../support/flow');
+const { serverEach, simulatorEach } = require('../support/fixtures');
 const { VodiaSim } = require('../../sim/vodia');
 
 const root = path.join(__dirname, '..', '..');
@@ -56,22 +58,17 @@ describe('ui-pbx-board (server half, Dashboard 2 in the test runtime)', function
   this.timeout(15000);
   let sim;
   let socket;
-  beforeEach(async () => {
-    sim = new VodiaSim({ domain: 'tenant.test' });
-    await sim.start(0);
-    await new Promise((resolve) => helper.startServer(resolve));
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await new Promise((resolve) => helper.stopServer(resolve));
-    await sim.stop();
-  });
+  serverEach();
+  simulatorEach(
+    () => (sim = new VodiaSim({ domain: 'tenant.test' })),
+    () => sim,
+  );
 
   async function load(board, extra = []) {
     const flow = [
       { id: 'f1', type: 'tab' },
       ...DASHBOARD_NODES,
-      { id: 'c1', type: 'pbx-connection', vendor: 'vodia', url: sim.url, domain: sim.domain, user: '40' },
+      connectionTo.vodia(sim),
       { id: 'board', type: 'ui-pbx-board', z: 'f1', group: 'group', connection: 'c1', wires: [['out']], ...board },
       { id: 'out', type: 'helper', z: 'f1' },
       ...extra,

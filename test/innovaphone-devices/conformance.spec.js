@@ -5,13 +5,10 @@
 // and recvUpdates requests that must survive a reconnect. The variants come from a subclass of
 // the simulator that rewrites its frames.
 const assert = require('assert');
-const { helper, loadFlow, record, waitFor } = require('../support/red');
+const { helper, record, waitFor } = require('../support/red');
+const { connectionTo, loadCatching, connected } = require('../support/flow');
+const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { DevicesSim } = require('../../sim/innovaphone-devices');
-
-const CATCH = [
-  { id: 'k1', type: 'catch', scope: null, uncaught: false, wires: [['hc']] },
-  { id: 'hc', type: 'helper' },
-];
 
 /** The simulator with every received message recorded and every sent frame passed through `rewrite`. */
 class VariantSim extends DevicesSim {
@@ -44,29 +41,17 @@ const without = (m, ...keys) => {
 describe('innovaphone Devices: a server that fills the seed in differently', function () {
   this.timeout(15000);
   let sim;
-  beforeEach(async () => {
-    sim = new VariantSim({ redeemAfterMs: 0 });
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sim.stop();
-  });
+  simulatorWithFlowsEach(
+    () => (sim = new VariantSim({ redeemAfterMs: 0 })),
+    () => sim,
+  );
 
   async function load(nodes, ids = []) {
-    await loadFlow(
-      [
-        { id: 'c1', type: 'pbx-connection', vendor: 'innovaphone-devices', url: sim.url, app: 'devices' },
-        ...nodes,
-        ...CATCH,
-      ],
-      {
-        c1: { password: 'pwd' },
-      },
-    );
-    return [record('hc'), ...ids.map((id) => record(id))];
+    const { errors } = await loadCatching([connectionTo['innovaphone-devices'](sim), ...nodes], {
+      c1: { password: 'pwd' },
+    });
+    return [errors, ...ids.map((id) => record(id))];
   }
-  const connected = () => waitFor(() => helper.getNode('c1').connection.state === 'connected', 5000, 'connected');
   const reconnect = async () => {
     const logins = sim.loginCount;
     sim.dropAll();

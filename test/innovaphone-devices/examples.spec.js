@@ -3,7 +3,8 @@
 // says when deployed against the simulator (the demo instance `npm start` uses, on a free port).
 const assert = require('assert');
 const { helper, record, waitFor } = require('../support/red');
-const { examplesIn, checkExample, deployExample } = require('../support/examples');
+const { simulatorWithFlowsEach } = require('../support/fixtures');
+const { examplesIn, deployExample } = require('../support/examples');
 const { DevicesSim, DEMO } = require('../../sim/innovaphone-devices');
 
 const EXAMPLES = ['Provision a phone', 'Device offline alert', 'Read a device config'];
@@ -12,14 +13,10 @@ const examples = examplesIn('innovaphone Devices');
 describe('innovaphone Devices examples', function () {
   this.timeout(15000);
   let sim;
-  beforeEach(async () => {
-    sim = new DevicesSim({ app: DEMO.app, password: DEMO.credentials.password, redeemAfterMs: 50 });
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sim.stop();
-  });
+  simulatorWithFlowsEach(
+    () => (sim = new DevicesSim({ app: DEMO.app, password: DEMO.credentials.password, redeemAfterMs: 50 })),
+    () => sim,
+  );
 
   async function deploy(name, ...ids) {
     await deployExample(examples.read(name), sim.url, DEMO.credentials);
@@ -31,7 +28,7 @@ describe('innovaphone Devices examples', function () {
   it('every example is importable, explains itself and uses the demo connection', () => {
     assert.deepStrictEqual(examples.names().sort(), [...EXAMPLES].sort());
     for (const name of EXAMPLES) {
-      const c = checkExample(name, examples.read(name));
+      const c = examples.check(name);
       assert.strictEqual(c.id, 'demo-innovaphone-devices');
       assert.strictEqual(c.url, `ws://127.0.0.1:${DEMO.port}/example.com/devices/innovaphone-devices`);
       assert.strictEqual(c.app, DEMO.app);

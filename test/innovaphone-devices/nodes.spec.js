@@ -2,40 +2,26 @@
 // Issue 4 through the real nodes: the Devices simulator, a pbx-connection (vendor
 // innovaphone-devices) and pbx-device-in, pbx-device-provisioned and pbx-command.
 const assert = require('assert');
-const { helper, loadFlow, record, waitFor, waitStatus } = require('../support/red');
+const { helper, record, waitFor, waitStatus } = require('../support/red');
+const { connectionTo, loadCatching, connected } = require('../support/flow');
+const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { DevicesSim, DEFAULT_DEVICES } = require('../../sim/innovaphone-devices');
 
 const CREDS = { c1: { password: 'pwd' } };
-const CATCH = [
-  { id: 'k1', type: 'catch', scope: null, uncaught: false, wires: [['hc']] },
-  { id: 'hc', type: 'helper' },
-];
 
 describe('innovaphone Devices nodes', function () {
   this.timeout(15000);
   let sim;
-  beforeEach(async () => {
-    sim = new DevicesSim({ redeemAfterMs: 0 });
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sim.stop();
-  });
+  simulatorWithFlowsEach(
+    () => (sim = new DevicesSim({ redeemAfterMs: 0 })),
+    () => sim,
+  );
 
   /** Loads the nodes; recorders on `ids` are attached before the connection comes up. */
   async function load(nodes, ids = [], creds = CREDS) {
-    await loadFlow(
-      [
-        { id: 'c1', type: 'pbx-connection', vendor: 'innovaphone-devices', url: sim.url, app: 'devices' },
-        ...nodes,
-        ...CATCH,
-      ],
-      creds,
-    );
-    return [record('hc'), ...ids.map((id) => record(id))];
+    const { errors } = await loadCatching([connectionTo['innovaphone-devices'](sim), ...nodes], creds);
+    return [errors, ...ids.map((id) => record(id))];
   }
-  const connected = () => waitFor(() => helper.getNode('c1').connection.state === 'connected', 5000, 'connected');
 
   it('logs in with the instance password (sip = app, guid of zeros, dn Admin) and shows auth failed for a wrong one', async () => {
     await load([{ id: 'd1', type: 'pbx-device-in', connection: 'c1', wires: [[]] }]);

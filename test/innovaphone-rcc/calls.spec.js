@@ -2,6 +2,7 @@
 // Issue 10: the call table that folds CallInfo and CallAdd/CallUpdate/CallDel into one lifecycle.
 const assert = require('assert');
 const { CallTable } = require('../../protocols/innovaphone/rcc/calls');
+const { OUTSIDE_RINGS_ALICE } = require('./samples');
 
 const NUMBERS = { 'Alice Adams': '201', 'Bob Brown': '202' };
 const table = () => new CallTable((cn) => NUMBERS[cn]);
@@ -18,12 +19,7 @@ describe('innovaphone RCC call table', () => {
       { ...r.payload, bits: undefined },
       {
         callId: '7',
-        state: 'ringing',
-        direction: 'inbound',
-        from: '0301234',
-        to: '201',
-        extension: '201',
-        user: 'Alice Adams',
+        ...OUTSIDE_RINGS_ALICE,
         conf: 'c1',
         bits: undefined,
       },

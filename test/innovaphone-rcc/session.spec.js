@@ -6,6 +6,7 @@ const { waitFor } = require('../support/wait');
 const { RccSim } = require('../../sim/innovaphone/rcc');
 const { link } = require('./link');
 const { checkCallControl, checkMakeCall } = require('../../protocols/common/operations');
+const { OUTSIDE_RINGS_ALICE } = require('./samples');
 
 const USERS = [
   { cn: 'Alice Adams', dn: 'Alice', h323: 'alice', e164: '201', hw: ['009033000201'] },
@@ -52,12 +53,7 @@ describe('innovaphone RCC session', () => {
       { ...ringing.payload, bits: undefined, conf: typeof ringing.payload.conf },
       {
         callId: String(leg),
-        state: 'ringing',
-        direction: 'inbound',
-        from: '0301234',
-        to: '201',
-        extension: '201',
-        user: 'Alice Adams',
+        ...OUTSIDE_RINGS_ALICE,
         conf: 'string',
         bits: undefined,
       },

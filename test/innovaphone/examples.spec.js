@@ -3,14 +3,8 @@
 // deployed against the simulator (the demo App object `npm start` uses, on a free port).
 const assert = require('assert');
 const { helper, record, waitFor } = require('../support/red');
-const {
-  examplesIn,
-  checkExample,
-  deployExample,
-  checkCsvExample,
-  csvFileIn,
-  csvLines,
-} = require('../support/examples');
+const { simulatorWithFlowsEach } = require('../support/fixtures');
+const { examplesIn, deployExample, csvFileIn, csvLines } = require('../support/examples');
 const { InnovaphoneSim, DEMO, DEFAULT_DEVICES } = require('../../sim/innovaphone');
 
 const EXAMPLES = [
@@ -31,13 +25,11 @@ const examples = examplesIn('innovaphone');
 describe('innovaphone examples', function () {
   this.timeout(15000);
   let sim;
-  beforeEach(async () => {
-    sim = new InnovaphoneSim({ app: DEMO.app, password: DEMO.credentials.password });
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sim.stop();
+  simulatorWithFlowsEach(
+    () => (sim = new InnovaphoneSim({ app: DEMO.app, password: DEMO.credentials.password })),
+    () => sim,
+  );
+  afterEach(() => {
     patch = (n) => n;
   });
   /** What deploy does to each node of the example first (a test may point the file node elsewhere). */
@@ -71,7 +63,7 @@ describe('innovaphone examples', function () {
   it('every example is importable, explains itself and uses the demo connection', () => {
     assert.deepStrictEqual(examples.names().sort(), [...EXAMPLES].sort());
     for (const name of EXAMPLES) {
-      const c = checkExample(name, examples.read(name));
+      const c = examples.check(name);
       assert.deepStrictEqual(
         { id: c.id, vendor: c.vendor, url: c.url, app: c.app },
         {
@@ -82,7 +74,7 @@ describe('innovaphone examples', function () {
         },
       );
     }
-    checkCsvExample(examples.read('Call durations to CSV (innovaphone)'));
+    examples.checkCsv('Call durations to CSV (innovaphone)');
   });
 
   it('Presence to debug: the four users, then each change', async () => {

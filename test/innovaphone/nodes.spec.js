@@ -2,39 +2,25 @@
 // Issue 3 through the real nodes: an innovaphone simulator (AppWebsocket, PbxApi, EpSignal), a
 // pbx-connection and the user nodes.
 const assert = require('assert');
-const { helper, loadFlow, record, waitFor, waitStatus } = require('../support/red');
+const { helper, record, waitFor, waitStatus } = require('../support/red');
+const { connectionTo, loadCatching, connection, connected } = require('../support/flow');
+const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { InnovaphoneSim, DEFAULT_DEVICES } = require('../../sim/innovaphone');
 
 const HW = DEFAULT_DEVICES[0];
 const CREDS = { c1: { password: 'pwd' } };
-const CATCH = [
-  { id: 'k1', type: 'catch', scope: null, uncaught: false, wires: [['hc']] },
-  { id: 'hc', type: 'helper' },
-];
 
-function config(sim) {
-  return { id: 'c1', type: 'pbx-connection', vendor: 'innovaphone', url: sim.url, app: 'nodered' };
+function load(sim, nodes, creds = CREDS) {
+  return loadCatching([connectionTo.innovaphone(sim), ...nodes], creds);
 }
-
-async function load(sim, nodes, creds = CREDS) {
-  await loadFlow([config(sim), ...nodes, ...CATCH], creds);
-  return { errors: record('hc') };
-}
-
-const connection = () => helper.getNode('c1').connection;
-const connected = () => waitFor(() => connection().state === 'connected', 5000, 'connected');
 
 describe('innovaphone nodes', function () {
   this.timeout(15000);
   let sim;
-  beforeEach(async () => {
-    sim = new InnovaphoneSim();
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sim.stop();
-  });
+  simulatorWithFlowsEach(
+    () => (sim = new InnovaphoneSim()),
+    () => sim,
+  );
 
   describe('login', () => {
     it('logs in with the App object password and shows connected', async () => {

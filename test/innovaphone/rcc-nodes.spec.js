@@ -2,7 +2,9 @@
 // Issue 10 through the real nodes: call-in, make-call and call-control over RCC on the
 // innovaphone connection, against the simulator's RCC part.
 const assert = require('assert');
-const { helper, loadFlow, record, waitFor } = require('../support/red');
+const { helper, record, waitFor } = require('../support/red');
+const { connectionTo, loadCatching, makeCallFromMsg } = require('../support/flow');
+const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { InnovaphoneSim } = require('../../sim/innovaphone');
 
 const CREDS = { c1: { password: 'pwd' } };
@@ -10,40 +12,25 @@ const CREDS = { c1: { password: 'pwd' } };
 describe('innovaphone RCC through the nodes', function () {
   this.timeout(15000);
   let sim;
-  beforeEach(async () => {
-    sim = new InnovaphoneSim();
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sim.stop();
-  });
+  simulatorWithFlowsEach(
+    () => (sim = new InnovaphoneSim()),
+    () => sim,
+  );
 
   async function load() {
-    await loadFlow(
+    const { errors } = await loadCatching(
       [
-        { id: 'c1', type: 'pbx-connection', vendor: 'innovaphone', url: sim.url, app: 'nodered' },
+        connectionTo.innovaphone(sim),
         { id: 'ci', type: 'pbx-call-in', connection: 'c1', wires: [['hcalls']] },
-        {
-          id: 'mk',
-          type: 'pbx-make-call',
-          connection: 'c1',
-          from: 'payload.from',
-          fromType: 'msg',
-          to: 'payload.to',
-          toType: 'msg',
-          wires: [['hmk']],
-        },
+        makeCallFromMsg('mk', [['hmk']]),
         { id: 'cc', type: 'pbx-call-control', connection: 'c1', action: '', wires: [['hcc']] },
-        { id: 'k1', type: 'catch', scope: null, uncaught: false, wires: [['hc']] },
         { id: 'hcalls', type: 'helper' },
         { id: 'hmk', type: 'helper' },
         { id: 'hcc', type: 'helper' },
-        { id: 'hc', type: 'helper' },
       ],
       CREDS,
     );
-    const recs = { calls: record('hcalls'), made: record('hmk'), controlled: record('hcc'), errors: record('hc') };
+    const recs = { calls: record('hcalls'), made: record('hmk'), controlled: record('hcc'), errors };
     await waitFor(
       () => sim.rcc.clientCount === 1 && sim.rcc.received.some((m) => m.mt === 'Initialize'),
       5000,

@@ -3,39 +3,26 @@
 // msg.previous and changes only, RCC call records (one per call for the legs of two users) and
 // pbx-state, including a kind innovaphone cannot report.
 const assert = require('assert');
-const { helper, loadFlow, record, waitFor } = require('../support/red');
+const { helper, waitFor } = require('../support/red');
+const { connectionTo, loadCatching, recordHelpers, connection } = require('../support/flow');
+const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { InnovaphoneSim } = require('../../sim/innovaphone');
 
-const connection = () => helper.getNode('c1').connection;
 const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms));
 
 describe('live state: innovaphone', function () {
   this.timeout(15000);
   let sim;
-  beforeEach(async () => {
-    sim = new InnovaphoneSim();
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sim.stop();
-  });
+  simulatorWithFlowsEach(
+    () => (sim = new InnovaphoneSim()),
+    () => sim,
+  );
 
   async function load(nodes) {
-    const config = { id: 'c1', type: 'pbx-connection', vendor: 'innovaphone', url: sim.url, app: 'nodered' };
-    await loadFlow(
-      [
-        config,
-        ...nodes,
-        { id: 'k1', type: 'catch', scope: null, uncaught: false, wires: [['herr']] },
-        { id: 'herr', type: 'helper' },
-      ],
-      {
-        c1: { password: 'pwd' },
-      },
+    const recs = recordHelpers(
+      nodes,
+      await loadCatching([connectionTo.innovaphone(sim), ...nodes], { c1: { password: 'pwd' } }, 'herr'),
     );
-    const recs = { errors: record('herr') };
-    for (const n of nodes) if (n.type === 'helper') recs[n.id] = record(n.id);
     await waitFor(() => connection().state === 'connected', 5000, 'connected');
     return recs;
   }

@@ -3,38 +3,33 @@
 // records from several legs with the PBX's own times, missed calls, and the 2.0 registration
 // resync after an outage.
 const assert = require('assert');
-const { helper, loadFlow, record, waitFor } = require('../support/red');
+const { helper, loadFlow, waitFor } = require('../support/red');
+const { connectionTo, recordHelpers, connection } = require('../support/flow');
+const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { OnlinePbxSim } = require('../../sim/onlinepbx');
 
 const KEY = 'live-key';
-const connection = () => helper.getNode('c1').connection;
+/** pbx-call-in twice: call records to the helper `hr`, leg changes to `hl`. */
+const recordsAndLegs = () => [
+  { id: 'recs', type: 'pbx-call-in', connection: 'c1', output: 'records', wires: [['hr']] },
+  { id: 'legs', type: 'pbx-call-in', connection: 'c1', output: 'changes', wires: [['hl']] },
+  { id: 'hr', type: 'helper' },
+  { id: 'hl', type: 'helper' },
+];
 const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms));
 
 for (const version of ['2', '3']) {
   describe(`live state: onlinepbx ${version}.0`, function () {
     this.timeout(15000);
     let sim;
-    beforeEach(async () => {
-      sim = new OnlinePbxSim({ apiVersion: version, apiKey: KEY });
-      await sim.start(0);
-    });
-    afterEach(async () => {
-      await helper.unload();
-      await sim.stop();
-    });
+    simulatorWithFlowsEach(
+      () => (sim = new OnlinePbxSim({ apiVersion: version, apiKey: KEY })),
+      () => sim,
+    );
 
     async function load(nodes, group) {
-      const config = {
-        id: 'c1',
-        type: 'pbx-connection',
-        vendor: 'onlinepbx',
-        url: sim.url,
-        domain: sim.domain,
-        apiVersion: version,
-      };
-      await loadFlow([config, ...nodes], { c1: { apiKey: KEY } });
-      const recs = {};
-      for (const n of nodes) if (n.type === 'helper') recs[n.id] = record(n.id);
+      await loadFlow([connectionTo.onlinepbx(sim), ...nodes], { c1: { apiKey: KEY } });
+      const recs = recordHelpers(nodes);
       await waitFor(
         () => connection().state === 'connected' && sim.subscribedGroups().includes(group),
         5000,
@@ -44,15 +39,7 @@ for (const version of ['2', '3']) {
     }
 
     it('one record per call for its two channels, answered with talk time, and a missed inbound call', async () => {
-      const { hr: records, hl: legs } = await load(
-        [
-          { id: 'recs', type: 'pbx-call-in', connection: 'c1', output: 'records', wires: [['hr']] },
-          { id: 'legs', type: 'pbx-call-in', connection: 'c1', output: 'changes', wires: [['hl']] },
-          { id: 'hr', type: 'helper' },
-          { id: 'hl', type: 'helper' },
-        ],
-        'calls',
-      );
+      const { hr: records, hl: legs } = await load(recordsAndLegs(), 'calls');
       const started = Date.now();
       const a = sim.pbx.playCall({ from: '74950000001', to: '101', answerAfterMs: 80, hangupAfterMs: 150 });
       const rec = await records.next();
@@ -136,15 +123,7 @@ for (const version of ['2', '3']) {
     });
 
     it('a leg whose end was lost in an outage ends with the rest of its call: one ended each, one record', async () => {
-      const { hr: records, hl: legs } = await load(
-        [
-          { id: 'recs', type: 'pbx-call-in', connection: 'c1', output: 'records', wires: [['hr']] },
-          { id: 'legs', type: 'pbx-call-in', connection: 'c1', output: 'changes', wires: [['hl']] },
-          { id: 'hr', type: 'helper' },
-          { id: 'hl', type: 'helper' },
-        ],
-        'calls',
-      );
+      const { hr: records, hl: legs } = await load(recordsAndLegs(), 'calls');
       const parties = { domain: sim.domain, caller_number: '74950000009', destination_number: '101' };
       const started = Date.now();
       sim.pushEvent('channel_create', {

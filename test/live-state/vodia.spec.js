@@ -2,38 +2,26 @@
 // Live state through the real nodes against the Vodia simulator: msg.previous/since, changes only,
 // call records and pbx-state.
 const assert = require('assert');
-const { helper, loadFlow, record, waitFor } = require('../support/red');
+const { helper, loadFlow, waitFor } = require('../support/red');
+const { connectionTo, recordHelpers, connection, connected } = require('../support/flow');
+const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { VodiaSim } = require('../../sim/vodia');
 
-const CONFIG = (sim) => ({
-  id: 'c1',
-  type: 'pbx-connection',
-  vendor: 'vodia',
-  url: sim.url,
-  domain: sim.domain,
-  user: '40',
-});
-const connection = () => helper.getNode('c1').connection;
 const settle = () => new Promise((r) => setTimeout(r, 100));
 
 describe('live state: vodia', function () {
   this.timeout(15000);
   let sim;
-  beforeEach(async () => {
-    sim = new VodiaSim({ domain: 'tenant.test' });
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sim.stop();
-  });
+  simulatorWithFlowsEach(
+    () => (sim = new VodiaSim({ domain: 'tenant.test' })),
+    () => sim,
+  );
 
   /** Loads the flow and records its helper nodes before the first report can arrive. */
   async function load(nodes) {
-    await loadFlow([CONFIG(sim), ...nodes], { c1: { password: 'secret' } });
-    const recs = {};
-    for (const n of nodes) if (n.type === 'helper') recs[n.id] = record(n.id);
-    await waitFor(() => connection().state === 'connected', 5000, 'connected');
+    await loadFlow([connectionTo.vodia(sim), ...nodes], { c1: { password: 'secret' } });
+    const recs = recordHelpers(nodes);
+    await connected();
     return recs;
   }
 

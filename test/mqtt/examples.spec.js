@@ -5,6 +5,7 @@
 // the republish on Home Assistant's birth message, one publish per change, and no secret.
 const assert = require('assert');
 const { helper, waitFor, record, NODE_TYPES } = require('../support/red');
+const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { examplesIn, checkExample, deployExample, CORE } = require('../support/examples');
 const { startBroker, withBroker } = require('../support/mqtt');
 const { VodiaSim, DEMO: VODIA } = require('../../sim/vodia');
@@ -51,14 +52,10 @@ describe('pbx-mqtt examples against a real broker', function () {
   describe('Vodia: Home Assistant via MQTT', () => {
     const BASE = 'pbx/vodia_demo';
     let sim;
-    beforeEach(async () => {
-      sim = new VodiaSim({ domain: VODIA.domain, accounts: VODIA_ACCOUNTS });
-      await sim.start(0);
-    });
-    afterEach(async () => {
-      await helper.unload();
-      await sim.stop();
-    });
+    simulatorWithFlowsEach(
+      () => (sim = new VodiaSim({ domain: VODIA.domain, accounts: VODIA_ACCOUNTS })),
+      () => sim,
+    );
 
     const example = () => withBroker(examplesIn('Vodia').read('Home Assistant via MQTT'), broker.port);
     /** Deploys the example and waits until every account's config and state are out. */

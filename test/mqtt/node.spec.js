@@ -3,6 +3,8 @@
 // that republishes, a base topic and key filter of its own, and bad configurations.
 const assert = require('assert');
 const { helper, loadFlow, record, waitFor, waitStatus } = require('../support/red');
+const { connectionTo } = require('../support/flow');
+const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { VodiaSim } = require('../../sim/vodia');
 
 const settle = (ms = 200) => new Promise((r) => setTimeout(r, ms));
@@ -10,24 +12,12 @@ const settle = (ms = 200) => new Promise((r) => setTimeout(r, ms));
 describe('pbx-mqtt node', function () {
   this.timeout(15000);
   let sim;
-  beforeEach(async () => {
-    sim = new VodiaSim({ domain: 'tenant.test' });
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sim.stop();
-  });
+  simulatorWithFlowsEach(
+    () => (sim = new VodiaSim({ domain: 'tenant.test' })),
+    () => sim,
+  );
 
-  const config = () => ({
-    id: 'c1',
-    type: 'pbx-connection',
-    name: 'Head office',
-    vendor: 'vodia',
-    url: sim.url,
-    domain: sim.domain,
-    user: '40',
-  });
+  const config = () => connectionTo.vodia(sim, { name: 'Head office' });
 
   it('a base topic and keys of its own, discovery off: only those keys, the msgs mqtt out needs', async () => {
     await loadFlow(

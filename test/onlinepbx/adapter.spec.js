@@ -12,76 +12,48 @@ const {
   UnsupportedError,
 } = require('../../protocols/common/errors');
 const { waitFor } = require('../support/wait');
+const { adapterSettings, fakeEvents } = require('../support/adapter');
+const { simulatorEach } = require('../support/fixtures');
+const { SUBSCRIBED_EVENTS, V2_COMMANDS } = require('./samples');
 
 const KEY = 'sEcr3t/key+&=';
 
-function fakeEvents(listen = () => true) {
-  const ev = {
-    emitted: [],
-    drops: [],
-    logs: [],
-    emit(channel, key, m) {
-      ev.emitted.push({ channel, key, ...m });
-    },
-    summaries: [],
-    snapshots: [],
-    snapshot(channel, key, m) {
-      ev.snapshots.push({ channel, key, ...m });
-    },
-    callSummary(summary) {
-      ev.summaries.push(summary);
-    },
-    listening: (channel, key) => listen(channel, key),
-    dropped(reason) {
-      ev.drops.push(reason);
-    },
-    log(level, text) {
-      ev.logs.push(`${level}: ${text}`);
-    },
-    of(channel, key) {
-      return ev.emitted.filter((e) => e.channel === channel && (key === undefined || e.key === key));
-    },
-  };
-  return ev;
-}
-
 function settings(sim, extra = {}) {
-  return {
-    vendor: 'onlinepbx',
+  return adapterSettings('onlinepbx', {
     url: sim.url,
     domain: sim.domain,
-    app: '',
-    user: '',
     apiVersion: sim.apiVersion,
-    password: '',
     apiKey: KEY,
-    tls: {},
-    loginTimeoutMs: 2000,
-    keepaliveMs: 300,
     ...extra,
-  };
+  });
+}
+
+let sim;
+let adapter;
+/** Before each test of the calling describe: the simulator `create()` builds; after it, the adapter closed first. */
+function simulatorAndAdapterEach(create) {
+  simulatorEach(
+    () => (sim = create()),
+    () => sim,
+    () => {
+      if (adapter) adapter.close();
+      adapter = undefined;
+    },
+  );
+}
+
+async function connect(extra, ev = fakeEvents()) {
+  adapter = createOnlinePbxAdapter(settings(sim, extra), ev);
+  await adapter.open();
+  return ev;
 }
 
 for (const version of ['2', '3']) {
   describe(`onlinepbx adapter, API ${version}.0`, function () {
     this.timeout(10000);
-    let sim;
-    let adapter;
-    beforeEach(async () => {
-      sim = new OnlinePbxSim({ apiVersion: version, apiKey: KEY, heartbeatIntervalMs: 100, heartbeatTimeoutS: 1 });
-      await sim.start(0);
-    });
-    afterEach(async () => {
-      if (adapter) adapter.close();
-      adapter = undefined;
-      await sim.stop();
-    });
-
-    async function connect(extra, ev = fakeEvents()) {
-      adapter = createOnlinePbxAdapter(settings(sim, extra), ev);
-      await adapter.open();
-      return ev;
-    }
+    simulatorAndAdapterEach(
+      () => new OnlinePbxSim({ apiVersion: version, apiKey: KEY, heartbeatIntervalMs: 100, heartbeatTimeoutS: 1 }),
+    );
 
     it('connects with the key; a wrong key is an AuthError saying auth failed', async () => {
       await connect();
@@ -111,14 +83,7 @@ for (const version of ['2', '3']) {
       assert.deepStrictEqual(sim.subscribedGroups(), expected);
       assert.strictEqual(sim.count('subscribe'), 1, 'the open and three watches made one subscribe');
       if (version === '2') {
-        assert.deepStrictEqual(sim.received.find((r) => r.command === 'subscribe').data.events, {
-          calls: true,
-          blf: true,
-          messages: false,
-          callback: true,
-          api: false,
-          registration: true,
-        });
+        assert.deepStrictEqual(sim.received.find((r) => r.command === 'subscribe').data.events, SUBSCRIBED_EVENTS);
         assert.match(sim.received[0].id, /^[0-9A-Za-z]{16}$/);
       }
       adapter.unwatch({ channel: 'call', key: '*' });
@@ -345,23 +310,9 @@ for (const version of ['2', '3']) {
 
 describe('onlinepbx adapter, API 2.0 specifics', function () {
   this.timeout(10000);
-  let sim;
-  let adapter;
-  beforeEach(async () => {
-    sim = new OnlinePbxSim({ apiVersion: '2', apiKey: KEY, heartbeatIntervalMs: 50, heartbeatTimeoutS: 0.3 });
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    if (adapter) adapter.close();
-    adapter = undefined;
-    await sim.stop();
-  });
-
-  async function connect(extra, ev = fakeEvents()) {
-    adapter = createOnlinePbxAdapter(settings(sim, extra), ev);
-    await adapter.open();
-    return ev;
-  }
+  simulatorAndAdapterEach(
+    () => new OnlinePbxSim({ apiVersion: '2', apiKey: KEY, heartbeatIntervalMs: 50, heartbeatTimeoutS: 0.3 }),
+  );
 
   it('echoes heartbeats: the session outlives several server heartbeat timeouts', async () => {
     const ev = await connect({ keepaliveMs: 30000 });
@@ -433,21 +384,7 @@ describe('onlinepbx adapter, API 2.0 specifics', function () {
     assert.deepStrictEqual(await run('message', { data: 'Hi All!', target: 'domain' }), { status: true });
     const msg = await waitFor(() => ev.of('event', 'message')[0]);
     assert.deepStrictEqual(msg.payload, { data: 'Hi All!', target: 'domain' });
-    for (const c of [
-      'make_call',
-      'transfer',
-      'bridge',
-      'eavesdrop',
-      'hangup_call',
-      'subscribe',
-      'reboot_phone',
-      'reloadgw',
-      'sip_message',
-      'flush_reg',
-      'trunk_list',
-      'user_list',
-      'message',
-    ]) {
+    for (const c of V2_COMMANDS) {
       assert.ok(sim.count(c) >= 1, c);
     }
   });
@@ -535,23 +472,7 @@ describe('onlinepbx adapter, API 2.0 specifics', function () {
 
 describe('onlinepbx adapter, API 3.0 specifics', function () {
   this.timeout(10000);
-  let sim;
-  let adapter;
-  beforeEach(async () => {
-    sim = new OnlinePbxSim({ apiVersion: '3', apiKey: KEY });
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    if (adapter) adapter.close();
-    adapter = undefined;
-    await sim.stop();
-  });
-
-  async function connect(extra, ev = fakeEvents()) {
-    adapter = createOnlinePbxAdapter(settings(sim, extra), ev);
-    await adapter.open();
-    return ev;
-  }
+  simulatorAndAdapterEach(() => new OnlinePbxSim({ apiVersion: '3', apiKey: KEY }));
 
   it('make_call is unsupported over the 3.0 WebSocket, with a clear text; nothing is sent', async () => {
     await connect();

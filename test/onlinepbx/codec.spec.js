@@ -8,6 +8,7 @@ const endpoints = require('../../protocols/onlinepbx/endpoints');
 const { CallTable } = require('../../protocols/onlinepbx/calls');
 const model = require('../../protocols/onlinepbx/normalize');
 const { UnsupportedError } = require('../../protocols/common/errors');
+const { BLF_204, BLF_204_PAYLOAD, REGISTRATION_201 } = require('./samples');
 
 describe('onlinepbx codec (socket.io protocol 1)', () => {
   const {
@@ -399,25 +400,7 @@ describe('onlinepbx model', () => {
   });
 
   it('maps blf events (2.0 excerpt example, lenient types, seconds to ms)', () => {
-    assert.deepStrictEqual(
-      model.blfOf({
-        uid: '204',
-        status: 'ringing',
-        direction: 'out',
-        rank: 'master',
-        other_leg: '73432048020',
-        uuid: '22c9e591',
-        timestamp: 1452498750,
-      }),
-      {
-        extension: '204',
-        state: 'ringing',
-        direction: 'outbound',
-        otherParty: '73432048020',
-        callId: '22c9e591',
-        timestamp: 1452498750000,
-      },
-    );
+    assert.deepStrictEqual(model.blfOf(BLF_204), BLF_204_PAYLOAD);
     assert.deepStrictEqual(model.blfOf({ uid: 204, status: 'ANSWERED', direction: 'in', timestamp: '1452498750' }), {
       extension: '204',
       state: 'busy',
@@ -441,17 +424,12 @@ describe('onlinepbx model', () => {
   });
 
   it('maps registration events to presence', () => {
-    assert.deepStrictEqual(
-      model.presenceOf({
-        uid: 201,
-        agent: 'Cisco SPA303-g2',
-        state: 'register',
-        ip: '8.8.8.8',
-        port: 5060,
-        expires: 3600,
-      }),
-      { user: '201', num: '201', status: 'available', registered: true },
-    );
+    assert.deepStrictEqual(model.presenceOf(REGISTRATION_201), {
+      user: '201',
+      num: '201',
+      status: 'available',
+      registered: true,
+    });
     assert.deepStrictEqual(model.presenceOf({ uid: '201', state: 'register', expires: '0' }), {
       user: '201',
       num: '201',

@@ -4,16 +4,10 @@
 const assert = require('assert');
 const fs = require('fs');
 const { helper, record, waitFor } = require('../support/red');
-const {
-  examplesIn,
-  checkExample,
-  deployExample,
-  checkCsvExample,
-  csvFileIn,
-  csvLines,
-} = require('../support/examples');
+const { examplesIn, deployExample, csvFileIn, csvLines } = require('../support/examples');
 const { OnlinePbxSim, SimPbx, DEMO, startDemo } = require('../../sim/onlinepbx');
 const { createOnlinePbxAdapter } = require('../../protocols/onlinepbx/adapter');
+const { adapterSettings } = require('../support/adapter');
 
 const EXAMPLES = [
   'BLF lamps',
@@ -77,7 +71,7 @@ describe('onlinepbx examples', function () {
   it('every example is importable, explains itself and uses one of the demo connections', () => {
     assert.deepStrictEqual(examples.names().sort(), [...EXAMPLES].sort());
     for (const name of EXAMPLES) {
-      const c = checkExample(name, examples.read(name));
+      const c = examples.check(name);
       assert.ok(CONFIGS[c.id], `${name}: config id ${c.id}`);
       assert.deepStrictEqual(
         { vendor: c.vendor, url: c.url, domain: c.domain, apiVersion: c.apiVersion },
@@ -90,7 +84,7 @@ describe('onlinepbx examples', function () {
         `${name}: the 3.0 example uses the 3.0 demo`,
       );
     }
-    checkCsvExample(examples.read('Call durations to CSV'));
+    examples.checkCsv('Call durations to CSV');
   });
 
   it('BLF lamps: a lamp word per extension', async () => {
@@ -306,19 +300,13 @@ describe('onlinepbx demo (npm start)', function () {
         ['3', `ws://127.0.0.1:${DEMO.port3}/`],
       ]) {
         const a = createOnlinePbxAdapter(
-          {
-            vendor: 'onlinepbx',
+          adapterSettings('onlinepbx', {
             url,
             domain: DEMO.domain,
-            app: '',
-            user: '',
             apiVersion: version,
-            password: '',
             apiKey: DEMO.credentials.apiKey,
-            tls: {},
-            loginTimeoutMs: 2000,
             keepaliveMs: 30000,
-          },
+          }),
           {
             emit: (channel, key, m) => seen[version].push(m.event),
             listening: () => true,

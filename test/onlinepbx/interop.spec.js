@@ -13,8 +13,10 @@ const { createOnlinePbxAdapter } = require('../../protocols/onlinepbx/adapter');
 const { OnlinePbxSim } = require('../../sim/onlinepbx');
 const { PbxConnection } = require('../../connection/pbx-connection');
 const { AuthError, PbxRequestError } = require('../../protocols/common/errors');
+const { adapterSettings, fakeEvents } = require('../support/adapter');
 const { selfSignedCertificate } = require('../support/tls-proxy');
 const { waitFor } = require('../support/wait');
+const { BLF_204, BLF_204_PAYLOAD, REGISTRATION_201, SUBSCRIBED_EVENTS, channelCreate } = require('./samples');
 
 const KEY = 'k123/+?&';
 const DOMAIN = 'demo.onpbx.ru';
@@ -134,36 +136,16 @@ async function startStockServer({ pems, heartbeatInterval = 0.2, heartbeatTimeou
   };
 }
 
-function fakeEvents() {
-  const ev = {
-    emitted: [],
-    drops: [],
-    emit: (channel, key, m) => ev.emitted.push({ channel, key, ...m }),
-    listening: () => true,
-    callSummary: () => undefined,
-    snapshot: () => undefined,
-    dropped: (reason) => ev.drops.push(reason),
-    log: () => undefined,
-    of: (channel, key) => ev.emitted.filter((e) => e.channel === channel && (key === undefined || e.key === key)),
-  };
-  return ev;
-}
-
 function settings(url, extra = {}) {
-  return {
-    vendor: 'onlinepbx',
+  return adapterSettings('onlinepbx', {
     url,
     domain: DOMAIN,
-    app: '',
-    user: '',
     apiVersion: '2',
-    password: '',
     apiKey: KEY,
-    tls: {},
     loginTimeoutMs: 3000,
     keepaliveMs: 400,
     ...extra,
-  };
+  });
 }
 
 function resources() {
@@ -209,42 +191,12 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
         a.watch({ channel: 'presence', key: '*' }),
       ]);
       const sub = s.state.received.find((r) => r.name === 'subscribe');
-      assert.deepStrictEqual(sub.args.events, {
-        calls: true,
-        blf: true,
-        messages: false,
-        callback: true,
-        api: false,
-        registration: true,
-      });
+      assert.deepStrictEqual(sub.args.events, SUBSCRIBED_EVENTS);
       assert.match(sub.args.callback_hash, /^[0-9A-Za-z]{16}$/);
 
-      s.push('blf', {
-        uid: '204',
-        status: 'ringing',
-        direction: 'out',
-        rank: 'master',
-        other_leg: '73432048020',
-        uuid: '22c9e591',
-        timestamp: 1452498750,
-      });
-      s.push('registration', {
-        uid: 201,
-        agent: 'Cisco SPA303-g2',
-        state: 'register',
-        ip: '8.8.8.8',
-        port: 5060,
-        expires: 3600,
-      });
-      s.push('channel_create', {
-        uuid: 'c-1',
-        direction: 'inbound',
-        created_stamp: 1440864124272,
-        state: 'CS_INIT',
-        endpoint: '9090001122',
-        caller_number: '9090001122',
-        destination_number: '555',
-      });
+      s.push('blf', BLF_204);
+      s.push('registration', REGISTRATION_201);
+      s.push('channel_create', channelCreate('c-1'));
       s.push('channel_destroy', {
         uuid: 'c-1',
         direction: 'inbound',
@@ -254,27 +206,10 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
         hangup_cause: 'NO_ANSWER',
       });
       await waitFor(() => ev.of('call', 'c-1').length === 2);
-      assert.deepStrictEqual(ev.of('blf', '204')[0].payload, {
-        extension: '204',
-        state: 'ringing',
-        direction: 'outbound',
-        otherParty: '73432048020',
-        callId: '22c9e591',
-        timestamp: 1452498750000,
-      });
+      assert.deepStrictEqual(ev.of('blf', '204')[0].payload, BLF_204_PAYLOAD);
       assert.deepStrictEqual(ev.of('blf', '204')[0].raw, {
         name: 'blf',
-        args: [
-          {
-            uid: '204',
-            status: 'ringing',
-            direction: 'out',
-            rank: 'master',
-            other_leg: '73432048020',
-            uuid: '22c9e591',
-            timestamp: 1452498750,
-          },
-        ],
+        args: [BLF_204],
       });
       assert.deepStrictEqual(ev.of('presence', '201')[0].payload, {
         user: '201',

@@ -2,18 +2,25 @@
 // Issue 5 through the real nodes: an onlinePBX simulator (API 2.0 and 3.0), a pbx-connection
 // and the user nodes, for every command and event.
 const assert = require('assert');
-const { helper, loadFlow, record, waitFor, waitStatus } = require('../support/red');
+const { helper, record, waitFor, waitStatus } = require('../support/red');
+const { connectionTo, loadCatching, connection, connected, makeCallFromMsg } = require('../support/flow');
+const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { OnlinePbxSim } = require('../../sim/onlinepbx');
+const { V2_COMMANDS } = require('./samples');
 
 const KEY = 'node-test-key';
 const CREDS = { c1: { apiKey: KEY } };
-const CATCH = [
-  { id: 'k1', type: 'catch', scope: null, uncaught: false, wires: [['hc']] },
-  { id: 'hc', type: 'helper' },
-];
 
-const connection = () => helper.getNode('c1').connection;
-const connected = () => waitFor(() => connection().state === 'connected', 5000, 'connected');
+let sim;
+function load(nodes, creds = CREDS) {
+  return loadCatching([connectionTo.onlinepbx(sim), ...nodes], creds);
+}
+/** The flow of `nodes`, once `c1` is connected. */
+async function loadConnected(nodes) {
+  const recorders = await load(nodes);
+  await connected();
+  return recorders;
+}
 
 for (const version of ['2', '3']) {
   const v3 = version === '3';
@@ -22,34 +29,10 @@ for (const version of ['2', '3']) {
 
   describe(`onlinepbx nodes, API ${version}.0`, function () {
     this.timeout(15000);
-    let sim;
-    beforeEach(async () => {
-      sim = new OnlinePbxSim({ apiVersion: version, apiKey: KEY });
-      await sim.start(0);
-    });
-    afterEach(async () => {
-      await helper.unload();
-      await sim.stop();
-    });
-
-    async function load(nodes, creds = CREDS) {
-      await loadFlow(
-        [
-          {
-            id: 'c1',
-            type: 'pbx-connection',
-            vendor: 'onlinepbx',
-            url: sim.url,
-            domain: sim.domain,
-            apiVersion: version,
-          },
-          ...nodes,
-          ...CATCH,
-        ],
-        creds,
-      );
-      return { errors: record('hc') };
-    }
+    simulatorWithFlowsEach(
+      () => (sim = new OnlinePbxSim({ apiVersion: version, apiKey: KEY })),
+      () => sim,
+    );
 
     /** Waits until the PBX has subscribed what the nodes watch. */
     const subscribed = (group) => waitFor(() => sim.subscribedGroups().includes(group), 5000, `subscribed ${group}`);
@@ -240,43 +223,13 @@ for (const version of ['2', '3']) {
 
 describe('onlinepbx nodes, API 2.0 commands', function () {
   this.timeout(15000);
-  let sim;
-  beforeEach(async () => {
-    sim = new OnlinePbxSim({ apiVersion: '2', apiKey: KEY });
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sim.stop();
-  });
-
-  async function load(nodes) {
-    await loadFlow(
-      [
-        { id: 'c1', type: 'pbx-connection', vendor: 'onlinepbx', url: sim.url, domain: sim.domain, apiVersion: '2' },
-        ...nodes,
-        ...CATCH,
-      ],
-      CREDS,
-    );
-    await connected();
-    return { errors: record('hc') };
-  }
+  simulatorWithFlowsEach(
+    () => (sim = new OnlinePbxSim({ apiVersion: '2', apiKey: KEY })),
+    () => sim,
+  );
 
   it('pbx-make-call: make_call with from/to and the other make_call fields; the call id comes back', async () => {
-    const { errors } = await load([
-      {
-        id: 'mc',
-        type: 'pbx-make-call',
-        connection: 'c1',
-        from: 'payload.from',
-        fromType: 'msg',
-        to: 'payload.to',
-        toType: 'msg',
-        wires: [['h1']],
-      },
-      { id: 'h1', type: 'helper' },
-    ]);
+    const { errors } = await loadConnected([makeCallFromMsg('mc', [['h1']]), { id: 'h1', type: 'helper' }]);
     const out = record('h1');
     sim.pbx.rejecting.add('79990000000');
     helper.getNode('mc').receive({
@@ -303,7 +256,7 @@ describe('onlinepbx nodes, API 2.0 commands', function () {
   });
 
   it('pbx-command: all 13 commands by name, params from msg.payload, the reply data in msg.payload', async () => {
-    const { errors } = await load([
+    const { errors } = await loadConnected([
       { id: 'cmd', type: 'pbx-command', connection: 'c1', command: '', wires: [['h1']] },
       { id: 'h1', type: 'helper' },
     ]);
@@ -333,28 +286,14 @@ describe('onlinepbx nodes, API 2.0 commands', function () {
       ['101', '102', '103', '105'],
     );
     assert.deepStrictEqual(await run('message', { data: 'Hi All!' }), { status: true });
-    for (const c of [
-      'make_call',
-      'transfer',
-      'bridge',
-      'eavesdrop',
-      'hangup_call',
-      'subscribe',
-      'reboot_phone',
-      'reloadgw',
-      'sip_message',
-      'flush_reg',
-      'trunk_list',
-      'user_list',
-      'message',
-    ]) {
+    for (const c of V2_COMMANDS) {
       assert.ok(sim.count(c) >= 1, c);
     }
     assert.strictEqual(errors.list.length, 0);
   });
 
   it('pbx-command: a callback with status:false reaches a catch node with the PBX text; timeouts too', async () => {
-    const { errors } = await load([
+    const { errors } = await loadConnected([
       { id: 'cmd', type: 'pbx-command', connection: 'c1', command: 'reboot_phone', timeout: 1, wires: [['h1']] },
       { id: 'h1', type: 'helper' },
     ]);
@@ -369,38 +308,20 @@ describe('onlinepbx nodes, API 2.0 commands', function () {
   });
 
   it('editor suggestions come from user_list', async () => {
-    await load([{ id: 'b1', type: 'pbx-blf-in', connection: 'c1', extensions: '', wires: [[]] }]);
+    await loadConnected([{ id: 'b1', type: 'pbx-blf-in', connection: 'c1', extensions: '', wires: [[]] }]);
     assert.deepStrictEqual(await connection().suggestions('extensions'), ['101', '102', '103', '105']);
   });
 });
 
 describe('onlinepbx nodes, API 3.0 commands', function () {
   this.timeout(15000);
-  let sim;
-  beforeEach(async () => {
-    sim = new OnlinePbxSim({ apiVersion: '3', apiKey: KEY });
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sim.stop();
-  });
-
-  async function load(nodes) {
-    await loadFlow(
-      [
-        { id: 'c1', type: 'pbx-connection', vendor: 'onlinepbx', url: sim.url, domain: sim.domain, apiVersion: '3' },
-        ...nodes,
-        ...CATCH,
-      ],
-      CREDS,
-    );
-    await connected();
-    return { errors: record('hc') };
-  }
+  simulatorWithFlowsEach(
+    () => (sim = new OnlinePbxSim({ apiVersion: '3', apiKey: KEY })),
+    () => sim,
+  );
 
   it('pbx-make-call says clearly that API 3.0 has no make_call over the WebSocket', async () => {
-    const { errors } = await load([{ id: 'mc', type: 'pbx-make-call', connection: 'c1', wires: [[]] }]);
+    const { errors } = await loadConnected([{ id: 'mc', type: 'pbx-make-call', connection: 'c1', wires: [[]] }]);
     helper.getNode('mc').receive({ payload: { from: '101', to: '102' } });
     const e = await errors.next();
     assert.match(
@@ -411,7 +332,7 @@ describe('onlinepbx nodes, API 3.0 commands', function () {
   });
 
   it('pbx-command: subscribe, unsubscribe, transfer, bridge, hangup_channel; error_* events reach a catch node', async () => {
-    const { errors } = await load([
+    const { errors } = await loadConnected([
       { id: 'cmd', type: 'pbx-command', connection: 'c1', command: '', wires: [['h1']] },
       { id: 'h1', type: 'helper' },
     ]);

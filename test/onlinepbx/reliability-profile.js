@@ -3,6 +3,7 @@
 // version: how to run the simulator, what a node watches (a BLF lamp), how an event is
 // triggered and recognized, and a request that the PBX answers (pbx-command).
 const { OnlinePbxSim } = require('../../sim/onlinepbx');
+const { REGISTRATION_201, channelCreate } = require('./samples');
 
 function profile(version) {
   const v3 = version === '3';
@@ -55,23 +56,8 @@ function profile(version) {
     },
     sampleFrames: () => [
       frame(v3 ? 'user_blf' : 'blf', blf(0)),
-      frame(v3 ? 'user_registration' : 'registration', {
-        uid: 201,
-        agent: 'Cisco SPA303-g2',
-        state: 'register',
-        ip: '8.8.8.8',
-        port: 5060,
-        expires: 3600,
-      }),
-      frame('channel_create', {
-        uuid: 'c1',
-        direction: 'inbound',
-        created_stamp: 1440864124272,
-        state: 'CS_INIT',
-        endpoint: '9090001122',
-        caller_number: '9090001122',
-        destination_number: '555',
-      }),
+      frame(v3 ? 'user_registration' : 'registration', REGISTRATION_201),
+      frame('channel_create', channelCreate('c1')),
       frame('channel_bridge', { direction: 'inbound', aleg_uuid: 'c1', bleg_uuid: 'c2' }),
       frame('channel_destroy', {
         uuid: 'c1',

@@ -27,9 +27,14 @@ const CORE = {
 
 function examplesIn(folder) {
   const dir = path.join(root, 'examples', folder);
+  const read = (name) => JSON.parse(fs.readFileSync(path.join(dir, `${name}.json`), 'utf8'));
   return {
     names: () => fs.readdirSync(dir).map((f) => f.replace(/\.json$/, '')),
-    read: (name) => JSON.parse(fs.readFileSync(path.join(dir, `${name}.json`), 'utf8')),
+    read,
+    /** checkExample on the example `name`. */
+    check: (name) => checkExample(name, read(name)),
+    /** checkCsvExample on the example `name`. */
+    checkCsv: (name) => checkCsvExample(read(name)),
   };
 }
 
@@ -143,7 +148,6 @@ module.exports = {
   examplesIn,
   checkExample,
   deployExample,
-  checkCsvExample,
   csvFileIn,
   csvLines,
   RECORD_COLUMNS,

@@ -6,67 +6,26 @@ const http = require('http');
 const { createVodiaAdapter } = require('../../protocols/vodia/adapter');
 const { VodiaSim } = require('../../sim/vodia');
 const { waitFor } = require('../support/wait');
-
-function fakeEvents(listen = () => true) {
-  const ev = {
-    emitted: [],
-    drops: [],
-    logs: [],
-    emit(channel, key, m) {
-      ev.emitted.push({ channel, key, ...m });
-    },
-    summaries: [],
-    snapshots: [],
-    snapshot(channel, key, m) {
-      ev.snapshots.push({ channel, key, ...m });
-    },
-    callSummary(summary) {
-      ev.summaries.push(summary);
-    },
-    listening: (channel, key) => listen(channel, key),
-    dropped(reason) {
-      ev.drops.push(reason);
-    },
-    log(level, text) {
-      ev.logs.push(`${level}: ${text}`);
-    },
-    of(channel, key) {
-      return ev.emitted.filter((e) => e.channel === channel && (key === undefined || e.key === key));
-    },
-  };
-  return ev;
-}
+const { adapterSettings, fakeEvents } = require('../support/adapter');
+const { simulatorEach } = require('../support/fixtures');
+const { ALICE_PRESENCE, callControlFrames } = require('./samples');
 
 function settings(sim, extra = {}) {
-  return {
-    vendor: 'vodia',
-    url: sim.url,
-    domain: sim.domain,
-    app: '',
-    user: '40',
-    apiVersion: '',
-    password: 'secret',
-    apiKey: '',
-    tls: {},
-    loginTimeoutMs: 2000,
-    keepaliveMs: 300,
-    ...extra,
-  };
+  return adapterSettings('vodia', { url: sim.url, domain: sim.domain, user: '40', password: 'secret', ...extra });
 }
 
 describe('vodia adapter', function () {
   this.timeout(10000);
   let sim;
   let adapter;
-  beforeEach(async () => {
-    sim = new VodiaSim({ domain: 'tenant.test' });
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    if (adapter) adapter.close();
-    adapter = undefined;
-    await sim.stop();
-  });
+  simulatorEach(
+    () => (sim = new VodiaSim({ domain: 'tenant.test' })),
+    () => sim,
+    () => {
+      if (adapter) adapter.close();
+      adapter = undefined;
+    },
+  );
 
   async function connect(extra, ev = fakeEvents()) {
     adapter = createVodiaAdapter(settings(sim, extra), ev);
@@ -222,16 +181,7 @@ describe('vodia adapter', function () {
   it('domain-state gives every account presence and lamp; user-state is a partial patch', async () => {
     const ev = await connect();
     await waitFor(() => ev.of('presence', '41').length === 1 && ev.of('blf', '43').length === 1);
-    assert.deepStrictEqual(ev.of('presence', '41')[0].payload, {
-      user: '41',
-      num: '41',
-      dn: 'Alice',
-      status: 'available',
-      registered: true,
-      dnd: false,
-      chatstatus: 'online',
-      type: 'extensions',
-    });
+    assert.deepStrictEqual(ev.of('presence', '41')[0].payload, ALICE_PRESENCE);
     assert.strictEqual(ev.of('presence', '41')[0].event, 'domain-state');
     assert.strictEqual(ev.of('presence', '41')[0].raw.action, 'domain-state');
     assert.strictEqual(ev.of('blf', '43')[0].payload.state, 'unregistered');
@@ -424,14 +374,7 @@ describe('vodia adapter', function () {
     const sent = sim.actions.filter((a) => /call|transfer/.test(a.action) && !/own-calls|domain-calls/.test(a.action));
     assert.deepStrictEqual(
       sent.map((a) => a.frame),
-      [
-        { action: 'accept-call', id },
-        { action: 'hold-call', id },
-        { action: 'rec-call', id, startstop: 'on' },
-        { action: 'blind-transfer', id, from: '40', to: '42' },
-        { action: 'att-transfer', id, from: '40', id2, to: '43' },
-        { action: 'clear-call', id, connected: 'true' },
-      ],
+      callControlFrames(id, id2),
     );
   });
 

@@ -3,14 +3,8 @@
 // deployed against the simulator (the same demo data `npm start` uses, on a free port).
 const assert = require('assert');
 const { helper, record, waitFor } = require('../support/red');
-const {
-  examplesIn,
-  checkExample,
-  deployExample,
-  checkCsvExample,
-  csvFileIn,
-  csvLines,
-} = require('../support/examples');
+const { simulatorWithFlowsEach } = require('../support/fixtures');
+const { examplesIn, deployExample, csvFileIn, csvLines } = require('../support/examples');
 const { VodiaSim, DEMO } = require('../../sim/vodia');
 
 const EXAMPLES = [
@@ -29,14 +23,10 @@ const examples = examplesIn('Vodia');
 describe('vodia examples', function () {
   this.timeout(15000);
   let sim;
-  beforeEach(async () => {
-    sim = new VodiaSim({ domain: DEMO.domain, accounts: DEMO.accounts, chatAutoReply: true });
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sim.stop();
-  });
+  simulatorWithFlowsEach(
+    () => (sim = new VodiaSim({ domain: DEMO.domain, accounts: DEMO.accounts, chatAutoReply: true })),
+    () => sim,
+  );
 
   /** Deploys the example (each node through `patch`) and waits for the domain subscription. */
   async function deploy(name, patch = (n) => n) {
@@ -51,7 +41,7 @@ describe('vodia examples', function () {
   it('every example is importable, explains itself and uses the demo connection', () => {
     assert.deepStrictEqual(examples.names().sort(), [...EXAMPLES].sort());
     for (const name of EXAMPLES) {
-      const c = checkExample(name, examples.read(name));
+      const c = examples.check(name);
       assert.deepStrictEqual(
         { id: c.id, vendor: c.vendor, url: c.url, domain: c.domain, user: c.user },
         {
@@ -63,7 +53,7 @@ describe('vodia examples', function () {
         },
       );
     }
-    checkCsvExample(examples.read('Call durations to CSV'));
+    examples.checkCsv('Call durations to CSV');
   });
 
   it('Who is on the phone: names the account that is on a call', async () => {

@@ -7,6 +7,7 @@ const { AccountTable, CallTable } = require('../../protocols/vodia/state');
 const { decodeFrame, frameName, encodeAction } = require('../../protocols/vodia/codec');
 const { callControlFrame, commandFrame, makeCallFrame } = require('../../protocols/vodia/commands');
 const { vodiaEndpoints } = require('../../protocols/vodia/login');
+const { ALICE_PRESENCE } = require('./samples');
 
 const local = (n) => ['40', '41', '42', '45'].includes(n);
 
@@ -40,16 +41,7 @@ describe('vodia model', () => {
         dnd: false,
         chatstatus: 'online',
       }),
-      {
-        user: '41',
-        num: '41',
-        dn: 'Alice',
-        status: 'available',
-        registered: true,
-        dnd: false,
-        chatstatus: 'online',
-        type: 'extensions',
-      },
+      ALICE_PRESENCE,
     );
     assert.strictEqual(flag('maybe'), undefined);
   });

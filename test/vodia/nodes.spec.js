@@ -2,38 +2,25 @@
 // Issue 6 through the real nodes: a Vodia simulator, a pbx-connection and the user nodes.
 const assert = require('assert');
 const { helper, loadFlow, record, waitFor, waitStatus } = require('../support/red');
+const { connectionTo, loadCatching, connection, connected, makeCallFromMsg } = require('../support/flow');
+const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { VodiaSim } = require('../../sim/vodia');
+const { ALICE_PRESENCE, callControlFrames } = require('./samples');
 
-function config(sim, extra = {}) {
-  return { id: 'c1', type: 'pbx-connection', vendor: 'vodia', url: sim.url, domain: sim.domain, user: '40', ...extra };
-}
 const CREDS = { c1: { password: 'secret' } };
-const CATCH = [
-  { id: 'k1', type: 'catch', scope: null, uncaught: false, wires: [['hc']] },
-  { id: 'hc', type: 'helper' },
-];
 
-async function load(sim, nodes, creds = CREDS) {
-  await loadFlow([config(sim), ...nodes, ...CATCH], creds);
-  return { errors: record('hc') };
+function load(sim, nodes, creds = CREDS) {
+  return loadCatching([connectionTo.vodia(sim), ...nodes], creds);
 }
-
-const connection = () => helper.getNode('c1').connection;
-const connected = () => waitFor(() => connection().state === 'connected', 5000, 'connected');
 
 describe('vodia nodes', function () {
   this.timeout(15000);
   let sim;
-  beforeEach(async () => {
-    sim = new VodiaSim({ domain: 'tenant.test' });
-    await sim.start(0);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    const neverRegistered = !sim.sipRegisterReceived;
-    await sim.stop();
-    assert.ok(neverRegistered, 'a sip-register reached the PBX');
-  });
+  simulatorWithFlowsEach(
+    () => (sim = new VodiaSim({ domain: 'tenant.test' })),
+    () => sim,
+  );
+  afterEach(() => assert.ok(!sim.sipRegisterReceived, 'a sip-register reached the PBX'));
 
   describe('pbx-presence-in', () => {
     it('reports registered, dnd and chatstatus as status for the configured users, then each user-state', async () => {
@@ -46,16 +33,7 @@ describe('vodia nodes', function () {
       assert.strictEqual(alice.vendor, 'vodia');
       assert.strictEqual(alice.event, 'domain-state');
       assert.strictEqual(alice.raw.action, 'domain-state');
-      assert.deepStrictEqual(alice.payload, {
-        user: '41',
-        num: '41',
-        dn: 'Alice',
-        status: 'available',
-        registered: true,
-        dnd: false,
-        chatstatus: 'online',
-        type: 'extensions',
-      });
+      assert.deepStrictEqual(alice.payload, ALICE_PRESENCE);
       const bob = await rec.next((m) => m.topic === '42');
       assert.strictEqual(bob.payload.status, 'available');
       sim.setUser('42', { dnd: true });
@@ -175,19 +153,7 @@ describe('vodia nodes', function () {
 
   describe('pbx-make-call', () => {
     it('sends make-call and answers with the call id; a foreign from fails to the catch node', async () => {
-      const { errors } = await load(sim, [
-        {
-          id: 'mc',
-          type: 'pbx-make-call',
-          connection: 'c1',
-          from: 'payload.from',
-          fromType: 'msg',
-          to: 'payload.to',
-          toType: 'msg',
-          wires: [['h1']],
-        },
-        { id: 'h1', type: 'helper' },
-      ]);
+      const { errors } = await load(sim, [makeCallFromMsg('mc', [['h1']]), { id: 'h1', type: 'helper' }]);
       await connected();
       const rec = record('h1');
       helper.getNode('mc').receive({ payload: { from: '40', to: '42' } });
@@ -261,14 +227,7 @@ describe('vodia nodes', function () {
       const frames = sim.actions
         .filter((a) => /^(accept|hold|rec|clear)-call$|transfer/.test(a.action))
         .map((a) => a.frame);
-      assert.deepStrictEqual(frames, [
-        { action: 'accept-call', id },
-        { action: 'hold-call', id },
-        { action: 'rec-call', id, startstop: 'on' },
-        { action: 'blind-transfer', id, from: '40', to: '42' },
-        { action: 'att-transfer', id, from: '40', id2, to: '43' },
-        { action: 'clear-call', id, connected: 'true' },
-      ]);
+      assert.deepStrictEqual(frames, callControlFrames(id, id2));
     });
 
     it('an action Vodia lacks fails naming vendor and action', async () => {
@@ -392,7 +351,7 @@ describe('vodia nodes', function () {
       await sim.start(0);
       await loadFlow(
         [
-          config(sim, { authMode: 'admin' }),
+          connectionTo.vodia(sim, { authMode: 'admin' }),
           { id: 'p1', type: 'pbx-presence-in', connection: 'c1', users: '41', wires: [['h1']] },
           { id: 'h1', type: 'helper' },
         ],
@@ -413,7 +372,10 @@ describe('vodia nodes', function () {
       sim = new VodiaSim({ domain: 'tenant.test', admin: { user: 'admin', password: 'adminpw' } });
       await sim.start(0);
       await loadFlow(
-        [config(sim, { authMode: 'admin' }), { id: 'p1', type: 'pbx-presence-in', connection: 'c1', wires: [[]] }],
+        [
+          connectionTo.vodia(sim, { authMode: 'admin' }),
+          { id: 'p1', type: 'pbx-presence-in', connection: 'c1', wires: [[]] },
+        ],
         {
           c1: { adminUser: 'admin', adminPassword: 'wrong' },
         },
@@ -422,7 +384,10 @@ describe('vodia nodes', function () {
       assert.strictEqual(sim.upgradeAttempts, 0);
       await helper.unload();
       await loadFlow(
-        [config(sim, { authMode: 'admin' }), { id: 'p1', type: 'pbx-presence-in', connection: 'c1', wires: [[]] }],
+        [
+          connectionTo.vodia(sim, { authMode: 'admin' }),
+          { id: 'p1', type: 'pbx-presence-in', connection: 'c1', wires: [[]] },
+        ],
         {
           c1: { password: 'secret' },
         },
@@ -432,10 +397,10 @@ describe('vodia nodes', function () {
 
     it('"allow legacy TLS renegotiation" sets SSL_OP_LEGACY_SERVER_CONNECT, only when ticked', async () => {
       const { constants } = require('crypto');
-      await loadFlow([config(sim, { legacyTls: true })], CREDS);
+      await loadFlow([connectionTo.vodia(sim, { legacyTls: true })], CREDS);
       assert.ok(connection().settings.tls.secureOptions & constants.SSL_OP_LEGACY_SERVER_CONNECT);
       await helper.unload();
-      await loadFlow([config(sim)], CREDS);
+      await loadFlow([connectionTo.vodia(sim)], CREDS);
       assert.ok(!((connection().settings.tls.secureOptions ?? 0) & constants.SSL_OP_LEGACY_SERVER_CONNECT));
     });
 
