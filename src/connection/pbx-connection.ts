@@ -183,7 +183,7 @@ export class PbxConnection {
   private onSnapshot(channel: StateKind, key: string, message: PbxMessage): void {
     const known = this.store.get(channel, key) !== undefined;
     const now = Date.now();
-    this.store.apply(channel, key, message, now);
+    this.store.apply(channel, key, message, now, this.unshared(channel, key));
     if (known && message.changed) this.deliver(channel, key, message, now);
   }
 
@@ -191,8 +191,16 @@ export class PbxConnection {
     if (channel !== 'presence' && channel !== 'blf' && channel !== 'call') return this.router.dispatch(channel, key, message);
     if (channel === 'call' && this.orphaned.delete(key) && (message.payload as Call).state === 'ended') return;
     const now = Date.now();
-    this.store.apply(channel, key, message, now);
+    this.store.apply(channel, key, message, now, this.unshared(channel, key));
     this.deliver(channel, key, message, now);
+  }
+
+  /**
+   * No node gets a presence or BLF report of this key: its payload is the store's alone (a call's
+   * also goes to the call records). The adapters build each payload afresh and keep none.
+   */
+  private unshared(channel: StateKind, key: string): boolean {
+    return channel !== 'call' && !this.router.listening(channel, key);
   }
 
   /**

@@ -55,8 +55,10 @@ export class StateStore {
    * Applies one report and fills the message's `previous` (the entry's payload before, which
    * the store lets go of, or null), `since` and `changed` (the payload differs, `timestamp`
    * aside). `now` is the arrival time; the PBX's own time (`message.at`) wins for `since`.
+   * `unshared`: no node gets this message, so the entry takes its payload as it is instead of a
+   * copy (for Vodia, the lamp of every account on every `user-state`, which few flows watch).
    */
-  apply(kind: StateKind, key: string, message: PbxMessage, now: number): void {
+  apply(kind: StateKind, key: string, message: PbxMessage, now: number, unshared = false): void {
     const map = this.maps[kind];
     const payload = message.payload as Fields;
     const state = stateOf(kind, payload);
@@ -69,7 +71,7 @@ export class StateStore {
       message.changed = true;
       if (ended) return;
       if (kind === 'call' && map.size >= MAX_CALLS) this.remove(kind, map.keys().next().value as string);
-      const added = { payload: { ...payload }, since, updatedAt: now, stale: false };
+      const added = { payload: unshared ? payload : { ...payload }, since, updatedAt: now, stale: false };
       map.set(key, added);
       delete this.sorted[kind];
       this.tell(kind, key, added);
@@ -86,7 +88,7 @@ export class StateStore {
     }
     const confirmed = entry.stale;
     // A shallow copy: the nested parts (innovaphone `presence`, RCC `bits`) are never changed by us.
-    entry.payload = { ...payload };
+    entry.payload = unshared ? payload : { ...payload };
     entry.updatedAt = now;
     entry.stale = false;
     if (message.changed || confirmed) this.tell(kind, key, entry);

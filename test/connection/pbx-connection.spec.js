@@ -35,6 +35,20 @@ describe('PbxConnection', () => {
     assert.deepStrictEqual(t.states.slice(0, 2), ['connecting', 'connected']);
   });
 
+  it('stores a report no node gets as it is, and a copy of one a node gets (the flow may change it)', async () => {
+    t = setup();
+    t.conn.register(t.user);
+    const got = [];
+    t.conn.watch(t.user, { channel: 'presence', key: 'alice' }, (m) => got.push(m), assert.fail);
+    await waitFor(() => t.conn.state === 'connected');
+    const unwatched = { extension: '20', state: 'idle' };
+    t.adapter.events.emit('blf', '20', { topic: '20', payload: unwatched, event: 'x', raw: {} });
+    assert.strictEqual(t.conn.store.get('blf', '20').payload, unwatched);
+    t.adapter.events.emit('presence', 'alice', { topic: 'alice', payload: { status: 'busy' }, event: 'x', raw: {} });
+    got[0].payload.status = 'changed by a flow';
+    assert.deepStrictEqual(t.conn.store.get('presence', 'alice').payload, { status: 'busy' });
+  });
+
   it('restores every interest after a drop, with one log line per state change', async () => {
     t = setup();
     t.conn.register(t.user);
