@@ -13,7 +13,7 @@ const cell = (t, mode) => `${fmt(t[mode])} (${fmt(t.range[mode][0])}-${fmt(t.ran
 
 function throughputLines(r) {
   const lines = [
-    `Throughput (events/s through one input node into a counting sink, ${fmt(r.machine.eventsPerRun)} events over 50 users, median of ${r.machine.rounds} interleaved rounds of limit, ours (state store on) and floor; the peer one run of half the events)`,
+    `Throughput (events/s through one input node into a counting sink, ${fmt(r.machine.eventsPerRun)} events over 50 users, median of ${r.machine.rounds} interleaved rounds of limit, ours (state store on) and floor; the peer one run)`,
     '| protocol | limit (raw ws + JSON.parse) | ours | floor (core websocket in -> sink, no parsing) | core peer (websocket in, json, 50-way switch) | ours/limit (goal >= 0.5) | ours/limit per round | ours/peer (goal >= 10) | oursVsFloor (goal >= 0.9; per round) | receiver CPU limit/ours/floor/peer |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];

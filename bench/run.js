@@ -102,11 +102,11 @@ function throughput() {
     const r = ratioSpread(runs[1], runs[0], 'rate');
     row.oursLimitPerRound = { min: r.min, max: r.max };
     row.oursVsFloor = ratioSpread(runs[1], runs[2], 'rate');
-    // The peer runs once, with half the events: at about 10,000 events/s that run lasts 10 s,
-    // long enough to even out what the median of short runs evens out, and keeps the bench
-    // within its 10 minutes.
+    // The peer runs once (at about 10,000 events/s a run lasts 20 s, long enough to even out what
+    // the median of short runs evens out), with as many events as ours: a slow flow's rate falls
+    // as its backlog grows, so half the events made the peer look a third faster.
     process.stderr.write(`throughput ${protocol} peer...\n`);
-    const peer = measure({ kind: 'throughput', protocol, mode: 'peer', n: Math.round(N / 2) });
+    const peer = measure({ kind: 'throughput', protocol, mode: 'peer', n: N });
     row.peer = Math.round(peer.rate);
     cpu.peer = Math.round(peer.cpuPct);
     row.range = ranges;
