@@ -1,4 +1,4 @@
-import { blfOf, dataOf, eventKind, presenceOf,  userOf, type OnlinePbxData } from './normalize';
+import { blfOf, dataOf, eventKind, presenceOf, userOf, type OnlinePbxData } from './normalize';
 import type {
   AdapterEvents,
   AdapterFactory,

@@ -128,16 +128,11 @@ const MAKE_CALL_V3 =
 export function v3Request(command: string, params: Record<string, unknown>): Request {
   const name = commandName(command);
   if (name === 'make_call') throw new UnsupportedError(MAKE_CALL_V3);
-  if (name === 'hangup_call') return { command: 'hangup_channel', data: { uuid: need('hangup_channel', params, 'uuid') } };
+  if (name === 'hangup_call') return { command: 'hangup_channel', data: { uuid: needField('hangup_channel', 'uuid', params.uuid) } };
   if (name === 'bridge' && !Array.isArray(params.uuids)) {
-    return { command: 'bridge', data: { uuids: [need('bridge', params, 'uuid'), need('bridge', params, 'to_uuid')] } };
+    return { command: 'bridge', data: { uuids: [needField('bridge', 'uuid', params.uuid), needField('bridge', 'to_uuid', params.to_uuid)] } };
   }
   return { command: name, data: { ...params } };
-}
-
-function need(command: string, params: Record<string, unknown>, field: string): string {
-  if (!present(params[field])) throw new Error(`onlinepbx ${command}: '${field}' is missing (msg.payload.${field})`);
-  return scalar(command, field, params[field]);
 }
 
 /** make-call: API 2.0 only; the make_call options come from the other `msg.payload` fields. */
@@ -148,8 +143,8 @@ export function makeCallRequest(version: ApiVersion, params: MakeCallParams): Re
 
 export const CALL_CONTROL_ACTIONS = ['hangup', 'transfer', 'bridge', 'eavesdrop'];
 
-/** A field a call control action requires, as it goes on the wire. */
-function needField(command: string, field: string, v: string | undefined): string {
+/** A field a command or call control action requires, as it goes on the wire. */
+function needField(command: string, field: string, v: unknown): string {
   if (!present(v)) throw new Error(`onlinepbx ${command}: '${field}' is missing (msg.payload.${field})`);
   return scalar(command, field, v);
 }
