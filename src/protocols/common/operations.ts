@@ -1,5 +1,5 @@
 import { UnsupportedError } from './errors';
-import { flagOf, integerOf, paramTextOf } from './values';
+import { flagOf, givenText, givenYes, integerOf, paramTextOf } from './values';
 
 /**
  * The operations a node can ask for, and their parameters typed once. The nodes build the raw
@@ -143,16 +143,6 @@ type Raw = Record<string, unknown>;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object';
-}
-
-/** A text that goes as given when there is one (`String` of it), else absent. */
-function givenText(v: unknown): string | undefined {
-  return v === undefined ? undefined : String(v);
-}
-
-/** A yes/no field that counts only when given: `true`/'true' is yes, any other value no. */
-function givenYes(v: unknown): boolean | undefined {
-  return v === undefined || v === '' ? undefined : v === true || v === 'true';
 }
 
 export function checkCommand(raw: Raw): CommandParams {

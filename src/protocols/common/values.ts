@@ -36,3 +36,16 @@ export function flagOf(v: unknown): boolean | undefined {
   if (v === false || v === 'false' || v === 0 || v === '0') return false;
   return undefined;
 }
+
+/** A text that goes as given when there is one (`String` of it), else absent. */
+export function givenText(v: unknown): string | undefined {
+  return v === undefined ? undefined : String(v);
+}
+
+/**
+ * A yes/no field that counts only when given, as the editor's checkboxes store it: `true`/'true'
+ * is yes, any other value no; absent or blank is undefined.
+ */
+export function givenYes(v: unknown): boolean | undefined {
+  return v === undefined || v === '' ? undefined : v === true || v === 'true';
+}

@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from 'tls';
 import type { AdapterEvents, ConnectionSettings, VendorAdapter } from './adapter';
+import { givenYes } from './values';
 
 /** The properties of a `pbx-connection` node as the editor stores them (plain JSON). */
 export type SettingSource = Readonly<Record<string, unknown>>;
@@ -59,5 +60,5 @@ export function missingSetting(name: string): SettingError {
 
 /** A checkbox property: the editor stores `true`, an imported flow may say `'true'`. */
 export function flagSetting(def: SettingSource, name: string): boolean {
-  return def[name] === true || def[name] === 'true';
+  return givenYes(def[name]) ?? false;
 }
