@@ -2,7 +2,8 @@
 // Outages for the live-state reliability specs (issue 14.8): the simulator keeps running, and its
 // state goes on changing, while its own login fault keeps the connection from getting back in.
 // Then the fault is lifted and the connection resyncs from what the PBX reports after the login.
-const { helper, loadFlow, record, waitFor } = require('../support/red');
+const { helper, waitFor } = require('../support/red');
+const { connected, connection, loadCatching, recordHelpers } = require('../support/flow');
 const { InnovaphoneSim } = require('../../sim/innovaphone');
 const { VodiaSim } = require('../../sim/vodia');
 const { OnlinePbxSim } = require('../../sim/onlinepbx');
@@ -48,8 +49,6 @@ const VENDORS = {
   },
 };
 
-const connection = () => helper.getNode('c1').connection;
-
 /**
  * Runs a fresh simulator of `vendor` around every test of the calling `describe`. Returns the
  * steps of an outage test; `v.sim` is the current simulator.
@@ -62,14 +61,8 @@ function useVendor(name) {
     /** Loads the nodes (plus the connection and a catch node) and records every helper node. */
     async load(nodes) {
       const config = { id: 'c1', type: 'pbx-connection', name, ...vendor.config(v.sim) };
-      const catcher = [
-        { id: 'k1', type: 'catch', scope: null, uncaught: false, wires: [['herr']] },
-        { id: 'herr', type: 'helper' },
-      ];
-      await loadFlow([config, ...nodes, ...catcher], { c1: vendor.credentials });
-      const recs = { errors: record('herr') };
-      for (const n of nodes) if (n.type === 'helper') recs[n.id] = record(n.id);
-      await waitFor(() => connection().state === 'connected', 5000, 'connected');
+      const recs = recordHelpers(nodes, await loadCatching([config, ...nodes], { c1: vendor.credentials }, 'herr'));
+      await connected();
       return recs;
     },
     /** The socket drops and every login is refused until `restore`. */
