@@ -14,6 +14,7 @@ import { checkParams } from '../protocols/common/operations';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { CallRecords } from './call-records';
 import { loginWithin } from './login-within';
+import { PartyNames, type ContactFinder } from './names';
 import { Router, type Listener, type Watcher } from './router';
 import { StateStore } from './state-store';
 
@@ -43,6 +44,8 @@ export class PbxConnection {
   detail = '';
   /** What the PBX reports now: presence, BLF and active calls (NODES.md "Live state"). */
   readonly store = new StateStore();
+  /** Names for the numbers of every call, lamp and record (NODES.md "Who: names for numbers"). */
+  readonly names = new PartyNames();
   private readonly adapter: VendorAdapter;
   private readonly router = new Router();
   private readonly records = new CallRecords(
@@ -152,6 +155,11 @@ export class PbxConnection {
       return Promise.reject(err as Error);
     }
     return this.adapter.perform(op, checked, timeoutMs);
+  }
+
+  /** Attaches a phone book (a `pbx-directory`), or detaches it with `undefined`. */
+  useDirectory(finder: ContactFinder | undefined): void {
+    this.names.useDirectory(finder);
   }
 
   suggestions(field: string): Promise<string[]> {

@@ -1,5 +1,15 @@
 /** The normalized message model shared by every vendor (see the node contract). */
 
+/** A phone book's answer for a number (NODES.md "Who: names for numbers"). */
+export interface Contact {
+  name: string;
+  /** The matched number: E.164 where it could be normalized, else as the PBX gave it. */
+  number: string;
+  groups: string[];
+  /** The label of the phone book source that matched. */
+  source: string;
+}
+
 export type PresenceStatus = 'available' | 'away' | 'busy' | 'dnd' | 'offline' | 'unknown';
 export interface Presence {
   user: string;
@@ -20,6 +30,8 @@ export interface Blf {
   state: BlfState;
   direction?: 'inbound' | 'outbound';
   otherParty?: string;
+  otherPartyName?: string;
+  otherPartyContact?: Contact;
   callId?: string;
   timestamp?: number;
 }
@@ -31,6 +43,10 @@ export interface Call {
   direction?: 'inbound' | 'outbound' | 'local';
   from?: string;
   to?: string;
+  fromName?: string;
+  toName?: string;
+  fromContact?: Contact;
+  toContact?: Contact;
   extension?: string;
   cause?: string;
 }
@@ -45,6 +61,10 @@ export interface CallRecord {
   direction?: Call['direction'];
   from?: string;
   to?: string;
+  fromName?: string;
+  toName?: string;
+  fromContact?: Contact;
+  toContact?: Contact;
   extension?: string;
   startedAt: number;
   answeredAt?: number;
