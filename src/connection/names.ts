@@ -38,6 +38,20 @@ export class PartyNames {
     return this.contactOf(number)?.name ?? this.pbxNames.get(number);
   }
 
+  /**
+   * What the PBX says its users are called (adapters report them through the connection):
+   * adds or replaces the name of each number, and tells the listeners when any changed.
+   */
+  learn(users: readonly PbxUser[]): void {
+    let changed = false;
+    for (const { number, name } of users) {
+      if (!number || !name || this.pbxNames.get(number) === name) continue;
+      this.pbxNames.set(number, name);
+      changed = true;
+    }
+    if (changed) for (const fn of this.listeners) fn();
+  }
+
   /** The PBX's own users, as the PBX names them (the `pbx` phone book source reads these). */
   users(): PbxUser[] {
     return [...this.pbxNames].map(([number, name]) => ({ number, name }));
