@@ -13,7 +13,7 @@ function layer(files, patterns, message) {
 }
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/', 'nodes/', 'connection/', 'protocols/', 'model/', 'sim/', '.node-red/', 'artifacts/', 'dashboard/nodes/', 'dashboard/resources/'] },
+  { ignores: ['node_modules/', 'dist/', 'dashboard/dist/', 'dashboard/resources/', '.node-red/', 'artifacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended.map((c) => ({ ...c, files: ['src/**/*.ts', 'dashboard/src/**/*.ts'] })),
   {

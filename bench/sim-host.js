@@ -2,10 +2,10 @@
 // Runs a simulator (or a plain frame server for the raw client and the core-node peer) in its
 // own process, so the PBX side has a core of its own; driven over IPC by bench/measure.js.
 const WebSocket = require('ws');
-const { pushFrames } = require('../sim/common/push');
-const { InnovaphoneSim, presenceBenchFrames } = require('../sim/innovaphone');
-const { OnlinePbxSim, blfBenchFrames } = require('../sim/onlinepbx');
-const { VodiaSim, DEFAULT_ACCOUNTS, userStateBenchFrames } = require('../sim/vodia');
+const { pushFrames } = require('../dist/sim/common/push');
+const { InnovaphoneSim, presenceBenchFrames } = require('../dist/sim/innovaphone');
+const { OnlinePbxSim, blfBenchFrames } = require('../dist/sim/onlinepbx');
+const { VodiaSim, DEFAULT_ACCOUNTS, userStateBenchFrames } = require('../dist/sim/vodia');
 
 const DOMAIN = 'bench.test';
 let sim;

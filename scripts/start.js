@@ -31,13 +31,16 @@ function buildIfNeeded() {
     }, 0);
   const stale = (built, ...sources) =>
     !fs.existsSync(built) || fs.statSync(built).mtimeMs < Math.max(...sources.map((dir) => newest(dir)));
-  if (stale(path.join(root, 'nodes', 'pbx-connection.js'), path.join(root, 'src'))) {
+  if (stale(path.join(root, 'dist', 'nodes', 'pbx-connection.js'), path.join(root, 'src'), path.join(root, 'nodes'))) {
     console.log('Building...');
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', root], { stdio: 'inherit' });
-    execFileSync(process.execPath, [path.join(__dirname, 'copy-icons.js')], { stdio: 'inherit' });
+    execFileSync(process.execPath, [path.join(__dirname, 'build.js'), root, path.join(root, 'icons')], {
+      stdio: 'inherit',
+    });
   }
   const widget = path.join(WIDGET_DIR, 'resources', 'ui-pbx-board.umd.js');
-  if (stale(widget, path.join(WIDGET_DIR, 'src'), path.join(WIDGET_DIR, 'ui'))) {
+  const widgetNode = path.join(WIDGET_DIR, 'dist', 'nodes', 'ui-pbx-board.js');
+  const widgetSources = ['src', 'ui', 'nodes'].map((dir) => path.join(WIDGET_DIR, dir));
+  if (stale(widget, ...widgetSources) || stale(widgetNode, ...widgetSources)) {
     console.log('Building the wallboard widget...');
     execFileSync('npm', ['run', 'build', '--workspace=dashboard'], { cwd: root, stdio: 'inherit' });
   }
@@ -77,7 +80,7 @@ function exampleFlows(mqttPort) {
   const credentials = {};
   for (const c of configs.values()) {
     if (c.type !== 'pbx-connection') continue;
-    const { DEMO } = require(path.join(root, 'sim', c.vendor, 'index.js'));
+    const { DEMO } = require(path.join(root, 'dist', 'sim', c.vendor, 'index.js'));
     credentials[c.id] = DEMO.credentials;
   }
   return { flows: [...flows, ...configs.values()], credentials };
@@ -172,13 +175,17 @@ async function startDemo({
   buildIfNeeded();
   const sims = [];
   for (const vendor of VENDOR_SIMS) {
-    sims.push(await require(path.join(root, 'sim', vendor, 'index.js')).startDemo());
+    sims.push(await require(path.join(root, 'dist', 'sim', vendor, 'index.js')).startDemo());
   }
   const mqtt = await startBroker(mqttPort);
   sims.push(mqtt);
   const { flows, credentials } = exampleFlows(mqtt.port);
   writeUserDir(userDir, port, flows, credentials);
-  const red = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir], { stdio });
+  // The user dir is Node-RED's working directory: whatever a flow writes (the CSV examples) stays there.
+  const red = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir], {
+    stdio,
+    cwd: userDir,
+  });
   const exited = new Promise((resolve) => red.once('exit', resolve));
   const stopSims = () => Promise.all(sims.map((s) => s.stop()));
   await waitForEditor(port, exited);

@@ -1,7 +1,7 @@
 'use strict';
 // `kind: 'state'`: the `pbx-state` node's query latency over a large live state store, and the
 // heap of the stored entries.
-const { answerAll } = require('../../connection/state-query');
+const { answerAll } = require('../../dist/connection/state-query');
 const { startRed } = require('../red');
 const { until, settledHeap, quantile } = require('./host');
 const { USERS, watcher, ourFlow, ready } = require('./flows');

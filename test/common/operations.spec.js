@@ -3,8 +3,8 @@
 // nodes build, what it refuses with which text, and that the connection checks once, before
 // the adapter.
 const assert = require('assert');
-const ops = require('../../protocols/common/operations');
-const { PbxConnection } = require('../../connection/pbx-connection');
+const ops = require('../../dist/protocols/common/operations');
+const { PbxConnection } = require('../../dist/connection/pbx-connection');
 const { fakeFactory } = require('../connection/fake-adapter');
 const { waitFor } = require('../support/wait');
 

@@ -2,7 +2,7 @@
 // The value readers every protocol shares: what each accepts, and where frame values and flow
 // parameters are read differently.
 const assert = require('assert');
-const { integerOf, textOf, paramTextOf, flagOf } = require('../../protocols/common/values');
+const { integerOf, textOf, paramTextOf, flagOf } = require('../../dist/protocols/common/values');
 
 describe('value readers', function () {
   it('integerOf reads integers from numbers and numeric strings only', function () {

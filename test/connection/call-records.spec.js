@@ -1,6 +1,6 @@
 'use strict';
 const assert = require('assert');
-const { CallRecords } = require('../../connection/call-records');
+const { CallRecords } = require('../../dist/connection/call-records');
 const { waitFor } = require('../support/wait');
 
 function tracker() {

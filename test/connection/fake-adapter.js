@@ -1,6 +1,6 @@
 'use strict';
 // A scriptable VendorAdapter for connection-layer tests: each open() is answered by the test.
-const { AuthError } = require('../../protocols/common/errors');
+const { AuthError } = require('../../dist/protocols/common/errors');
 
 function fakeFactory() {
   const made = { adapters: [] };

@@ -1,7 +1,7 @@
 'use strict';
 const assert = require('assert');
-const { PbxConnection } = require('../../connection/pbx-connection');
-const { backoffDelay } = require('../../connection/backoff');
+const { PbxConnection } = require('../../dist/connection/pbx-connection');
+const { backoffDelay } = require('../../dist/connection/backoff');
 const { fakeFactory } = require('./fake-adapter');
 const { waitFor } = require('../support/wait');
 

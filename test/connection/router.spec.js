@@ -1,6 +1,6 @@
 'use strict';
 const assert = require('assert');
-const { Router } = require('../../connection/router');
+const { Router } = require('../../dist/connection/router');
 
 describe('Router', () => {
   const msg = () => ({ topic: '204', event: 'blf', payload: { state: 'busy' }, raw: { a: 1 } });

@@ -1,7 +1,7 @@
 'use strict';
 const assert = require('assert');
-const { StateStore } = require('../../connection/state-store');
-const { answerAll, answerKey } = require('../../connection/state-query');
+const { StateStore } = require('../../dist/connection/state-store');
+const { answerAll, answerKey } = require('../../dist/connection/state-query');
 
 const report = (payload, extra = {}) => ({ topic: 'x', payload, event: 'e', raw: {}, ...extra });
 

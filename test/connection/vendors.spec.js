@@ -3,9 +3,9 @@
 // node's properties and credentials; the node layer adds TLS and timeouts and names the errors.
 const assert = require('assert');
 const { constants } = require('crypto');
-const { vendorNamed, adapterFactory } = require('../../connection/vendors');
-const { connectionSettings } = require('../../nodes/connection-settings');
-const { NodeError } = require('../../nodes/node-errors');
+const { vendorNamed, adapterFactory } = require('../../dist/connection/vendors');
+const { connectionSettings } = require('../../dist/nodes/connection-settings');
+const { NodeError } = require('../../dist/nodes/node-errors');
 
 /** Just what connectionSettings uses of RED: tls-config nodes by id and the runtime settings. */
 function fakeRed(settings = {}, tlsNodes = {}) {

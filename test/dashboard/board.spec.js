@@ -9,7 +9,7 @@ const path = require('path');
 const { helper, waitFor, waitStatus, nodeModules, boardModule, catalogs } = require('../support/red');
 const { connectionTo } = require('../support/flow');
 const { serverEach, simulatorEach } = require('../support/fixtures');
-const { VodiaSim } = require('../../sim/vodia');
+const { VodiaSim } = require('../../dist/sim/vodia');
 
 const root = path.join(__dirname, '..', '..');
 const DASHBOARD = path.dirname(require.resolve('@flowfuse/node-red-dashboard/package.json'));

@@ -9,7 +9,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { root, run, packTarball, userDirWith, startNodeRed } = require('../install/real-node-red');
-const { VodiaSim } = require('../../sim/vodia');
+const { VodiaSim } = require('../../dist/sim/vodia');
 const { describeInChromium, launchChromium } = require('../support/chromium');
 
 const ARTIFACTS = path.join(root, 'artifacts');

@@ -10,10 +10,10 @@ const net = require('net');
 const os = require('os');
 const path = require('path');
 const { startDemo } = require('../../scripts/start');
-const { DEMO: INNOVAPHONE } = require('../../sim/innovaphone');
-const { DEMO: DEVICES } = require('../../sim/innovaphone-devices');
-const { DEMO: ONLINEPBX } = require('../../sim/onlinepbx');
-const { DEMO: VODIA } = require('../../sim/vodia');
+const { DEMO: INNOVAPHONE } = require('../../dist/sim/innovaphone');
+const { DEMO: DEVICES } = require('../../dist/sim/innovaphone-devices');
+const { DEMO: ONLINEPBX } = require('../../dist/sim/onlinepbx');
+const { DEMO: VODIA } = require('../../dist/sim/vodia');
 const { describeInChromium, launchChromium } = require('../support/chromium');
 
 /**

@@ -5,8 +5,8 @@
 const assert = require('assert');
 const { i18n } = require('@node-red/util');
 const { helper, loadFlow, record, catalogs } = require('../support/red');
-const { localError } = require('../../nodes/node-errors');
-const { TimeoutError, PbxRequestError } = require('../../protocols/common/errors');
+const { localError } = require('../../dist/nodes/node-errors');
+const { TimeoutError, PbxRequestError } = require('../../dist/protocols/common/errors');
 
 const config = {
   id: 'c1',

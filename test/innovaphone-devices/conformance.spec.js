@@ -8,7 +8,7 @@ const assert = require('assert');
 const { helper, record, waitFor } = require('../support/red');
 const { connectionTo, loadCatching, connected } = require('../support/flow');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
-const { DevicesSim } = require('../../sim/innovaphone-devices');
+const { DevicesSim } = require('../../dist/sim/innovaphone-devices');
 
 /** The simulator with every received message recorded and every sent frame passed through `rewrite`. */
 class VariantSim extends DevicesSim {

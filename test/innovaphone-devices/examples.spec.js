@@ -5,7 +5,7 @@ const assert = require('assert');
 const { helper, record, waitFor } = require('../support/red');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { examplesIn, deployExample } = require('../support/examples');
-const { DevicesSim, DEMO } = require('../../sim/innovaphone-devices');
+const { DevicesSim, DEMO } = require('../../dist/sim/innovaphone-devices');
 
 const EXAMPLES = ['Provision a phone', 'Device offline alert', 'Read a device config'];
 const examples = examplesIn('innovaphone Devices');

@@ -8,8 +8,8 @@ const {
   passthroughUrl,
   joinParts,
   decryptConfig,
-} = require('../../protocols/innovaphone-devices/normalize');
-const { encrypt, sessionKey } = require('../../protocols/innovaphone/crypto');
+} = require('../../dist/protocols/innovaphone-devices/normalize');
+const { encrypt, sessionKey } = require('../../dist/protocols/innovaphone/crypto');
 
 describe('innovaphone Devices model', () => {
   it('takes the device from an object, a one-element array or the message itself', () => {
@@ -55,7 +55,7 @@ describe('innovaphone Devices model', () => {
 });
 
 describe('innovaphone Devices provisioning codes', () => {
-  const { ProvisioningCodes, REMEMBERED_CODES } = require('../../protocols/innovaphone-devices/provisioning');
+  const { ProvisioningCodes, REMEMBERED_CODES } = require('../../dist/protocols/innovaphone-devices/provisioning');
   const codes = () => {
     const emitted = [];
     return {

@@ -5,7 +5,7 @@ const assert = require('assert');
 const { helper, record, waitFor, waitStatus } = require('../support/red');
 const { connectionTo, loadCatching, connected } = require('../support/flow');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
-const { DevicesSim, DEFAULT_DEVICES } = require('../../sim/innovaphone-devices');
+const { DevicesSim, DEFAULT_DEVICES } = require('../../dist/sim/innovaphone-devices');
 
 const CREDS = { c1: { password: 'pwd' } };
 
@@ -225,7 +225,7 @@ describe('innovaphone Devices nodes', function () {
     it('joins a 200 kB config value from 5 chunks and decrypts the config passwords on request', async () => {
       const { run } = await commands();
       const expert = await run('GetDeviceConfig', { id: 1 });
-      const { expertScript } = require('../../sim/innovaphone-devices');
+      const { expertScript } = require('../../dist/sim/innovaphone-devices');
       assert.strictEqual(expert.payload.script.length, 200 * 1024);
       assert.strictEqual(expert.payload.script, expertScript(200 * 1024));
       assert.strictEqual(Math.ceil((200 * 1024) / 41000), 5);

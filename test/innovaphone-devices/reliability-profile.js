@@ -1,7 +1,7 @@
 'use strict';
 // The innovaphone Devices profile for the shared reliability suite (test/reliability): a device
 // monitor as the watcher (each event is a DeviceUpdate), GetDomains as the request.
-const { DevicesSim } = require('../../sim/innovaphone-devices');
+const { DevicesSim } = require('../../dist/sim/innovaphone-devices');
 
 module.exports = {
   name: 'innovaphone-devices',

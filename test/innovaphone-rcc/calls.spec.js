@@ -1,7 +1,7 @@
 'use strict';
 // Issue 10: the call table that folds CallInfo and CallAdd/CallUpdate/CallDel into one lifecycle.
 const assert = require('assert');
-const { CallTable } = require('../../protocols/innovaphone/rcc/calls');
+const { CallTable } = require('../../dist/protocols/innovaphone/rcc/calls');
 const { OUTSIDE_RINGS_ALICE } = require('./samples');
 
 const NUMBERS = { 'Alice Adams': '201', 'Bob Brown': '202' };

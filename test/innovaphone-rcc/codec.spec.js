@@ -1,9 +1,14 @@
 'use strict';
 // Issue 10, pure parts: RCC request builders, the call state integer, the user table.
 const assert = require('assert');
-const m = require('../../protocols/innovaphone/rcc/messages');
-const { decodeState, normalState, stateAfterMsg, withPhase } = require('../../protocols/innovaphone/rcc/call-state');
-const { UserTable } = require('../../protocols/innovaphone/rcc/users');
+const m = require('../../dist/protocols/innovaphone/rcc/messages');
+const {
+  decodeState,
+  normalState,
+  stateAfterMsg,
+  withPhase,
+} = require('../../dist/protocols/innovaphone/rcc/call-state');
+const { UserTable } = require('../../dist/protocols/innovaphone/rcc/users');
 
 describe('innovaphone RCC messages', () => {
   it('Initialize asks for all calls by default and clamps limit to 50', () => {

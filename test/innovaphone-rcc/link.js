@@ -3,8 +3,8 @@
 // `<mt>Result` frames settle them, every other frame goes to `session.handle`. Frames are
 // delivered in batches on a later tick, the way ws emits all frames of one TCP read at once,
 // so the frames right after a result are read before the result's promise settles.
-const { PendingRequests } = require('../../protocols/common/pending-requests');
-const { RccSession } = require('../../protocols/innovaphone/rcc/session');
+const { PendingRequests } = require('../../dist/protocols/common/pending-requests');
+const { RccSession } = require('../../dist/protocols/innovaphone/rcc/session');
 
 function link(sim, options = {}) {
   const pending = new PendingRequests();

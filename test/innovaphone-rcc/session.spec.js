@@ -3,9 +3,9 @@
 // get their parameters checked, as the connection hands them to the adapter.
 const assert = require('assert');
 const { waitFor } = require('../support/wait');
-const { RccSim } = require('../../sim/innovaphone/rcc');
+const { RccSim } = require('../../dist/sim/innovaphone/rcc');
 const { link } = require('./link');
-const { checkCallControl, checkMakeCall } = require('../../protocols/common/operations');
+const { checkCallControl, checkMakeCall } = require('../../dist/protocols/common/operations');
 const { OUTSIDE_RINGS_ALICE } = require('./samples');
 
 const USERS = [

@@ -2,7 +2,7 @@
 // Issue 10: the RCC part of the innovaphone simulator, frame by frame.
 const assert = require('assert');
 const { waitFor } = require('../support/wait');
-const { RccSim } = require('../../sim/innovaphone/rcc');
+const { RccSim } = require('../../dist/sim/innovaphone/rcc');
 
 const USERS = [
   { cn: 'Alice Adams', h323: 'alice', e164: '201', hw: ['009033000201'] },

@@ -2,10 +2,10 @@
 // The AppWebsocket client against the AppWebsocket simulator: login, src correlation (with the
 // <mt>Result fallback), multi-part results, errors, drops, keepalive and the login backlog.
 const assert = require('assert');
-const { AppWebsocket } = require('../../protocols/innovaphone/app-websocket');
-const { AuthError, DisconnectedError, PbxRequestError } = require('../../protocols/common/errors');
-const { AppServer, appPasswordLogin } = require('../../sim/innovaphone/app-server');
-const { sessionKey } = require('../../protocols/innovaphone/crypto');
+const { AppWebsocket } = require('../../dist/protocols/innovaphone/app-websocket');
+const { AuthError, DisconnectedError, PbxRequestError } = require('../../dist/protocols/common/errors');
+const { AppServer, appPasswordLogin } = require('../../dist/sim/innovaphone/app-server');
+const { sessionKey } = require('../../dist/protocols/innovaphone/crypto');
 const { waitFor } = require('../support/wait');
 
 describe('innovaphone AppWebsocket', () => {
@@ -84,7 +84,7 @@ describe('innovaphone AppWebsocket', () => {
       keepaliveMs: 60000,
       log: () => undefined,
     });
-    const { loginDigest } = require('../../protocols/innovaphone/crypto');
+    const { loginDigest } = require('../../dist/protocols/innovaphone/crypto');
     assert.strictEqual(digest, loginDigest({ app: 'nodered' }, undefined, '1234567890', 'pwd'));
     assert.strictEqual(socket.sessionKey, sessionKey('1234567890', 'pwd'));
     // The frame sent right behind the login result is kept for the handler.

@@ -3,7 +3,7 @@
 // captured from a real PBX (ricoschulte/go-myapps service/innotools_test.go), the derived
 // session-key/encryption vectors of the spec and the classic RC4 vector.
 const assert = require('assert');
-const { rc4, loginDigest, sessionKey, encrypt, decrypt, hash } = require('../../protocols/innovaphone/crypto');
+const { rc4, loginDigest, sessionKey, encrypt, decrypt, hash } = require('../../dist/protocols/innovaphone/crypto');
 
 const CAPTURED = [
   {

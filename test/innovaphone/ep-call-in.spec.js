@@ -3,7 +3,7 @@
 // "RCC calls monitoring or EpSignal, whichever the connection has"); with RCC, only RCC's.
 const assert = require('assert');
 const { helper, loadFlow, record, waitFor } = require('../support/red');
-const { InnovaphoneSim, DEFAULT_DEVICES } = require('../../sim/innovaphone');
+const { InnovaphoneSim, DEFAULT_DEVICES } = require('../../dist/sim/innovaphone');
 
 const HW = DEFAULT_DEVICES[0];
 

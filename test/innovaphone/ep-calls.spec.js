@@ -1,7 +1,7 @@
 'use strict';
 // Calls of EpSignal-attached devices in pbx-call-in's shape (the source when RCC is missing).
 const assert = require('assert');
-const { EpCallTable } = require('../../protocols/innovaphone/ep-calls');
+const { EpCallTable } = require('../../dist/protocols/innovaphone/ep-calls');
 
 const HW = '009033aabbcc';
 const sig = (call, sigObj, to) => ({

@@ -5,7 +5,7 @@ const assert = require('assert');
 const { helper, record, waitFor } = require('../support/red');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { examplesIn, deployExample, csvFileIn, csvLines } = require('../support/examples');
-const { InnovaphoneSim, DEMO, DEFAULT_DEVICES } = require('../../sim/innovaphone');
+const { InnovaphoneSim, DEMO, DEFAULT_DEVICES } = require('../../dist/sim/innovaphone');
 
 const EXAMPLES = [
   'Presence to debug',

@@ -3,7 +3,7 @@
 // `src`. The monitors still find their user where that is unambiguous.
 const assert = require('assert');
 const { helper, loadFlow, record, waitFor } = require('../support/red');
-const { AppServer, appPasswordLogin } = require('../../sim/innovaphone');
+const { AppServer, appPasswordLogin } = require('../../dist/sim/innovaphone');
 
 describe('innovaphone: a PBX that leaves src out of presence updates', function () {
   this.timeout(10000);

@@ -1,7 +1,7 @@
 'use strict';
 // The presence normalization table of src/protocols/innovaphone/normalize.ts (also in the pbx-presence-in help).
 const assert = require('assert');
-const { statusOf, presenceOf, presenceTarget } = require('../../protocols/innovaphone/normalize');
+const { statusOf, presenceOf, presenceTarget } = require('../../dist/protocols/innovaphone/normalize');
 
 describe('innovaphone presence model', () => {
   it('maps the newest entry to the normalized status', () => {

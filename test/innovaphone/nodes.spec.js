@@ -5,7 +5,7 @@ const assert = require('assert');
 const { helper, record, waitFor, waitStatus } = require('../support/red');
 const { connectionTo, loadCatching, connection, connected } = require('../support/flow');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
-const { InnovaphoneSim, DEFAULT_DEVICES } = require('../../sim/innovaphone');
+const { InnovaphoneSim, DEFAULT_DEVICES } = require('../../dist/sim/innovaphone');
 
 const HW = DEFAULT_DEVICES[0];
 const CREDS = { c1: { password: 'pwd' } };

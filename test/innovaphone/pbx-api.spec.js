@@ -1,8 +1,8 @@
 'use strict';
 // pbx-profile's requests in the shapes of the PbxApi doc (seed 000).
 const assert = require('assert');
-const { checkProfile } = require('../../protocols/common/operations');
-const pbxApi = require('../../protocols/innovaphone/pbx-api');
+const { checkProfile } = require('../../dist/protocols/common/operations');
+const pbxApi = require('../../dist/protocols/innovaphone/pbx-api');
 
 // What the connection hands the adapter: the flow's fields, checked.
 const profileRequest = (fields, current) => pbxApi.profileRequest(checkProfile(fields), current);

@@ -5,7 +5,7 @@ const assert = require('assert');
 const { helper, record, waitFor } = require('../support/red');
 const { connectionTo, loadCatching, makeCallFromMsg } = require('../support/flow');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
-const { InnovaphoneSim } = require('../../sim/innovaphone');
+const { InnovaphoneSim } = require('../../dist/sim/innovaphone');
 
 const CREDS = { c1: { password: 'pwd' } };
 

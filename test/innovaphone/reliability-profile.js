@@ -1,7 +1,7 @@
 'use strict';
 // The innovaphone profile for the shared reliability suite (test/reliability): a presence
 // monitor as the watcher, GetNodeInfo as the request the PBX answers.
-const { InnovaphoneSim } = require('../../sim/innovaphone');
+const { InnovaphoneSim } = require('../../dist/sim/innovaphone');
 
 module.exports = {
   name: 'innovaphone',

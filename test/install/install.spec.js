@@ -101,7 +101,7 @@ function checkRuntime(label, runtime) {
 
     it('mirrors a PBX into a real broker through pbx-mqtt and core mqtt out, without the password', async () => {
       const { startBroker } = require('../support/mqtt');
-      const { VodiaSim, DEFAULT_ACCOUNTS } = require('../../sim/vodia');
+      const { VodiaSim, DEFAULT_ACCOUNTS } = require('../../dist/sim/vodia');
       const secret = 'Mqtt-Inst4ll-S3cret';
       const sim = new VodiaSim({
         domain: 'tenant.test',
@@ -173,13 +173,26 @@ function checkRuntime(label, runtime) {
 
     it('packs the runtime files and nothing of the sources, tests or simulators', () => {
       for (const t of TYPES) {
-        assert.ok(packed.files.includes(`nodes/${t}.js`), `nodes/${t}.js`);
-        assert.ok(packed.files.includes(`nodes/${t}.html`), `nodes/${t}.html`);
+        assert.ok(packed.files.includes(`dist/nodes/${t}.js`), `dist/nodes/${t}.js`);
+        assert.ok(packed.files.includes(`dist/nodes/${t}.html`), `dist/nodes/${t}.html`);
+        assert.ok(packed.files.includes(`dist/nodes/icons/${t}.svg`), `dist/nodes/icons/${t}.svg`);
       }
-      for (const f of ['nodes/mqtt/topics.js', 'nodes/mqtt/mirror.js', 'nodes/locales/en-US/pbx-mqtt.html'])
+      for (const f of [
+        'dist/nodes/mqtt/topics.js',
+        'dist/nodes/mqtt/mirror.js',
+        'dist/nodes/locales/en-US/pbx-mqtt.html',
+        'dist/connection/pbx-connection.js',
+      ])
         assert.ok(packed.files.includes(f), f);
-      const stray = packed.files.filter((f) => /^(src|test|bench|sim|scripts)\//.test(f) || f.endsWith('.ts'));
+      // What Node-RED needs and nothing else: the build folder, the examples and npm's own files.
+      const stray = packed.files.filter(
+        (f) => !/^(dist|examples)\//.test(f) && !['package.json', 'README.md', 'LICENSE'].includes(f),
+      );
       assert.deepStrictEqual(stray, []);
+      assert.deepStrictEqual(
+        packed.files.filter((f) => f.startsWith('dist/sim/') || f.endsWith('.ts')),
+        [],
+      );
     });
   });
 }
@@ -217,7 +230,7 @@ describe('installed package', () => {
     let sim;
     let userDir;
     before(async () => {
-      const { VodiaSim, DEFAULT_ACCOUNTS } = require('../../sim/vodia');
+      const { VodiaSim, DEFAULT_ACCOUNTS } = require('../../dist/sim/vodia');
       const accounts = DEFAULT_ACCOUNTS.map((a) => (a.account === '40' ? { ...a, password: SECRET } : a));
       sim = new VodiaSim({ domain: 'tenant.test', accounts });
       await sim.start(0);

@@ -6,7 +6,7 @@ const assert = require('assert');
 const { helper, waitFor } = require('../support/red');
 const { connectionTo, loadCatching, recordHelpers, connection } = require('../support/flow');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
-const { InnovaphoneSim } = require('../../sim/innovaphone');
+const { InnovaphoneSim } = require('../../dist/sim/innovaphone');
 
 const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms));
 

@@ -6,7 +6,7 @@ const assert = require('assert');
 const { helper, loadFlow, waitFor } = require('../support/red');
 const { connectionTo, recordHelpers, connection } = require('../support/flow');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
-const { OnlinePbxSim } = require('../../sim/onlinepbx');
+const { OnlinePbxSim } = require('../../dist/sim/onlinepbx');
 
 const KEY = 'live-key';
 /** pbx-call-in twice: call records to the helper `hr`, leg changes to `hl`. */

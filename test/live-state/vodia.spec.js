@@ -5,7 +5,7 @@ const assert = require('assert');
 const { helper, loadFlow, waitFor } = require('../support/red');
 const { connectionTo, recordHelpers, connection, connected } = require('../support/flow');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
-const { VodiaSim } = require('../../sim/vodia');
+const { VodiaSim } = require('../../dist/sim/vodia');
 
 const settle = () => new Promise((r) => setTimeout(r, 100));
 

@@ -8,9 +8,9 @@ const { helper, waitFor, record, NODE_TYPES } = require('../support/red');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { examplesIn, checkExample, deployExample, CORE } = require('../support/examples');
 const { startBroker, withBroker } = require('../support/mqtt');
-const { VodiaSim, DEMO: VODIA } = require('../../sim/vodia');
-const { OnlinePbxSim, SimPbx, DEMO: ONLINEPBX } = require('../../sim/onlinepbx');
-const { InnovaphoneSim, DEMO: INNOVAPHONE } = require('../../sim/innovaphone');
+const { VodiaSim, DEMO: VODIA } = require('../../dist/sim/vodia');
+const { OnlinePbxSim, SimPbx, DEMO: ONLINEPBX } = require('../../dist/sim/onlinepbx');
+const { InnovaphoneSim, DEMO: INNOVAPHONE } = require('../../dist/sim/innovaphone');
 
 const DAY_MS = 24 * 3600 * 1000;
 // Secrets that no topic could contain by chance (the demo ones, `demo`, are part of `pbx/vodia_demo`).
@@ -307,7 +307,7 @@ describe('pbx-mqtt examples against a real broker', function () {
       assert.ok(nodes.some((n) => n.type === 'comment' && n.info.includes('pbx/site/')));
       const flow = nodes.map((n) => (n.type === 'pbx-connection' ? { ...n, url: urls[n.id] } : { ...n, z: 'f1' }));
       const modules = [
-        ...NODE_TYPES.map((t) => require(`../../nodes/${t}.js`)),
+        ...NODE_TYPES.map((t) => require(`../../dist/nodes/${t}.js`)),
         require('@node-red/nodes/core/network/10-mqtt.js'),
       ];
       modules.push(

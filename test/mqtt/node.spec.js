@@ -5,7 +5,7 @@ const assert = require('assert');
 const { helper, loadFlow, record, waitFor, waitStatus } = require('../support/red');
 const { connectionTo } = require('../support/flow');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
-const { VodiaSim } = require('../../sim/vodia');
+const { VodiaSim } = require('../../dist/sim/vodia');
 
 const settle = (ms = 200) => new Promise((r) => setTimeout(r, ms));
 
@@ -80,7 +80,7 @@ describe('pbx-mqtt node', function () {
   });
 
   it('without a connection: a status and done(err) on input; a vendor without live state: a status', async () => {
-    const { DevicesSim } = require('../../sim/innovaphone-devices');
+    const { DevicesSim } = require('../../dist/sim/innovaphone-devices');
     const devices = new DevicesSim();
     await devices.start(0);
     try {

@@ -2,9 +2,9 @@
 // The pbx-mqtt topic scheme, slugs and discovery configs (nodes/mqtt/topics), and the mirror's
 // publishing rules (nodes/mqtt/mirror) on a real state store, without Node-RED or a broker.
 const assert = require('assert');
-const t = require('../../nodes/mqtt/topics');
-const { StateMirror } = require('../../nodes/mqtt/mirror');
-const { StateStore } = require('../../connection/state-store');
+const t = require('../../dist/nodes/mqtt/topics');
+const { StateMirror } = require('../../dist/nodes/mqtt/mirror');
+const { StateStore } = require('../../dist/connection/state-store');
 
 const SLUG = /^[a-zA-Z0-9_-]+$/;
 const scheme = {

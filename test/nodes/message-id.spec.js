@@ -1,7 +1,7 @@
 'use strict';
 // msg._msgid of input-node messages: Node-RED's shape (16 hex digits), unique, cheap.
 const assert = require('assert');
-const { messageId } = require('../../nodes/message-id');
+const { messageId } = require('../../dist/nodes/message-id');
 
 describe('message ids', () => {
   it('are 16 hex digits, like Node-RED’s own, and never repeat', () => {

@@ -2,15 +2,15 @@
 // The onlinePBX adapter against the simulator, without Node-RED: handshake and key check,
 // subscriptions, every command, events on every channel, heartbeats, faults, both API versions.
 const assert = require('assert');
-const { createOnlinePbxAdapter } = require('../../protocols/onlinepbx/adapter');
-const { OnlinePbxSim } = require('../../sim/onlinepbx');
+const { createOnlinePbxAdapter } = require('../../dist/protocols/onlinepbx/adapter');
+const { OnlinePbxSim } = require('../../dist/sim/onlinepbx');
 const {
   AuthError,
   DisconnectedError,
   PbxRequestError,
   TimeoutError,
   UnsupportedError,
-} = require('../../protocols/common/errors');
+} = require('../../dist/protocols/common/errors');
 const { waitFor } = require('../support/wait');
 const { adapterSettings, fakeEvents } = require('../support/adapter');
 const { simulatorEach } = require('../support/fixtures');

@@ -2,12 +2,12 @@
 // Pure parts of the onlinePBX client: the socket.io 0.9 packet codec, the handshake answer,
 // the command catalogue, the URLs, and the mapping of events onto the normalized payloads.
 const assert = require('assert');
-const codec = require('../../protocols/onlinepbx/codec');
-const commands = require('../../protocols/onlinepbx/commands');
-const endpoints = require('../../protocols/onlinepbx/endpoints');
-const { CallTable } = require('../../protocols/onlinepbx/calls');
-const model = require('../../protocols/onlinepbx/normalize');
-const { UnsupportedError } = require('../../protocols/common/errors');
+const codec = require('../../dist/protocols/onlinepbx/codec');
+const commands = require('../../dist/protocols/onlinepbx/commands');
+const endpoints = require('../../dist/protocols/onlinepbx/endpoints');
+const { CallTable } = require('../../dist/protocols/onlinepbx/calls');
+const model = require('../../dist/protocols/onlinepbx/normalize');
+const { UnsupportedError } = require('../../dist/protocols/common/errors');
 const { BLF_204, BLF_204_PAYLOAD, REGISTRATION_201 } = require('./samples');
 
 describe('onlinepbx codec (socket.io protocol 1)', () => {

@@ -5,8 +5,8 @@ const assert = require('assert');
 const fs = require('fs');
 const { helper, record, waitFor } = require('../support/red');
 const { examplesIn, deployExample, csvFileIn, csvLines } = require('../support/examples');
-const { OnlinePbxSim, SimPbx, DEMO, startDemo } = require('../../sim/onlinepbx');
-const { createOnlinePbxAdapter } = require('../../protocols/onlinepbx/adapter');
+const { OnlinePbxSim, SimPbx, DEMO, startDemo } = require('../../dist/sim/onlinepbx');
+const { createOnlinePbxAdapter } = require('../../dist/protocols/onlinepbx/adapter');
 const { adapterSettings } = require('../support/adapter');
 
 const EXAMPLES = [

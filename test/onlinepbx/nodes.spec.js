@@ -5,7 +5,7 @@ const assert = require('assert');
 const { helper, record, waitFor, waitStatus } = require('../support/red');
 const { connectionTo, loadCatching, connection, connected, makeCallFromMsg } = require('../support/flow');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
-const { OnlinePbxSim } = require('../../sim/onlinepbx');
+const { OnlinePbxSim } = require('../../dist/sim/onlinepbx');
 const { V2_COMMANDS } = require('./samples');
 
 const KEY = 'node-test-key';

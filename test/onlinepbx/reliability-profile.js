@@ -2,7 +2,7 @@
 // The onlinePBX profiles for the shared reliability suite (test/reliability), one per API
 // version: how to run the simulator, what a node watches (a BLF lamp), how an event is
 // triggered and recognized, and a request that the PBX answers (pbx-command).
-const { OnlinePbxSim } = require('../../sim/onlinepbx');
+const { OnlinePbxSim } = require('../../dist/sim/onlinepbx');
 const { REGISTRATION_201, channelCreate } = require('./samples');
 
 function profile(version) {

@@ -4,9 +4,9 @@
 // Then the fault is lifted and the connection resyncs from what the PBX reports after the login.
 const { helper, waitFor } = require('../support/red');
 const { connected, connection, loadCatching, recordHelpers } = require('../support/flow');
-const { InnovaphoneSim } = require('../../sim/innovaphone');
-const { VodiaSim } = require('../../sim/vodia');
-const { OnlinePbxSim } = require('../../sim/onlinepbx');
+const { InnovaphoneSim } = require('../../dist/sim/innovaphone');
+const { VodiaSim } = require('../../dist/sim/vodia');
+const { OnlinePbxSim } = require('../../dist/sim/onlinepbx');
 
 const DAY_MS = 24 * 3600 * 1000;
 

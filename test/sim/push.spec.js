@@ -3,7 +3,7 @@
 // settles only once the last one is written.
 const assert = require('assert');
 const WebSocket = require('ws');
-const { pushFrames } = require('../../sim/common/push');
+const { pushFrames } = require('../../dist/sim/common/push');
 
 describe('simulator push', () => {
   let server;

@@ -51,12 +51,12 @@ function translating(mod, namespace) {
 
 /** Our node modules, each with its own catalog. */
 function nodeModules() {
-  return NODE_TYPES.map((t) => translating(require(path.join(root, 'nodes', `${t}.js`)), `${MODULE}/${t}`));
+  return NODE_TYPES.map((t) => translating(require(path.join(root, 'dist', 'nodes', `${t}.js`)), `${MODULE}/${t}`));
 }
 
 /** The wallboard widget's node module, with its catalog. */
 function boardModule() {
-  return translating(require(path.join(root, 'dashboard', 'nodes', 'ui-pbx-board.js')), BOARD);
+  return translating(require(path.join(root, 'dashboard', 'dist', 'nodes', 'ui-pbx-board.js')), BOARD);
 }
 
 /** Loads `flow` (a tab `f1` is added when missing, and `z:'f1'` on nodes without one). */

@@ -3,8 +3,8 @@
 // operations, keepalive and the socket lifecycle.
 const assert = require('assert');
 const http = require('http');
-const { createVodiaAdapter } = require('../../protocols/vodia/adapter');
-const { VodiaSim } = require('../../sim/vodia');
+const { createVodiaAdapter } = require('../../dist/protocols/vodia/adapter');
+const { VodiaSim } = require('../../dist/sim/vodia');
 const { waitFor } = require('../support/wait');
 const { adapterSettings, fakeEvents } = require('../support/adapter');
 const { simulatorEach } = require('../support/fixtures');

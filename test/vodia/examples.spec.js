@@ -5,7 +5,7 @@ const assert = require('assert');
 const { helper, record, waitFor } = require('../support/red');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
 const { examplesIn, deployExample, csvFileIn, csvLines } = require('../support/examples');
-const { VodiaSim, DEMO } = require('../../sim/vodia');
+const { VodiaSim, DEMO } = require('../../dist/sim/vodia');
 
 const EXAMPLES = [
   'Who is on the phone',

@@ -1,12 +1,19 @@
 'use strict';
 // Vodia frames -> normalized presence, BLF and call shapes; the account and call tables.
 const assert = require('assert');
-const { presenceOf, callOf, callState, partyNumber, partyName, blfOf } = require('../../protocols/vodia/normalize');
-const { flagOf: flag } = require('../../protocols/common/values');
-const { AccountTable, CallTable } = require('../../protocols/vodia/state');
-const { decodeFrame, frameName, encodeAction } = require('../../protocols/vodia/codec');
-const { callControlFrame, commandFrame, makeCallFrame } = require('../../protocols/vodia/commands');
-const { vodiaEndpoints } = require('../../protocols/vodia/login');
+const {
+  presenceOf,
+  callOf,
+  callState,
+  partyNumber,
+  partyName,
+  blfOf,
+} = require('../../dist/protocols/vodia/normalize');
+const { flagOf: flag } = require('../../dist/protocols/common/values');
+const { AccountTable, CallTable } = require('../../dist/protocols/vodia/state');
+const { decodeFrame, frameName, encodeAction } = require('../../dist/protocols/vodia/codec');
+const { callControlFrame, commandFrame, makeCallFrame } = require('../../dist/protocols/vodia/commands');
+const { vodiaEndpoints } = require('../../dist/protocols/vodia/login');
 const { ALICE_PRESENCE } = require('./samples');
 
 const local = (n) => ['40', '41', '42', '45'].includes(n);

@@ -4,7 +4,7 @@ const assert = require('assert');
 const { helper, loadFlow, record, waitFor, waitStatus } = require('../support/red');
 const { connectionTo, loadCatching, connection, connected, makeCallFromMsg } = require('../support/flow');
 const { simulatorWithFlowsEach } = require('../support/fixtures');
-const { VodiaSim } = require('../../sim/vodia');
+const { VodiaSim } = require('../../dist/sim/vodia');
 const { ALICE_PRESENCE, callControlFrames } = require('./samples');
 
 const CREDS = { c1: { password: 'secret' } };

@@ -2,7 +2,7 @@
 // The Vodia profile for the shared reliability suite (test/reliability): how to run the
 // simulator, what a node watches, how an event is triggered and recognized. There is no
 // request profile: Vodia actions are fire-and-forget, nothing answers them.
-const { VodiaSim } = require('../../sim/vodia');
+const { VodiaSim } = require('../../dist/sim/vodia');
 
 module.exports = {
   name: 'vodia',
