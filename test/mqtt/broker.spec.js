@@ -40,14 +40,20 @@ describe('pbx-mqtt with its own mqtt-broker', function () {
     broker = undefined;
   });
 
-  /** pbx-mqtt with `broker` b1 on `port`, its output recorded at h1. */
-  async function deploy(port) {
+  /**
+   * pbx-mqtt with `broker` b1 on `port`, its output recorded at h1; `viaMqttOut`: today's wiring
+   * instead, no `broker`, the output into a core mqtt out on b1.
+   */
+  async function deploy(port, { viaMqttOut = false } = {}) {
     const flow = [
       { id: 'f1', type: 'tab' },
       connectionTo.vodia(sim, { name: 'Head office' }),
       { id: 'b1', type: 'mqtt-broker', z: 'f1', broker: '127.0.0.1', port: String(port), protocolVersion: '4' },
-      { id: 'm1', type: 'pbx-mqtt', z: 'f1', connection: 'c1', broker: 'b1', wires: [['h1']] },
+      viaMqttOut
+        ? { id: 'm1', type: 'pbx-mqtt', z: 'f1', connection: 'c1', wires: [['h1', 'o1']] }
+        : { id: 'm1', type: 'pbx-mqtt', z: 'f1', connection: 'c1', broker: 'b1', wires: [['h1']] },
       { id: 'h1', type: 'helper', z: 'f1' },
+      ...(viaMqttOut ? [{ id: 'o1', type: 'mqtt out', z: 'f1', topic: '', qos: '', retain: '', broker: 'b1' }] : []),
     ];
     await catalogs;
     await helper.load([...nodeModules(), require('@node-red/nodes/core/network/10-mqtt.js')], flow, {
@@ -119,6 +125,41 @@ describe('pbx-mqtt with its own mqtt-broker', function () {
     assert.strictEqual(JSON.parse(got.get(`${BASE}/presence/41`)).status, 'dnd');
     assert.strictEqual(got.get(`${BASE}/status`), 'online');
     assert.ok(got.has(EVENT_CONFIG));
+  });
+
+  it("today's wiring into mqtt out, broker up after the deploy: the Calls config still arrives before the first event", async () => {
+    const port = await freePort();
+    const out = await deploy(port, { viaMqttOut: true });
+    broker = await startBroker({ port });
+    await waitFor(() => helper.getNode('o1').brokerConn.connected, 5000, 'mqtt out connected');
+    const from = broker.published.length;
+    assert.strictEqual(broker.on(EVENT_CONFIG).length, 0, 'the deploy sent it before the broker was up');
+    const missed = sim.startCall({ from: '0309999', to: '42' });
+    await broker.next(`${BASE}/call/${missed}`, () => true, from);
+    sim.endCall(missed);
+    const event = await broker.next(`${BASE}/event`, () => true, from);
+    const configAt = broker.published.findIndex((m) => m.topic === EVENT_CONFIG);
+    assert.ok(configAt >= from && configAt < broker.published.indexOf(event), 'the Calls config before the event');
+    assert.strictEqual(broker.published[configAt].retain, true);
+    assert.ok(out.list.some((m) => m.topic === EVENT_CONFIG));
+  });
+
+  it('a broker id that is no mqtt-broker: said once, the output keeps working', async () => {
+    const flow = [
+      { id: 'f1', type: 'tab' },
+      connectionTo.vodia(sim, { name: 'Head office' }),
+      { id: 'm1', type: 'pbx-mqtt', z: 'f1', connection: 'c1', broker: 'c1', wires: [['h1']] },
+      { id: 'h1', type: 'helper', z: 'f1' },
+    ];
+    await catalogs;
+    await helper.load(nodeModules(), flow, { c1: { password: 'secret' } });
+    const out = record('h1');
+    await out.next((m) => m.topic === `${BASE}/status` && m.payload === 'online');
+    const said = helper.log().args.filter((a) => a[0].level === helper.log().ERROR && a[0].id === 'm1');
+    assert.deepStrictEqual(
+      said.map((a) => a[0].msg),
+      ['pbx-mqtt: c1 is not an mqtt-broker config node; publishing only to the output'],
+    );
   });
 
   it('sensors are named after the person once the connection knows the name; unique ids stay; any name is valid JSON', async () => {
