@@ -1,7 +1,7 @@
 import type { CallRecord, StateKind } from '../model/types';
 import { ALL } from '../protocols/common/adapter';
 import { errorText } from '../protocols/common/errors';
-import { BrokerLink, isMqttBroker } from './mqtt/broker-link';
+import { brokerLink } from './mqtt/broker-link';
 import { StateMirror } from './mqtt/mirror';
 import { baseTopic, kindsOf, slugName, type MqttKind } from './mqtt/topics';
 import type { ConnectionNode } from './connection-settings';
@@ -68,7 +68,9 @@ export = function (RED: NodeAPI): void {
       discoveryPrefix: baseTopic(String(def.discoveryPrefix || 'homeassistant'), slug),
       device: { slug, name: configNode?.name || conn.vendor, vendor: conn.vendor },
     };
-    const link = def.broker ? brokerLink(RED, this, def.broker, guarded(() => mirror.republish(conn.connection.state)), report) : undefined;
+    const link = def.broker
+      ? brokerLink(RED, this, def.broker, guarded(() => mirror.republish(conn.connection.state)), report)
+      : undefined;
     const mirror = new StateMirror(
       {
         scheme,
@@ -112,26 +114,6 @@ export = function (RED: NodeAPI): void {
   }
   RED.nodes.registerType('pbx-mqtt', PbxMqtt);
 };
-
-/**
- * The node's own client of a core `mqtt-broker` (`broker`): every config, the availability and
- * every retained entry again on each (re)connect. A missing or foreign config node is said once;
- * the output keeps working.
- */
-function brokerLink(
-  RED: NodeAPI,
-  node: Node,
-  brokerId: string,
-  republish: () => void,
-  report: (err: unknown) => void,
-): BrokerLink | undefined {
-  const broker = RED.nodes.getNode(brokerId);
-  if (!isMqttBroker(broker)) {
-    node.error(RED._('pbx-mqtt.errors.broker', { broker: brokerId }));
-    return undefined;
-  }
-  return new BrokerLink(broker, node.id, republish, report);
-}
 
 /**
  * Holds on the connection what the kinds need: the configured keys of presence and BLF (every

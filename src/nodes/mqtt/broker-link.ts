@@ -1,3 +1,4 @@
+import type { Node, NodeAPI } from '../red';
 import type { MqttMessage } from './topics';
 
 /**
@@ -24,7 +25,7 @@ export interface BrokerUser {
 }
 
 /** Does a config node look like a core `mqtt-broker` (has the methods above)? */
-export function isMqttBroker(node: unknown): node is MqttBrokerNode {
+function isMqttBroker(node: unknown): node is MqttBrokerNode {
   const b = node as Partial<MqttBrokerNode> | null;
   return !!b && typeof b.register === 'function' && typeof b.deregister === 'function' && typeof b.publish === 'function';
 }
@@ -80,4 +81,24 @@ export class BrokerLink {
       if (!this.closed) this.onConnect();
     });
   }
+}
+
+/**
+ * The node's own client of a core `mqtt-broker` (`broker`): every config, the availability and
+ * every retained entry again on each (re)connect. A missing or foreign config node is said once;
+ * the output keeps working.
+ */
+export function brokerLink(
+  RED: NodeAPI,
+  node: Node,
+  brokerId: string,
+  republish: () => void,
+  report: (err: unknown) => void,
+): BrokerLink | undefined {
+  const broker = RED.nodes.getNode(brokerId);
+  if (!isMqttBroker(broker)) {
+    node.error(RED._('pbx-mqtt.errors.broker', { broker: brokerId }));
+    return undefined;
+  }
+  return new BrokerLink(broker, node.id, republish, report);
 }
