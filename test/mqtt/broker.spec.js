@@ -84,6 +84,9 @@ describe('pbx-mqtt with its own mqtt-broker', function () {
     assert.ok(expected.has('homeassistant/sensor/pbx_head_office_presence_41/config'));
     assert.strictEqual(expected.get(`${BASE}/status`), 'online');
     await waitStatus('m1', 'green');
+    // The broker, retrying meanwhile, never replaces the node's status (the PBX connection's).
+    await settle(600);
+    assert.strictEqual(helper.getNode('m1').status.lastCall.args[0].fill, 'green');
 
     broker = await startBroker({ port });
     assert.deepStrictEqual(await retainedAtBroker(expected), expected);
