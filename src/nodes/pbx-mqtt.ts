@@ -1,6 +1,7 @@
 import type { CallRecord, StateKind } from '../model/types';
 import { ALL } from '../protocols/common/adapter';
 import { errorText } from '../protocols/common/errors';
+import { brokerLink } from './mqtt/broker-link';
 import { StateMirror } from './mqtt/mirror';
 import { baseTopic, kindsOf, slugName, type MqttKind } from './mqtt/topics';
 import type { ConnectionNode } from './connection-settings';
@@ -14,6 +15,8 @@ interface MqttDef extends UserNodeDef {
   topic?: string;
   discovery?: boolean | string;
   discoveryPrefix?: string;
+  /** A core `mqtt-broker` config node to publish through (optional). */
+  broker?: string;
 }
 
 /** The store kind each mirrored kind needs held on the connection (records come from calls). */
@@ -47,14 +50,17 @@ export = function (RED: NodeAPI): void {
     const slug = slugName(configNode?.name || '') || slugName(String(def.connection));
     const keyList = keysOf(def.keys);
     let failed = '';
+    // One log line per kind of failure, not one per event.
+    const report = (err: unknown): void => {
+      if (errorText(err) !== failed) this.error((failed = errorText(err)));
+    };
     const guarded =
       <A extends unknown[]>(fn: (...args: A) => void) =>
       (...args: A): void => {
         try {
           fn(...args);
         } catch (err) {
-          // One log line per kind of failure, not one per event.
-          if (errorText(err) !== failed) this.error((failed = errorText(err)));
+          report(err);
         }
       };
     const scheme = {
@@ -62,16 +68,23 @@ export = function (RED: NodeAPI): void {
       discoveryPrefix: baseTopic(String(def.discoveryPrefix || 'homeassistant'), slug),
       device: { slug, name: configNode?.name || conn.vendor, vendor: conn.vendor },
     };
+    const link = def.broker
+      ? brokerLink(RED, this, def.broker, guarded(() => mirror.republish(conn.connection.state)), report)
+      : undefined;
     const mirror = new StateMirror(
       {
         scheme,
         kinds,
         keys: keyList[0] === ALL ? null : new Set(keyList),
         discovery: def.discovery !== false && def.discovery !== 'false',
+        nameOf: (key) => conn.connection.names.nameOf(key),
         schedule: (flush) => setImmediate(guarded(flush)),
       },
       conn.connection.store,
-      (m) => this.send({ topic: m.topic, payload: m.payload, retain: m.retain, qos: m.qos }),
+      (m) => {
+        link?.publish(m);
+        this.send({ topic: m.topic, payload: m.payload, retain: m.retain, qos: m.qos });
+      },
     );
     hold(conn, kinds, keyList);
     conn.observeStore(guarded((kind, key) => mirror.entryChanged(kind, key)));
@@ -80,12 +93,15 @@ export = function (RED: NodeAPI): void {
       conn.listen('record', ALL, guarded((m) => mirror.record(m.payload as CallRecord)));
     }
     conn.onStateChange(guarded((state) => mirror.connectionState(state)));
+    const stopNames = conn.connection.names.onUsersChanged(guarded(() => mirror.namesChanged()));
     // After the flow has created the nodes this one is wired to: a send before that is lost.
     const deployed = setImmediate(guarded(() => mirror.republish(conn.connection.state)));
-    this.on('close', (_removed, done) => {
+    this.on('close', (removed, done) => {
       clearImmediate(deployed);
+      stopNames();
       mirror.stop();
-      done();
+      if (link) link.close(removed, done);
+      else done();
     });
 
     onInput(RED, this, conn, (c, msg, _send, done) => {

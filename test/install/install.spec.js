@@ -171,6 +171,48 @@ function checkRuntime(label, runtime) {
       }
     });
 
+    it('pbx-mqtt with its own broker: a broker that comes up after the deploy gets the status and every config', async () => {
+      const { startBroker, freePort } = require('../support/mqtt');
+      const { VodiaSim } = require('../../dist/sim/vodia');
+      const sim = new VodiaSim({ domain: 'tenant.test' });
+      await sim.start(0);
+      const port = await freePort();
+      let broker;
+      try {
+        const flow = [
+          { id: 'f3', type: 'tab', label: 'mqtt broker install test' },
+          {
+            id: 'c3',
+            type: 'pbx-connection',
+            name: 'Late broker',
+            vendor: 'vodia',
+            url: `ws://127.0.0.1:${sim.port}/websocket`,
+            domain: 'tenant.test',
+            user: '40',
+            credentials: { password: 'secret' },
+          },
+          { id: 'b3', type: 'mqtt-broker', broker: '127.0.0.1', port: String(port), protocolVersion: '4' },
+          { id: 'm3', type: 'pbx-mqtt', z: 'f3', connection: 'c3', broker: 'b3', discovery: true, wires: [[]] },
+        ];
+        assert.strictEqual((await red.post('/flows', flow)).status, 204);
+        await new Promise((r) => setTimeout(r, 1000));
+        broker = await startBroker({ port });
+        const arrived = () =>
+          broker.on('pbx/late_broker/status').some((m) => m.payload === 'online' && m.retain) &&
+          broker.on('homeassistant/event/pbx_late_broker_calls/config').length > 0 &&
+          broker.on('homeassistant/sensor/pbx_late_broker_presence_41/config').length > 0 &&
+          broker.on('pbx/late_broker/presence/41').length > 0;
+        // The core mqtt-broker retries every 5 s by default.
+        const deadline = Date.now() + 20000;
+        while (!arrived() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        assert.ok(arrived(), 'status, the Calls config, a sensor config and its entry at the late broker');
+      } finally {
+        await red.post('/flows', []);
+        if (broker) await broker.stop();
+        await sim.stop();
+      }
+    });
+
     it('packs the runtime files and nothing of the sources, tests or simulators', () => {
       for (const t of TYPES) {
         assert.ok(packed.files.includes(`dist/nodes/${t}.js`), `dist/nodes/${t}.js`);
@@ -180,6 +222,7 @@ function checkRuntime(label, runtime) {
       for (const f of [
         'dist/nodes/mqtt/topics.js',
         'dist/nodes/mqtt/mirror.js',
+        'dist/nodes/mqtt/broker-link.js',
         'dist/nodes/locales/en-US/pbx-mqtt.html',
         'dist/connection/pbx-connection.js',
       ])

@@ -1,5 +1,6 @@
 'use strict';
-// pbx-mqtt through the example flows, with core `mqtt out`/`mqtt in` against a real broker
+// pbx-mqtt through the example flows (the node publishing through its own `mqtt-broker`, core
+// `mqtt in` for Home Assistant's birth message) against a real broker
 // (aedes) started here and the vendor simulators: the topics, retained flags and Home Assistant
 // discovery configs of NODES.md `pbx-mqtt`, availability around an outage, records as events,
 // the republish on Home Assistant's birth message, one publish per change, and no secret.
@@ -75,15 +76,16 @@ describe('pbx-mqtt examples against a real broker', function () {
       await settle();
     }
 
-    it('the example: a comment, pbx-mqtt into mqtt out, mqtt in on homeassistant/status, every property', () => {
+    it('the example: a comment, pbx-mqtt with its broker, mqtt in on homeassistant/status, every property', () => {
       const nodes = examplesIn('Vodia').read('Home Assistant via MQTT');
       checkExample('Home Assistant via MQTT', nodes);
       const pbxMqtt = nodes.find((n) => n.type === 'pbx-mqtt');
-      for (const p of ['name', 'connection', 'kinds', 'keys', 'topic', 'discovery', 'discoveryPrefix'])
+      for (const p of ['name', 'connection', 'broker', 'kinds', 'keys', 'topic', 'discovery', 'discoveryPrefix'])
         assert.ok(p in pbxMqtt, p);
-      const out = nodes.find((n) => n.type === 'mqtt out');
-      assert.ok(pbxMqtt.wires[0].includes(out.id));
-      assert.deepStrictEqual([out.topic, out.retain, out.qos], ['', '', ''], 'the msg decides topic, retain and qos');
+      const brokerNode = nodes.find((n) => n.type === 'mqtt-broker');
+      assert.strictEqual(pbxMqtt.broker, brokerNode.id, 'the simplest form: no mqtt out');
+      assert.ok(!nodes.some((n) => n.type === 'mqtt out'));
+      assert.strictEqual(brokerNode.willTopic, `${BASE}/status`);
       const birth = nodes.find((n) => n.type === 'mqtt in' && n.topic === 'homeassistant/status');
       assert.deepStrictEqual(birth.wires, [[pbxMqtt.id]]);
       assert.ok(nodes.every((n) => NODE_TYPES.includes(n.type) || CORE[n.type] || n.type === 'pbx-connection'));
@@ -129,7 +131,7 @@ describe('pbx-mqtt examples against a real broker', function () {
       assert.strictEqual(JSON.parse(retained.get(`${BASE}/presence/43`)).status, 'dnd');
       assert.strictEqual(JSON.parse(retained.get(`${BASE}/blf/44`)).state, 'unregistered');
       assert.ok(
-        broker.published.every((m) => m.qos === 1 || m.topic.endsWith('/bridge')),
+        broker.published.every((m) => m.qos === 1),
         'qos 1',
       );
       assertNoSecret(broker, [VODIA_PASSWORD]);
@@ -188,7 +190,13 @@ describe('pbx-mqtt examples against a real broker', function () {
         last.set(m.topic, m.payload);
       }
       assert.strictEqual(broker.on(`${BASE}/presence/41`, from).length, 1, 'one publish for the DND change of 41');
-      assert.strictEqual(broker.on(/^homeassistant\//, from).length, 0, 'no config again for known keys');
+      // No config again for known keys; the Calls config once, right before the first event.
+      assert.deepStrictEqual(
+        broker.on(/^homeassistant\//, from).map((m) => m.topic),
+        ['homeassistant/event/pbx_vodia_demo_calls/config'],
+      );
+      const configAt = broker.published.findIndex((m, i) => i >= from && m.topic.startsWith('homeassistant/'));
+      assert.strictEqual(broker.published[configAt + 1].topic, `${BASE}/event`, 'right before the first event');
       assertNoSecret(broker, [VODIA_PASSWORD]);
     });
 
@@ -286,7 +294,12 @@ describe('pbx-mqtt examples against a real broker', function () {
       sim.pbx.setPresence('alice', { activity: 'away', note: '' });
       await broker.next(`${BASE}/presence/alice`, (m) => JSON.parse(m.payload).status === 'away', from);
       assert.deepStrictEqual(broker.on(new RegExp(`^${BASE}/blf/`)), []);
-      assert.ok(configs(broker).has('homeassistant/sensor/pbx_innovaphone_demo_presence_alice/config'));
+      const alice = configs(broker).get('homeassistant/sensor/pbx_innovaphone_demo_presence_alice/config');
+      // Named after the person: the presence `dn` the PBX sends; the unique id stays the key's.
+      assert.deepStrictEqual(
+        [JSON.parse(alice.payload).name, JSON.parse(alice.payload).unique_id],
+        ['Alice Adams', 'pbx_innovaphone_demo_presence_alice'],
+      );
       assertNoSecret(broker, [INNOVAPHONE_PASSWORD]);
     } finally {
       await helper.unload();

@@ -5,6 +5,7 @@ const assert = require('assert');
 const t = require('../../dist/nodes/mqtt/topics');
 const { StateMirror } = require('../../dist/nodes/mqtt/mirror');
 const { StateStore } = require('../../dist/connection/state-store');
+const { PartyNames } = require('../../dist/connection/names');
 
 const SLUG = /^[a-zA-Z0-9_-]+$/;
 const scheme = {
@@ -89,16 +90,26 @@ describe('pbx-mqtt mirror', () => {
   let store;
   let sent;
   let later;
+  let names;
   /** The end of the event loop's turn: what the mirror scheduled runs. */
   const turn = () => later.splice(0).forEach((flush) => flush());
   /** A mirror wired as pbx-mqtt wires it: it observes the store. */
   const mirror = (options = {}) => {
     const m = new StateMirror(
-      { scheme, kinds: t.kindsOf(''), keys: null, discovery: true, schedule: (flush) => later.push(flush), ...options },
+      {
+        scheme,
+        kinds: t.kindsOf(''),
+        keys: null,
+        discovery: true,
+        schedule: (flush) => later.push(flush),
+        nameOf: (key) => names.nameOf(key),
+        ...options,
+      },
       store,
       (msg) => sent.push(msg),
     );
     store.observe((kind, key) => m.entryChanged(kind, key));
+    names.onUsersChanged(() => m.namesChanged());
     return m;
   };
   /** Applies a report as the connection does: the store tells its observers, a call goes on as to the nodes. */
@@ -112,6 +123,7 @@ describe('pbx-mqtt mirror', () => {
     store = new StateStore();
     sent = [];
     later = [];
+    names = new PartyNames();
   });
 
   it('deploy: availability, the event config, then per key its config before its state', () => {
@@ -236,5 +248,130 @@ describe('pbx-mqtt mirror', () => {
     assert.strictEqual(JSON.parse(sent[2].payload).stale, false, 'confirmed, unchanged: published once');
     m.connectionState('closed');
     assert.strictEqual(sent.length, 3, 'nothing for closed');
+  });
+
+  const RECORD = {
+    callId: 'c1',
+    startedAt: 1,
+    endedAt: 2,
+    ringMs: 1,
+    talkMs: 0,
+    durationMs: 1,
+    answered: false,
+    missed: true,
+  };
+  const EVENT_CONFIG = 'homeassistant/event/pbx_office_calls/config';
+
+  it('the Calls config again right before the first event after a deploy and after a reconnect, once each', () => {
+    const m = mirror({ kinds: t.kindsOf('record') });
+    m.republish('connected');
+    m.connectionState('connected');
+    sent = [];
+    m.record(RECORD);
+    m.record({ ...RECORD, callId: 'c2' });
+    assert.deepStrictEqual(topics(), [
+      'pbx/office/record',
+      EVENT_CONFIG,
+      'pbx/office/event',
+      'pbx/office/record',
+      'pbx/office/event',
+    ]);
+    assert.strictEqual(sent[1].retain, true);
+    m.connectionState('disconnected');
+    m.connectionState('connected');
+    sent = [];
+    m.record({ ...RECORD, callId: 'c3', missed: false, answered: true });
+    assert.deepStrictEqual(topics(), ['pbx/office/record', EVENT_CONFIG, 'pbx/office/event']);
+    sent = [];
+    m.record({ ...RECORD, callId: 'c4', missed: false }); // neither answered nor missed: no event
+    m.record({ ...RECORD, callId: 'c5' });
+    assert.deepStrictEqual(topics(), ['pbx/office/record', 'pbx/office/record', 'pbx/office/event']);
+    const silent = mirror({ kinds: t.kindsOf('record'), discovery: false });
+    silent.republish('connected');
+    sent = [];
+    silent.record(RECORD);
+    assert.deepStrictEqual(topics(), ['pbx/office/record', 'pbx/office/event'], 'discovery off: no config');
+  });
+
+  it('the Calls event carries the names and the phone book groups of the record as attributes', () => {
+    const m = mirror();
+    const contact = { name: 'Mum', number: '+4930123456', groups: ['family'], source: 'phone' };
+    const named = {
+      ...RECORD,
+      from: '+4930123456',
+      to: '41',
+      fromName: 'Mum',
+      toName: 'Alice Adams',
+      fromContact: contact,
+    };
+    m.record(named);
+    const event = JSON.parse(sent.find((s) => s.topic === 'pbx/office/event').payload);
+    assert.deepStrictEqual(event, { event_type: 'missed', ...named });
+    assert.deepStrictEqual(
+      [event.fromName, event.toName, event.fromContact.groups],
+      ['Mum', 'Alice Adams', ['family']],
+    );
+  });
+
+  it("sensors named after the person: the connection's name, else the presence dn, else as before; renamed when learned", () => {
+    store.apply('presence', '41', { topic: '41', payload: { user: '41', dn: 'Alice', status: 'available' } }, 1);
+    store.apply('blf', '41', { topic: '41', payload: { extension: '41', state: 'idle' } }, 1);
+    store.apply('blf', '42', { topic: '42', payload: { extension: '42', state: 'idle' } }, 1);
+    const m = mirror();
+    m.republish('connected');
+    turn();
+    const nameOf = (id) => {
+      const c = sent.filter((s) => s.topic === `homeassistant/sensor/pbx_office_${id}/config`).pop();
+      return c && JSON.parse(c.payload).name;
+    };
+    assert.deepStrictEqual(['presence_41', 'blf_41', 'blf_42'].map(nameOf), ['Alice', 'Alice line', 'Line 42']);
+    sent = [];
+    names.learn([{ number: '41', name: 'Alice Adams' }]);
+    assert.deepStrictEqual(topics(), [
+      'homeassistant/sensor/pbx_office_presence_41/config',
+      'homeassistant/sensor/pbx_office_blf_41/config',
+    ]);
+    assert.deepStrictEqual(['presence_41', 'blf_41'].map(nameOf), ['Alice Adams', 'Alice Adams line']);
+    assert.deepStrictEqual(
+      sent.map((s) => JSON.parse(s.payload).unique_id),
+      ['pbx_office_presence_41', 'pbx_office_blf_41'],
+    );
+    // A presence that brings a dn names the lamp of the same key too.
+    sent = [];
+    report(m, 'presence', '42', { user: '42', dn: 'Bob', status: 'away' });
+    turn();
+    assert.deepStrictEqual(topics(), [
+      'homeassistant/sensor/pbx_office_presence_42/config',
+      'homeassistant/sensor/pbx_office_blf_42/config',
+      'pbx/office/presence/42',
+    ]);
+    assert.deepStrictEqual(['presence_42', 'blf_42'].map(nameOf), ['Bob', 'Bob line']);
+    sent = [];
+    report(m, 'presence', '42', { user: '42', dn: 'Bob', status: 'busy' });
+    turn();
+    assert.deepStrictEqual(topics(), ['pbx/office/presence/42'], 'the same name: no config again');
+  });
+
+  it('any name gives valid JSON; control characters go, long names are cut at 100 characters', () => {
+    const nasty = [
+      '"quoted"',
+      'back\\slash',
+      'tab\there\u0000\u0007\u001b[0m\u2028x',
+      '</script><script>alert(1)</script>',
+      '{"a":1}',
+    ];
+    for (const name of nasty) {
+      for (const kind of ['presence', 'blf']) {
+        const config = JSON.parse(t.sensorConfig(scheme, kind, '41', t.personName(name)).payload);
+        assert.doesNotMatch(config.name, /\p{Cc}/u);
+        assert.ok(config.name.startsWith(t.personName(name)));
+      }
+    }
+    assert.strictEqual(t.personName('</script>'), '</script>', 'text, kept as it is');
+    assert.strictEqual(t.personName('a\u0000b\n'), 'a b');
+    assert.strictEqual(t.personName('x'.repeat(300)).length, 100);
+    assert.strictEqual(t.personName(' \u0001 '), undefined);
+    assert.strictEqual(t.personName(42), undefined);
+    assert.strictEqual(t.sensorName('blf', '41', undefined), 'Line 41');
   });
 });

@@ -7,10 +7,14 @@ const { Aedes } = require('aedes');
 const mqtt = require('mqtt');
 const { waitFor } = require('./wait');
 
-async function startBroker() {
+/** A broker on `port` (0: any free one); each start is a new, empty broker (no persistence). */
+async function startBroker({ port: wanted = 0 } = {}) {
   const broker = await Aedes.createBroker();
   const server = net.createServer(broker.handle);
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(wanted, '127.0.0.1', resolve);
+  });
   const port = server.address().port;
   const published = [];
   const clients = [];
@@ -56,9 +60,18 @@ async function startBroker() {
   };
 }
 
+/** A loopback port that is free now (for a broker that starts after the flow pointing at it). */
+async function freePort() {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 /** The nodes of an example with every `mqtt-broker` pointed at `port`. */
 function withBroker(nodes, port) {
   return nodes.map((n) => (n.type === 'mqtt-broker' ? { ...n, broker: '127.0.0.1', port: String(port) } : n));
 }
 
-module.exports = { startBroker, withBroker };
+module.exports = { startBroker, withBroker, freePort };

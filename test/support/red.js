@@ -10,6 +10,8 @@ helper.init(require.resolve('node-red'), {
   pbxConnectionBackoff: { baseMs: 20, capMs: 300, jitter: 0.5 },
   pbxConnectionLoginTimeout: 1500,
   pbxConnectionKeepalive: 400,
+  // A core mqtt-broker retries every 5 s by default: tests of a late or restarted broker wait less.
+  mqttReconnectTime: 200,
 });
 
 const NODE_TYPES = [

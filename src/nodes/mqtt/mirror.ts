@@ -9,6 +9,8 @@ export interface MirrorOptions {
   /** Users/extensions to publish (calls and records are never filtered); null = every key the store holds. */
   keys: ReadonlySet<string> | null;
   discovery: boolean;
+  /** The person's name for a user or extension from the connection's names (phone book, then the PBX's users). */
+  nameOf(key: string): string | undefined;
   /** Runs `flush` after the current turn of the event loop (`setImmediate` in the node). */
   schedule(flush: () => void): void;
 }
@@ -27,7 +29,10 @@ type Fields = Record<string, unknown>;
 export class StateMirror {
   private availability: 'online' | 'offline' | undefined;
   private wasOnline = false;
-  private readonly announced = new Set<string>();
+  /** The sensors whose config went out (since the last reconnect), with the person's name it carried. */
+  private readonly announced = new Map<string, { kind: t.SensorKind; key: string; person: string | undefined }>();
+  /** The *Calls* config goes out again right before the first event after a deploy or reconnect. */
+  private callsDue = false;
   private readonly pending: Record<t.SensorKind, Set<string>> = { presence: new Set(), blf: new Set() };
   private scheduled = false;
   private stopped = false;
@@ -73,6 +78,14 @@ export class StateMirror {
     if (kind !== 'call' && this.options.kinds.has(kind)) this.queue(kind, key);
   }
 
+  /**
+   * The connection learned names (a user list, a phone book): each sensor whose person's name
+   * changed gets its config again, with that name and the same unique id.
+   */
+  namesChanged(): void {
+    for (const { kind, key } of [...this.announced.values()]) this.announce(kind, key);
+  }
+
   /** A call report on its way to the nodes: each change once, the end included (the store has let go of it then). */
   call(message: PbxMessage): void {
     if (message.changed) this.publishCall(message.topic, message);
@@ -85,6 +98,11 @@ export class StateMirror {
     this.publish({ topic: t.recordTopic(scheme), payload: JSON.stringify(record), retain: false, qos: 1 });
     const eventType = record.answered ? 'answered' : record.missed ? 'missed' : undefined;
     if (eventType) {
+      // A core `mqtt out` drops what it gets before its broker is up: the deploy's config may be lost.
+      if (this.callsDue) {
+        this.callsDue = false;
+        this.publish(t.eventConfig(scheme));
+      }
       this.publish({ topic: t.eventTopic(scheme), payload: JSON.stringify({ event_type: eventType, ...record }), retain: false, qos: 1 });
     }
   }
@@ -132,6 +150,8 @@ export class StateMirror {
         const entry = this.store.get(kind, key);
         if (!entry) continue;
         this.announce(kind, key);
+        // A user's presence may bring the name of the person on the extension of the same key.
+        if (kind === 'presence' && this.announced.has(t.uniqueId(this.options.scheme, 'blf', key))) this.announce('blf', key);
         const body = { ...(entry.payload as Fields), since: entry.since, stale: entry.stale };
         this.publish({ topic: t.entryTopic(this.options.scheme, kind, key), payload: JSON.stringify(body), retain: true, qos: 1 });
       }
@@ -139,17 +159,30 @@ export class StateMirror {
     }
   }
 
-  /** The discovery config of a key, the first time this mirror publishes it (since the last reconnect). */
+  /**
+   * The discovery config of a key, the first time this mirror publishes it (since the last
+   * reconnect) and again when its person's name changed.
+   */
   private announce(kind: t.SensorKind, key: string): void {
     if (!this.options.discovery || !this.wanted(key)) return;
     const id = t.uniqueId(this.options.scheme, kind, key);
-    if (this.announced.has(id)) return;
-    this.announced.add(id);
-    this.publish(t.sensorConfig(this.options.scheme, kind, key));
+    const person = this.personOf(key);
+    const before = this.announced.get(id);
+    if (before && before.person === person) return;
+    this.announced.set(id, { kind, key, person });
+    this.publish(t.sensorConfig(this.options.scheme, kind, key, person));
+  }
+
+  /** The connection's name for the key, else the display name its presence entry carries. */
+  private personOf(key: string): string | undefined {
+    const presence = this.store.get('presence', key)?.payload as Fields | undefined;
+    return t.personName(this.options.nameOf(key)) ?? t.personName(presence?.dn);
   }
 
   private announceCalls(): void {
-    if (this.options.discovery && this.options.kinds.has('record')) this.publish(t.eventConfig(this.options.scheme));
+    if (!this.options.discovery || !this.options.kinds.has('record')) return;
+    this.callsDue = true;
+    this.publish(t.eventConfig(this.options.scheme));
   }
 
   private sensorKinds(): t.SensorKind[] {

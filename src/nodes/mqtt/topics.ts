@@ -99,11 +99,34 @@ function deviceOf(s: TopicScheme): Record<string, unknown> {
   return { identifiers: [`pbx_${s.device.slug}`], name: s.device.name, manufacturer: s.device.vendor };
 }
 
-/** The discovery config of one user's presence or one extension's lamp (a `sensor`). */
-export function sensorConfig(s: TopicScheme, kind: SensorKind, key: string): MqttMessage {
+/** Names are text from outside (anyone can send a SIP display name): no control characters, at most 100 characters. */
+const CONTROL = /\p{Cc}+/gu;
+const MAX_NAME = 100;
+
+/** A person's name as this node shows it: cleaned, or undefined when nothing is left. */
+export function personName(name: unknown): string | undefined {
+  if (typeof name !== 'string') return undefined;
+  const clean = name.replace(CONTROL, ' ').trim().slice(0, MAX_NAME).trim();
+  return clean || undefined;
+}
+
+/**
+ * The name Home Assistant shows for a sensor: the person's (`Alice Adams`, `Alice Adams line`)
+ * where the PBX or the phone book knows it, else `Presence 41` / `Line 41` (NODES.md "Who").
+ */
+export function sensorName(kind: SensorKind, key: string, person: string | undefined): string {
+  if (!person) return `${ENTITY_NAME[kind]} ${key}`;
+  return kind === 'presence' ? person : `${person} line`;
+}
+
+/**
+ * The discovery config of one user's presence or one extension's lamp (a `sensor`), named after
+ * its person when known; the unique id never depends on the name (the entity keeps its history).
+ */
+export function sensorConfig(s: TopicScheme, kind: SensorKind, key: string, person?: string): MqttMessage {
   const state = entryTopic(s, kind, key);
   const config = {
-    name: `${ENTITY_NAME[kind]} ${key}`,
+    name: sensorName(kind, key, person),
     unique_id: uniqueId(s, kind, key),
     state_topic: state,
     value_template: `{{ value_json.${STATE_FIELD[kind]} }}`,
