@@ -264,8 +264,17 @@ export class SimPbx {
     return leg.direction === 'inbound' ? leg.destination : leg.caller;
   }
 
+  /**
+   * A channel's `channel_create`. The caller's own channel is `inbound` (it comes in to the
+   * switch): from a user's phone it names the PBX's domain as `destination_host` and no `gate`
+   * (a user dialling out, as an onlinePBX Drupal module saw it on a live PBX); from outside it
+   * carries the trunk in `gate` and the caller's bare number as `endpoint` (the API 2.0 doc's
+   * example). Channels the switch places (`outbound`) name the trunk when they leave through it.
+   */
   private channelCreate(leg: Leg): void {
     const trunk = [...this.trunks.keys()][0] ?? '';
+    const fromPhone = leg.direction === 'inbound' && this.users.has(leg.caller);
+    const viaTrunk = leg.direction === 'inbound' ? !fromPhone : !this.users.has(leg.number);
     this.emit('channel_create', {
       uuid: leg.uuid,
       direction: leg.direction,
@@ -276,8 +285,8 @@ export class SimPbx {
       caller_number: leg.caller,
       caller_name: this.nameOf(leg.caller),
       destination_number: leg.destination,
-      destination_host: this.users.has(leg.destination) ? this.domain : 'sip.zebra.ru',
-      gate: this.users.has(leg.caller) && this.users.has(leg.destination) ? '' : trunk,
+      destination_host: fromPhone || this.users.has(leg.destination) ? this.domain : 'sip.zebra.ru',
+      gate: viaTrunk ? trunk : '',
       diversion: '',
       call_uuid: leg.call.id,
     });
