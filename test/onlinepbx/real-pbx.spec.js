@@ -174,6 +174,24 @@ for (const version of ['2', '3']) {
       );
     });
 
+    it('one clock per record: a PBX clock an hour off is not used; else 3.0 records take its call_end stamps', async () => {
+      const { hr: records } = await load();
+      sim.pbx.clockOffsetMs = 3600 * 1000;
+      const before = Date.now();
+      sim.pbx.playCall({ from: '74950000001', to: '101', answerAfterMs: 60, hangupAfterMs: 100 });
+      const off = (await records.next()).payload;
+      assert.strictEqual(off.clock, 'local', JSON.stringify(off));
+      assert.ok(off.startedAt >= before && off.endedAt <= Date.now(), 'arrival times');
+      assert.ok(off.ringMs >= 40 && off.ringMs < 2000 && off.talkMs >= 80 && off.talkMs < 2000, JSON.stringify(off));
+      sim.pbx.clockOffsetMs = 0;
+      sim.pbx.playCall({ from: '74950000001', to: '101', answerAfterMs: 60, hangupAfterMs: 100 });
+      const right = (await records.next()).payload;
+      // 2.0 stamps no call's end: arrival times; 3.0's call_end stamps start and end: the PBX's.
+      assert.strictEqual(right.clock, v3 ? 'pbx' : 'local');
+      assert.strictEqual(right.durationMs, right.endedAt - right.startedAt);
+      assert.ok(Math.abs(right.startedAt - Date.now()) < 5000);
+    });
+
     if (!v3) return;
 
     it('ws-types.ts call_end (id in uuid, no call_uuid) ends a leg seen only in channel_bridge: one record', async () => {
