@@ -143,6 +143,20 @@ describe('CallRecords', () => {
     assert.strictEqual(t.records[1].missed, true);
   });
 
+  it("a summary an hour off the arrival times is not used: arrival times, talk time from the summary (issue 26)", () => {
+    t = tracker();
+    const hour = 3600 * 1000;
+    const facts = { call: { group: 'g', summary: true } };
+    t.leg({ callId: 'a', state: 'ringing', direction: 'inbound' }, hour + 1000, facts);
+    t.leg({ callId: 'a', state: 'ended' }, hour + 9000, facts);
+    t.t.summary({ group: 'g', startedAt: 1000, endedAt: 9000, talkMs: 3000, direction: 'inbound' }, {});
+    const [r] = t.records;
+    assert.deepStrictEqual(
+      [r.clock, r.startedAt, r.endedAt, r.ringMs, r.talkMs, r.answered],
+      ['local', hour + 1000, hour + 9000, 5000, 3000, true],
+    );
+  });
+
   it('stays bounded after 100,000 calls, and caps calls whose end never comes', () => {
     t = tracker();
     for (let i = 0; i < 100000; i++) {
