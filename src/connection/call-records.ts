@@ -239,7 +239,7 @@ export class CallRecords {
  * An answer the PBX did not stamp is placed on its clock by the offset between the two clocks
  * at the end of the call.
  */
-function timesOf(call: OpenCall): Required<Pick<Times, 'startedAt' | 'endedAt'>> & Times & { clock: CallRecord['clock'] } {
+function timesOf(call: OpenCall): Pick<CallRecord, 'startedAt' | 'answeredAt' | 'endedAt' | 'clock'> {
   const s = call.summary;
   const pbx: Times = { ...call.pbx };
   if (s?.startedAt !== undefined && s.endedAt !== undefined) {
