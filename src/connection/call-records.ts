@@ -17,6 +17,19 @@ const ORPHAN_WAIT_MS = 1000;
 const MAX_OPEN = 10000;
 /** Calls recorded lately, so a late second end event of one of them is no second record. */
 const MAX_DONE = 1000;
+/**
+ * A PBX stamp further than this from the arrival of the frame that carried it means the PBX's
+ * clock is not Node-RED's (a wrong time zone, an unsynchronised clock, a stale stamp): its
+ * stamps would turn the difference into ring or talk time, so that call is timed by arrival.
+ */
+const MAX_SKEW_MS = 5 * 60 * 1000;
+
+/** The times of a call on one clock. */
+interface Times {
+  startedAt?: number;
+  answeredAt?: number;
+  endedAt?: number;
+}
 
 interface OpenCall {
   /** The record's callId: the call id of its first leg, the one flows saw first. */
@@ -26,9 +39,14 @@ interface OpenCall {
   first: Call;
   /** The extensions its legs named, in order: the record takes the PBX side's. */
   extensions: string[];
-  startedAt: number;
-  answeredAt?: number;
-  endedAt?: number;
+  /** Arrival times (Node-RED's clock). */
+  local: Times & { startedAt: number };
+  /** The PBX's own stamps, where its frames carry them (CallFacts, `message.at`, the summary). */
+  pbx: Times;
+  /** A PBX stamp was too far from its arrival: this call is timed by arrival alone. */
+  skewed: boolean;
+  /** Legs ended for an outage are being fed back: their ends were the call's last report. */
+  endingOrphans: boolean;
   direction?: Call['direction'];
   inbound: boolean;
   outbound: boolean;
@@ -52,8 +70,11 @@ export interface OrphanLegs {
 /**
  * Folds the call legs the connection reports into one record per call: legs that share a
  * group (the vendor's id of the whole call) are one call, which ends when its last leg ends.
- * Times are the PBX's where the reports carry them (CallFacts, `message.at`, the summary),
- * arrival times otherwise.
+ * All times of one record come from one clock, or the difference between two clocks becomes
+ * ring or talk time (a stamp an hour off gives an hour of ringing): the PBX's where it stamps
+ * both the call's start and its end (onlinePBX 3.0's `call_end`), arrival times otherwise
+ * (onlinePBX 2.0 stamps starts and answers, never ends; Vodia and innovaphone stamp nothing).
+ * A PBX stamp more than MAX_SKEW_MS from its arrival is not used for that call.
  */
 export class CallRecords {
   private readonly open = new Map<string, OpenCall>();
@@ -75,7 +96,8 @@ export class CallRecords {
     if (!call) {
       // A late end of a call already recorded (one call, several end events).
       if (ended && (this.done.has(group) || this.done.has(leg.callId))) return;
-      call = this.start(group, leg, facts?.startedAt ?? (leg.state === 'ringing' ? message.at : undefined) ?? now, message.raw);
+      call = this.start(group, leg, now, message.raw);
+      this.stamp(call, 'startedAt', facts?.startedAt ?? (leg.state === 'ringing' ? message.at : undefined), now);
     }
     clearTimeout(call.orphanTimer);
     if (facts?.direction) call.direction = facts.direction;
@@ -87,8 +109,9 @@ export class CallRecords {
     call.first.from ??= leg.from;
     call.first.to ??= leg.to;
     if (leg.extension !== undefined && !call.extensions.includes(leg.extension)) call.extensions.push(leg.extension);
-    if ((leg.state === 'connected' || leg.state === 'held') && call.answeredAt === undefined) {
-      call.answeredAt = facts?.answeredAt ?? message.at ?? now;
+    if ((leg.state === 'connected' || leg.state === 'held') && call.local.answeredAt === undefined) {
+      call.local.answeredAt = now;
+      this.stamp(call, 'answeredAt', facts?.answeredAt ?? message.at, now);
     }
     if (!ended) {
       call.legs.add(leg.callId);
@@ -99,7 +122,10 @@ export class CallRecords {
     this.groupOfLeg.delete(leg.callId);
     if (leg.cause !== undefined) call.cause = leg.cause;
     if (message.resync) call.resync = true;
-    call.endedAt = message.at ?? now;
+    if (!call.endingOrphans) {
+      call.local.endedAt = now;
+      this.stamp(call, 'endedAt', message.at, now);
+    }
     if (call.legs.size === 0) this.settle(call);
     else if (this.orphans && [...call.legs].every((id) => this.orphans?.isStale(id))) this.awaitOrphans(call, message.event);
   }
@@ -123,7 +149,14 @@ export class CallRecords {
     this.groupOfLeg.clear();
   }
 
-  private start(group: string, leg: Call, startedAt: number, raw: unknown): OpenCall {
+  /** A PBX stamp of `key`, carried by a frame that arrived at `arrival`: the first start and answer, the last end. */
+  private stamp(call: OpenCall, key: keyof Times, at: number | undefined, arrival: number): void {
+    if (at === undefined) return;
+    if (Math.abs(at - arrival) > MAX_SKEW_MS) call.skewed = true;
+    if (key === 'endedAt' || call.pbx[key] === undefined) call.pbx[key] = at;
+  }
+
+  private start(group: string, leg: Call, arrival: number, raw: unknown): OpenCall {
     if (this.open.size >= MAX_OPEN) {
       const oldest = this.open.values().next().value as OpenCall;
       this.forget(oldest);
@@ -135,7 +168,10 @@ export class CallRecords {
       legs: new Set(),
       first: { ...leg },
       extensions: [],
-      startedAt,
+      local: { startedAt: arrival },
+      pbx: {},
+      skewed: false,
+      endingOrphans: false,
       inbound: false,
       outbound: false,
       resync: false,
@@ -165,7 +201,9 @@ export class CallRecords {
     call.orphanTimer = setTimeout(() => {
       // A leg confirmed meanwhile (a resync snapshot that changed nothing) keeps the call going.
       if (this.open.get(call.group) !== call || ![...call.legs].every((id) => orphans.isStale(id))) return;
-      orphans.end([...call.legs], event, call.raw, call.endedAt);
+      call.endingOrphans = true;
+      orphans.end([...call.legs], event, call.raw, call.local.endedAt);
+      call.endingOrphans = false;
       // A leg the store no longer holds cannot be ended there: the record goes out regardless.
       if (this.open.get(call.group) === call) {
         for (const id of call.legs) this.groupOfLeg.delete(id);
@@ -195,19 +233,40 @@ export class CallRecords {
   }
 }
 
+/**
+ * The record's times, all on one clock: the PBX's when it stamped the call's start and end (its
+ * summary's pair wins as a whole) and no stamp of the call was skewed, arrival times otherwise.
+ * An answer the PBX did not stamp is placed on its clock by the offset between the two clocks
+ * at the end of the call.
+ */
+function timesOf(call: OpenCall): Pick<CallRecord, 'startedAt' | 'answeredAt' | 'endedAt' | 'clock'> {
+  const s = call.summary;
+  const pbx: Times = { ...call.pbx };
+  if (s?.startedAt !== undefined && s.endedAt !== undefined) {
+    pbx.startedAt = s.startedAt;
+    pbx.endedAt = s.endedAt;
+    // Its talk time is in whole seconds: a shorter answered call still counts as answered.
+    if (s.talkMs) pbx.answeredAt = s.endedAt - s.talkMs;
+  }
+  const local = call.local;
+  const localEnd = local.endedAt ?? local.startedAt;
+  // The PBX's end, against the arrival of the call's last end (its summary follows within moments).
+  const skewed = call.skewed || (pbx.endedAt !== undefined && Math.abs(pbx.endedAt - localEnd) > MAX_SKEW_MS);
+  if (!skewed && pbx.startedAt !== undefined && pbx.endedAt !== undefined) {
+    let answeredAt = pbx.answeredAt;
+    if (answeredAt === undefined && local.answeredAt !== undefined) answeredAt = local.answeredAt + (pbx.endedAt - localEnd);
+    return { startedAt: pbx.startedAt, answeredAt, endedAt: pbx.endedAt, clock: 'pbx' };
+  }
+  const answeredAt = local.answeredAt ?? (s?.talkMs ? localEnd - s.talkMs : undefined);
+  return { startedAt: local.startedAt, answeredAt, endedAt: localEnd, clock: 'local' };
+}
+
 function recordOf(call: OpenCall): CallRecord {
   const s = call.summary;
-  let startedAt = call.startedAt;
-  let endedAt = call.endedAt ?? startedAt;
-  let answeredAt = call.answeredAt;
-  // The PBX's summary times are one consistent set (its own clock): they win as a whole.
-  if (s?.startedAt !== undefined && s.endedAt !== undefined) {
-    startedAt = s.startedAt;
-    endedAt = s.endedAt;
-    // Its talk time is in whole seconds: a shorter answered call still counts as answered.
-    if (s.talkMs) answeredAt = endedAt - s.talkMs;
-  }
-  endedAt = Math.max(endedAt, startedAt);
+  const times = timesOf(call);
+  const startedAt = times.startedAt;
+  const endedAt = Math.max(times.endedAt, startedAt);
+  let answeredAt = times.answeredAt;
   if (answeredAt !== undefined) answeredAt = Math.min(Math.max(answeredAt, startedAt), endedAt);
   const direction = s?.direction ?? call.direction ?? (call.inbound && call.outbound ? 'local' : call.first.direction);
   const cause = s?.cause ?? call.cause;
@@ -228,6 +287,7 @@ function recordOf(call: OpenCall): CallRecord {
   record.missed = direction === 'inbound' && !record.answered;
   if (cause !== undefined) record.cause = cause;
   if (call.resync) record.endedWhileDisconnected = true;
+  record.clock = times.clock;
   return record;
 }
 

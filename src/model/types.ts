@@ -76,6 +76,8 @@ export interface CallRecord {
   missed: boolean;
   cause?: string;
   endedWhileDisconnected?: boolean;
+  /** Whose clock every time of this record is: the PBX's own stamps, or Node-RED's arrival times. */
+  clock: 'pbx' | 'local';
 }
 
 /**

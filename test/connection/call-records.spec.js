@@ -36,6 +36,7 @@ describe('CallRecords', () => {
         answered: true,
         missed: false,
         cause: 'normal',
+        clock: 'local',
       },
     ]);
   });
@@ -94,17 +95,31 @@ describe('CallRecords', () => {
     );
   });
 
-  it("uses the PBX's times where the reports carry them, and marks ends found by a resync", () => {
+  it("one clock per record: the PBX's stamps only where it stamps start and end; marks ends found by a resync (issue 26)", () => {
     t = tracker();
+    // The PBX stamps start and answer (onlinePBX 2.0 created_stamp, answered_stamp) but not the
+    // end: its start with Node-RED's end would make the clocks' difference ring or talk time.
     const facts = { call: { startedAt: 500, direction: 'inbound' } };
     t.leg({ callId: 'x', state: 'ringing', direction: 'outbound' }, 900, facts);
     t.leg({ callId: 'x', state: 'connected' }, 2000, { call: { answeredAt: 1500 } });
     t.leg({ callId: 'x', state: 'ended' }, 60000, { resync: true });
-    const [r] = t.records;
+    // Start and end stamped: the PBX's clock throughout.
+    t.leg({ callId: 'y', state: 'ringing' }, 1000, { at: 400 });
+    t.leg({ callId: 'y', state: 'connected' }, 2000, { at: 1400 });
+    t.leg({ callId: 'y', state: 'ended' }, 9000, { at: 8400 });
+    // An hour off (a clock in another time zone): not used for that call.
+    const hour = 3600 * 1000;
+    t.leg({ callId: 'z', state: 'ringing' }, 1000, { at: 1000 - hour });
+    t.leg({ callId: 'z', state: 'ended' }, 4000, { at: 4000 - hour });
     assert.deepStrictEqual(
-      [r.direction, r.startedAt, r.answeredAt, r.ringMs, r.endedWhileDisconnected],
-      ['inbound', 500, 1500, 1000, true],
+      t.records.map((r) => [r.callId, r.clock, r.startedAt, r.answeredAt, r.endedAt, r.ringMs, r.talkMs]),
+      [
+        ['x', 'local', 900, 2000, 60000, 1100, 58000],
+        ['y', 'pbx', 400, 1400, 8400, 1000, 7000],
+        ['z', 'local', 1000, undefined, 4000, 3000, 0],
+      ],
     );
+    assert.deepStrictEqual([t.records[0].direction, t.records[0].endedWhileDisconnected], ['inbound', true]);
   });
 
   it("waits for the PBX's summary of a call and takes its times as a whole", async () => {
@@ -118,6 +133,7 @@ describe('CallRecords', () => {
       [t.records.length, t.records[0].answeredAt, t.records[0].talkMs, t.records[0].direction, t.records[0].missed],
       [1, 6000, 3000, 'outbound', false],
     );
+    assert.strictEqual(t.records[0].clock, 'pbx');
     t.t.summary({ group: 'g', startedAt: 1000, endedAt: 9000 }, {});
     assert.strictEqual(t.records.length, 1, 'a late summary is no second record');
     // Without the summary the record still comes, after a short wait.
@@ -125,6 +141,20 @@ describe('CallRecords', () => {
     t.leg({ callId: 'b', state: 'ended' }, 100, { call: { group: 'h', summary: true } });
     await waitFor(() => t.records.length === 2, 3000);
     assert.strictEqual(t.records[1].missed, true);
+  });
+
+  it("a summary an hour off the arrival times is not used: arrival times, talk time from the summary (issue 26)", () => {
+    t = tracker();
+    const hour = 3600 * 1000;
+    const facts = { call: { group: 'g', summary: true } };
+    t.leg({ callId: 'a', state: 'ringing', direction: 'inbound' }, hour + 1000, facts);
+    t.leg({ callId: 'a', state: 'ended' }, hour + 9000, facts);
+    t.t.summary({ group: 'g', startedAt: 1000, endedAt: 9000, talkMs: 3000, direction: 'inbound' }, {});
+    const [r] = t.records;
+    assert.deepStrictEqual(
+      [r.clock, r.startedAt, r.endedAt, r.ringMs, r.talkMs, r.answered],
+      ['local', hour + 1000, hour + 9000, 5000, 3000, true],
+    );
   });
 
   it('stays bounded after 100,000 calls, and caps calls whose end never comes', () => {

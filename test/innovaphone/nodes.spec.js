@@ -68,6 +68,29 @@ describe('innovaphone nodes', function () {
       assert.deepStrictEqual(sim.pbx.subscriptions().sort(), ['alice', 'bob', 'carol', 'dave']);
     });
 
+    it('an app item (a badge) never decides: the phone item does, with its activity and note (issue 26)', async () => {
+      await load(sim, [
+        { id: 'p1', type: 'pbx-presence-in', connection: 'c1', users: 'dave', wires: [['h1']] },
+        { id: 'h1', type: 'helper' },
+      ]);
+      const rec = record('h1');
+      assert.strictEqual((await rec.next()).payload.status, 'dnd');
+      // An app posts its badge: an item of its own, first in the list, no activity (go-myapps' live lists).
+      sim.pbx.setPresence('dave', { contact: 'app:badgeapp', status: 'open', activity: '', note: '#badge:3' });
+      const badged = await rec.next();
+      assert.strictEqual(badged.payload.presence[0].contact, 'app:badgeapp', 'the app item comes first on the wire');
+      assert.strictEqual(badged.payload.status, 'dnd');
+      assert.strictEqual(badged.payload.activity, 'dnd');
+      assert.strictEqual(badged.payload.note, undefined, "the badge is not the person's note");
+      // The person's im: item decides when the phone has none.
+      sim.pbx.users.get('dave').presence = [
+        { contact: 'app:badgeapp', status: 'open', activity: '', note: '#badge:4' },
+      ];
+      sim.pbx.setPresence('dave', { contact: 'im:', status: 'open', activity: 'away', note: 'back at 2' });
+      const im = await rec.next();
+      assert.deepStrictEqual([im.payload.status, im.payload.note], ['away', 'back at 2']);
+    });
+
     it('shows a red status for a user the PBX does not know', async () => {
       await load(sim, [{ id: 'p1', type: 'pbx-presence-in', connection: 'c1', users: 'nobody', wires: [[]] }]);
       await waitStatus('p1', 'red', 'no such user');

@@ -130,7 +130,8 @@ for (const version of ['2', '3']) {
       assert.deepStrictEqual(ended.payload, {
         callId: a,
         state: 'ended',
-        direction: 'inbound',
+        // 101's own call out: FreeSWITCH's channel is `inbound`, the users' call is outbound (issue 26).
+        direction: 'outbound',
         from: '101',
         to: '79161234567',
         extension: '101',

@@ -591,4 +591,19 @@ describe('onlinepbx call table', () => {
     assert.deepStrictEqual(states('call_end', { call_uuid: 'c-3', hangup_cause: 'NORMAL_CLEARING' }), []);
     assert.strictEqual(t.size, 0);
   });
+
+  it('call_end as ws-types.ts has it (the call in uuid, no call_uuid) ends a leg seen only in a bridge (issue 26)', () => {
+    const t = new CallTable();
+    const states = (event, d) => t.apply(event, d).map((c) => `${c.callId}:${c.state}`);
+    states('channel_create', { uuid: 'a', call_uuid: 'c-9', caller_number: '101' });
+    // The bridge names the other leg for the first time, without the call's id: it joins a's call.
+    assert.deepStrictEqual(states('channel_bridge', { aleg_uuid: 'a', bleg_uuid: 'b' }), [
+      'a:connected',
+      'b:connected',
+    ]);
+    assert.deepStrictEqual(states('channel_destroy', { uuid: 'a', call_uuid: 'c-9' }), ['a:ended']);
+    assert.deepStrictEqual(states('call_end', { uuid: 'c-9', hangup_cause: 'NORMAL_CLEARING' }), ['b:ended']);
+    assert.deepStrictEqual(states('call_end', { uuid: 'c-9' }), [], 'one end');
+    assert.strictEqual(t.size, 0, 'no leg left connected');
+  });
 });

@@ -76,7 +76,8 @@ for (const version of ['2', '3']) {
         direction: 'inbound',
         from: '79161234567',
         to: '105',
-        extension: '79161234567',
+        // The PBX's user in the call, not the outside caller the channel's endpoint names (issue 26).
+        extension: '105',
       });
       assert.strictEqual(ring.event, 'channel_create');
       assert.strictEqual((await rec.next((m) => m.topic === a)).payload.state, 'connected');

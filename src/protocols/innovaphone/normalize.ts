@@ -2,10 +2,16 @@ import type { Presence, PresenceStatus } from '../../model/types';
 import { textOf } from '../common/values';
 
 /**
- * innovaphone presence -> the normalized presence. PresenceUpdate carries a list of presence
- * entries, newest first (PbxApi doc); the newest decides:
+ * innovaphone presence -> the normalized presence. A PresenceUpdate's `presence` list holds one
+ * item per contact of the person (PbxApi doc; a live PBX's list in the tests of the public Go
+ * myApps client ricoschulte/go-myapps: `[{"contact":"tel:","activity":"busy","status":"closed"},
+ * {"contact":"im:","activity":"","status":"open"}]`), and apps post items of their own
+ * (`contact: "app:..."`, a `note` such as `#badge:3`, no activity). So the list is not a
+ * history: its first item need not be the person's. The status comes from the phone (`tel:`)
+ * item, else from the person's other items in list order (newest first); app items never
+ * decide it; `activity` and `note` come from the item that decided:
  *
- * | newest entry                         | status      |
+ * | deciding item                        | status      |
  * |--------------------------------------|-------------|
  * | activity `dnd`                       | `dnd`       |
  * | activity `busy`, `on-the-phone`      | `busy`      |
@@ -13,7 +19,7 @@ import { textOf } from '../common/values';
  * |   (lunch, vacation, ... are absences: inferred from the C++ PbxApi doc's examples) |
  * | activity `""`, status `open`         | `available` |
  * | activity `""`, status `closed`       | `offline`   |
- * | no entry, or a monitor that is down  | `unknown`   |
+ * | no such item, or a monitor that is down | `unknown` |
  */
 export interface PresenceEntry {
   contact?: unknown;
@@ -41,18 +47,30 @@ export function statusOf(entry: PresenceEntry | undefined): PresenceStatus {
   return 'unknown';
 }
 
+/** The contact an item is about; an item without one is the person's (older firmware sends none). */
+function contactOf(entry: PresenceEntry): string {
+  return typeof entry.contact === 'string' ? entry.contact.trim().toLowerCase() : '';
+}
+
+/** The item that decides the status: the phone's, else the person's first non-app item. */
+export function decidingEntry(list: readonly unknown[]): PresenceEntry | undefined {
+  const items = list.filter((e): e is PresenceEntry => e !== null && typeof e === 'object' && !Array.isArray(e));
+  const person = items.filter((e) => !contactOf(e).startsWith('app:'));
+  return person.find((e) => contactOf(e).startsWith('tel:')) ?? person[0];
+}
+
 export function presenceOf(user: string, info: EndpointInfo | undefined, presence: unknown): Presence {
-  const list = Array.isArray(presence) ? (presence as PresenceEntry[]) : [];
-  const newest = list[0] && typeof list[0] === 'object' ? list[0] : undefined;
-  const out: Presence = { user, status: info?.up === false ? 'unknown' : statusOf(newest) };
+  const list = Array.isArray(presence) ? (presence as unknown[]) : [];
+  const decides = decidingEntry(list);
+  const out: Presence = { user, status: info?.up === false ? 'unknown' : statusOf(decides) };
   if (info?.num) out.num = info.num;
   if (info?.sip) out.sip = info.sip;
   if (info?.dn) out.dn = info.dn;
-  const activity = textOf(newest?.activity);
+  const activity = textOf(decides?.activity);
   if (activity !== undefined) out.activity = activity;
-  const note = textOf(newest?.note);
+  const note = textOf(decides?.note);
   if (note !== undefined) out.note = note;
-  out.presence = list;
+  out.presence = list as PresenceEntry[];
   return out;
 }
 

@@ -317,7 +317,11 @@ class OnlinePbxAdapter implements VendorAdapter {
   /** Calls only while a node wants them (the subscription has them only then). */
   private onCall(name: string, d: OnlinePbxData, raw: unknown): void {
     for (const call of this.calls.apply(name, d)) {
-      const facts = this.groups.facts(call, name, d);
+      const { facts, view } = this.groups.facts(call, name, d);
+      // The leg's FreeSWITCH direction is the switch's: the payload says the users' (see perspective.ts).
+      if (view.direction) call.direction = view.direction;
+      else delete call.direction;
+      if (view.extension) call.extension = view.extension;
       const at = call.state === 'ringing' ? facts.startedAt : call.state === 'connected' ? facts.answeredAt : undefined;
       this.events.emit('call', call.callId, { topic: call.callId, payload: call, event: name, raw, at, call: facts });
     }

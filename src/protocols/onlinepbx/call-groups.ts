@@ -1,4 +1,5 @@
-import { epochMs,  type OnlinePbxData } from './normalize';
+import { bridgedIds, epochMs, type OnlinePbxData } from './normalize';
+import { UsersPerspective, type UsersView } from './perspective';
 import type { Call, CallFacts, CallSummary } from '../../model/types';
 import { textOf } from '../common/values';
 
@@ -19,29 +20,32 @@ interface Channel {
 export class CallGroups {
   private readonly channels = new Map<string, Channel>();
   private readonly byParties = new Map<string, string>();
+  private readonly perspective: UsersPerspective;
 
   constructor(
     /** The PBX's own users known so far (events, `user_list`), for the direction of the whole call. */
-    private readonly users: Set<string>,
+    users: Set<string>,
     /** API 3.0 sums every call up in `call_end`: the record waits for it. */
     private readonly summaries: boolean,
-  ) {}
+  ) {
+    this.perspective = new UsersPerspective(users, MAX_CHANNELS);
+  }
 
-  /** What the record of the call needs from this change of `call` by `event`. */
-  facts(call: Call, event: string, d: OnlinePbxData): CallFacts {
-    const group = this.groupOf(call, textOf(d.call_uuid));
+  /**
+   * What the record of the call needs from this change of `call` by `event`, and the call as
+   * the PBX's users see it (`view`): the live payload of every leg carries that direction and
+   * extension, so that they are the record's from the first event on.
+   */
+  facts(call: Call, event: string, d: OnlinePbxData): { facts: CallFacts; view: UsersView } {
+    const group = this.groupOf(call, textOf(d.call_uuid), event === 'channel_bridge' ? bridgedIds(d) : []);
+    const view = this.perspective.see(group, call, event, d);
+    if (call.state === 'ended') this.leave(call, group);
     const facts: CallFacts = { group };
-    if (event === 'channel_create') {
-      facts.startedAt = epochMs(d.created_stamp);
-      // A channel's endpoint `<number>@<domain>` is a phone of the PBX (the excerpt's examples).
-      const endpoint = textOf(d.endpoint);
-      if (endpoint && endpoint.indexOf('@') > 0 && call.extension) this.users.add(call.extension);
-      // Every new leg may tell more (the callee's leg comes second): the last word counts.
-      facts.direction = this.directionOf(call);
-    }
+    if (view.direction) facts.direction = view.direction;
+    if (event === 'channel_create') facts.startedAt = epochMs(d.created_stamp);
     if (event === 'channel_answer') facts.answeredAt = epochMs(d.answered_stamp);
     if (this.summaries && textOf(d.call_uuid)) facts.summary = true;
-    return facts;
+    return { facts, view };
   }
 
   /** `call_end` (3.0) as the PBX's summary of the whole call; stamps in seconds, times in seconds. */
@@ -68,32 +72,27 @@ export class CallGroups {
     return s;
   }
 
-  private groupOf(call: Call, callUuid: string | undefined): string {
+  /** The group of a channel: known, the 3.0 call, the call of the leg it is bridged with, an earlier leg between the same parties, or its own. */
+  private groupOf(call: Call, callUuid: string | undefined, bridged: string[]): string {
     const known = this.channels.get(call.callId);
+    if (known) return known.group;
+    const partner = bridged.map((id) => this.channels.get(id)?.group).find(Boolean);
     const parties = `${call.from ?? ''}\n${call.to ?? ''}`;
-    const group = known?.group ?? callUuid ?? (call.from && call.to ? this.byParties.get(parties) : undefined) ?? call.callId;
-    if (call.state === 'ended') {
-      this.channels.delete(call.callId);
-      if (this.byParties.get(parties) === group && ![...this.channels.values()].some((c) => c.group === group)) {
-        this.byParties.delete(parties);
-      }
-      return group;
-    }
-    if (!known) {
-      if (this.channels.size >= MAX_CHANNELS) this.channels.delete(this.channels.keys().next().value as string);
-      this.channels.set(call.callId, { group, parties });
-      if (call.from && call.to && !this.byParties.has(parties)) this.byParties.set(parties, group);
-    }
+    const group = callUuid ?? partner ?? (call.from && call.to ? this.byParties.get(parties) : undefined) ?? call.callId;
+    if (call.state === 'ended') return group;
+    if (this.channels.size >= MAX_CHANNELS) this.channels.delete(this.channels.keys().next().value as string);
+    this.channels.set(call.callId, { group, parties });
+    if (call.from && call.to && !this.byParties.has(parties)) this.byParties.set(parties, group);
     return group;
   }
 
-  /** The whole call's direction by whose numbers it connects; undefined when the users are not known. */
-  private directionOf(call: Call): Call['direction'] {
-    const fromUser = call.from !== undefined && this.users.has(call.from);
-    const toUser = call.to !== undefined && this.users.has(call.to);
-    if (fromUser && toUser) return 'local';
-    if (fromUser) return 'outbound';
-    if (toUser) return 'inbound';
-    return undefined;
+  /** The channel ended: the call is over when it was its last. */
+  private leave(call: Call, group: string): void {
+    const parties = this.channels.get(call.callId)?.parties;
+    this.channels.delete(call.callId);
+    if ([...this.channels.values()].some((c) => c.group === group)) return;
+    if (parties !== undefined && this.byParties.get(parties) === group) this.byParties.delete(parties);
+    // 3.0 sums the call up after its last channel: its `type` is the PBX's word, nothing to keep for it.
+    this.perspective.forget(group);
   }
 }

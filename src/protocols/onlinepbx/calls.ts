@@ -1,4 +1,4 @@
-import { channelChanges,  type ChannelChange, type OnlinePbxData } from './normalize';
+import { bridgedIds, channelChanges, type ChannelChange, type OnlinePbxData } from './normalize';
 import type { Call } from '../../model/types';
 import { textOf } from '../common/values';
 
@@ -24,8 +24,9 @@ export class CallTable {
 
   /** Applies one event; returns a fresh payload for every call whose state changed. */
   apply(event: string, data: OnlinePbxData): Call[] {
-    const callUuid = textOf(data.call_uuid);
-    const changes = event === 'call_end' ? this.callEnd(channelChanges(event, data), callUuid) : channelChanges(event, data);
+    // A leg first seen in a bridge belongs to the call of the leg it is bridged with.
+    const callUuid = textOf(data.call_uuid) ?? (event === 'channel_bridge' ? this.callOfAny(bridgedIds(data)) : undefined);
+    const changes = event === 'call_end' ? this.callEnd(channelChanges(event, data)) : channelChanges(event, data);
     const changed: Call[] = [];
     for (const change of changes) {
       let call = this.calls.get(change.callId);
@@ -51,18 +52,31 @@ export class CallTable {
   }
 
   /**
-   * `call_end` sums up a whole call: it ends every channel known under its ids or its
-   * `call_uuid`. A call none of whose channels is known (events missed, or only `call_end`
-   * subscribed) is reported once under its first id, unless it has ended already.
+   * `call_end` sums up a whole call: it ends every channel known under its ids or belonging to
+   * the call they name. The documented shape names the call in `call_uuid` (and a channel in
+   * `uuid`); a typed 3.0 client of a working amoCRM integration (`ws-types.ts`) shows the call's
+   * id in `uuid` and no `call_uuid`: either id may be the call's. A call none of whose channels
+   * is known (events missed, or only `call_end` subscribed) is reported once under its first id,
+   * unless it has ended already.
    */
-  private callEnd(changes: ChannelChange[], callUuid: string | undefined): ChannelChange[] {
+  private callEnd(changes: ChannelChange[]): ChannelChange[] {
     if (!changes.length) return [];
-    const ids = new Set(changes.map((c) => c.callId));
-    if (callUuid) for (const [id, of] of this.callOf) if (of === callUuid) ids.add(id);
+    const named = new Set(changes.map((c) => c.callId));
+    const ids = new Set(named);
+    for (const [id, of] of this.callOf) if (named.has(of)) ids.add(id);
     const { fields } = changes[0];
     const known = [...ids].filter((id) => this.calls.has(id));
     if (known.length) return known.map((callId) => ({ callId, state: 'ended', fields }));
     return [...ids].some((id) => this.ended.has(id)) ? [] : [changes[0]];
+  }
+
+  /** The call (API 3.0 `call_uuid`) of the first of these channels that has one. */
+  private callOfAny(ids: string[]): string | undefined {
+    for (const id of ids) {
+      const of = this.callOf.get(id);
+      if (of) return of;
+    }
+    return undefined;
   }
 
   private markEnded(callId: string, callUuid: string | undefined): void {

@@ -213,12 +213,16 @@ export interface ChannelChange {
   fields: Partial<Call>;
 }
 
-/** The user part of a SIP endpoint (`222@example.onpbx.ru` -> `222`). */
+/**
+ * The PBX user a channel's endpoint names (`222@example.onpbx.ru` -> `222`). A bare number is
+ * no phone of the PBX: the API 2.0 doc's `channel_create` of a call from outside has the
+ * caller's number there (`endpoint: "9090001122"`, with `gate` set), and that is never an
+ * extension.
+ */
 function endpointUser(v: unknown): string | undefined {
   const e = textOf(v);
-  if (!e) return undefined;
-  const at = e.indexOf('@');
-  return at > 0 ? e.slice(0, at) : e;
+  const at = e ? e.indexOf('@') : -1;
+  return e && at > 0 ? e.slice(0, at) : undefined;
 }
 
 function callFields(d: OnlinePbxData): Partial<Call> {
@@ -236,6 +240,14 @@ function callFields(d: OnlinePbxData): Partial<Call> {
   return f;
 }
 
+/** The channels a `channel_bridge` joins: 2.0 names both legs (`aleg_uuid`, `bleg_uuid`); 3.0's `bridge` takes `uuids`, its event may too. */
+export function bridgedIds(d: OnlinePbxData): string[] {
+  const ids = [textOf(d.aleg_uuid), textOf(d.bleg_uuid)];
+  if (Array.isArray(d.uuids)) for (const u of d.uuids) ids.push(textOf(u));
+  if (!ids.some(Boolean)) ids.push(textOf(d.uuid) ?? textOf(d.channel_uuid));
+  return [...new Set(ids.filter((id): id is string => Boolean(id)))];
+}
+
 /**
  * The changes one channel event makes, one per channel it names (a bridge names two). A
  * `channel_*` event is about one FreeSWITCH channel (`uuid`): that uuid is the call id.
@@ -251,15 +263,8 @@ export function channelChanges(event: string, d: OnlinePbxData): ChannelChange[]
       return uuid ? [{ callId: uuid, state: 'connected', fields: callFields(d) }] : [];
     case 'channel_hold':
       return uuid ? [{ callId: uuid, state: 'held', fields: callFields(d) }] : [];
-    case 'channel_bridge': {
-      // 2.0 names both legs (`aleg_uuid`, `bleg_uuid`); 3.0's `bridge` takes `uuids`, its event may too.
-      const ids = [textOf(d.aleg_uuid), textOf(d.bleg_uuid)];
-      if (Array.isArray(d.uuids)) for (const u of d.uuids) ids.push(textOf(u));
-      if (!ids.some(Boolean)) ids.push(uuid);
-      const out: ChannelChange[] = [];
-      for (const id of new Set(ids)) if (id) out.push({ callId: id, state: 'connected', fields: {} });
-      return out;
-    }
+    case 'channel_bridge':
+      return bridgedIds(d).map((id) => ({ callId: id, state: 'connected', fields: {} }));
     case 'channel_destroy':
       return uuid ? [{ callId: uuid, state: 'ended', fields: callFields(d) }] : [];
     case 'call_end': {

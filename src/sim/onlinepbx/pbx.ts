@@ -95,6 +95,8 @@ export class SimPbx {
   readonly rejecting = new Set<string>();
   /** A make_call hangs up this long after it was answered (`null`: only when told); the demo's calls end. */
   makeCallHangupMs: number | null = null;
+  /** How far the PBX's clock is from the machine's: every stamp it sends is off by this. */
+  clockOffsetMs = 0;
   private readonly legs = new Map<string, Leg>();
   private readonly calls = new Set<SimCall>();
   private readonly listeners = new Set<(e: PbxEvent) => void>();
@@ -171,7 +173,7 @@ export class SimPbx {
   playCall(p: PlayCall): string {
     const id = p.uuid ?? randomUUID();
     // The caller's channel and the call refer to each other: the call is complete once `a` is set.
-    const call = { id, from: p.from, to: p.to, listeners: [], started: Date.now(), timers: new Set(), ended: false } as unknown as SimCall;
+    const call = { id, from: p.from, to: p.to, listeners: [], started: this.now(), timers: new Set(), ended: false } as unknown as SimCall;
     call.a = this.leg(call, id, 'inbound', p.from, p.from, p.to);
     this.calls.add(call);
     this.channelCreate(call.a);
@@ -220,6 +222,11 @@ export class SimPbx {
     this.timers.later(0, fn);
   }
 
+  /** The PBX's clock. */
+  private now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
   /** A channel in progress. */
   channel(uuid: string): Leg | undefined {
     return this.legs.get(uuid);
@@ -247,7 +254,7 @@ export class SimPbx {
   }
 
   private leg(call: SimCall, uuid: string, direction: Leg['direction'], number: string, caller: string, destination: string): Leg {
-    const leg: Leg = { uuid, direction, number, caller, destination, created: Date.now(), answered: false, held: false, call };
+    const leg: Leg = { uuid, direction, number, caller, destination, created: this.now(), answered: false, held: false, call };
     this.legs.set(uuid, leg);
     return leg;
   }
@@ -264,8 +271,17 @@ export class SimPbx {
     return leg.direction === 'inbound' ? leg.destination : leg.caller;
   }
 
+  /**
+   * A channel's `channel_create`. The caller's own channel is `inbound` (it comes in to the
+   * switch): from a user's phone it names the PBX's domain as `destination_host` and no `gate`
+   * (a user dialling out, as an onlinePBX Drupal module saw it on a live PBX); from outside it
+   * carries the trunk in `gate` and the caller's bare number as `endpoint` (the API 2.0 doc's
+   * example). Channels the switch places (`outbound`) name the trunk when they leave through it.
+   */
   private channelCreate(leg: Leg): void {
     const trunk = [...this.trunks.keys()][0] ?? '';
+    const fromPhone = leg.direction === 'inbound' && this.users.has(leg.caller);
+    const viaTrunk = leg.direction === 'inbound' ? !fromPhone : !this.users.has(leg.number);
     this.emit('channel_create', {
       uuid: leg.uuid,
       direction: leg.direction,
@@ -276,8 +292,8 @@ export class SimPbx {
       caller_number: leg.caller,
       caller_name: this.nameOf(leg.caller),
       destination_number: leg.destination,
-      destination_host: this.users.has(leg.destination) ? this.domain : 'sip.zebra.ru',
-      gate: this.users.has(leg.caller) && this.users.has(leg.destination) ? '' : trunk,
+      destination_host: fromPhone || this.users.has(leg.destination) ? this.domain : 'sip.zebra.ru',
+      gate: viaTrunk ? trunk : '',
       diversion: '',
       call_uuid: leg.call.id,
     });
@@ -288,7 +304,7 @@ export class SimPbx {
     leg.answered = true;
     this.emit('channel_answer', {
       uuid: leg.uuid,
-      answered_stamp: String(Date.now()),
+      answered_stamp: String(this.now()),
       read_codec: 'PCMA',
       read_rate: '8000',
       read_bitrate: '64000',
@@ -301,7 +317,7 @@ export class SimPbx {
 
   private answer(call: SimCall): void {
     if (call.ended || !call.b) return;
-    call.answeredAt = Date.now();
+    call.answeredAt = this.now();
     this.answerLeg(call.b);
     this.answerLeg(call.a);
     this.emit('channel_bridge', { direction: 'inbound', aleg_uuid: call.a.uuid, bleg_uuid: call.b.uuid, call_uuid: call.id });
@@ -350,7 +366,7 @@ export class SimPbx {
     const legs = [...call.listeners, ...(call.b ? [call.b] : []), call.a].sort((x, y) => (x.uuid === first ? -1 : y.uuid === first ? 1 : 0));
     for (const leg of legs) this.destroy(leg, cause);
     this.calls.delete(call);
-    const end = Date.now();
+    const end = this.now();
     const talk = call.answeredAt ? Math.round((end - call.answeredAt) / 1000) : 0;
     this.emit('call_end', {
       call_uuid: call.id,
@@ -388,7 +404,7 @@ export class SimPbx {
     data.rank = direction === 'in' ? 'slave' : 'master';
     if (other) data.other_leg = other;
     if (uuid) data.uuid = uuid;
-    data.timestamp = Math.floor(Date.now() / 1000);
+    data.timestamp = Math.floor(this.now() / 1000);
     this.emit('blf', data);
   }
 

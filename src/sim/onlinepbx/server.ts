@@ -29,6 +29,13 @@ export interface OnlinePbxSimOptions {
   heartbeatTimeoutS?: number;
   /** 2.0: announced in the handshake. */
   closeTimeoutS?: number;
+  /**
+   * 3.0: the frame shapes. `spec` (default): the spec's, `call_end` names the call in
+   * `call_uuid`, errors carry `data.message`. `ws-types`: as the typed 3.0 client of a working
+   * amoCRM integration (`ws-types.ts`) declares them: `call_end` has the call's id in `uuid`
+   * and no `call_uuid`, errors carry `message` at the top level.
+   */
+  v3Shapes?: 'spec' | 'ws-types';
 }
 
 export interface ReceivedCommand {
@@ -83,6 +90,7 @@ export class OnlinePbxSim extends SimHarness {
   private readonly clients = new Set<Client>();
   private readonly sids = new Map<string, NodeJS.Timeout>();
   private readonly onPbxEvent = (e: PbxEvent): void => this.broadcast(e.name, e.data);
+  private readonly wsTypes: boolean;
   private echoReqId = true;
   private handshakeFault: HandshakeFault;
 
@@ -99,6 +107,7 @@ export class OnlinePbxSim extends SimHarness {
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 250;
     this.heartbeatTimeoutS = options.heartbeatTimeoutS ?? 60;
     this.closeTimeoutS = options.closeTimeoutS ?? 60;
+    this.wsTypes = options.v3Shapes === 'ws-types';
   }
 
   override async start(port = 0): Promise<number> {
@@ -381,7 +390,8 @@ export class OnlinePbxSim extends SimHarness {
     const [event, body] = runV3Command(this.pbx, c.groups, command, data);
     const answer: Record<string, unknown> = { event };
     if (this.echoReqId && frame.reqId !== undefined) answer.reqId = frame.reqId;
-    answer.data = body;
+    if (this.wsTypes && event.startsWith('error')) answer.message = objectOf(body).message;
+    else answer.data = body;
     this.afterDelay(() => this.send(c, JSON.stringify(answer)));
   }
 
@@ -402,7 +412,8 @@ export class OnlinePbxSim extends SimHarness {
     if (this.apiVersion === '3') {
       const v3 = v3Name(name);
       if (!v3) return;
-      frame = JSON.stringify({ event: v3, data });
+      const shaped = this.wsTypes && v3 === 'call_end' ? { ...data, uuid: data.call_uuid, call_uuid: undefined } : data;
+      frame = JSON.stringify({ event: v3, data: shaped });
     } else {
       if (name === 'call_end') return;
       // 2.0 events carry no call_uuid (a 3.0 addition).
