@@ -311,6 +311,7 @@ describe('onlinepbx demo (npm start)', function () {
             emit: (channel, key, m) => seen[version].push(m.event),
             listening: () => true,
             callSummary: () => undefined,
+            users: () => undefined,
             snapshot: () => undefined,
             dropped: () => undefined,
             log: () => undefined,

@@ -29,6 +29,7 @@ import { JsonSession } from './json-session';
 import type { PbxSession, Reply, SessionEvents } from './session';
 import { SocketIoSession } from './socketio-session';
 import { textOf } from '../common/values';
+import type { PbxUser } from '../../model/types';
 
 /** How long a `user_list` answer serves editor autocomplete. */
 const SUGGESTIONS_TTL_MS = 30000;
@@ -210,6 +211,8 @@ class OnlinePbxAdapter implements VendorAdapter {
       return;
     }
     if (session !== this.session || !Array.isArray(reply.data)) return;
+    // The names first, so the presence snapshots below carry them.
+    this.learnUsers(reply.data);
     const listed = new Map<string, unknown>();
     for (const entry of reply.data) {
       const uid = textOf(dataOf(entry)?.uid);
@@ -220,16 +223,26 @@ class OnlinePbxAdapter implements VendorAdapter {
       const payload = presenceOf({ uid: user, state: listed.has(user) ? 'register' : 'unregister' });
       if (payload) this.events.snapshot('presence', user, { topic: user, payload, event: 'user_list', raw });
     }
-    this.learnUsers(reply.data);
   }
 
+  /**
+   * `user_list` entries `{name, uid, ...}`: the extensions, and the names the PBX gives them.
+   * The excerpt does not say whether `name` is a display name or the SIP user (often the number
+   * again): the connection drops one equal to the number. `caller_name`/`display_name` are taken
+   * too where a PBX sends them instead (assumption).
+   */
   private learnUsers(data: unknown): void {
     if (!Array.isArray(data)) return;
+    const named: PbxUser[] = [];
     for (const u of data) {
       const d = dataOf(u);
       const uid = d && (textOf(d.uid) ?? textOf(d.num) ?? textOf(d.extension));
-      if (uid) this.users.add(uid);
+      if (!uid) continue;
+      this.users.add(uid);
+      const name = textOf(d.name) ?? textOf(d.display_name) ?? textOf(d.caller_name);
+      if (name) named.push({ number: uid, name });
     }
+    if (named.length) this.events.users(named);
   }
 
   /**
