@@ -12,8 +12,10 @@ export interface ContactFinder {
 
 /** Names are text from outside (anyone can send a SIP display name): a sane length at most. */
 export const MAX_NAME_LENGTH = 100;
-// C0 and C1 control characters (newlines and tabs too: a name is one line).
+// C0 and C1 control characters (newlines and tabs too: a name is one line); matching them is the point.
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]+/g;
 /** Only what a dialled number is written with: such a "name" is a number, not a name. */
 const NUMBER_LIKE = /^[\d\s+()./-]+$/;

@@ -28,14 +28,17 @@ describe('names: innovaphone', function () {
   );
 
   async function load() {
-    const recs = recordHelpers(NODES, await loadCatching([connectionTo.innovaphone(sim), ...NODES], { c1: { password: 'pwd' } }, 'herr'));
+    const recs = recordHelpers(
+      NODES,
+      await loadCatching([connectionTo.innovaphone(sim), ...NODES], { c1: { password: 'pwd' } }, 'herr'),
+    );
     await waitFor(() => connection().state === 'connected', 5000, 'connected');
     await waitFor(() => sim.rcc.received.some((m) => m.mt === 'Initialize'), 5000, 'RCC initialized');
     await waitFor(() => connection().names.nameOf('202') === 'Bob Brown', 5000, 'UserInfo names learned');
     return recs;
   }
 
-  it('RCC: a named outside caller rings a user: the caller\'s dn and the user\'s own name, in call and record', async () => {
+  it("RCC: a named outside caller rings a user: the caller's dn and the user's own name, in call and record", async () => {
     const { hc: calls, hr: records } = await load();
     const leg = sim.rcc.incomingCall({ from: '0711123456', to: 'bob', fromName: 'Schmidt & Co.' });
     const ringing = await calls.next((m) => m.payload.state === 'ringing' && m.payload.from === '0711123456');
@@ -62,7 +65,9 @@ describe('names: innovaphone', function () {
       assert.ok(m.payload.toName, 'the called user is named');
     }
     sim.rcc.incomingCall({ from: 'alice', to: 'bob' });
-    const local = await calls.next((m) => m.payload.state === 'ringing' && m.payload.from === '201' && m.payload.to === '202');
+    const local = await calls.next(
+      (m) => m.payload.state === 'ringing' && m.payload.from === '201' && m.payload.to === '202',
+    );
     assert.deepStrictEqual([local.payload.fromName, local.payload.toName], ['Alice Adams', 'Bob Brown']);
   });
 
@@ -74,13 +79,29 @@ describe('names: innovaphone', function () {
     assert.strictEqual(m.payload.user, 'bob');
   });
 
-  it('EpSignal: Sync `remote.dn` names the other party, a setup\'s calling party `dn` too (assumed spelling)', () => {
+  it("EpSignal: Sync `remote.dn` names the other party, a setup's calling party `dn` too (assumed spelling)", () => {
     const t = new EpCallTable();
-    const sync = t.apply('hw1', { api: 'EpSignal', mt: 'Sync', call: 1, info: { in: true, state: 'alert', remote: { num: '0711', sip: '', dn: 'Anna Berg' } } });
+    const sync = t.apply('hw1', {
+      api: 'EpSignal',
+      mt: 'Sync',
+      call: 1,
+      info: { in: true, state: 'alert', remote: { num: '0711', sip: '', dn: 'Anna Berg' } },
+    });
     assert.deepStrictEqual([sync.direction, sync.from, sync.fromName], ['inbound', '0711', 'Anna Berg']);
-    const unnamed = t.apply('hw1', { api: 'EpSignal', mt: 'Sync', call: 2, info: { in: true, state: 'alert', remote: { num: '0712', sip: '', dn: '' } } });
+    const unnamed = t.apply('hw1', {
+      api: 'EpSignal',
+      mt: 'Sync',
+      call: 2,
+      info: { in: true, state: 'alert', remote: { num: '0712', sip: '', dn: '' } },
+    });
     assert.strictEqual('fromName' in unnamed, false);
-    const setup = t.apply('hw1', { api: 'EpSignal', mt: 'Signaling', call: 3, to: true, sig: { type: 'setup', cg: { num: '0713', dn: 'Carl' }, cd: { num: '200' } } });
+    const setup = t.apply('hw1', {
+      api: 'EpSignal',
+      mt: 'Signaling',
+      call: 3,
+      to: true,
+      sig: { type: 'setup', cg: { num: '0713', dn: 'Carl' }, cd: { num: '200' } },
+    });
     assert.deepStrictEqual([setup.from, setup.fromName, setup.toName], ['0713', 'Carl', undefined]);
   });
 });

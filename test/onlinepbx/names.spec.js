@@ -34,7 +34,11 @@ for (const version of ['2', '3']) {
     async function load() {
       await loadFlow([connectionTo.onlinepbx(sim), ...NODES], { c1: { apiKey: KEY } });
       const recs = recordHelpers(NODES);
-      await waitFor(() => connection().state === 'connected' && sim.subscribedGroups().includes('calls'), 5000, 'subscribed');
+      await waitFor(
+        () => connection().state === 'connected' && sim.subscribedGroups().includes('calls'),
+        5000,
+        'subscribed',
+      );
       // 2.0: the user_list after login has named the users.
       if (v2) await waitFor(() => connection().names.nameOf('101') === 'Anna Ivanova', 5000, 'user_list names');
       return recs;

@@ -46,7 +46,10 @@ for (const callShape of ['v70', 'legacy']) {
       assert.deepStrictEqual([lamp.payload.otherParty, lamp.payload.otherPartyName], ['+4930123456', 'Müller GmbH']);
       sim.endCall(id);
       const record = (await records.next()).payload;
-      assert.deepStrictEqual([record.from, record.fromName, record.to, record.toName], ['+4930123456', 'Müller GmbH', '42', 'Bob']);
+      assert.deepStrictEqual(
+        [record.from, record.fromName, record.to, record.toName],
+        ['+4930123456', 'Müller GmbH', '42', 'Bob'],
+      );
     });
 
     it('a caller without a name and one whose name is its number get no fromName', async () => {
