@@ -103,7 +103,14 @@ class OnlinePbxAdapter implements VendorAdapter {
     if (this.session !== session) throw new DisconnectedError('connection closed during login');
     // 2.0: subscribe even when no node watches anything, so command replies (`callback`)
     // flow; the watch() calls that follow this open join the same subscribe.
-    if (this.version === '2') this.sync().catch((err: unknown) => this.events.log('warn', `onlinepbx: subscribe failed: ${errorText(err)}`));
+    if (this.version === '2') {
+      const subscribed = this.sync();
+      subscribed.catch((err: unknown) => this.events.log('warn', `onlinepbx: subscribe failed: ${errorText(err)}`));
+      // Once per login, whatever is watched: user_list names the users (for calls and lamps too)
+      // and confirms the registrations.
+      this.registrationsAsked = true;
+      subscribed.then(() => this.resyncRegistrations()).catch(() => undefined);
+    }
   }
 
   close(): Promise<void> {
