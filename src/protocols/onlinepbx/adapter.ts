@@ -63,8 +63,6 @@ class OnlinePbxAdapter implements VendorAdapter {
   private batch: Promise<void> | undefined;
   private wantCalls = false;
   private userListAt = 0;
-  /** The registrations were asked for on this session (2.0 presence resync). */
-  private registrationsAsked = false;
 
   constructor(
     private readonly settings: ConnectionSettings<OnlinePbxOptions>,
@@ -85,7 +83,6 @@ class OnlinePbxAdapter implements VendorAdapter {
     // unwatch() only while connected: start from nothing so no stale interest survives.
     this.interests.clear();
     this.wantCalls = false;
-    this.registrationsAsked = false;
     this.subscribed = undefined;
     this.subscribedGroups = [];
     const s = this.settings;
@@ -108,7 +105,6 @@ class OnlinePbxAdapter implements VendorAdapter {
       subscribed.catch((err: unknown) => this.events.log('warn', `onlinepbx: subscribe failed: ${errorText(err)}`));
       // Once per login, whatever is watched: user_list names the users (for calls and lamps too)
       // and confirms the registrations.
-      this.registrationsAsked = true;
       subscribed.then(() => this.resyncRegistrations()).catch(() => undefined);
     }
   }
@@ -122,12 +118,7 @@ class OnlinePbxAdapter implements VendorAdapter {
   watch(interest: Interest): Promise<void> {
     this.interests.set(interestKey(interest), interest);
     if (interest.channel === 'call') this.wantCalls = true;
-    const subscribed = this.sync();
-    if (interest.channel === 'presence' && this.version === '2' && !this.registrationsAsked) {
-      this.registrationsAsked = true;
-      subscribed.then(() => this.resyncRegistrations()).catch(() => undefined);
-    }
-    return subscribed;
+    return this.sync();
   }
 
   unwatch(interest: Interest): void {

@@ -372,7 +372,7 @@ export class CallTable {
     const to = inbound ? own : other;
     if (from !== undefined) p.from = from;
     if (to !== undefined) p.to = to;
-    // The name a user dialled by number has is unknown here: only a peer the PBX named is named.
+    // A number dialled from here (no peer reported yet) has no name from the PBX.
     const peerName = leg.peer !== undefined ? leg.peerName : undefined;
     const fromName = inbound ? peerName : leg.ownName;
     const toName = inbound ? leg.ownName : peerName;
