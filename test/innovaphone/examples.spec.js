@@ -148,10 +148,14 @@ describe('innovaphone examples', function () {
     assert.strictEqual((await events.next()).topic, 'PresenceUpdate');
   });
 
-  it('Who is calling: one line per ringing call, with the caller\'s Name Identification and the user\'s display name', async () => {
+  it("Who is calling: one line per ringing call, with the caller's Name Identification and the user's display name", async () => {
     const [lines] = await deploy('Who is calling (innovaphone)', 'd1');
     await rccReady();
-    await waitFor(() => helper.getNode('demo-innovaphone').connection.names.nameOf('202') === 'Bob Brown', 5000, 'UserInfo');
+    await waitFor(
+      () => helper.getNode('demo-innovaphone').connection.names.nameOf('202') === 'Bob Brown',
+      5000,
+      'UserInfo',
+    );
     sim.rcc.incomingCall({ from: '0711123456', to: 'bob', fromName: 'Schmidt & Co.' });
     const first = await lines.next();
     assert.strictEqual(first.payload, 'Schmidt & Co. (0711123456) is calling Bob Brown');
@@ -161,7 +165,7 @@ describe('innovaphone examples', function () {
     sim.rcc.incomingCall({ from: 'alice', to: 'dave' });
     assert.strictEqual((await lines.next()).payload, 'Alice Adams (201) is calling Dave Davis');
     await new Promise((r) => setTimeout(r, 200));
-    assert.strictEqual(lines.list.length, 3, 'the two users\' legs of a call are one line');
+    assert.strictEqual(lines.list.length, 3, "the two users' legs of a call are one line");
   });
 
   it('Missed calls: a record with missed: true per unanswered inbound call, counted in flow.missedCalls', async () => {

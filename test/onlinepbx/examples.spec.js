@@ -202,7 +202,11 @@ describe('onlinepbx examples', function () {
 
   it('Who is calling: one line per call (not per channel), named from caller_name and the user_list', async () => {
     await deploy('Who is calling', 'calls');
-    await waitFor(() => helper.getNode('demo-onlinepbx').connection.names.nameOf('102') === 'Boris Petrov', 5000, 'user_list');
+    await waitFor(
+      () => helper.getNode('demo-onlinepbx').connection.names.nameOf('102') === 'Boris Petrov',
+      5000,
+      'user_list',
+    );
     const lines = record('d1');
     pbx.callerNames.set('79161234567', 'Olga Smirnova');
     pbx.playCall({ from: '79161234567', to: '102', answerAfterMs: 100, hangupAfterMs: 100 });
@@ -210,7 +214,11 @@ describe('onlinepbx examples', function () {
     assert.strictEqual(first.payload, 'Olga Smirnova (79161234567) is calling Boris Petrov');
     assert.strictEqual(first.topic, 'Call from Olga Smirnova');
     pbx.playCall({ from: '78129876543', to: '101', answerAfterMs: null, hangupAfterMs: 100 });
-    assert.strictEqual((await lines.next()).payload, '78129876543 is calling Anna Ivanova', 'caller_name equal to the number is none');
+    assert.strictEqual(
+      (await lines.next()).payload,
+      '78129876543 is calling Anna Ivanova',
+      'caller_name equal to the number is none',
+    );
     await new Promise((r) => setTimeout(r, 300));
     assert.strictEqual(lines.list.length, 2, 'the two channels of a call are one line');
   });

@@ -37,7 +37,8 @@ for (const version of ['2', '3']) {
     /** Waits until the PBX has subscribed what the nodes watch. */
     const subscribed = (group) => waitFor(() => sim.subscribedGroups().includes(group), 5000, `subscribed ${group}`);
     /** 2.0: the users' names from the user_list asked after login (3.0 has none to ask). */
-    const named = () => (v3 ? undefined : waitFor(() => connection().names.users().length > 0, 5000, 'user_list names'));
+    const named = () =>
+      v3 ? undefined : waitFor(() => connection().names.users().length > 0, 5000, 'user_list names');
     /** The names a 2.0 payload gains from user_list, or none. */
     const v2Only = (fields) => (v3 ? {} : fields);
 

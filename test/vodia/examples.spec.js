@@ -164,7 +164,7 @@ describe('vodia examples', function () {
     assert.strictEqual(sim.count('make-call'), 0);
   });
 
-  it('Who is calling: one readable line per ringing call, with the caller\'s name or number and the called user', async () => {
+  it("Who is calling: one readable line per ringing call, with the caller's name or number and the called user", async () => {
     await deploy('Who is calling');
     const lines = record('d1');
     const named = sim.startCall({ from: '+4930123456', fromName: 'Müller GmbH', to: '41' });
@@ -176,7 +176,11 @@ describe('vodia examples', function () {
     sim.startCall({ from: '+12125550123', to: '42' });
     sim.startCall({ from: '+442071234567', fromName: '+442071234567', to: '43' });
     assert.strictEqual((await lines.next()).payload, '+12125550123 is calling Bob Brown');
-    assert.strictEqual((await lines.next()).payload, '+442071234567 is calling Carol Clark', 'a name equal to the number is none');
+    assert.strictEqual(
+      (await lines.next()).payload,
+      '+442071234567 is calling Carol Clark',
+      'a name equal to the number is none',
+    );
     await new Promise((r) => setTimeout(r, 100));
     assert.strictEqual(lines.list.length, 3, 'connected is no second line');
   });
