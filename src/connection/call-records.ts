@@ -106,8 +106,7 @@ export class CallRecords {
     else if (leg.direction === 'outbound') call.outbound = true;
     call.raw = message.raw;
     // The parties of the call as its first leg named them, completed by later reports.
-    call.first.from ??= leg.from;
-    call.first.to ??= leg.to;
+    namePartiesOf(call.first, leg);
     if (leg.extension !== undefined && !call.extensions.includes(leg.extension)) call.extensions.push(leg.extension);
     if ((leg.state === 'connected' || leg.state === 'held') && call.local.answeredAt === undefined) {
       call.local.answeredAt = now;
@@ -275,6 +274,11 @@ function recordOf(call: OpenCall): CallRecord {
   if (direction) record.direction = direction;
   if (call.first.from !== undefined) record.from = call.first.from;
   if (call.first.to !== undefined) record.to = call.first.to;
+  const { fromName, toName, fromContact, toContact } = call.first;
+  if (fromName !== undefined) record.fromName = fromName;
+  if (toName !== undefined) record.toName = toName;
+  if (fromContact !== undefined) record.fromContact = fromContact;
+  if (toContact !== undefined) record.toContact = toContact;
   const extension = pbxSide(call.extensions, direction, call.first);
   if (extension !== undefined) record.extension = extension;
   record.startedAt = startedAt;
@@ -289,6 +293,24 @@ function recordOf(call: OpenCall): CallRecord {
   if (call.resync) record.endedWhileDisconnected = true;
   record.clock = times.clock;
   return record;
+}
+
+/**
+ * Completes the call's parties from a later leg: a party still unknown takes the leg's number and
+ * name together; a known party takes a name the leg has for the same number (a name learned after
+ * the call began, or a leg that reports the other party's name where the first did not).
+ */
+function namePartiesOf(first: Call, leg: Call): void {
+  if (first.from === undefined && leg.from !== undefined) first.from = leg.from;
+  if (first.to === undefined && leg.to !== undefined) first.to = leg.to;
+  if (first.from === leg.from) {
+    first.fromName ??= leg.fromName;
+    first.fromContact ??= leg.fromContact;
+  }
+  if (first.to === leg.to) {
+    first.toName ??= leg.toName;
+    first.toContact ??= leg.toContact;
+  }
 }
 
 /**

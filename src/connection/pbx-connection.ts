@@ -79,6 +79,7 @@ export class PbxConnection {
       snapshot: (channel, key, message) => this.onSnapshot(channel, key, message),
       callSummary: (summary, raw) => this.records.summary(summary, raw),
       listening: (channel, key) => this.router.listening(channel, key),
+      users: (list) => this.names.learn(list),
       dropped: (reason) => this.onDropped(reason),
       log: options.log,
     });
@@ -182,22 +183,25 @@ export class PbxConnection {
     return closed;
   }
 
-  /**
-   * Every adapter report: presence, BLF and call reports update the store first (which adds
-   * `previous`/`since`/`changed` to the message), then go to the watching nodes; a call leg's
-   * report then feeds the call records, so a call's `ended` goes out before its record.
-   */
   /** A snapshot confirms the store's entry; only a change of a known entry goes on to the nodes. */
   private onSnapshot(channel: StateKind, key: string, message: PbxMessage): void {
+    this.names.fill(channel, message);
     const known = this.store.get(channel, key) !== undefined;
     const now = Date.now();
     this.store.apply(channel, key, message, now, this.unshared(channel, key));
     if (known && message.changed) this.deliver(channel, key, message, now);
   }
 
+  /**
+   * Every adapter report: presence, BLF and call reports get their parties' names (the one
+   * naming seam), update the store (which adds `previous`/`since`/`changed` to the message), then
+   * go to the watching nodes; a call leg's report then feeds the call records, so a call's
+   * `ended` goes out before its record.
+   */
   private onReport(channel: Channel, key: string, message: PbxMessage): void {
     if (channel !== 'presence' && channel !== 'blf' && channel !== 'call') return this.router.dispatch(channel, key, message);
     if (channel === 'call' && this.orphaned.delete(key) && (message.payload as Call).state === 'ended') return;
+    this.names.fill(channel, message);
     const now = Date.now();
     this.store.apply(channel, key, message, now, this.unshared(channel, key));
     this.deliver(channel, key, message, now);

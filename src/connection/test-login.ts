@@ -18,6 +18,7 @@ export async function testLogin(settings: ConnectionSettings): Promise<LoginChec
     emit: () => undefined,
     snapshot: () => undefined,
     callSummary: () => undefined,
+    users: () => undefined,
     listening: () => false,
     dropped: () => undefined,
     log: () => undefined,

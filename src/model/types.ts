@@ -10,6 +10,12 @@ export interface Contact {
   source: string;
 }
 
+/** One user of the PBX as the PBX names it (innovaphone users, onlinePBX `user_list`, Vodia accounts). */
+export interface PbxUser {
+  number: string;
+  name: string;
+}
+
 export type PresenceStatus = 'available' | 'away' | 'busy' | 'dnd' | 'offline' | 'unknown';
 export interface Presence {
   user: string;

@@ -20,6 +20,7 @@ describe('innovaphone RCC call table', () => {
       {
         callId: '7',
         ...OUTSIDE_RINGS_ALICE,
+        fromName: 'Outside',
         conf: 'c1',
         bits: undefined,
       },

@@ -19,6 +19,7 @@ function link(sim, options = {}) {
     emit: (channel, key, m) => emitted.push({ channel, key, ...m }),
     listening: () => true,
     callSummary: () => undefined,
+    users: () => undefined,
     snapshot: () => undefined,
     log: (level, text) => logs.push(`${level} ${text}`),
   };

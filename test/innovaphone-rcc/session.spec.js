@@ -54,6 +54,9 @@ describe('innovaphone RCC session', () => {
       {
         callId: String(leg),
         ...OUTSIDE_RINGS_ALICE,
+        // The names the PBX gave both parties (the caller's Name Identification, the user's dn).
+        fromName: 'Outside',
+        toName: 'Alice',
         conf: 'string',
         bits: undefined,
       },

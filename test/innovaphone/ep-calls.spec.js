@@ -50,7 +50,13 @@ describe('innovaphone EpSignal calls', () => {
       call: 7,
       info: { channel: -1, in: false, state: 'connected', remote: { num: '0711123', sip: '', dn: 'Bob' } },
     });
-    assert.deepStrictEqual(sync, { callId: `${HW}:7`, state: 'connected', direction: 'outbound', to: '0711123' });
+    assert.deepStrictEqual(sync, {
+      callId: `${HW}:7`,
+      state: 'connected',
+      direction: 'outbound',
+      to: '0711123',
+      toName: 'Bob',
+    });
     assert.strictEqual(t.apply(HW, { api: 'EpSignal', mt: 'Sync', call: 8, info: { state: null } }), undefined);
     assert.strictEqual(t.apply(HW, sig(99, { type: 'conn' }, true)), undefined, 'no setup, no call');
     assert.deepStrictEqual(

@@ -19,6 +19,7 @@ const EXAMPLES = [
   'Ring whoever is free (innovaphone)',
   'Call durations to CSV (innovaphone)',
   'Home Assistant via MQTT (innovaphone)',
+  'Who is calling (innovaphone)',
 ];
 const examples = examplesIn('innovaphone');
 
@@ -145,6 +146,26 @@ describe('innovaphone examples', function () {
     helper.getNode('i1').receive({ payload: {} });
     assert.strictEqual((await info.next()).payload.mt, 'GetNodeInfoResult');
     assert.strictEqual((await events.next()).topic, 'PresenceUpdate');
+  });
+
+  it("Who is calling: one line per ringing call, with the caller's Name Identification and the user's display name", async () => {
+    const [lines] = await deploy('Who is calling (innovaphone)', 'd1');
+    await rccReady();
+    await waitFor(
+      () => helper.getNode('demo-innovaphone').connection.names.nameOf('202') === 'Bob Brown',
+      5000,
+      'UserInfo',
+    );
+    sim.rcc.incomingCall({ from: '0711123456', to: 'bob', fromName: 'Schmidt & Co.' });
+    const first = await lines.next();
+    assert.strictEqual(first.payload, 'Schmidt & Co. (0711123456) is calling Bob Brown');
+    assert.strictEqual(first.topic, 'Call from Schmidt & Co.');
+    sim.rcc.incomingCall({ from: '0897654321', to: 'carol' });
+    assert.strictEqual((await lines.next()).payload, '0897654321 is calling Carol Clark');
+    sim.rcc.incomingCall({ from: 'alice', to: 'dave' });
+    assert.strictEqual((await lines.next()).payload, 'Alice Adams (201) is calling Dave Davis');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.strictEqual(lines.list.length, 3, "the two users' legs of a call are one line");
   });
 
   it('Missed calls: a record with missed: true per unanswered inbound call, counted in flow.missedCalls', async () => {

@@ -134,6 +134,7 @@ for (const version of ['2', '3']) {
         direction: 'outbound',
         from: '101',
         to: '79161234567',
+        fromName: 'Anna Ivanova',
         extension: '101',
         cause: 'NORMAL_CLEARING',
       });

@@ -20,6 +20,7 @@ const EXAMPLES = [
   'Ring whoever is free',
   'Call durations to CSV',
   'Home Assistant via MQTT',
+  'Who is calling',
 ];
 const CONFIGS = {
   'demo-onlinepbx': { vendor: 'onlinepbx', url: `http://127.0.0.1:${DEMO.port}`, domain: DEMO.domain, apiVersion: '2' },
@@ -199,6 +200,29 @@ describe('onlinepbx examples', function () {
     assert.strictEqual(v2.connectionCount, 0, 'the 3.0 example uses the 3.0 socket only');
   });
 
+  it('Who is calling: one line per call (not per channel), named from caller_name and the user_list', async () => {
+    await deploy('Who is calling', 'calls');
+    await waitFor(
+      () => helper.getNode('demo-onlinepbx').connection.names.nameOf('102') === 'Boris Petrov',
+      5000,
+      'user_list',
+    );
+    const lines = record('d1');
+    pbx.callerNames.set('79161234567', 'Olga Smirnova');
+    pbx.playCall({ from: '79161234567', to: '102', answerAfterMs: 100, hangupAfterMs: 100 });
+    const first = await lines.next();
+    assert.strictEqual(first.payload, 'Olga Smirnova (79161234567) is calling Boris Petrov');
+    assert.strictEqual(first.topic, 'Call from Olga Smirnova');
+    pbx.playCall({ from: '78129876543', to: '101', answerAfterMs: null, hangupAfterMs: 100 });
+    assert.strictEqual(
+      (await lines.next()).payload,
+      '78129876543 is calling Anna Ivanova',
+      'caller_name equal to the number is none',
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    assert.strictEqual(lines.list.length, 2, 'the two channels of a call are one line');
+  });
+
   it('Missed calls: a record with missed: true per unanswered inbound call, counted in flow.missedCalls', async () => {
     await deploy('Missed calls', 'calls');
     const missed = record('d1');
@@ -311,6 +335,7 @@ describe('onlinepbx demo (npm start)', function () {
             emit: (channel, key, m) => seen[version].push(m.event),
             listening: () => true,
             callSummary: () => undefined,
+            users: () => undefined,
             snapshot: () => undefined,
             dropped: () => undefined,
             log: () => undefined,

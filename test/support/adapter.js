@@ -23,7 +23,7 @@ function adapterSettings(vendor, fields) {
   };
 }
 
-/** Adapter events that record what the adapter emits, drops and logs; `of(channel, key)` filters. */
+/** Adapter events that record what the adapter emits, drops, names and logs; `of(channel, key)` filters. */
 function fakeEvents(listen = () => true) {
   const ev = {
     emitted: [],
@@ -39,6 +39,11 @@ function fakeEvents(listen = () => true) {
     },
     callSummary(summary) {
       ev.summaries.push(summary);
+    },
+    /** Every user list the adapter reported, in order (the PBX's own names for its users). */
+    userLists: [],
+    users(list) {
+      ev.userLists.push(list);
     },
     listening: (channel, key) => listen(channel, key),
     dropped(reason) {

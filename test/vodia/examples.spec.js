@@ -17,6 +17,7 @@ const EXAMPLES = [
   'Missed calls',
   'Call durations to CSV',
   'Home Assistant via MQTT',
+  'Who is calling',
 ];
 const examples = examplesIn('Vodia');
 
@@ -161,6 +162,27 @@ describe('vodia examples', function () {
     );
     assert.strictEqual(picked.list.length, 0, 'output 1 stays silent');
     assert.strictEqual(sim.count('make-call'), 0);
+  });
+
+  it("Who is calling: one readable line per ringing call, with the caller's name or number and the called user", async () => {
+    await deploy('Who is calling');
+    const lines = record('d1');
+    const named = sim.startCall({ from: '+4930123456', fromName: 'Müller GmbH', to: '41' });
+    const first = await lines.next();
+    assert.strictEqual(first.payload, 'Müller GmbH (+4930123456) is calling Alice Adams');
+    assert.strictEqual(first.topic, 'Call from Müller GmbH');
+    assert.strictEqual(first.call.callId, named);
+    sim.setCallState(named, 'connected');
+    sim.startCall({ from: '+12125550123', to: '42' });
+    sim.startCall({ from: '+442071234567', fromName: '+442071234567', to: '43' });
+    assert.strictEqual((await lines.next()).payload, '+12125550123 is calling Bob Brown');
+    assert.strictEqual(
+      (await lines.next()).payload,
+      '+442071234567 is calling Carol Clark',
+      'a name equal to the number is none',
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    assert.strictEqual(lines.list.length, 3, 'connected is no second line');
   });
 
   it('Missed calls: a record with missed: true per unanswered inbound call, counted in flow.missedCalls', async () => {

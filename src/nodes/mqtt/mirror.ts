@@ -1,6 +1,7 @@
 import type { ConnectionState } from '../../connection/pbx-connection';
 import type { StateStore } from '../../connection/state-store';
 import type { CallRecord, PbxMessage, StateKind } from '../../model/types';
+import { cleanName } from '../../connection/names';
 import * as t from './topics';
 
 export interface MirrorOptions {
@@ -176,7 +177,8 @@ export class StateMirror {
   /** The connection's name for the key, else the display name its presence entry carries. */
   private personOf(key: string): string | undefined {
     const presence = this.store.get('presence', key)?.payload as Fields | undefined;
-    return t.personName(this.options.nameOf(key)) ?? t.personName(presence?.dn);
+    // The seam cleaned both already; cleanName again because a view must hold whatever reaches it.
+    return cleanName(this.options.nameOf(key)) ?? cleanName(presence?.dn);
   }
 
   private announceCalls(): void {

@@ -99,17 +99,6 @@ function deviceOf(s: TopicScheme): Record<string, unknown> {
   return { identifiers: [`pbx_${s.device.slug}`], name: s.device.name, manufacturer: s.device.vendor };
 }
 
-/** Names are text from outside (anyone can send a SIP display name): no control characters, at most 100 characters. */
-const CONTROL = /\p{Cc}+/gu;
-const MAX_NAME = 100;
-
-/** A person's name as this node shows it: cleaned, or undefined when nothing is left. */
-export function personName(name: unknown): string | undefined {
-  if (typeof name !== 'string') return undefined;
-  const clean = name.replace(CONTROL, ' ').trim().slice(0, MAX_NAME).trim();
-  return clean || undefined;
-}
-
 /**
  * The name Home Assistant shows for a sensor: the person's (`Alice Adams`, `Alice Adams line`)
  * where the PBX or the phone book knows it, else `Presence 41` / `Line 41` (NODES.md "Who").

@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from 'tls';
 import type { Operation, OperationParams } from './operations';
-import type { Blf, Call, CallRecord, CallSummary, PbxMessage, Presence } from '../../model/types';
+import type { Blf, Call, CallRecord, CallSummary, PbxMessage, PbxUser, Presence } from '../../model/types';
 
 /**
  * The seam between the generic connection (src/connection) and a vendor. One adapter lives as
@@ -59,6 +59,12 @@ export interface AdapterEvents {
    * for presence, BLF and call reports: the state store takes those whoever watches.
    */
   listening(channel: Channel, key: string): boolean;
+  /**
+   * The PBX's own users and the names it gives them (innovaphone users, onlinePBX `user_list`,
+   * Vodia accounts): the connection names their numbers with these where a report names nobody.
+   * Adapters report names; they never decide which name a party gets (the connection's PartyNames).
+   */
+  users(list: readonly PbxUser[]): void;
   /** The logged-in socket is gone; the connection schedules a reconnect. Not called for a failed `open`. */
   dropped(reason: string): void;
   log(level: LogLevel, text: string): void;

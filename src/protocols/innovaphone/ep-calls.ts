@@ -44,6 +44,16 @@ function num(v: unknown): string | undefined {
 }
 
 /**
+ * The display name of a Remote `{num, sip, dn}` (Sync `info.remote`, seed 003). Signaling's EP
+ * is documented as `{num, sip}` only; a `dn` there is taken too, as the same Remote shape
+ * (assumption: the doc shows no name in a setup). A SIP user part is no name: never used here.
+ */
+function nameOf(v: unknown): string | undefined {
+  const dn = obj(v)?.dn;
+  return typeof dn === 'string' && dn !== '' ? dn : undefined;
+}
+
+/**
  * The calls of the attached devices, from EpSignal: pbx-call-in's source when the connection has
  * no RCC (NODES.md: "RCC calls monitoring or EpSignal, whichever the connection has"). The call
  * id is `<hw>:<call>`, since EpSignal CallIds are per device. A `setup` from the device (no `to`)
@@ -69,8 +79,14 @@ export class EpCallTable {
         if (!state) return undefined;
         call = { callId, state, direction: info.in === true ? 'inbound' : 'outbound' };
         const remote = num(info.remote);
-        if (call.direction === 'inbound') call.from = remote;
-        else call.to = remote;
+        const remoteName = nameOf(info.remote);
+        if (call.direction === 'inbound') {
+          call.from = remote;
+          call.fromName = remoteName;
+        } else {
+          call.to = remote;
+          call.toName = remoteName;
+        }
       }
     } else if (msg.mt === 'Signaling') {
       const sig = obj(msg.sig) ?? {};
@@ -84,10 +100,13 @@ export class EpCallTable {
         if (type !== 'setup') return undefined;
         const inbound = msg.to === true;
         call = { callId, state: 'ringing', direction: inbound ? 'inbound' : 'outbound', from: num(sig.cg), to: num(sig.cd) };
+        call.fromName = nameOf(sig.cg);
+        call.toName = nameOf(sig.cd);
         call.own = inbound ? call.to : call.from;
       } else if (type === 'setup' || type === 'info') {
         // Overlap dialling adds to the called number.
         call.to = num(sig.cd) ?? call.to;
+        call.toName = nameOf(sig.cd) ?? call.toName;
       }
       const cau = obj(sig.cau);
       if (state === 'ended' && cau && cau.num !== undefined) call.cause = String(cau.num);
@@ -140,6 +159,8 @@ function payloadOf(call: EpCall): Call {
   if (call.direction) out.direction = call.direction;
   if (call.from !== undefined) out.from = call.from;
   if (call.to !== undefined) out.to = call.to;
+  if (call.fromName !== undefined) out.fromName = call.fromName;
+  if (call.toName !== undefined) out.toName = call.toName;
   if (call.own !== undefined) out.extension = call.own;
   if (call.cause !== undefined) out.cause = call.cause;
   return out;

@@ -13,7 +13,7 @@ export class PresenceMonitors {
   private readonly userBySrc = new Map<string, string>();
   private readonly info = new Map<string, EndpointInfo>();
 
-  constructor(private readonly events: Pick<AdapterEvents, 'emit'>) {}
+  constructor(private readonly events: Pick<AdapterEvents, 'emit' | 'users'>) {}
 
   async subscribe(socket: AppWebsocket, user: string, timeoutMs: number): Promise<void> {
     const src = `p:${user}`;
@@ -40,6 +40,8 @@ export class PresenceMonitors {
     if (msg.mt === 'PresenceState') {
       const info = endpointOf(msg);
       this.info.set(user, info);
+      // The PBX's name of its user (the `pbx` phone book source reads these where RCC is not granted).
+      if (info.dn) this.events.users([{ number: info.num ?? info.sip ?? user, name: info.dn }]);
       // A monitor that went down: its user's presence is no longer known.
       if (info.up !== false) return true;
     }

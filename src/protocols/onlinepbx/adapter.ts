@@ -29,6 +29,7 @@ import { JsonSession } from './json-session';
 import type { PbxSession, Reply, SessionEvents } from './session';
 import { SocketIoSession } from './socketio-session';
 import { textOf } from '../common/values';
+import type { PbxUser } from '../../model/types';
 
 /** How long a `user_list` answer serves editor autocomplete. */
 const SUGGESTIONS_TTL_MS = 30000;
@@ -62,8 +63,6 @@ class OnlinePbxAdapter implements VendorAdapter {
   private batch: Promise<void> | undefined;
   private wantCalls = false;
   private userListAt = 0;
-  /** The registrations were asked for on this session (2.0 presence resync). */
-  private registrationsAsked = false;
 
   constructor(
     private readonly settings: ConnectionSettings<OnlinePbxOptions>,
@@ -84,7 +83,6 @@ class OnlinePbxAdapter implements VendorAdapter {
     // unwatch() only while connected: start from nothing so no stale interest survives.
     this.interests.clear();
     this.wantCalls = false;
-    this.registrationsAsked = false;
     this.subscribed = undefined;
     this.subscribedGroups = [];
     const s = this.settings;
@@ -102,7 +100,13 @@ class OnlinePbxAdapter implements VendorAdapter {
     if (this.session !== session) throw new DisconnectedError('connection closed during login');
     // 2.0: subscribe even when no node watches anything, so command replies (`callback`)
     // flow; the watch() calls that follow this open join the same subscribe.
-    if (this.version === '2') this.sync().catch((err: unknown) => this.events.log('warn', `onlinepbx: subscribe failed: ${errorText(err)}`));
+    if (this.version === '2') {
+      const subscribed = this.sync();
+      subscribed.catch((err: unknown) => this.events.log('warn', `onlinepbx: subscribe failed: ${errorText(err)}`));
+      // Once per login, whatever is watched: user_list names the users (for calls and lamps too)
+      // and confirms the registrations.
+      subscribed.then(() => this.resyncRegistrations()).catch(() => undefined);
+    }
   }
 
   close(): Promise<void> {
@@ -114,12 +118,7 @@ class OnlinePbxAdapter implements VendorAdapter {
   watch(interest: Interest): Promise<void> {
     this.interests.set(interestKey(interest), interest);
     if (interest.channel === 'call') this.wantCalls = true;
-    const subscribed = this.sync();
-    if (interest.channel === 'presence' && this.version === '2' && !this.registrationsAsked) {
-      this.registrationsAsked = true;
-      subscribed.then(() => this.resyncRegistrations()).catch(() => undefined);
-    }
-    return subscribed;
+    return this.sync();
   }
 
   unwatch(interest: Interest): void {
@@ -210,6 +209,8 @@ class OnlinePbxAdapter implements VendorAdapter {
       return;
     }
     if (session !== this.session || !Array.isArray(reply.data)) return;
+    // The names first, so the presence snapshots below carry them.
+    this.learnUsers(reply.data);
     const listed = new Map<string, unknown>();
     for (const entry of reply.data) {
       const uid = textOf(dataOf(entry)?.uid);
@@ -220,16 +221,26 @@ class OnlinePbxAdapter implements VendorAdapter {
       const payload = presenceOf({ uid: user, state: listed.has(user) ? 'register' : 'unregister' });
       if (payload) this.events.snapshot('presence', user, { topic: user, payload, event: 'user_list', raw });
     }
-    this.learnUsers(reply.data);
   }
 
+  /**
+   * `user_list` entries `{name, uid, ...}`: the extensions, and the names the PBX gives them.
+   * The excerpt does not say whether `name` is a display name or the SIP user (often the number
+   * again): the connection drops one equal to the number. `caller_name`/`display_name` are taken
+   * too where a PBX sends them instead (assumption).
+   */
   private learnUsers(data: unknown): void {
     if (!Array.isArray(data)) return;
+    const named: PbxUser[] = [];
     for (const u of data) {
       const d = dataOf(u);
       const uid = d && (textOf(d.uid) ?? textOf(d.num) ?? textOf(d.extension));
-      if (uid) this.users.add(uid);
+      if (!uid) continue;
+      this.users.add(uid);
+      const name = textOf(d.name) ?? textOf(d.display_name) ?? textOf(d.caller_name);
+      if (name) named.push({ number: uid, name });
     }
+    if (named.length) this.events.users(named);
   }
 
   /**

@@ -233,6 +233,13 @@ function callFields(d: OnlinePbxData): Partial<Call> {
   if (from) f.from = from;
   const to = textOf(d.destination_number) ?? textOf(d.to);
   if (to) f.to = to;
+  // `caller_name` is documented (2.0 `channel_create`, 3.0 typings); the called party's name is
+  // not: `destination_name`/`callee_name` are FreeSWITCH's spellings, taken where a PBX sends them
+  // (assumption). The connection drops a "name" equal to the number (`caller_name: "204"`).
+  const fromName = textOf(d.caller_name) ?? textOf(d.caller_id_name);
+  if (fromName) f.fromName = fromName;
+  const toName = textOf(d.destination_name) ?? textOf(d.callee_name) ?? textOf(d.callee_id_name);
+  if (toName) f.toName = toName;
   const ext = endpointUser(d.endpoint) ?? textOf(d.uid);
   if (ext) f.extension = ext;
   const cause = textOf(d.hangup_cause);

@@ -1,4 +1,4 @@
-import type { Call, PbxMessage } from '../../model/types';
+import type { Call, PbxMessage, PbxUser } from '../../model/types';
 import { blfOf, callPayload, presenceOf, type VodiaAccount, type VodiaCall } from './normalize';
 import {
   ALL,
@@ -315,6 +315,7 @@ class VodiaAdapter implements VendorAdapter {
     const touched = new Set<string>();
     const resync = this.takeResync(frame);
     const changed = this.calls.apply(frame.calls, touched);
+    this.learnNames(accounts);
     // A snapshot: every account's presence and lamp, so nodes start (and restart) in step.
     for (const a of accounts) {
       this.emitPresence(a, frame, event);
@@ -336,6 +337,7 @@ class VodiaAdapter implements VendorAdapter {
   private onUserState(frame: VodiaFrame): void {
     const a = this.accounts.patch(frame);
     if (!a) return;
+    if (typeof frame.name === 'string') this.learnNames([a]);
     this.emitPresence(a, frame, 'user-state');
     this.emitLamp(a.account, frame, 'user-state');
   }
@@ -345,6 +347,13 @@ class VodiaAdapter implements VendorAdapter {
     const resync = this.takeResync(frame);
     const touched = new Set<string>();
     this.emitCalls(this.calls.apply(frame.calls, touched), touched, frame, event, resync);
+  }
+
+  /** The accounts' `name`s (extensions, queues, ...): the PBX's own names for their numbers [S11]. */
+  private learnNames(accounts: Iterable<VodiaAccount>): void {
+    const named: PbxUser[] = [];
+    for (const a of accounts) if (typeof a.name === 'string' && a.name) named.push({ number: a.account, name: a.name });
+    if (named.length) this.events.users(named);
   }
 
   /** `resync`: the first call list after a reconnect, so a call it ends ended while we were away. */

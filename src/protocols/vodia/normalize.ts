@@ -23,8 +23,6 @@ export interface VodiaAccount {
 export interface VodiaCall extends Call {
   /** The PBX's own state word (`callstate` or `state`), e.g. `alerting`, `onhold`. */
   vendorState: string;
-  fromName?: string;
-  toName?: string;
   /** Every extension/number the call involves, for BLF. */
   parties: string[];
 }
@@ -185,8 +183,8 @@ export function callOf(raw: unknown, own: string, isLocal: (n: string) => boolea
 }
 
 /** The `pbx-call-in` payload of a call. */
-export function callPayload(c: VodiaCall): Call & { fromName?: string; toName?: string } {
-  const p: Call & { fromName?: string; toName?: string } = { callId: c.callId, state: c.state };
+export function callPayload(c: VodiaCall): Call {
+  const p: Call = { callId: c.callId, state: c.state };
   if (c.direction) p.direction = c.direction;
   if (c.from !== undefined) p.from = c.from;
   if (c.to !== undefined) p.to = c.to;
@@ -216,9 +214,11 @@ export function blfOf(extension: string, account: VodiaAccount | undefined, call
     if (best.from === extension) {
       blf.direction = 'outbound';
       if (best.to) blf.otherParty = best.to;
+      if (best.toName) blf.otherPartyName = best.toName;
     } else {
       blf.direction = 'inbound';
       if (best.from) blf.otherParty = best.from;
+      if (best.fromName) blf.otherPartyName = best.fromName;
     }
     return blf;
   }

@@ -133,6 +133,16 @@ export function presenceBenchFrames(srcs: string[]): (i: number, extra?: string)
 export const DEMO = { port: 18811, app: 'nodered', credentials: { password: 'demo-pwd' } };
 
 /**
+ * Outside callers of the demo with the names their calling party's Name Identification gives:
+ * two named, one whose "name" is its own number; the caller who gives up (0897654321) has none.
+ */
+const OUTSIDE_CALLERS = [
+  { from: '0711123456', fromName: 'Schmidt & Co.' },
+  { from: '030987654', fromName: 'Anna Berg' },
+  { from: '0221555777', fromName: '0221555777' },
+];
+
+/**
  * The demo PBX: presence changes, favourites and device calls every few seconds; over RCC, every
  * 15 s each, an answered call from outside, an outside caller who gives up before the phone
  * answers (a missed call) and a call between two users.
@@ -147,7 +157,7 @@ export async function startDemo(): Promise<{ stop(): Promise<void> }> {
     const user = DEFAULT_USERS[tick % DEFAULT_USERS.length];
     sim.pbx.setPresence(user.sip, { activity: activities[tick % activities.length], note: tick % 3 === 0 ? 'in a meeting' : '' });
     if (tick % 4 === 0) sim.playDeviceCall(DEFAULT_DEVICES[0], String(300 + (tick % 50)), 2000);
-    if (tick % 5 === 0) sim.rcc.playCall({ from: '0711123456', to: 'bob', fromName: 'Caller' }, 2000, 3000);
+    if (tick % 5 === 0) sim.rcc.playCall({ ...OUTSIDE_CALLERS[(tick / 5) % OUTSIDE_CALLERS.length], to: 'bob' }, 2000, 3000);
     if (tick % 5 === 2) {
       // Hangs up before the 3 s auto answer: rung, never answered.
       const leg = sim.rcc.incomingCall({ from: '0897654321', to: DEFAULT_USERS[tick % 3].sip });

@@ -107,13 +107,18 @@ export function callUpdateFrame(leg: SimLeg, u: RccSimUser | undefined, src: unk
     src,
     call: addId,
     msg,
-    local: { h323: u?.h323 ?? '', e164: u?.e164 ?? '' },
-    remote: { h323: peer.h323 ?? '', e164: peer.e164 ?? '' },
+    local: named({ h323: u?.h323 ?? '', e164: u?.e164 ?? '' }, u?.dn),
+    remote: named({ h323: peer.h323 ?? '', e164: peer.e164 ?? '' }, peer.dn),
   };
   if (withState) out.state = legState(leg);
   const info = causeInfo(leg);
   if (info) out.info = info;
   return out;
+}
+
+/** An endpoint with the display name the PBX knows for it (none for an unnamed outside caller). */
+function named(endpoint: Record<string, string>, dn: string | undefined): Record<string, string> {
+  return dn ? { ...endpoint, dn } : endpoint;
 }
 
 export function userInfoFrame(u: RccSimUser, src: unknown, update?: string): Record<string, unknown> {

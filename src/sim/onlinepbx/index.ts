@@ -28,6 +28,16 @@ export const DEMO = {
 
 const PEOPLE = DEMO_USERS.map((u) => u.uid);
 const OUTSIDE = ['79161234567', '74957654321', '78129876543', '79031112233'];
+/**
+ * The outside callers' caller ID names: two named, one whose name is its own number (what
+ * onlinePBX sends for a caller without a name) and one with an empty name.
+ */
+const OUTSIDE_NAMES: Array<[string, string]> = [
+  ['79161234567', 'Olga Smirnova'],
+  ['74957654321', 'Romashka LLC'],
+  ['78129876543', '78129876543'],
+  ['79031112233', ''],
+];
 const CAUSES = ['NORMAL_CLEARING', 'NORMAL_CLEARING', 'NORMAL_CLEARING', 'USER_BUSY', 'NO_ANSWER', 'ORIGINATOR_CANCEL', 'CALL_REJECTED'];
 
 function pick<T>(list: readonly T[]): T {
@@ -42,6 +52,7 @@ function pick<T>(list: readonly T[]): T {
 export async function startDemo(): Promise<{ stop(): Promise<void> }> {
   const pbx = new SimPbx({ domain: DEMO.domain, users: DEMO.users });
   pbx.rejecting.add('79990000000');
+  for (const [number, name] of OUTSIDE_NAMES) pbx.callerNames.set(number, name);
   pbx.makeCallHangupMs = 20000;
   const v2 = new OnlinePbxSim({ apiVersion: '2', pbx, apiKey: DEMO.credentials.apiKey, heartbeatIntervalMs: 25000, heartbeatTimeoutS: 60 });
   const v3 = new OnlinePbxSim({ apiVersion: '3', pbx, apiKey: DEMO.credentials.apiKey });

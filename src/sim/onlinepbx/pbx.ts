@@ -91,6 +91,11 @@ export class SimPbx {
   readonly domain: string;
   readonly users = new Map<string, SimUser>();
   readonly trunks = new Map<string, SimTrunk>();
+  /**
+   * The caller ID names outside numbers arrive with (what a trunk delivers); an outside number
+   * without one gets its number as `caller_name`, as onlinePBX sends it.
+   */
+  readonly callerNames = new Map<string, string>();
   /** `to` numbers whose calls are refused: make_call answers `CALL_REJECTED`. */
   readonly rejecting = new Set<string>();
   /** A make_call hangs up this long after it was answered (`null`: only when told); the demo's calls end. */
@@ -264,7 +269,7 @@ export class SimPbx {
   }
 
   private nameOf(number: string): string {
-    return this.users.get(number)?.name ?? number;
+    return this.users.get(number)?.name ?? this.callerNames.get(number) ?? number;
   }
 
   private otherOf(leg: Leg): string {

@@ -29,7 +29,16 @@ export const DEMO = {
 };
 
 const PEOPLE = ['41', '42', '43', '44', '45'];
-const OUTSIDE = ['+4930123456', '+442071234567', '+12125550123'];
+const OUTSIDE = ['+4930123456', '+33142685300', '+442071234567', '+12125550123'];
+/**
+ * The display names outside callers arrive with (a SIP display name, `from-name`): two named, one
+ * whose "name" is its own number, and +12125550123 without a name.
+ */
+const OUTSIDE_NAMES: Record<string, string> = {
+  '+4930123456': 'Müller GmbH',
+  '+33142685300': 'Café Lumière',
+  '+442071234567': '+442071234567',
+};
 
 function pick<T>(list: readonly T[]): T {
   return list[Math.floor(Math.random() * list.length)];
@@ -59,9 +68,10 @@ export async function startDemo(): Promise<{ stop(): Promise<void> }> {
       const from = tick % 8 === 0 ? pick(OUTSIDE) : pick(PEOPLE);
       const to = tick % 8 === 0 ? DEMO.user : Math.random() < 0.5 ? pick(OUTSIDE) : pick(PEOPLE.filter((p) => p !== from));
       // The demo user's own calls ring long enough to be answered by hand.
-      sim.playCall({ from, to }, to === DEMO.user ? 15000 : 2000 + Math.random() * 3000, 6000 + Math.random() * 8000);
+      sim.playCall({ from, to, fromName: OUTSIDE_NAMES[from] }, to === DEMO.user ? 15000 : 2000 + Math.random() * 3000, 6000 + Math.random() * 8000);
     } else if (tick % 4 === 1) {
-      const id = sim.startCall({ from: pick(OUTSIDE), to: pick(PEOPLE) });
+      const caller = pick(OUTSIDE);
+      const id = sim.startCall({ from: caller, fromName: OUTSIDE_NAMES[caller], to: pick(PEOPLE) });
       const t = setTimeout(() => {
         giveUps.delete(t);
         sim.endCall(id);

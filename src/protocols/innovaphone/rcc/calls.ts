@@ -39,6 +39,9 @@ interface Leg {
   dialled?: string;
   own?: string;
   peer?: string;
+  /** The names the PBX gave the parties (`dn`, else `cn`, of `local`/`peer`/`remote`). */
+  ownName?: string;
+  peerName?: string;
   cause?: string;
   causeCode?: number;
   /** Not yet seen again since the socket came back. */
@@ -61,6 +64,16 @@ function partyOf(v: unknown): string | undefined {
   if (!v || typeof v !== 'object') return undefined;
   const p = v as Record<string, unknown>;
   return textOf(p.e164) ?? textOf(p.h323) ?? textOf(p.cn);
+}
+
+/**
+ * The name the PBX gives a connector/endpoint: `dn` (the display name) before `cn` (the login
+ * name) [S1-RCC]; the connection decides whether it is a name at all (one equal to the number).
+ */
+function partyNameOf(v: unknown): string | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const p = v as Record<string, unknown>;
+  return textOf(p.dn) ?? textOf(p.cn);
 }
 
 function isDel(msg: RccMessage): boolean {
@@ -159,6 +172,8 @@ export class CallTable {
     if (cn) leg.cn = cn;
     const peer = partyOf(msg.peer);
     if (peer) leg.peer = peer;
+    const peerName = partyNameOf(msg.peer);
+    if (peerName) leg.peerName = peerName;
     this.takeCause(leg, msg.info);
     if (isDel(msg)) return this.finish(leg);
     const state = integerOf(msg.state) ?? stateAfterMsg(leg.state, msg.msg);
@@ -203,6 +218,10 @@ export class CallTable {
     if (own) leg.own = own;
     const peer = partyOf(msg.remote);
     if (peer) leg.peer = peer;
+    const ownName = partyNameOf(msg.local);
+    if (ownName) leg.ownName = ownName;
+    const peerName = partyNameOf(msg.remote);
+    if (peerName) leg.peerName = peerName;
     this.takeCause(leg, msg.info);
     const state = integerOf(msg.state) ?? stateAfterMsg(leg.state, msg.msg);
     if (state !== undefined) leg.state = state;
@@ -353,6 +372,12 @@ export class CallTable {
     const to = inbound ? own : other;
     if (from !== undefined) p.from = from;
     if (to !== undefined) p.to = to;
+    // A number dialled from here (no peer reported yet) has no name from the PBX.
+    const peerName = leg.peer !== undefined ? leg.peerName : undefined;
+    const fromName = inbound ? peerName : leg.ownName;
+    const toName = inbound ? leg.ownName : peerName;
+    if (fromName !== undefined) p.fromName = fromName;
+    if (toName !== undefined) p.toName = toName;
     if (own !== undefined) p.extension = own;
     if (leg.cn !== undefined) p.user = leg.cn;
     if (leg.conf !== undefined) p.conf = leg.conf;

@@ -26,7 +26,7 @@ export interface RccSessionOptions {
    * request causes (UserInfo, CallAdd, CallInfo) must reach `handle` as well.
    */
   request(msg: RccMessage, timeoutMs: number): Promise<RccMessage>;
-  events: Pick<AdapterEvents, 'emit' | 'snapshot' | 'listening' | 'log'>;
+  events: Pick<AdapterEvents, 'emit' | 'snapshot' | 'listening' | 'users' | 'log'>;
   /** The initial user (and call) list streams at 50 users per 20 ms tick before its result. */
   initializeTimeoutMs?: number;
   /** For the UserInitialize requests that restore controlled users after a reconnect. */
@@ -373,7 +373,13 @@ export class RccSession {
 
   private onUserInfo(msg: RccMessage): void {
     const user = this.users.apply(msg);
-    if (!user || msg.update !== 'del') return;
+    if (!user) return;
+    if (msg.update !== 'del') {
+      // Keyed like the calls name a user (number, else SIP name, else cn); dn before cn [S1-RCC].
+      const number = user.e164 ?? user.h323 ?? user.cn;
+      this.opts.events.users([{ number, name: user.dn ?? user.cn }]);
+      return;
+    }
     // A deleted user's handle is void; it is not initialized again after a reconnect.
     for (const [id, key] of this.controlled) {
       if (key.cn !== user.cn) continue;
