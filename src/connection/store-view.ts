@@ -50,6 +50,18 @@ export interface ViewedConnection {
 }
 
 /**
+ * The name of a user or extension: the connection's names (phone book, then the PBX's user
+ * names), else the `dn` of the key's presence entry; none when it equals the key.
+ */
+export function nameOfKey(connection: Pick<ViewedConnection, 'names' | 'store'>, key: string): string | undefined {
+  const named = connection.names.nameOf(key);
+  if (named && named !== key) return named;
+  const presence = connection.store.get('presence', key)?.payload as { dn?: unknown } | undefined;
+  const dn = typeof presence?.dn === 'string' ? presence.dn.trim() : '';
+  return dn && dn !== key ? dn : undefined;
+}
+
+/**
  * One live view of a connection's state store (the wallboard, `pbx-mqtt`, `pbx-state`): it holds
  * its keys like an input node, tells its listener of every change a viewer of those keys sees
  * (connection state changes included), and hands over the last entry of a key that leaves, so an
@@ -109,16 +121,9 @@ export class StoreView {
     return wanted && kind !== 'call' ? all.filter(([key]) => wanted.has(key)) : all;
   }
 
-  /**
-   * The name of a user or extension: the connection's names (phone book, then the PBX's user
-   * names), else the `dn` of the key's presence entry. Text from outside: show it as text.
-   */
+  /** The name of a user or extension (`nameOfKey`). Text from outside: show it as text. */
   nameOf(key: string): string | undefined {
-    const named = this.connection.names.nameOf(key);
-    if (named) return named;
-    const dn = this.get('presence', key)?.payload as { dn?: unknown } | undefined;
-    const name = typeof dn?.dn === 'string' ? dn.dn.trim() : '';
-    return name && name !== key ? name : undefined;
+    return nameOfKey(this.connection, key);
   }
 
   /** Lets go of the keys, the store and the connection: nothing is told after this. */
