@@ -69,7 +69,7 @@ export function nameOfKey(connection: Pick<ViewedConnection, 'names' | 'store'>,
  */
 export class StoreView {
   /** The configured keys of presence and BLF, in their order; null for every key. */
-  readonly keys: readonly string[] | null;
+  private readonly keys: readonly string[] | null;
   private readonly user: ConnectionUser;
   private readonly wanted: ReadonlySet<string> | null;
   private readonly shows: ReadonlySet<StateKind>;
@@ -164,11 +164,13 @@ export class StoreView {
     }
   }
 
+  /** Tells a lamp of the view whose name changed (a key without a lamp entry is on the view only when configured). */
   private rename(key: string): void {
+    const entry = this.get('blf', key);
+    if (!entry && !this.wanted) return;
     const name = this.nameOf(key);
     if (this.lampNames.get(key) === name) return;
     this.lampNames.set(key, name);
-    const entry = this.get('blf', key);
-    if (entry || this.wanted) this.tell('blf', key, entry, 'named');
+    this.tell('blf', key, entry, 'named');
   }
 }
