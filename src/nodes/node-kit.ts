@@ -76,11 +76,6 @@ export class NodeConnection {
     );
   }
 
-  /** Hands every message of (channel, key) to `listener` instead of the node's output. */
-  listen(channel: Channel, key: string, listener: (m: PbxMessage) => void): void {
-    this.connection.watch(this.user, { channel, key }, listener, (err) => this.showProblem(err));
-  }
-
   /**
    * A live view of the connection's state store (`PbxConnection.view`) until the node closes; a
    * failed interest shows on the node like an input node's.
