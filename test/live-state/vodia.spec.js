@@ -130,7 +130,10 @@ describe('live state: vodia', function () {
     const avail = await yes.next();
     const rest = await no.next();
     assert.ok(avail.payload.some((p) => p.user === '41') && avail.payload.every((p) => p.status === 'available'));
-    assert.ok(rest.payload.some((p) => p.user === '42' && p.dn === 'Bob'), 'every answer with the names');
+    assert.ok(
+      rest.payload.some((p) => p.user === '42' && p.dn === 'Bob'),
+      'every answer with the names',
+    );
     helper.getNode('cond').receive({ payload: { user: '42' } });
     const bob = await no.next();
     assert.deepStrictEqual([bob.topic, bob.payload.status], ['42', 'dnd']);
