@@ -1,5 +1,5 @@
 /**
- * What the board shows, built from the state store of a `pbx-connection` of
+ * What the board shows, built from a view of the state store of a `pbx-connection` of
  * @pbxflow/node-red-pbx. Only the shapes this package reads are written here: the two packages are
  * joined at run time (the config node's `connection`), not by an import.
  */
@@ -14,28 +14,28 @@ export interface StoreEntry {
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'auth-failed' | 'closed';
 
-export interface ConnectionUser {
-  onState(state: ConnectionState, detail: string): void;
+/** A live view of the connection's state store (`PbxConnection.view`), as far as the board reads it. */
+export interface BoardView {
+  readonly state: ConnectionState;
+  get(kind: BoardKind, key: string): StoreEntry | undefined;
+  entries(kind: BoardKind): ReadonlyArray<readonly [string, StoreEntry]>;
+  /** The user's or extension's name, where the PBX (or a phone book) knows it. */
+  nameOf(key: string): string | undefined;
+  stop(): void;
 }
 
-/** The part of @pbxflow/node-red-pbx's PbxConnection the board uses. */
+/** The part of @pbxflow/node-red-pbx's PbxConnection the board uses: it opens a view. */
 export interface BoardConnection {
-  readonly state: ConnectionState;
   readonly vendor: string;
-  readonly store: {
-    get(kind: BoardKind, key: string): StoreEntry | undefined;
-    entries(kind: BoardKind): ReadonlyArray<readonly [string, StoreEntry]>;
-    observe(observer: (kind: string, key: string, entry: StoreEntry | undefined) => void): () => void;
-  };
   supportsChannel(channel: BoardKind): boolean;
-  register(user: ConnectionUser): void;
-  deregister(user: ConnectionUser): void;
-  watch(
-    user: ConnectionUser,
-    interest: { channel: BoardKind; key: string },
-    onMessage: null,
-    onError: (err: Error) => void,
-  ): void;
+  view(
+    spec: { kinds: BoardKind[]; keys: string[] | null },
+    listener: {
+      entry(kind: string, key: string): void;
+      state(state: ConnectionState): void;
+      problem(err: Error): void;
+    },
+  ): BoardView;
 }
 
 /** One tile as the browser gets it. */
@@ -46,40 +46,39 @@ export interface Tile {
   stale: boolean;
   /** Since when the key is in its state (ms since the epoch); null before the first report. */
   since: number | null;
-  /** The display name, where the PBX reports one (presence). */
+  /** The user's name, where known (the page shows it above the key). */
   name?: string;
-  /** BLF: the other party while ringing, busy or held; presence: the note. */
+  /** BLF: the other party's number while ringing, busy or held; presence: the note. */
   detail?: string;
+  /** BLF: the other party's name, where known, while ringing, busy or held (shown above its number). */
+  otherName?: string;
 }
 
 /** The message field holding the key's state, per kind. */
 const STATE_FIELD: Record<BoardKind, string> = { presence: 'status', blf: 'state' };
 const DETAIL_STATES = new Set(['ringing', 'busy', 'held']);
 
-/**
- * The tile of a key. `presence` is the key's presence entry, where the store has one: its display
- * name also names a BLF tile (Vodia reports both under the extension).
- */
+/** The tile of a key; `name` is the key's name, where known. Names are text from outside: the page shows them as text. */
 export function tileOf(
   kind: BoardKind,
   key: string,
   entry: StoreEntry | undefined,
   connected: boolean,
-  presence: StoreEntry | undefined = kind === 'presence' ? entry : undefined,
+  name?: string,
 ): Tile {
-  const name = presence ? text(presence.payload.dn) : '';
-  if (!entry)
-    return { key, state: 'unknown', stale: !connected, since: null, ...(name && name !== key ? { name } : {}) };
+  const named = name && name !== key ? { name } : {};
+  if (!entry) return { key, state: 'unknown', stale: !connected, since: null, ...named };
   const p = entry.payload;
   const state = text(p[STATE_FIELD[kind]]) || 'unknown';
-  const tile: Tile = { key, state, stale: entry.stale, since: entry.since };
-  if (name && name !== key) tile.name = name;
+  const tile: Tile = { key, state, stale: entry.stale, since: entry.since, ...named };
   if (kind === 'presence') {
     const note = text(p.note);
     if (note) tile.detail = note;
-  } else {
+  } else if (DETAIL_STATES.has(state)) {
     const other = text(p.otherParty);
-    if (other && DETAIL_STATES.has(state)) tile.detail = other;
+    const otherName = text(p.otherPartyName);
+    if (other) tile.detail = other;
+    if (otherName && otherName !== other) tile.otherName = otherName;
   }
   return tile;
 }
@@ -94,15 +93,14 @@ export function keyList(value: unknown): string[] | null {
 }
 
 /** Every tile of the board now: the configured keys in their order, else the store's, sorted. */
-export function allTiles(connection: BoardConnection, kind: BoardKind, keys: string[] | null): Tile[] {
-  if (keys) return keys.map((key) => tileNow(connection, kind, key));
-  return connection.store.entries(kind).map(([key]) => tileNow(connection, kind, key));
+export function allTiles(view: BoardView, kind: BoardKind, keys: string[] | null): Tile[] {
+  if (keys) return keys.map((key) => tileNow(view, kind, key));
+  return view.entries(kind).map(([key]) => tileNow(view, kind, key));
 }
 
 /** The tile of a key as the store has it now. */
-export function tileNow(connection: BoardConnection, kind: BoardKind, key: string): Tile {
-  const { store } = connection;
-  return tileOf(kind, key, store.get(kind, key), connection.state === 'connected', store.get('presence', key));
+export function tileNow(view: BoardView, kind: BoardKind, key: string): Tile {
+  return tileOf(kind, key, view.get(kind, key), view.state === 'connected', view.nameOf(key));
 }
 
 function text(v: unknown): string {

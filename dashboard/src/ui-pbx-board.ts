@@ -5,16 +5,16 @@ import {
   tileOf,
   type BoardConnection,
   type BoardKind,
+  type BoardView,
   type ConnectionState,
-  type ConnectionUser,
   type Tile,
 } from './board-tiles';
 
 /**
- * The server half of the `ui-pbx-board` Dashboard 2 widget: tiles from the state store of a
- * `pbx-connection`, right when a page opens (the Dashboard datastore holds the whole board, which
- * Dashboard sends on every `widget-load`) and live after that (only the changed tiles, as
- * `msg-input`). A click on a tile comes back as a `widget-action` and leaves the node as
+ * The server half of the `ui-pbx-board` Dashboard 2 widget: tiles from a view of the state store
+ * of a `pbx-connection` (`connection.view`), right when a page opens (the Dashboard datastore
+ * holds the whole board, which Dashboard sends on every `widget-load`) and live after that (only
+ * the changed tiles, as `msg-input`). A click on a tile comes back as a `widget-action` and leaves the node as
  * `{topic: key, payload: {key, ...entry payload}}`.
  */
 
@@ -131,6 +131,8 @@ export = function (RED: RedApi): void {
     const kind: BoardKind = def.kind === 'blf' ? 'blf' : 'presence';
     const keys = keyList(def.keys);
     const wanted = keys ? new Set(keys) : null;
+    // The view of the store, once the connection is usable (a click before then names no entry).
+    const live: { view?: BoardView } = {};
 
     const events: WidgetEvents = {
       onAction: true,
@@ -138,7 +140,7 @@ export = function (RED: RedApi): void {
       beforeSend: (msg) => {
         const key = clickedKey(msg);
         if (key === undefined || (wanted && !wanted.has(key))) return null;
-        const entry = connection?.store.get(kind, key);
+        const entry = live.view?.get(kind, key);
         if (!wanted && !entry) return null;
         // Dashboard's client data (`_client`, when ui-base includes it) stays: flows may want to know who clicked.
         return { ...(msg._client ? { _client: msg._client } : {}), topic: key, payload: { key, ...entry?.payload } };
@@ -157,7 +159,6 @@ export = function (RED: RedApi): void {
       saveBoard(keys ? keys.map((key) => tileOf(kind, key, undefined, false)) : []);
       return problem(RED._('ui-pbx-board.errors.unsupported', { vendor: connection.vendor, kind }));
     }
-    const board: BoardConnection = connection;
 
     const pending = new Map<string, Tile>();
     let flushTimer: NodeJS.Timeout | undefined;
@@ -167,8 +168,9 @@ export = function (RED: RedApi): void {
       base.stores.data.save(base, node, { topic: 'board', payload: tiles });
     }
 
-    function queue(tile: Tile): void {
-      pending.set(tile.key, tile);
+    // Called by the view only, which tells nothing while it starts: `board` is set by then.
+    function queue(key: string): void {
+      pending.set(key, tileNow(board, kind, key));
       flushTimer ??= setTimeout(flush, FLUSH_MS);
     }
 
@@ -181,41 +183,32 @@ export = function (RED: RedApi): void {
       base.emit(`msg-input:${node.id}`, { topic: 'changes', payload: changed }, node);
     }
 
-    const user: ConnectionUser = {
-      onState: (state) => {
-        if (state === 'connected') problemText = '';
-        if (!problemText) node.status(STATUS[state]);
-        // Keys the PBX never reported have no entry to turn stale: their tiles follow the connection.
-        for (const key of keys ?? []) if (!board.store.get(kind, key)) queue(tileNow(board, kind, key));
-      },
-    };
-    const names = new Map<string, string | undefined>();
-    const stopObserving = board.store.observe((k, key) => {
-      const onBoard = wanted ? wanted.has(key) : k === kind || board.store.get(kind, key) !== undefined;
-      if (!onBoard) return;
-      if (k === kind) return queue(tileNow(board, kind, key));
-      // A BLF tile is named after the key's presence entry: sent again when that name changes.
-      if (kind !== 'blf' || k !== 'presence') return;
-      const tile = tileNow(board, kind, key);
-      if (names.get(key) === tile.name) return;
-      names.set(key, tile.name);
-      queue(tile);
-    });
-    board.register(user);
-    saveBoard(allTiles(board, kind, keys));
-    // Held like an input node's keys (every key when none is configured), so the store has them.
-    for (const key of keys ?? ['*']) {
-      board.watch(user, { channel: kind, key }, null, (err) => {
-        if (problemText === err.message) return;
-        problemText = err.message;
-        problem(err.message);
-      });
+    function showState(state: ConnectionState): void {
+      if (state === 'connected') problemText = '';
+      if (!problemText) node.status(STATUS[state]);
     }
+
+    // Held like an input node's keys (every key when none is configured), so the store has them;
+    // told of every changed tile: entries, names, and keys the PBX never reported following the connection.
+    const board = connection.view(
+      { kinds: [kind], keys },
+      {
+        entry: (_kind, key) => queue(key),
+        state: showState,
+        problem: (err) => {
+          if (problemText === err.message) return;
+          problemText = err.message;
+          problem(err.message);
+        },
+      },
+    );
+    live.view = board;
+    showState(board.state);
+    saveBoard(allTiles(board, kind, keys));
 
     node.on('close', (_removed, done) => {
       clearTimeout(flushTimer);
-      stopObserving();
-      board.deregister(user);
+      board.stop();
       done();
     });
   }

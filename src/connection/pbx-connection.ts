@@ -17,6 +17,7 @@ import { loginWithin } from './login-within';
 import { PartyNames, type ContactFinder } from './names';
 import { Router, type Listener, type Watcher } from './router';
 import { StateStore } from './state-store';
+import { StoreView, type ViewListener, type ViewSpec } from './store-view';
 
 /** Orphaned legs remembered against a late second end (a bounded set). */
 const MAX_ORPHANED = 1000;
@@ -156,6 +157,14 @@ export class PbxConnection {
       return Promise.reject(err as Error);
     }
     return this.adapter.perform(op, checked, timeoutMs);
+  }
+
+  /**
+   * A live view of the store (the wallboard, `pbx-mqtt`, `pbx-state`): holds its keys like an
+   * input node and tells `listener` what changes for them until `stop()`.
+   */
+  view(spec: ViewSpec, listener: ViewListener): StoreView {
+    return new StoreView(this, spec, listener);
   }
 
   /** Attaches a phone book (a `pbx-directory`), or detaches it with `undefined`. */

@@ -1,6 +1,9 @@
 import type { StateKind } from '../model/types';
 import { stateOf, type StateEntry, type StateStore } from './state-store';
 
+/** What the answers read: the store, or a view of it. */
+export type StoreReader = Pick<StateStore, 'get' | 'entries'>;
+
 /** `pbx-state`'s optional condition: the state is `is`, and has been for at least `forMs`. */
 export interface StateCondition {
   is: string;
@@ -31,7 +34,7 @@ export interface AllAnswer {
  * while it is down every answer is stale, also one for a key the store does not know.
  */
 export function answerKey(
-  store: StateStore,
+  store: StoreReader,
   kind: StateKind,
   key: string,
   connected: boolean,
@@ -46,7 +49,7 @@ export function answerKey(
 }
 
 export function answerAll(
-  store: StateStore,
+  store: StoreReader,
   kind: StateKind,
   connected: boolean,
   condition: StateCondition | undefined,

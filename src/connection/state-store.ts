@@ -19,11 +19,15 @@ const MAX_CALLS = 10000;
 
 type Fields = Record<string, unknown>;
 
+/** What happened to an entry, as a viewer sees it. */
+export type EntryChange = 'added' | 'changed' | 'stale' | 'confirmed' | 'removed';
+
 /**
  * Told when what a viewer of the entry sees changes: a new key, a changed payload (`timestamp`
- * aside), the entry turning stale or confirmed again, or the key leaving (`entry` undefined).
+ * aside), the entry turning stale or confirmed again, or the key leaving. A key that leaves hands
+ * over its last entry (an ended call: its `ended` payload), which the store no longer holds.
  */
-export type StoreObserver = (kind: StateKind, key: string, entry: Readonly<StateEntry> | undefined) => void;
+export type StoreObserver = (kind: StateKind, key: string, entry: Readonly<StateEntry>, change: EntryChange) => void;
 
 /**
  * What the PBX last reported, per kind and key. Fed by every presence, BLF and call report
@@ -42,7 +46,7 @@ export class StateStore {
    * presence entries does not sort them (with a numeric collation) on every message.
    */
   private readonly sorted: Partial<Record<StateKind, ReadonlyArray<readonly [string, Readonly<StateEntry>]>>> = {};
-  /** Views of the live state (the Dashboard 2 board); none in most flows, so the hot path stays one size check. */
+  /** The views of the live state (`StoreView`); none in most flows, so the hot path stays one size check. */
   private readonly observers = new Set<StoreObserver>();
 
   /** Adds an observer; returns the function that removes it. */
@@ -69,12 +73,13 @@ export class StateStore {
       message.previous = null;
       message.since = since;
       message.changed = true;
-      if (ended) return;
+      // A call first reported as ended never enters the store; its viewers still see it end.
+      if (ended) return this.tell(kind, key, { payload: { ...payload }, since, updatedAt: now, stale: false }, 'removed');
       if (kind === 'call' && map.size >= MAX_CALLS) this.remove(kind, map.keys().next().value as string);
       const added = { payload: unshared ? payload : { ...payload }, since, updatedAt: now, stale: false };
       map.set(key, added);
       delete this.sorted[kind];
-      this.tell(kind, key, added);
+      this.tell(kind, key, added, 'added');
       return;
     }
     const previous = entry.payload;
@@ -82,16 +87,14 @@ export class StateStore {
     message.changed = !sameFields(previous, payload);
     if (stateOf(kind, previous) !== state) entry.since = message.at ?? now;
     message.since = entry.since;
-    if (ended) {
-      this.remove(kind, key);
-      return;
-    }
     const confirmed = entry.stale;
     // A shallow copy: the nested parts (innovaphone `presence`, RCC `bits`) are never changed by us.
+    // An ended call's entry takes its end too: it is the last entry its viewers get.
     entry.payload = unshared ? payload : { ...payload };
     entry.updatedAt = now;
     entry.stale = false;
-    if (message.changed || confirmed) this.tell(kind, key, entry);
+    if (ended) this.remove(kind, key);
+    else if (message.changed || confirmed) this.tell(kind, key, entry, message.changed ? 'changed' : 'confirmed');
   }
 
   /** The connection went down: nothing it knows is confirmed any more. */
@@ -100,19 +103,20 @@ export class StateStore {
       for (const [key, entry] of this.maps[kind]) {
         if (entry.stale) continue;
         entry.stale = true;
-        this.tell(kind, key, entry);
+        this.tell(kind, key, entry, 'stale');
       }
     }
   }
 
   private remove(kind: StateKind, key: string): void {
+    const last = this.maps[kind].get(key);
     this.maps[kind].delete(key);
     delete this.sorted[kind];
-    this.tell(kind, key, undefined);
+    if (last) this.tell(kind, key, last, 'removed');
   }
 
-  private tell(kind: StateKind, key: string, entry: Readonly<StateEntry> | undefined): void {
-    if (this.observers.size) for (const observer of this.observers) observer(kind, key, entry);
+  private tell(kind: StateKind, key: string, entry: Readonly<StateEntry>, change: EntryChange): void {
+    if (this.observers.size) for (const observer of this.observers) observer(kind, key, entry, change);
   }
 
   get(kind: StateKind, key: string): Readonly<StateEntry> | undefined {

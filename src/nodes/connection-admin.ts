@@ -1,3 +1,4 @@
+import { nameOfKey } from '../connection/store-view';
 import { testLogin } from '../connection/test-login';
 import { STATE_KINDS, type StateKind } from '../model/types';
 import { connectionSettings, type ConnectionDef, type ConnectionNode } from './connection-settings';
@@ -19,8 +20,16 @@ export function registerAdminRoutes(RED: NodeAPI): void {
       const node = RED.nodes.getNode(req.params.id ?? '') as ConnectionNode | null;
       const field = String(req.query.field ?? '');
       if (!node?.connection) return res.json([]);
-      node.connection.suggestions(field).then(
-        (names) => res.json([...new Set(names)].sort()),
+      const connection = node.connection;
+      // Each with its name where one is known (the editor shows `41 - Alice Adams`, as text).
+      connection.suggestions(field).then(
+        (values) =>
+          res.json(
+            [...new Set(values)].sort().map((value) => {
+              const name = nameOfKey(connection, value);
+              return name ? { value, name } : { value };
+            }),
+          ),
         () => res.json([]),
       );
     },

@@ -1,5 +1,5 @@
 import type { ConnectionState, ConnectionUser, PbxConnection } from '../connection/pbx-connection';
-import type { StoreObserver } from '../connection/state-store';
+import type { StoreView, ViewListener, ViewSpec } from '../connection/store-view';
 import type { PbxMessage } from '../model/types';
 import type { Channel, Operation, OperationResult } from '../protocols/common/adapter';
 import type { ConnectionNode } from './connection-settings';
@@ -42,7 +42,6 @@ export function outputModeOf(value: unknown, allowed: readonly OutputMode[]): Ou
 export class NodeConnection {
   private problem = '';
   private readonly user: ConnectionUser;
-  private stateListener: ((state: ConnectionState) => void) | undefined;
 
   constructor(
     private readonly RED: NodeAPI,
@@ -77,23 +76,17 @@ export class NodeConnection {
     );
   }
 
-  /** Hands every message of (channel, key) to `listener` instead of the node's output. */
-  listen(channel: Channel, key: string, listener: (m: PbxMessage) => void): void {
-    this.connection.watch(this.user, { channel, key }, listener, (err) => this.showProblem(err));
-  }
-
-  /** Every change a viewer of the connection's state store would see (see `StoreObserver`), until the node closes. */
-  observeStore(observer: StoreObserver): void {
-    const stop = this.connection.store.observe(observer);
+  /**
+   * A live view of the connection's state store (`PbxConnection.view`) until the node closes; a
+   * failed interest shows on the node like an input node's.
+   */
+  view(spec: ViewSpec, listener: ViewListener): StoreView {
+    const view = this.connection.view(spec, { problem: (err) => this.showProblem(err), ...listener });
     this.node.on('close', (_removed, done) => {
-      stop();
+      view.stop();
       done();
     });
-  }
-
-  /** Every later change of the connection's state, after the node's status shows it. */
-  onStateChange(listener: (state: ConnectionState) => void): void {
-    this.stateListener = listener;
+    return view;
   }
 
   /** Holds (channel, key) without output: the PBX reports it, so the state store knows it. */
@@ -137,7 +130,6 @@ export class NodeConnection {
     // A new login clears problems of the previous socket (a failed subscribe is retried).
     if (state === 'connected') this.problem = '';
     if (!this.problem) this.node.status(STATUS[state]);
-    this.stateListener?.(state);
   }
 
   private showProblem(err: Error): void {

@@ -1,4 +1,4 @@
-import type { CallRecord, StateKind } from '../model/types';
+import type { StateKind } from '../model/types';
 import { ALL } from '../protocols/common/adapter';
 import { errorText } from '../protocols/common/errors';
 import { brokerLink } from './mqtt/broker-link';
@@ -6,7 +6,7 @@ import { StateMirror } from './mqtt/mirror';
 import { baseTopic, kindsOf, slugName, type MqttKind } from './mqtt/topics';
 import type { ConnectionNode } from './connection-settings';
 import { NodeError, localError } from './node-errors';
-import { attachConnection, keysOf, onInput, type NodeConnection, type UserNodeDef } from './node-kit';
+import { attachConnection, keysOf, onInput, type UserNodeDef } from './node-kit';
 import type { Node, NodeAPI, NodeMessage } from './red';
 
 interface MqttDef extends UserNodeDef {
@@ -71,28 +71,33 @@ export = function (RED: NodeAPI): void {
     const link = def.broker
       ? brokerLink(RED, this, def.broker, guarded(() => mirror.republish(conn.connection.state)), report)
       : undefined;
+    const keys = keyList[0] === ALL ? null : keyList;
+    // The view holds the kinds the vendor can report: the keys of presence and BLF (every key without), every call.
+    const held = [...new Set([...kinds].map((kind) => HOLDS[kind]))].filter((kind) => conn.connection.supportsChannel(kind));
+    // The listener runs only after this turn (a view tells nothing while it starts), when the mirror exists.
+    const view = conn.view(
+      { kinds: held, keys, records: kinds.has('record') && conn.connection.supportsChannel('record') },
+      {
+        entry: guarded((kind, key, entry, change) => mirror.entryChanged(kind, key, entry, change)),
+        state: guarded((state) => mirror.connectionState(state)),
+        record: guarded((record) => mirror.record(record)),
+      },
+    );
     const mirror = new StateMirror(
       {
         scheme,
         kinds,
-        keys: keyList[0] === ALL ? null : new Set(keyList),
+        keys: keys && new Set(keys),
         discovery: def.discovery !== false && def.discovery !== 'false',
         nameOf: (key) => conn.connection.names.nameOf(key),
         schedule: (flush) => setImmediate(guarded(flush)),
       },
-      conn.connection.store,
+      view,
       (m) => {
         link?.publish(m);
         this.send({ topic: m.topic, payload: m.payload, retain: m.retain, qos: m.qos });
       },
     );
-    hold(conn, kinds, keyList);
-    conn.observeStore(guarded((kind, key) => mirror.entryChanged(kind, key)));
-    if (kinds.has('call') && conn.connection.supportsChannel('call')) conn.listen('call', ALL, guarded((m) => mirror.call(m)));
-    if (kinds.has('record') && conn.connection.supportsChannel('record')) {
-      conn.listen('record', ALL, guarded((m) => mirror.record(m.payload as CallRecord)));
-    }
-    conn.onStateChange(guarded((state) => mirror.connectionState(state)));
     const stopNames = conn.connection.names.onUsersChanged(guarded(() => mirror.namesChanged()));
     // After the flow has created the nodes this one is wired to: a send before that is lost.
     const deployed = setImmediate(guarded(() => mirror.republish(conn.connection.state)));
@@ -114,20 +119,6 @@ export = function (RED: NodeAPI): void {
   }
   RED.nodes.registerType('pbx-mqtt', PbxMqtt);
 };
-
-/**
- * Holds on the connection what the kinds need: the configured keys of presence and BLF (every
- * key without), and every call. Kinds the vendor cannot report are left out.
- */
-function hold(conn: NodeConnection, kinds: ReadonlySet<MqttKind>, keys: string[]): void {
-  const held = new Set<StateKind>();
-  for (const kind of kinds) {
-    const channel = HOLDS[kind];
-    if (held.has(channel) || !conn.connection.supportsChannel(channel)) continue;
-    held.add(channel);
-    for (const key of channel === 'call' ? [ALL] : keys) conn.hold(channel, key);
-  }
-}
 
 function payloadText(msg: NodeMessage): string {
   const p = msg.payload;

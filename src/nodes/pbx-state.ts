@@ -26,16 +26,19 @@ export = function (RED: NodeAPI): void {
     const is = String(def.is ?? '').trim();
     const condition: StateCondition | undefined = is ? { is, forMs: Math.max(0, Number(def.forSeconds) || 0) * 1000 } : undefined;
     const conn = attachConnection(RED, this, def);
-    // A configured key is subscribed like an input node's, so its answer exists when asked.
-    if (conn instanceof NodeConnection && key && conn.connection.supportsChannel(kind)) conn.hold(kind, key);
+    const supported = conn instanceof NodeConnection && conn.connection.supportsChannel(kind);
+    // A configured key is held like an input node's, so its answer exists when asked; the view only reads.
+    const view =
+      conn instanceof NodeConnection
+        ? conn.view({ kinds: [kind], keys: key ? [key] : null, hold: supported && !!key }, {})
+        : undefined;
     onInput(RED, this, conn, (c, msg, send, done) => {
-      const connection = c.connection;
-      if (!connection.supportsChannel(kind)) throw new NodeError('PBX_UNSUPPORTED', 'notReported', { vendor: c.vendor, kind });
+      if (!supported || !view) throw new NodeError('PBX_UNSUPPORTED', 'notReported', { vendor: c.vendor, kind });
       const wanted = key || keyOf(msg, kind);
-      const connected = connection.state === 'connected';
+      const connected = view.state === 'connected';
       msg.vendor = c.vendor;
       if (wanted) {
-        const answer = answerKey(connection.store, kind, wanted, connected, condition, Date.now());
+        const answer = answerKey(view, kind, wanted, connected, condition, Date.now());
         msg.topic = wanted;
         msg.payload = answer.payload;
         msg.known = answer.known;
@@ -44,7 +47,7 @@ export = function (RED: NodeAPI): void {
         send(condition ? (answer.holds ? [msg, null] : [null, msg]) : msg);
         return done();
       }
-      const answer = answerAll(connection.store, kind, connected, condition, Date.now());
+      const answer = answerAll(view, kind, connected, condition, Date.now());
       msg.topic = kind;
       msg.known = answer.known;
       msg.stale = answer.stale;

@@ -145,10 +145,10 @@ describe('StateStore', () => {
     );
   });
 
-  it('tells observers what a viewer sees change: new keys, changed payloads, stale and confirmed, keys leaving', () => {
+  it('tells observers what a viewer sees change: new keys, changed payloads, stale and confirmed, keys leaving with their last entry', () => {
     const store = new StateStore();
     const seen = [];
-    const stop = store.observe((kind, key, entry) => seen.push([kind, key, entry && entry.payload.state, entry && entry.stale]));
+    const stop = store.observe((kind, key, entry, change) => seen.push([kind, key, entry.payload.state, entry.stale, change]));
     store.apply('blf', '101', report({ extension: '101', state: 'idle', timestamp: 1 }), 1000);
     store.apply('blf', '101', report({ extension: '101', state: 'idle', timestamp: 2 }), 2000);
     store.apply('blf', '101', report({ extension: '101', state: 'ringing' }), 3000);
@@ -157,15 +157,20 @@ describe('StateStore', () => {
     store.apply('blf', '101', report({ extension: '101', state: 'ringing' }), 4000);
     store.apply('call', 'c1', report({ callId: 'c1', state: 'ringing' }), 5000);
     store.apply('call', 'c1', report({ callId: 'c1', state: 'ended' }), 6000);
+    // A call whose first report is its end never enters the store, and still ends for its viewers.
+    store.apply('call', 'c2', report({ callId: 'c2', state: 'ended' }), 6500);
     stop();
     store.apply('blf', '101', report({ extension: '101', state: 'idle' }), 7000);
     assert.deepStrictEqual(seen, [
-      ['blf', '101', 'idle', false],
-      ['blf', '101', 'ringing', false],
-      ['blf', '101', 'ringing', true],
-      ['blf', '101', 'ringing', false],
-      ['call', 'c1', 'ringing', false],
-      ['call', 'c1', undefined, undefined],
+      ['blf', '101', 'idle', false, 'added'],
+      ['blf', '101', 'ringing', false, 'changed'],
+      ['blf', '101', 'ringing', true, 'stale'],
+      ['blf', '101', 'ringing', false, 'confirmed'],
+      ['call', 'c1', 'ringing', false, 'added'],
+      ['call', 'c1', 'ended', false, 'removed'],
+      ['call', 'c2', 'ended', false, 'removed'],
     ]);
+    assert.strictEqual(store.get('call', 'c1'), undefined, 'the ended call has left');
+    assert.strictEqual(store.size('call'), 0);
   });
 });

@@ -137,6 +137,25 @@ describe('ui-pbx-board (server half, Dashboard 2 in the test runtime)', function
     await waitFor(() => lastTile('42').stale === false, 5000, 'confirmed after the reconnect');
   });
 
+  it("names the tiles: a user's name from the PBX (its key smaller on the page), a lamp after its extension, names learned later", async () => {
+    await load({ kind: 'blf', keys: '41, 42, 99' }, [
+      { id: 'people', type: 'ui-pbx-board', z: 'f1', group: 'group', connection: 'c1', kind: 'presence', wires: [] },
+    ]);
+    const people = () => base().stores.data.get('people').payload;
+    // Vodia's domain-state account names become presence `dn` (the simulator's accounts: Alice, Bob).
+    await waitFor(
+      () => (people() || []).some((t) => t.key === '41' && t.name === 'Alice'),
+      5000,
+      'Alice on the presence board',
+    );
+    await waitFor(() => opened()[0].name === 'Alice', 3000, 'the lamp of 41 is named after its user');
+    assert.strictEqual(opened()[2].name, undefined, 'a key without a name shows its key');
+    // The PBX's user names (the names seam, PartyNames.learn) come before the presence `dn`, and rename the tiles.
+    helper.getNode('c1').connection.names.learn([{ number: '42', name: 'Bob Brown' }]);
+    await waitFor(() => lastTile('42') && lastTile('42').name === 'Bob Brown', 3000, '42 renamed');
+    await waitFor(() => people().find((t) => t.key === '42').name === 'Bob Brown', 3000, 'on the presence board too');
+  });
+
   it('a click sends {topic: key, payload: {key, ...entry payload}}; keys not on the board send nothing', async () => {
     await load({ kind: 'presence', keys: '' });
     await waitFor(() => (opened() || []).some((t) => t.key === '41'), 5000, 'presence of 41');
@@ -184,5 +203,37 @@ describe('ui-pbx-board (server half, Dashboard 2 in the test runtime)', function
     assert.deepStrictEqual(base().stores.data.get('noconn').payload, [
       { key: '41', state: 'unknown', stale: true, since: null },
     ]);
+  });
+});
+
+describe('ui-pbx-board tiles (board-tiles)', () => {
+  const { tileOf } = require('../../dashboard/dist/nodes/board-tiles');
+  const entry = (payload) => ({ payload, since: 1000, stale: false });
+
+  it("a lamp that rings, is busy or held shows the other party's name above its number; idle shows neither", () => {
+    const ringing = entry({
+      extension: '42',
+      state: 'ringing',
+      otherParty: '+4930123456',
+      otherPartyName: 'Müller GmbH',
+    });
+    assert.deepStrictEqual(tileOf('blf', '42', ringing, true, 'Bob Brown'), {
+      key: '42',
+      name: 'Bob Brown',
+      state: 'ringing',
+      stale: false,
+      since: 1000,
+      detail: '+4930123456',
+      otherName: 'Müller GmbH',
+    });
+    const held = tileOf('blf', '42', entry({ state: 'held', otherParty: '41', otherPartyName: '41' }), true);
+    assert.deepStrictEqual([held.detail, held.otherName], ['41', undefined], 'a name equal to the number is none');
+    const idle = tileOf('blf', '42', entry({ state: 'idle', otherParty: '41', otherPartyName: 'Alice' }), true);
+    assert.deepStrictEqual([idle.detail, idle.otherName], [undefined, undefined]);
+    assert.strictEqual(
+      tileOf('presence', '41', undefined, true, '41').name,
+      undefined,
+      'a name equal to the key is none',
+    );
   });
 });

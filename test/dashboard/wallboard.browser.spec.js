@@ -21,7 +21,10 @@ const ACCOUNTS = [
   { account: '43', name: 'Carol Clark', registered: true, dnd: true, chatstatus: 'online' },
   { account: '44', name: 'Dave Dunn', registered: false, dnd: false, chatstatus: 'offline' },
   { account: '45', name: 'Erin East', registered: true, dnd: false, chatstatus: 'offline' },
+  // Names are text from outside (anyone can send a SIP display name): this one must show as these characters.
+  { account: '46', name: '<img src=x onerror=alert(1)>', registered: true, dnd: false, chatstatus: 'online' },
 ];
+const HOSTILE = ACCOUNTS[6].name;
 const LAMPS = ['40', '41', '42', '43', '44', '45'];
 /** A wall screen's worth: a second PBX with 500 extensions, all on one board. */
 const MANY = Array.from({ length: 500 }, (_, i) => String(1000 + i));
@@ -75,6 +78,8 @@ function flow(simUrl, manyUrl) {
       toType: 'msg',
       wires: [[]],
     },
+    // For the editor's autocomplete of the keys of a node on this connection.
+    { id: 'presence-in', type: 'pbx-presence-in', z: 'tab', connection: 'pbx-vodia', users: '41', wires: [[]] },
     { id: 'page-many', type: 'ui-page', name: 'Many', ui: 'base', path: '/many', layout: 'grid', theme: 'theme' },
     { id: 'g-many', type: 'ui-group', name: '500 extensions', page: 'page-many', width: 12, height: 1, order: 1 },
     { id: 'board-many', ...board, group: 'g-many', connection: 'pbx-many', kind: 'blf', keys: '', wires: [[]] },
@@ -221,7 +226,7 @@ describeInChromium('wallboard in a real browser', function () {
     }
     // Presence: every user the store holds, once the PBX has reported them.
     await page.waitForFunction(
-      () => document.querySelectorAll('#nrdb-ui-widget-board-presence [data-key]').length === 6,
+      () => document.querySelectorAll('#nrdb-ui-widget-board-presence [data-key]').length === 7,
       null,
       { timeout: 10000 },
     );
@@ -234,6 +239,62 @@ describeInChromium('wallboard in a real browser', function () {
       tile('43'),
       { timeout: 5000 },
     );
+  });
+
+  it('shows names as text, never HTML: on a tile, a ringing lamp and in the editor autocomplete', async () => {
+    const dialogs = [];
+    const onDialog = (d) => {
+      dialogs.push(d.message());
+      return d.dismiss();
+    };
+    page.on('dialog', onDialog);
+    const hostile = '#nrdb-ui-widget-board-presence [data-key="46"]';
+    await page.waitForSelector(hostile, { timeout: 10000 });
+    assert.strictEqual(await page.textContent(`${hostile} .pbx-tile__name`), HOSTILE, 'the name, as its characters');
+    assert.strictEqual(await page.textContent(`${hostile} .pbx-tile__key`), '46', 'the key below it');
+    // The PBX sends the name of a caller too: the lamp it rings shows it as text (its name once the
+    // adapters fill otherPartyName, its number before).
+    const call = sim.startCall({ from: '46', to: '42', fromName: HOSTILE });
+    await page.waitForSelector(`${tile('42')}[data-state="ringing"]`, { timeout: 3000 });
+    assert.match(await page.textContent(tile('42')), /46/);
+    sim.endCall(call);
+    await page.waitForSelector(`${tile('42')}[data-state="idle"]`, { timeout: 3000 });
+
+    const editor = await context.newPage();
+    editor.on('dialog', onDialog);
+    await editor.goto(`http://127.0.0.1:${red.port}/`);
+    await editor.waitForFunction(() => window.RED && RED.nodes && RED.nodes.node('presence-in'), null, {
+      timeout: 30000,
+    });
+    await editor.evaluate(() => RED.editor.edit(RED.nodes.node('presence-in')));
+    await editor.waitForSelector('#node-input-users', { state: 'visible' });
+    await editor.fill('#node-input-users', '');
+    await editor.type('#node-input-users', '4');
+    await editor.waitForSelector('.red-ui-autoComplete-container', { state: 'visible', timeout: 10000 });
+    const offered = await editor.$$eval('.red-ui-autoComplete-container li', (els) =>
+      els.map((e) => e.textContent.trim()),
+    );
+    assert.ok(offered.includes('41 - Alice Adams'), `the key with its name: ${offered}`);
+    assert.ok(offered.includes(`46 - ${HOSTILE}`), `the hostile name as text: ${offered}`);
+    const imgs = await editor.$$eval(
+      '.red-ui-autoComplete-container img, .red-ui-autoComplete-container [onerror]',
+      (e) => e.length,
+    );
+    assert.strictEqual(imgs, 0, 'no element made of a name');
+    await editor.screenshot({ path: path.join(ARTIFACTS, 'autocomplete-names.png') });
+    // Choosing it puts the key, not the label, into the field.
+    await editor.click(`.red-ui-autoComplete-container li:has-text("46 - ")`);
+    assert.strictEqual(await editor.inputValue('#node-input-users'), '46');
+    await editor.click('#node-dialog-cancel');
+    await editor.close();
+
+    const made = await page.$$eval(
+      '#nrdb-ui-widget-board-presence img, #nrdb-ui-widget-board-lamps img, [onerror]',
+      (e) => e.length,
+    );
+    assert.strictEqual(made, 0, 'no element made of a name on the board');
+    assert.deepStrictEqual(dialogs, [], 'no handler ran');
+    page.off('dialog', onDialog);
   });
 
   it('a ringing extension rings within a second, a page opened now sees it, and it returns to idle', async () => {

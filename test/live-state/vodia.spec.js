@@ -122,6 +122,7 @@ describe('live state: vodia', function () {
     helper.getNode('one').receive({ payload: 'x' });
     const m = await one.next();
     assert.deepStrictEqual([m.topic, m.known, m.stale, m.payload.status], ['41', true, false, 'available']);
+    assert.strictEqual(m.payload.dn, 'Alice', "with the user's name (Vodia's domain-state account name)");
     assert.strictEqual(typeof m.since, 'number');
     sim.setUser('42', { dnd: true });
     await waitFor(() => connection().store.get('presence', '42').payload.status === 'dnd');
@@ -129,7 +130,10 @@ describe('live state: vodia', function () {
     const avail = await yes.next();
     const rest = await no.next();
     assert.ok(avail.payload.some((p) => p.user === '41') && avail.payload.every((p) => p.status === 'available'));
-    assert.ok(rest.payload.some((p) => p.user === '42'));
+    assert.ok(
+      rest.payload.some((p) => p.user === '42' && p.dn === 'Bob'),
+      'every answer with the names',
+    );
     helper.getNode('cond').receive({ payload: { user: '42' } });
     const bob = await no.next();
     assert.deepStrictEqual([bob.topic, bob.payload.status], ['42', 'dnd']);

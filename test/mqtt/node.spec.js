@@ -56,6 +56,7 @@ describe('pbx-mqtt node', function () {
     }
     const presence = JSON.parse(out.list.find((m) => m.topic === 'tenants/acme/_pbx/presence/41').payload);
     assert.deepStrictEqual([presence.user, presence.stale, typeof presence.since], ['41', false, 'number']);
+    assert.strictEqual(presence.dn, 'Alice', "with the user's name");
 
     // Any input republishes everything; Home Assistant's last will (offline) does not.
     const before = out.list.length;
@@ -66,6 +67,40 @@ describe('pbx-mqtt node', function () {
     await waitFor(() => out.list.length === before + 5, 5000, 'everything again');
     helper.getNode('m1').receive({ payload: 'anything' });
     await waitFor(() => out.list.length === before + 10, 5000, 'everything again');
+  });
+
+  it('calls: each change once, the end with its last state from the store; a closed node lets go of its keys', async () => {
+    await loadFlow(
+      [
+        config(),
+        { id: 'm1', type: 'pbx-mqtt', connection: 'c1', kinds: 'call', discovery: false, wires: [['h1']] },
+        { id: 'h1', type: 'helper' },
+      ],
+      { c1: { password: 'secret' } },
+    );
+    const out = record('h1');
+    await out.next((m) => m.topic === 'pbx/head_office/status' && m.payload === 'online');
+    const callId = sim.startCall({ from: '41', to: '42' });
+    await out.next((m) => m.topic === `pbx/head_office/call/${callId}`);
+    sim.setCallState(callId, 'connected');
+    await out.next((m) => m.topic === `pbx/head_office/call/${callId}` && JSON.parse(m.payload).state === 'connected');
+    sim.endCall(callId);
+    const end = JSON.parse((await out.next((m) => JSON.parse(m.payload).state === 'ended')).payload);
+    assert.deepStrictEqual([end.callId, end.stale, typeof end.since], [callId, false, 'number']);
+    assert.ok(end.since >= Date.now() - 5000, 'since: when it ended');
+    await settle();
+    const calls = out.list.filter((m) => m.topic.startsWith('pbx/head_office/call/'));
+    assert.deepStrictEqual(
+      calls.map((m) => JSON.parse(m.payload).state),
+      ['ringing', 'connected', 'ended'],
+    );
+    assert.ok(calls.every((m) => m.retain === false));
+    assert.strictEqual(helper.getNode('c1').connection.store.size('call'), 0, 'the store let go of the call');
+    const before = out.list.length;
+    await helper.getNode('m1').close(true);
+    sim.startCall({ from: '41', to: '43' });
+    await settle();
+    assert.strictEqual(out.list.length, before, 'the view stopped with the node');
   });
 
   it('the default base topic is pbx/<connection name as a slug>; unique ids carry it', async () => {

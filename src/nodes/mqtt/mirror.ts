@@ -1,6 +1,7 @@
 import type { ConnectionState } from '../../connection/pbx-connection';
-import type { StateStore } from '../../connection/state-store';
-import type { CallRecord, PbxMessage, StateKind } from '../../model/types';
+import type { StateEntry } from '../../connection/state-store';
+import type { StoreView, ViewChange } from '../../connection/store-view';
+import type { CallRecord, StateKind } from '../../model/types';
 import { cleanName } from '../../connection/names';
 import * as t from './topics';
 
@@ -40,7 +41,7 @@ export class StateMirror {
 
   constructor(
     private readonly options: MirrorOptions,
-    private readonly store: StateStore,
+    private readonly store: Pick<StoreView, 'get' | 'entries'>,
     private readonly publish: (m: t.MqttMessage) => void,
   ) {}
 
@@ -72,11 +73,17 @@ export class StateMirror {
   }
 
   /**
-   * What a viewer of the store sees change (the store's `StoreObserver`): a new key, a changed
-   * payload, an entry going stale or confirmed again. Presence and BLF entries go out retained.
+   * What a view of the store sees change (`ViewListener.entry`): a new key, a changed payload, an
+   * entry going stale or confirmed again, a key leaving. Presence and BLF entries go out
+   * retained; a call each time it changes, its end (its last entry) included.
    */
-  entryChanged(kind: StateKind, key: string): void {
-    if (kind !== 'call' && this.options.kinds.has(kind)) this.queue(kind, key);
+  entryChanged(kind: StateKind, key: string, entry: Readonly<StateEntry> | undefined, change: ViewChange): void {
+    if (change === 'named' || change === 'connection') return;
+    if (kind !== 'call') {
+      if (this.options.kinds.has(kind)) this.queue(kind, key);
+    } else if (entry && (change === 'added' || change === 'changed' || (change === 'removed' && isEnded(entry)))) {
+      this.publishCall(key, entry);
+    }
   }
 
   /**
@@ -85,11 +92,6 @@ export class StateMirror {
    */
   namesChanged(): void {
     for (const { kind, key } of [...this.announced.values()]) this.announce(kind, key);
-  }
-
-  /** A call report on its way to the nodes: each change once, the end included (the store has let go of it then). */
-  call(message: PbxMessage): void {
-    if (message.changed) this.publishCall(message.topic, message);
   }
 
   /** One call record: on `<base>/record`, and for Home Assistant's event entity when answered or missed. */
@@ -121,13 +123,9 @@ export class StateMirror {
     this.publish({ topic: t.statusTopic(this.options.scheme), payload: availability, retain: true, qos: 1 });
   }
 
-  private publishCall(callId: string, message: PbxMessage): void {
+  private publishCall(callId: string, entry: Readonly<StateEntry>): void {
     if (!this.options.kinds.has('call')) return;
-    const entry = this.store.get('call', callId);
-    // An ended call has left the store: its last report is the message itself.
-    const body = entry
-      ? { ...(entry.payload as Fields), since: entry.since, stale: entry.stale }
-      : { ...(message.payload as Fields), since: message.since, stale: false };
+    const body = { ...(entry.payload as Fields), since: entry.since, stale: entry.stale };
     this.publish({ topic: t.callTopic(this.options.scheme, callId), payload: JSON.stringify(body), retain: false, qos: 1 });
   }
 
@@ -194,4 +192,9 @@ export class StateMirror {
   private wanted(key: string): boolean {
     return !this.options.keys || this.options.keys.has(key);
   }
+}
+
+/** A call that left the store by ending (not one let go of to bound the store). */
+function isEnded(entry: Readonly<StateEntry>): boolean {
+  return (entry.payload as Fields).state === 'ended';
 }
