@@ -44,6 +44,7 @@ export class Directory implements ContactFinder {
   private readonly listeners = new Set<() => void>();
   private pbxNumbering: PbxNumbering | undefined;
   private plan: NumberPlan;
+  private askingFallback = false;
 
   constructor(
     sources: readonly ContactSource[],
@@ -82,8 +83,15 @@ export class Directory implements ContactFinder {
         if (contact) return { contact, rule: 'suffix', key };
       }
     }
-    const contact = this.options.fallback?.()?.find(number);
-    return contact && { contact, rule: 'fallback', key };
+    // Two directories that name each other as fallback ask each other once, not forever.
+    if (this.askingFallback) return undefined;
+    this.askingFallback = true;
+    try {
+      const contact = this.options.fallback?.()?.find(number);
+      return contact && { contact, rule: 'fallback', key };
+    } finally {
+      this.askingFallback = false;
+    }
   }
 
   /** Contacts whose name contains `text`, case-insensitively, sorted by name (at most 20). */
