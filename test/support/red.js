@@ -28,6 +28,8 @@ const NODE_TYPES = [
   'pbx-signaling',
   'pbx-state',
   'pbx-mqtt',
+  'pbx-directory',
+  'pbx-lookup',
 ];
 const root = path.join(__dirname, '..', '..');
 const MODULE = '@pbxflow/node-red-pbx';
