@@ -53,7 +53,7 @@ async function testSource(RED: NodeAPI, body: DirectoryDef & { source?: SourceCo
   try {
     const { contacts, skipped } = await source.load();
     const index = await ContactIndex.build(label, contacts, plan, suffixDigits);
-    const samples = index.entries.slice(0, SAMPLES).map((e) => index.contact(e, e.numbers[0] ?? ''));
+    const samples = index.entries.slice(0, SAMPLES).map((e) => index.contact(e, e.number));
     return { ok: true, count: index.size, skipped: skipped + index.unusable, samples };
   } catch (err) {
     return { ok: false, error: errorText(err) };

@@ -10,8 +10,8 @@ const NO_GROUPS: readonly string[] = Object.freeze([]);
 export interface Entry {
   name: string;
   groups: readonly string[];
-  /** The normalized numbers (keys), in the source's order. */
-  numbers: string[];
+  /** The first normalized number (key); the others point at the entry from the index alone. */
+  number: string;
 }
 
 /**
@@ -23,7 +23,10 @@ export class ContactIndex {
   /** Contacts without a single usable number: skipped like malformed ones. */
   unusable = 0;
   private readonly byNumber = new Map<string, Entry>();
-  private readonly bySuffix = new Map<string, Entry>();
+  /** Last digits -> the full key that ends with them. */
+  private readonly bySuffix = new Map<string, string>();
+  /** One frozen array per distinct set of groups: 100,000 contacts in three groups share three arrays. */
+  private readonly groupSets = new Map<string, readonly string[]>();
 
   private constructor(
     readonly source: string,
@@ -57,8 +60,8 @@ export class ContactIndex {
 
   findBySuffix(key: string): Contact | undefined {
     if (!this.suffixDigits || key.replace(/^\+/, '').length < this.suffixDigits) return undefined;
-    const entry = this.bySuffix.get(key.slice(-this.suffixDigits));
-    return entry && this.contact(entry, entry.numbers.find((n) => n.endsWith(key.slice(-this.suffixDigits))) ?? key);
+    const full = this.bySuffix.get(key.slice(-this.suffixDigits));
+    return full === undefined ? undefined : this.find(full);
   }
 
   /** The entry as a contact, with its own groups array: a flow may change the message it gets. */
@@ -67,33 +70,43 @@ export class ContactIndex {
   }
 
   private add(raw: RawContact, plan: NumberPlan): void {
-    const numbers: string[] = [];
+    const name = cleanText(raw.name);
+    let entry: Entry | undefined;
     for (const text of raw.numbers) {
       const key = numberKey(text, plan);
-      if (key && !numbers.includes(key)) numbers.push(key);
-    }
-    const name = cleanText(raw.name);
-    if (!numbers.length || !name) {
-      this.unusable++;
-      return;
-    }
-    const groups = raw.groups.map(cleanText).filter(Boolean);
-    const entry: Entry = { name, groups: groups.length ? groups : NO_GROUPS, numbers };
-    this.entries.push(entry);
-    for (const key of numbers) {
+      if (!key || !name) continue;
+      entry ??= { name, groups: this.groupsOf(raw.groups), number: key };
       if (!this.byNumber.has(key)) this.byNumber.set(key, entry);
       if (this.suffixDigits && key.replace(/^\+/, '').length >= this.suffixDigits) {
         const suffix = key.slice(-this.suffixDigits);
-        if (!this.bySuffix.has(suffix)) this.bySuffix.set(suffix, entry);
+        if (!this.bySuffix.has(suffix)) this.bySuffix.set(suffix, key);
       }
     }
+    if (entry) this.entries.push(entry);
+    else this.unusable++;
+  }
+
+  private groupsOf(raw: readonly string[]): readonly string[] {
+    if (!raw.length) return NO_GROUPS;
+    const groups = raw.map(cleanText).filter(Boolean);
+    const id = groups.join('\u0000');
+    let shared = this.groupSets.get(id);
+    if (!shared) {
+      shared = Object.freeze(groups);
+      this.groupSets.set(id, shared);
+    }
+    return shared;
   }
 }
 
 const MAX_TEXT = 100;
 
-/** Names and groups are text from outside: control characters removed, cut at 100 characters. */
+/** V8 keeps a string cut from a longer one as a slice of it: a name sliced from a file chunk would keep the chunk. */
+const SLICE_MIN_LENGTH = 13;
+
+/** Names and groups are text from outside: control characters removed, cut at 100 characters, held on their own. */
 function cleanText(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return String(text ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim().slice(0, MAX_TEXT);
+  const clean = String(text ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim().slice(0, MAX_TEXT);
+  return clean.length < SLICE_MIN_LENGTH ? clean : Buffer.from(clean, 'utf8').toString('utf8');
 }

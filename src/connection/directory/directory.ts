@@ -103,10 +103,10 @@ export class Directory implements ContactFinder {
     for (const runner of this.runners) {
       for (const entry of runner.index.entries) {
         if (!entry.name.toLowerCase().includes(wanted)) continue;
-        const id = `${entry.name}\u0000${entry.numbers[0]}`;
+        const id = `${entry.name}\u0000${entry.number}`;
         if (seen.has(id)) continue;
         seen.add(id);
-        found.push(runner.index.contact(entry, entry.numbers[0] ?? ''));
+        found.push(runner.index.contact(entry, entry.number));
       }
     }
     return found.sort((a, b) => a.name.localeCompare(b.name)).slice(0, limit);
