@@ -7,6 +7,7 @@ import type {
   LogLevel,
   Operation,
   OperationResult,
+  PbxNumbering,
   VendorAdapter,
 } from '../protocols/common/adapter';
 import { AuthError, DisconnectedError, UnsupportedError, errorText } from '../protocols/common/errors';
@@ -46,6 +47,9 @@ export class PbxConnection {
   readonly store = new StateStore();
   /** Names for the numbers of every call, lamp and record (NODES.md "Who: names for numbers"). */
   readonly names = new PartyNames();
+  /** How the PBX writes outside numbers, where it reports it (innovaphone `GetNodeInfo`). */
+  numbering: PbxNumbering | undefined;
+  private readonly numberingListeners = new Set<(numbering: PbxNumbering) => void>();
   private readonly adapter: VendorAdapter;
   private readonly router = new Router();
   private readonly records = new CallRecords(
@@ -80,6 +84,10 @@ export class PbxConnection {
       callSummary: (summary, raw) => this.records.summary(summary, raw),
       listening: (channel, key) => this.router.listening(channel, key),
       dropped: (reason) => this.onDropped(reason),
+      numbering: (numbering) => {
+        this.numbering = numbering;
+        for (const fn of this.numberingListeners) fn(numbering);
+      },
       log: options.log,
     });
   }
@@ -155,6 +163,13 @@ export class PbxConnection {
       return Promise.reject(err as Error);
     }
     return this.adapter.perform(op, checked, timeoutMs);
+  }
+
+  /** Tells `fn` the PBX's numbering now (if known) and whenever it reports it; returns the function that stops it. */
+  onNumbering(fn: (numbering: PbxNumbering) => void): () => void {
+    this.numberingListeners.add(fn);
+    if (this.numbering) fn(this.numbering);
+    return () => this.numberingListeners.delete(fn);
   }
 
   /** Attaches a phone book (a `pbx-directory`), or detaches it with `undefined`. */

@@ -11,9 +11,12 @@ import type { NodeAPI } from './red';
 function useDirectory(RED: NodeAPI, connection: PbxConnection, directoryId: unknown): () => void {
   const node = directoryId ? (RED.nodes.getNode(String(directoryId)) as DirectoryNode | null) : null;
   if (!node?.directory) return () => {};
-  connection.useDirectory(node.directory);
+  const directory = node.directory;
+  connection.useDirectory(directory);
   const detach = attachNames(node, connection.names);
+  const stopNumbering = connection.onNumbering((numbering) => directory.useNumbering(numbering));
   return () => {
+    stopNumbering();
     detach();
     connection.useDirectory(undefined);
   };

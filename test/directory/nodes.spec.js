@@ -175,6 +175,31 @@ describe('pbx-directory and pbx-lookup nodes', function () {
       helper.getNode('l1').receive({ payload: '201' });
       assert.strictEqual((await rec.out.next()).payload.source, 'colleagues');
     });
+
+    it('reads numbers as the PBX writes them when the directory leaves country and prefix empty (innovaphone GetNodeInfo)', async () => {
+      const nodes = [
+        directoryNode({
+          country: '',
+          areaCode: '',
+          outsidePrefix: '',
+          sources: [{ type: 'file', label: 'crm', path: csv }],
+        }),
+        connectionTo.innovaphone(sim, { directory: 'd1' }),
+        { id: 'p1', type: 'pbx-presence-in', connection: 'c1', user: 'alice', wires: [[]] },
+      ];
+      await loadCatching(nodes, { c1: { password: sim.password } });
+      const directory = helper.getNode('d1').directory;
+      await waitFor(() => directory.status().key === 'contacts', 5000, 'loaded');
+      await connected();
+      // The simulator answers prefix_intl 000, prefix_ntl 00, country_code 49: outside prefix 0 in Germany.
+      await waitFor(
+        () => helper.getNode('c1').connection.names.contactOf('0004930 1234567'),
+        5000,
+        'the PBX numbering',
+      );
+      assert.deepStrictEqual([directory.numberPlan.country, directory.numberPlan.outsidePrefix], ['DE', '0']);
+      assert.strictEqual(helper.getNode('c1').connection.names.nameOf('00301234567'), 'Müller GmbH');
+    });
   });
 
   describe('editor endpoints', function () {

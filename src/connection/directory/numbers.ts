@@ -1,3 +1,4 @@
+import type { PbxNumbering } from '../../protocols/common/adapter';
 import { isSupportedCountry, Metadata, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
 
 /** How a directory reads numbers: its own settings, completed by what the PBX reports. */
@@ -12,13 +13,7 @@ export interface NumberPlan {
   internalDigits: number;
 }
 
-/** What innovaphone `GetNodeInfo` reports about its numbering (PbxApi). */
-export interface PbxNumbering {
-  countryCode?: string;
-  prefixIntl?: string;
-  prefixNtl?: string;
-  prefixSubs?: string;
-}
+export type { PbxNumbering };
 
 export const DEFAULT_INTERNAL_DIGITS = 6;
 
