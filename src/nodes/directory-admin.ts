@@ -4,7 +4,7 @@ import type { SourceConfig } from '../connection/directory/source-config';
 import { errorText } from '../protocols/common/errors';
 import { tlsOptions } from './connection-settings';
 import { localError } from './node-errors';
-import { directorySettings, type DirectoryDef, type DirectoryNode } from './directory-settings';
+import { directorySettings, sourcesOf, type DirectoryDef, type DirectoryNode } from './directory-settings';
 import type { HttpRequest, HttpResponse, NodeAPI } from './red';
 
 /** The editor sends this instead of a stored password it does not know. */
@@ -41,7 +41,7 @@ export function registerDirectoryRoutes(RED: NodeAPI): void {
 }
 
 async function testSource(RED: NodeAPI, body: DirectoryDef & { source?: SourceConfig; credentials?: Record<string, string> }) {
-  const config = body.source;
+  const [config] = sourcesOf(RED, body.source ? [body.source] : []) as Array<SourceConfig | undefined>;
   if (!config?.type) return { ok: false, error: 'no source given' };
   const label = String(config.label ?? '').trim() || config.type;
   const { plan, suffixDigits } = directorySettings(body);

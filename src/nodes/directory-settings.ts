@@ -2,7 +2,8 @@ import type { Directory } from '../connection/directory/directory';
 import { countryNamed, DEFAULT_INTERNAL_DIGITS } from '../connection/directory/numbers';
 import type { PbxSource } from '../connection/directory/pbx-source';
 import type { PartyNames } from '../connection/names';
-import type { Node, NodeDef } from './red';
+import { isAbsolute, resolve } from 'path';
+import type { Node, NodeAPI, NodeDef } from './red';
 
 export interface DirectoryDef extends NodeDef {
   country?: string;
@@ -43,4 +44,17 @@ function wholeNumber(value: unknown, fallback: number): number {
 export function attachNames(node: DirectoryNode, names: PartyNames): () => void {
   node.pbxSource?.attach(names);
   return () => node.pbxSource?.detach(names);
+}
+
+/**
+ * The sources with each relative file path resolved as the core file node does: against
+ * `fileWorkingDirectory` when set, else Node-RED's working directory.
+ */
+export function sourcesOf(RED: NodeAPI, sources: unknown): unknown[] {
+  const base = String(RED.settings.fileWorkingDirectory || process.cwd());
+  return (Array.isArray(sources) ? sources : []).map((s: unknown) => {
+    const source = s as { type?: unknown; path?: unknown } | null;
+    if (source?.type !== 'file' || typeof source.path !== 'string' || !source.path.trim() || isAbsolute(source.path)) return s;
+    return { ...source, path: resolve(base, source.path.trim()) };
+  });
 }

@@ -3,7 +3,7 @@ import { createSources } from '../connection/directory/sources';
 import { tlsOptions } from './connection-settings';
 import { registerDirectoryRoutes } from './directory-admin';
 import { localError } from './node-errors';
-import { directorySettings, type DirectoryDef, type DirectoryNode } from './directory-settings';
+import { directorySettings, sourcesOf, type DirectoryDef, type DirectoryNode } from './directory-settings';
 import type { NodeAPI } from './red';
 
 /**
@@ -27,7 +27,7 @@ export = function (RED: NodeAPI): void {
     }
     const { plan, suffixDigits } = directorySettings(def);
     const creds = this.credentials ?? {};
-    const built = createSources(def.sources, { carddavPassword: creds.carddavPassword, ldapPassword: creds.ldapPassword }, tls, log);
+    const built = createSources(sourcesOf(RED, def.sources), { carddavPassword: creds.carddavPassword, ldapPassword: creds.ldapPassword }, tls, log);
     for (const problem of built.problems) this.error(problem);
     const fallbackId = def.fallback && def.fallback !== def.id ? def.fallback : undefined;
     const directory = new Directory(built.sources, {
