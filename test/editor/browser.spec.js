@@ -135,7 +135,7 @@ describeInChromium('editor in a real browser', function () {
     const icons = await page.$$eval('.red-ui-palette-node[data-palette-type^="pbx-"] .red-ui-palette-icon', (els) =>
       els.map((e) => getComputedStyle(e).backgroundImage),
     );
-    assert.strictEqual(icons.length, 14, 'fourteen palette entries (the config node has none)');
+    assert.strictEqual(icons.length, 15, 'fifteen palette entries (the config nodes have none)');
     for (const icon of icons) assert.match(icon, /icons\/@pbxflow\/node-red-pbx\/pbx-.*\.svg/);
     // The README's picture: the innovaphone click-to-dial example.
     await page.evaluate(() => {
@@ -296,7 +296,7 @@ describeInChromium('editor in a real browser', function () {
     const nodes = await page.evaluate(() => {
       const out = [];
       RED.nodes.eachConfig((n) => {
-        if (n.type === 'pbx-connection') out.push({ id: n.id, config: true });
+        if (n.type === 'pbx-connection' || n.type === 'pbx-directory') out.push({ id: n.id, config: true });
       });
       RED.nodes.eachNode((n) => {
         if (n.type.startsWith('pbx-')) out.push({ id: n.id, config: false });
