@@ -99,6 +99,18 @@ describe('phone book directory', () => {
     assert.deepStrictEqual(logs, ['info phone book source crm: 3 contacts, 2 entries skipped']);
   });
 
+  it('reads a comma separated CSV whose groups are separated by semicolons', async () => {
+    make([
+      new FileSource(
+        'crm',
+        file('comma.csv', 'name,number,groups\r\nCarl Comma,030 1234567,VIP;family\r\n"Quoted, Name",030 7654321,\r\n'),
+      ),
+    ]);
+    await directory.start();
+    assert.deepStrictEqual(directory.find('0301234567').groups, ['VIP', 'family']);
+    assert.strictEqual(directory.find('0307654321').name, 'Quoted, Name');
+  });
+
   it('reads vCard 3.0 and 4.0: folded lines, escapes, tel: URIs, groups; photos and X- skipped', async () => {
     make([new FileSource('cards', file('cards.vcf', VCF))]);
     await directory.start();

@@ -1,4 +1,5 @@
 import { createReadStream } from 'fs';
+import { open } from 'fs/promises';
 import { parse } from 'csv-parse';
 import type { RawContact, SourceLoad } from './source';
 
@@ -10,14 +11,16 @@ const LOOKS_LIKE_NUMBER = /^(tel:.*|[\s0-9+()\-./*#]*[0-9][\s0-9+()\-./*#]*)$/i;
 /**
  * Reads a CSV phone book with a header row: `name`, any number of number columns (every other
  * column whose values look like numbers: `number`, `mobile`, `home`, ...), optional `groups`
- * (separated by `,` or `;`). Comma or semicolon separated (spreadsheets in many countries write
- * `;`). Streamed: the event loop gets a turn between the file's chunks.
+ * (separated by `,` or `;`). Comma or semicolon separated, whichever the header row uses
+ * (spreadsheets in many countries write `;`). Streamed: the event loop gets a turn between the
+ * file's chunks.
  */
 export async function readCsvContacts(path: string): Promise<SourceLoad> {
+  const delimiter = await delimiterOf(path);
   const parser = createReadStream(path).pipe(
     parse({
       bom: true,
-      delimiter: [',', ';'],
+      delimiter,
       relax_column_count: true,
       relax_quotes: true,
       skip_empty_lines: true,
@@ -39,6 +42,19 @@ export async function readCsvContacts(path: string): Promise<SourceLoad> {
     else skipped++;
   }
   return { contacts, skipped };
+}
+
+/** `;` when the header row has more semicolons than commas, else `,`. */
+async function delimiterOf(path: string): Promise<string> {
+  const file = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(4096), 0, 4096, 0);
+    const header = buffer.toString('utf8', 0, bytesRead).split(/\r?\n/)[0] ?? '';
+    const count = (c: string): number => header.split(c).length - 1;
+    return count(';') > count(',') ? ';' : ',';
+  } finally {
+    await file.close();
+  }
 }
 
 interface Columns {
