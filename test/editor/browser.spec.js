@@ -337,6 +337,37 @@ describeInChromium('editor in a real browser', function () {
     assert.deepStrictEqual(blank, []);
   });
 
+  it('pbx-directory: the sources as an ordered list, Test per source, and try a number', async () => {
+    await page.evaluate(() => RED.editor.editConfig('', 'pbx-directory', 'demo-phonebook'));
+    await page.waitForSelector('#node-config-input-sources-list .pbx-directory-type', { state: 'visible' });
+    const rows = await page.$$eval('#node-config-input-sources-list .pbx-directory-type', (els) =>
+      els.map((e) => e.value),
+    );
+    assert.deepStrictEqual(rows, ['file', 'file', 'pbx']);
+    // The file row shows its path; the password rows stay hidden without CardDAV or LDAP.
+    assert.ok(await page.isVisible('.pbx-directory-field-path >> nth=0'));
+    assert.ok(!(await page.isVisible('#node-config-input-carddavPassword')));
+    await page.click('#node-config-input-sources-list .red-ui-button >> nth=0');
+    await page.waitForFunction(() => /3 contacts/.test($('.pbx-directory-result').first().text()), null, {
+      timeout: 10000,
+    });
+    assert.match(
+      await page.textContent('.pbx-directory-result >> nth=0'),
+      /Müller GmbH \+49711123456 \[customer, VIP\]/,
+    );
+    await page.fill('#pbx-directory-try', '0711 123456');
+    await page.click('#pbx-directory-try-button');
+    await page.waitForFunction(() => /Müller GmbH/.test($('#pbx-directory-try-result').text()), null, {
+      timeout: 10000,
+    });
+    assert.match(
+      await page.textContent('#pbx-directory-try-result'),
+      /Müller GmbH, \+49711123456 \[customer, VIP\] from family, matched by number/,
+    );
+    await page.screenshot({ path: path.join(ARTIFACTS, 'editor-phone-book.png') });
+    await cancelDialog(page, 'node-config', 'demo-phonebook');
+  });
+
   it('shows the default of a property a flow lacks (the Vodia Login of an older flow)', async () => {
     await page.evaluate(() => {
       RED.nodes.import([
