@@ -212,18 +212,28 @@ describe('phone book directory', () => {
     );
   });
 
-  it('is red while nothing could ever be loaded, and retries until the file comes', async () => {
-    const p = path.join(dir, 'later.csv');
+  it('is red while nothing could ever be loaded, retries with backoff and one log line, until the file comes', async () => {
+    // A folder that does not exist yet: nothing watches it, only the retries can find the file.
+    const folder = path.join(dir, 'later');
+    const p = path.join(folder, 'later.csv');
     make([new FileSource('later', p)]);
     await directory.start();
     assert.deepStrictEqual(
       [directory.status().fill, directory.status().key, directory.status().params.label],
       ['red', 'failed', 'later'],
     );
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    assert.deepStrictEqual(
+      logs.map((l) => l.split(':')[0]),
+      ['warn phone book source later'],
+      'several attempts in 2.5 s (1 s, then 2 s at most), one line',
+    );
+    fs.mkdirSync(folder);
     fs.writeFileSync(p, 'name,number\nLate Lisa,0301234567\n');
     await waitFor(() => directory.find('0301234567'), 8000, 'the file that came later');
     assert.strictEqual(directory.status().fill, 'green');
-  }).timeout(10000);
+    assert.strictEqual(logs.length, 2);
+  }).timeout(15000);
 
   it("serves the PBX's own users and follows their changes", async () => {
     const names = new PartyNames();
