@@ -14,6 +14,7 @@ const WIDGET_DIR = path.join(root, 'dashboard');
 /** Node types that live outside a tab: one each, shared by the examples that name them. */
 const CONFIG_TYPES = new Set([
   'pbx-connection',
+  'pbx-directory',
   'tls-config',
   'ui-base',
   'ui-theme',
@@ -47,6 +48,16 @@ function buildIfNeeded() {
 }
 
 /**
+ * One config node for every example that names it: a field one example sets (the connection's
+ * `directory`) stays when another example leaves it empty.
+ */
+function mergedConfig(seen = {}, node) {
+  const merged = { ...seen };
+  for (const [k, v] of Object.entries(node)) if (v !== '' || merged[k] === undefined) merged[k] = v;
+  return merged;
+}
+
+/**
  * Every example flow on a tab of its own; config nodes once; demo credentials per vendor; every
  * `mqtt-broker` pointed at the embedded broker on `mqttPort`.
  */
@@ -63,7 +74,7 @@ function exampleFlows(mqttPort) {
         for (const n of JSON.parse(fs.readFileSync(p, 'utf8'))) {
           if (n.type === 'mqtt-broker')
             configs.set(n.id, { ...n, z: undefined, broker: '127.0.0.1', port: String(mqttPort) });
-          else if (CONFIG_TYPES.has(n.type)) configs.set(n.id, { ...n, z: undefined });
+          else if (CONFIG_TYPES.has(n.type)) configs.set(n.id, { ...mergedConfig(configs.get(n.id), n), z: undefined });
           else if (n.type !== 'tab')
             flows.push({
               ...n,
@@ -112,6 +123,8 @@ function linkPackages(userDir) {
 
 function writeUserDir(userDir, port, flows, credentials) {
   linkPackages(userDir);
+  // The demo phone book: the example flows name its files relative to the user dir.
+  fs.cpSync(path.join(root, 'examples', 'phone-book'), path.join(userDir, 'phone-book'), { recursive: true });
   fs.writeFileSync(
     path.join(userDir, 'settings.js'),
     `module.exports = {

@@ -7,6 +7,7 @@ import type {
   LogLevel,
   Operation,
   OperationResult,
+  PbxNumbering,
   VendorAdapter,
 } from '../protocols/common/adapter';
 import { AuthError, DisconnectedError, UnsupportedError, errorText } from '../protocols/common/errors';
@@ -47,6 +48,9 @@ export class PbxConnection {
   readonly store = new StateStore();
   /** Names for the numbers of every call, lamp and record (NODES.md "Who: names for numbers"). */
   readonly names = new PartyNames();
+  /** How the PBX writes outside numbers, where it reports it (innovaphone `GetNodeInfo`). */
+  numbering: PbxNumbering | undefined;
+  private readonly numberingListeners = new Set<(numbering: PbxNumbering) => void>();
   private readonly adapter: VendorAdapter;
   private readonly router = new Router();
   private readonly records = new CallRecords(
@@ -82,6 +86,10 @@ export class PbxConnection {
       listening: (channel, key) => this.router.listening(channel, key),
       users: (list) => this.names.learn(list),
       dropped: (reason) => this.onDropped(reason),
+      numbering: (numbering) => {
+        this.numbering = numbering;
+        for (const fn of this.numberingListeners) fn(numbering);
+      },
       log: options.log,
     });
   }
@@ -165,6 +173,13 @@ export class PbxConnection {
    */
   view(spec: ViewSpec, listener: ViewListener): StoreView {
     return new StoreView(this, spec, listener);
+  }
+
+  /** Tells `fn` the PBX's numbering now (if known) and whenever it reports it; returns the function that stops it. */
+  onNumbering(fn: (numbering: PbxNumbering) => void): () => void {
+    this.numberingListeners.add(fn);
+    if (this.numbering) fn(this.numbering);
+    return () => this.numberingListeners.delete(fn);
   }
 
   /** Attaches a phone book (a `pbx-directory`), or detaches it with `undefined`. */

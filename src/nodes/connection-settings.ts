@@ -50,7 +50,7 @@ export function connectionSettings(
   };
 }
 
-function tlsOptions(RED: NodeAPI, tlsNodeId: string | undefined): ConnectionOptions {
+export function tlsOptions(RED: NodeAPI, tlsNodeId: string | undefined): ConnectionOptions {
   const tls: ConnectionOptions = {};
   if (tlsNodeId) {
     const tlsNode = RED.nodes.getNode(tlsNodeId) as TlsConfigNode | null;

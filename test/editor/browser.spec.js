@@ -135,7 +135,7 @@ describeInChromium('editor in a real browser', function () {
     const icons = await page.$$eval('.red-ui-palette-node[data-palette-type^="pbx-"] .red-ui-palette-icon', (els) =>
       els.map((e) => getComputedStyle(e).backgroundImage),
     );
-    assert.strictEqual(icons.length, 14, 'fourteen palette entries (the config node has none)');
+    assert.strictEqual(icons.length, 15, 'fifteen palette entries (the config nodes have none)');
     for (const icon of icons) assert.match(icon, /icons\/@pbxflow\/node-red-pbx\/pbx-.*\.svg/);
     // The README's picture: the innovaphone click-to-dial example.
     await page.evaluate(() => {
@@ -297,7 +297,7 @@ describeInChromium('editor in a real browser', function () {
     const nodes = await page.evaluate(() => {
       const out = [];
       RED.nodes.eachConfig((n) => {
-        if (n.type === 'pbx-connection') out.push({ id: n.id, config: true });
+        if (n.type === 'pbx-connection' || n.type === 'pbx-directory') out.push({ id: n.id, config: true });
       });
       RED.nodes.eachNode((n) => {
         if (n.type.startsWith('pbx-')) out.push({ id: n.id, config: false });
@@ -336,6 +336,37 @@ describeInChromium('editor in a real browser', function () {
     page.off('console', onConsole);
     assert.deepStrictEqual(errors, []);
     assert.deepStrictEqual(blank, []);
+  });
+
+  it('pbx-directory: the sources as an ordered list, Test per source, and try a number', async () => {
+    await page.evaluate(() => RED.editor.editConfig('', 'pbx-directory', 'demo-phonebook'));
+    await page.waitForSelector('#node-config-input-sources-list .pbx-directory-type', { state: 'visible' });
+    const rows = await page.$$eval('#node-config-input-sources-list .pbx-directory-type', (els) =>
+      els.map((e) => e.value),
+    );
+    assert.deepStrictEqual(rows, ['file', 'file', 'pbx']);
+    // The file row shows its path; the password rows stay hidden without CardDAV or LDAP.
+    assert.ok(await page.isVisible('.pbx-directory-field-path >> nth=0'));
+    assert.ok(!(await page.isVisible('#node-config-input-carddavPassword')));
+    await page.click('#node-config-input-sources-list .red-ui-button >> nth=0');
+    await page.waitForFunction(() => /3 contacts/.test($('.pbx-directory-result').first().text()), null, {
+      timeout: 10000,
+    });
+    assert.match(
+      await page.textContent('.pbx-directory-result >> nth=0'),
+      /Müller GmbH \+49711123456 \[customer, VIP\]/,
+    );
+    await page.fill('#pbx-directory-try', '0711 123456');
+    await page.click('#pbx-directory-try-button');
+    await page.waitForFunction(() => /Müller GmbH/.test($('#pbx-directory-try-result').text()), null, {
+      timeout: 10000,
+    });
+    assert.match(
+      await page.textContent('#pbx-directory-try-result'),
+      /Müller GmbH, \+49711123456 \[customer, VIP\] from family, matched by number/,
+    );
+    await page.screenshot({ path: path.join(ARTIFACTS, 'editor-phone-book.png') });
+    await cancelDialog(page, 'node-config', 'demo-phonebook');
   });
 
   it('shows the default of a property a flow lacks (the Vodia Login of an older flow)', async () => {

@@ -68,7 +68,10 @@ function checkExample(name, nodes) {
 
 /** Loads `nodes` on a tab with the connection pointed at `url` and `credentials` for it. */
 async function deployExample(nodes, url, credentials) {
-  const flow = nodes.map((n) => (n.type === 'pbx-connection' ? { ...n, url } : { ...n, z: 'f1' }));
+  // Config nodes stay global, as the editor makes them: a global connection may only name a global phone book.
+  const flow = nodes.map((n) =>
+    n.type === 'pbx-connection' ? { ...n, url } : n.type === 'pbx-directory' ? n : { ...n, z: 'f1' },
+  );
   const config = flow.find((n) => n.type === 'pbx-connection');
   const modules = [
     ...nodeModules(),

@@ -30,6 +30,8 @@ const NODE_TYPES = [
   'pbx-signaling',
   'pbx-state',
   'pbx-mqtt',
+  'pbx-directory',
+  'pbx-lookup',
 ];
 const root = path.join(__dirname, '..', '..');
 const MODULE = '@pbxflow/node-red-pbx';
@@ -61,10 +63,13 @@ function boardModule() {
   return translating(require(path.join(root, 'dashboard', 'dist', 'nodes', 'ui-pbx-board.js')), BOARD);
 }
 
-/** Loads `flow` (a tab `f1` is added when missing, and `z:'f1'` on nodes without one). */
+/** Config nodes the tests deploy globally, as the editor does by default. */
+const GLOBAL_CONFIGS = new Set(['pbx-connection', 'pbx-directory']);
+
+/** Loads `flow` (a tab `f1` is added when missing, and `z:'f1'` on nodes without one but the global config nodes). */
 async function loadFlow(flow, credentials = {}) {
   const nodes = flow.some((n) => n.type === 'tab') ? flow : [{ id: 'f1', type: 'tab' }, ...flow];
-  for (const n of nodes) if (n.type !== 'tab' && n.type !== 'pbx-connection' && !n.z) n.z = 'f1';
+  for (const n of nodes) if (n.type !== 'tab' && !GLOBAL_CONFIGS.has(n.type) && !n.z) n.z = 'f1';
   await catalogs;
   await helper.load(nodeModules(), nodes, credentials);
 }

@@ -44,6 +44,14 @@ export interface OperationResult {
 
 export type LogLevel = 'debug' | 'info' | 'warn';
 
+/** How the PBX writes outside numbers (innovaphone `GetNodeInfo`), for the phone book's matching. */
+export interface PbxNumbering {
+  countryCode?: string;
+  prefixIntl?: string;
+  prefixNtl?: string;
+  prefixSubs?: string;
+}
+
 export interface AdapterEvents {
   /** Delivers a normalized message to the nodes that watch (channel, key) or (channel, `*`). */
   emit<C extends Channel>(channel: C, key: string, message: PbxMessage<ChannelPayloads[C]>): void;
@@ -65,6 +73,8 @@ export interface AdapterEvents {
    * Adapters report names; they never decide which name a party gets (the connection's PartyNames).
    */
   users(list: readonly PbxUser[]): void;
+  /** The PBX said how it writes outside numbers (where it says: innovaphone after each login). */
+  numbering?(numbering: PbxNumbering): void;
   /** The logged-in socket is gone; the connection schedules a reconnect. Not called for a failed `open`. */
   dropped(reason: string): void;
   log(level: LogLevel, text: string): void;

@@ -94,6 +94,23 @@ class InnovaphoneAdapter implements VendorAdapter {
     });
     socket.onMessage((msg) => this.route(socket, msg));
     this.rcc.connected();
+    void this.askNumbering(socket);
+  }
+
+  /** The PBX's number prefixes and country (PbxApi `GetNodeInfo`): the phone book matches numbers as the PBX writes them. */
+  private async askNumbering(socket: AppWebsocket): Promise<void> {
+    try {
+      const [info] = await socket.request({ api: PBX_API, mt: 'GetNodeInfo' }, SUBSCRIBE_TIMEOUT_MS);
+      const text = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
+      this.events.numbering?.({
+        countryCode: text(info?.country_code),
+        prefixIntl: text(info?.prefix_intl),
+        prefixNtl: text(info?.prefix_ntl),
+        prefixSubs: text(info?.prefix_subs),
+      });
+    } catch (err) {
+      this.events.log('debug', `innovaphone: GetNodeInfo failed (${(err as Error).message}); numbers match as the phone book says`);
+    }
   }
 
   close(): Promise<void> {
