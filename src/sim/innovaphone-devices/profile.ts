@@ -1,0 +1,14 @@
+import { urlVia, type SimProfile } from '../common/profile';
+import { DEMO, DevicesSim, startDemo, type DevicesSimOptions } from './index';
+
+export const profile: SimProfile<DevicesSim, DevicesSimOptions> = {
+  vendor: 'innovaphone-devices',
+  async start(options = {}) {
+    const sim = new DevicesSim(options);
+    await sim.start(0);
+    return sim;
+  },
+connection: (sim, via) => ({ vendor: 'innovaphone-devices', url: urlVia(sim.url, via), app: sim.app }),
+  credentials: (sim) => ({ password: sim.password }),
+  demo: { start: startDemo, credentials: DEMO.credentials },
+};

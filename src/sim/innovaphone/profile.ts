@@ -1,0 +1,14 @@
+import { urlVia, type SimProfile } from '../common/profile';
+import { DEMO, InnovaphoneSim, startDemo, type InnovaphoneSimOptions } from './index';
+
+export const profile: SimProfile<InnovaphoneSim, InnovaphoneSimOptions> = {
+  vendor: 'innovaphone',
+  async start(options = {}) {
+    const sim = new InnovaphoneSim(options);
+    await sim.start(0);
+    return sim;
+  },
+connection: (sim, via) => ({ vendor: 'innovaphone', url: urlVia(sim.url, via), app: sim.app }),
+  credentials: (sim) => ({ password: sim.password }),
+  demo: { start: startDemo, credentials: DEMO.credentials },
+};
