@@ -8,6 +8,7 @@ const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { benchProtocols } = require('../scripts/sim-profiles');
 const { report, SECTIONS } = require('./report');
 
 const N = Number(process.env.BENCH_EVENTS) || 200000;
@@ -21,7 +22,8 @@ const SCALE_KEYS = [50, 50000];
 /** `pbx-state` asked for all of this many presence entries, this many times per run. */
 const STATE_ENTRIES = 10000;
 const STATE_QUERIES = 200;
-const PROTOCOLS = ['innovaphone', 'onlinepbx2', 'onlinepbx3', 'vodia'];
+/** Every protocol the vendors' simulator profiles offer the bench (src/sim/<vendor>/bench.ts). */
+const PROTOCOLS = benchProtocols().map((b) => b.name);
 /** The protocol of the pbx-mqtt run: Vodia presence, every event a change of its user. */
 const MQTT_PROTOCOL = 'vodia';
 /** Redeploy counts of the heap curve: a plateau is warm-up (compiled code), a steady climb a leak. */

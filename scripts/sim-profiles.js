@@ -12,4 +12,18 @@ function simProfiles() {
   return vendorIds().map(simProfile);
 }
 
-module.exports = { simProfile, simProfiles };
+/** Every protocol the bench measures, in registry order (a vendor may have several, or none). */
+function benchProtocols() {
+  return simProfiles().flatMap((profile) => profile.bench);
+}
+
+/** The bench protocol `name` and the simulator profile of its vendor. */
+function benchProtocol(name) {
+  for (const profile of simProfiles()) {
+    const bench = profile.bench.find((b) => b.name === name);
+    if (bench) return { profile, bench };
+  }
+  throw new Error(`no bench protocol ${name}`);
+}
+
+module.exports = { simProfile, simProfiles, benchProtocols, benchProtocol };

@@ -10,5 +10,6 @@ export const profile: SimProfile<DevicesSim, DevicesSimOptions> = {
   },
 connection: (sim, via) => ({ vendor: 'innovaphone-devices', url: urlVia(sim.url, via), app: sim.app }),
   credentials: (sim) => ({ password: sim.password }),
+  bench: [],
   demo: { start: startDemo, credentials: DEMO.credentials },
 };

@@ -1,4 +1,5 @@
 import { urlVia, type SimProfile } from '../common/profile';
+import { presenceBench } from './bench';
 import { DEMO, InnovaphoneSim, startDemo, type InnovaphoneSimOptions } from './index';
 
 export const profile: SimProfile<InnovaphoneSim, InnovaphoneSimOptions> = {
@@ -10,5 +11,6 @@ export const profile: SimProfile<InnovaphoneSim, InnovaphoneSimOptions> = {
   },
 connection: (sim, via) => ({ vendor: 'innovaphone', url: urlVia(sim.url, via), app: sim.app }),
   credentials: (sim) => ({ password: sim.password }),
+  bench: [presenceBench],
   demo: { start: startDemo, credentials: DEMO.credentials },
 };

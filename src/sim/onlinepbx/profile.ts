@@ -1,4 +1,5 @@
 import { urlVia, type SimProfile } from '../common/profile';
+import { blfBenches } from './bench';
 import { DEMO, OnlinePbxSim, startDemo, type OnlinePbxSimOptions } from './index';
 
 export const profile: SimProfile<OnlinePbxSim, OnlinePbxSimOptions> = {
@@ -11,5 +12,6 @@ export const profile: SimProfile<OnlinePbxSim, OnlinePbxSimOptions> = {
   // One simulator speaks one API version; the connection must ask for the same.
 connection: (sim, via) => ({ vendor: 'onlinepbx', url: urlVia(sim.url, via), domain: sim.domain, apiVersion: sim.apiVersion }),
   credentials: (sim) => ({ apiKey: sim.apiKey }),
+  bench: blfBenches,
   demo: { start: startDemo, credentials: DEMO.credentials },
 };

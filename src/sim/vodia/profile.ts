@@ -1,4 +1,5 @@
 import { urlVia, type SimProfile } from '../common/profile';
+import { userStateBench } from './bench';
 import { DEFAULT_ACCOUNTS, DEMO, VodiaSim, startDemo, type VodiaSimOptions } from './index';
 
 /** The connection's own extension: the first default account, the one with a password. */
@@ -13,5 +14,6 @@ export const profile: SimProfile<VodiaSim, VodiaSimOptions> = {
   },
 connection: (sim, via) => ({ vendor: 'vodia', url: urlVia(sim.url, via), domain: sim.domain, user: OWN.account }),
   credentials: () => ({ password: OWN.password }),
+  bench: [userStateBench],
   demo: { start: startDemo, credentials: DEMO.credentials },
 };
