@@ -36,11 +36,15 @@ export interface SimProfile<S extends SimHarness = SimHarness, O extends object 
   connection(sim: S, via?: Via): NodeFields;
   /** The credentials a simulator made with default login options accepts. */
   credentials(sim: S): NodeFields;
-  /** `npm start`: the simulator with demo data on the fixed port the examples name, and its credentials. */
   /** The protocols the bench (`bench/`) measures through this vendor's simulator; none is fine. */
   readonly bench: readonly BenchProtocol[];
+  /**
+   * `npm start`: the simulator with demo data on the fixed port the examples name, the node
+   * properties that reach it (as the examples have them) and its credentials.
+   */
   readonly demo: {
     start(): Promise<{ stop(): Promise<void> }>;
+    readonly connection: NodeFields;
     readonly credentials: NodeFields;
   };
 }

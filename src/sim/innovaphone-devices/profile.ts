@@ -8,8 +8,16 @@ export const profile: SimProfile<DevicesSim, DevicesSimOptions> = {
     await sim.start(0);
     return sim;
   },
-connection: (sim, via) => ({ vendor: 'innovaphone-devices', url: urlVia(sim.url, via), app: sim.app }),
+  connection: (sim, via) => ({ vendor: 'innovaphone-devices', url: urlVia(sim.url, via), app: sim.app }),
   credentials: (sim) => ({ password: sim.password }),
   bench: [],
-  demo: { start: startDemo, credentials: DEMO.credentials },
+  demo: {
+    start: startDemo,
+    connection: {
+      vendor: 'innovaphone-devices',
+      url: `ws://127.0.0.1:${DEMO.port}/example.com/devices/innovaphone-devices`,
+      app: DEMO.app,
+    },
+    credentials: DEMO.credentials,
+  },
 };

@@ -9,8 +9,12 @@ export const profile: SimProfile<InnovaphoneSim, InnovaphoneSimOptions> = {
     await sim.start(0);
     return sim;
   },
-connection: (sim, via) => ({ vendor: 'innovaphone', url: urlVia(sim.url, via), app: sim.app }),
+  connection: (sim, via) => ({ vendor: 'innovaphone', url: urlVia(sim.url, via), app: sim.app }),
   credentials: (sim) => ({ password: sim.password }),
   bench: [presenceBench],
-  demo: { start: startDemo, credentials: DEMO.credentials },
+  demo: {
+    start: startDemo,
+    connection: { vendor: 'innovaphone', url: `ws://127.0.0.1:${DEMO.port}/PBX0/APPS/websocket`, app: DEMO.app },
+    credentials: DEMO.credentials,
+  },
 };

@@ -10,8 +10,17 @@ export const profile: SimProfile<OnlinePbxSim, OnlinePbxSimOptions> = {
     return sim;
   },
   // One simulator speaks one API version; the connection must ask for the same.
-connection: (sim, via) => ({ vendor: 'onlinepbx', url: urlVia(sim.url, via), domain: sim.domain, apiVersion: sim.apiVersion }),
+  connection: (sim, via) => ({
+    vendor: 'onlinepbx',
+    url: urlVia(sim.url, via),
+    domain: sim.domain,
+    apiVersion: sim.apiVersion,
+  }),
   credentials: (sim) => ({ apiKey: sim.apiKey }),
   bench: blfBenches,
-  demo: { start: startDemo, credentials: DEMO.credentials },
+  demo: {
+    start: startDemo,
+    connection: { vendor: 'onlinepbx', url: `ws://127.0.0.1:${DEMO.port3}/`, domain: DEMO.domain, apiVersion: '3' },
+    credentials: DEMO.credentials,
+  },
 };

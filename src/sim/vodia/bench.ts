@@ -9,7 +9,12 @@ export const userStateBench: BenchProtocol = {
   async start(users) {
     const accounts = [
       ...DEFAULT_ACCOUNTS,
-      ...Array.from({ length: users }, (_, i) => ({ account: String(2000 + i), name: `User ${i}`, registered: true, dnd: false })),
+      ...Array.from({ length: users }, (_, i) => ({
+        account: String(2000 + i),
+        name: `User ${i}`,
+        registered: true,
+        dnd: false,
+      })),
     ];
     const sim = new VodiaSim({ domain: DOMAIN, accounts });
     await sim.start(0);

@@ -12,8 +12,12 @@ export const profile: SimProfile<VodiaSim, VodiaSimOptions> = {
     await sim.start(0);
     return sim;
   },
-connection: (sim, via) => ({ vendor: 'vodia', url: urlVia(sim.url, via), domain: sim.domain, user: OWN.account }),
+  connection: (sim, via) => ({ vendor: 'vodia', url: urlVia(sim.url, via), domain: sim.domain, user: OWN.account }),
   credentials: () => ({ password: OWN.password }),
   bench: [userStateBench],
-  demo: { start: startDemo, credentials: DEMO.credentials },
+  demo: {
+    start: startDemo,
+    connection: { vendor: 'vodia', url: `ws://127.0.0.1:${DEMO.port}/websocket`, domain: DEMO.domain, user: DEMO.user },
+    credentials: DEMO.credentials,
+  },
 };
