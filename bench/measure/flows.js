@@ -54,11 +54,13 @@ function websocketClient(port) {
 }
 
 /**
- * What a user builds from core nodes: websocket in -> (2.0: split) -> json -> 50-way switch -> sink.
- * `floor`: websocket in -> sink only, Node-RED's own cost of a message from a socket, with no
- * parsing at all: no input node can be faster than this.
+ * Core-node flows by `shape`. `peer`, what a user builds from core nodes: websocket in -> (2.0:
+ * cut the socket.io prefix) -> json -> 50-way switch -> sink. `floor`: websocket in -> sink only,
+ * Node-RED's own cost of a message from a socket, with no parsing at all: no input node can be
+ * faster. `parse`, the parse floor: websocket in -> (cut) -> json -> sink, the least a node that
+ * keeps the parsed frame (`msg.raw`) must do.
  */
-function peerFlow(protocol, port, floor = false) {
+function peerFlow(protocol, port, shape = 'peer') {
   const { bench } = benchProtocol(protocol);
   const values = bench.keyValues(USERS);
   const prefix = bench.framePrefix;
@@ -72,7 +74,7 @@ function peerFlow(protocol, port, floor = false) {
       name: '',
       server: '',
       client: 'wc',
-      wires: [[floor ? 'sink' : prefix ? 'fn' : 'js']],
+      wires: [[shape === 'floor' ? 'sink' : prefix ? 'fn' : 'js']],
     },
     ...(prefix
       ? [
@@ -86,7 +88,15 @@ function peerFlow(protocol, port, floor = false) {
           },
         ]
       : []),
-    { id: 'js', type: 'json', z: 'tab', property: 'payload', action: '', pretty: false, wires: [['sw']] },
+    {
+      id: 'js',
+      type: 'json',
+      z: 'tab',
+      property: 'payload',
+      action: '',
+      pretty: false,
+      wires: [[shape === 'parse' ? 'sink' : 'sw']],
+    },
     {
       id: 'sw',
       type: 'switch',

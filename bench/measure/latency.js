@@ -43,7 +43,7 @@ async function latency(host, spec) {
     if (limit) ({ sink, stop: stopClient } = await rawClient(host, port));
     else if (floor) {
       red = await startRed();
-      await red.deploy(peerFlow(protocol, port, true));
+      await red.deploy(peerFlow(protocol, port, 'floor'));
       await until(async () => (await host.call('status')).connections === 1, 'websocket in connected');
       sink = red.sink;
       sink.onMessage = (msg) => {

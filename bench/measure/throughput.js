@@ -1,6 +1,6 @@
 'use strict';
 // `kind: 'throughput'`: events per second from the simulator into the counting sink, through
-// the raw limit (a ws client that only parses), ours, the floor or the core peer.
+// the raw limit (a ws client that only parses), ours, the floor, the parse floor or the core peer.
 const WebSocket = require('ws');
 const { startRed } = require('../red');
 const { startBroker, mqttNodes } = require('../mqtt');
@@ -43,7 +43,7 @@ async function throughput(host, spec) {
       await ready(red, host, USERS);
       if (broker) await until(async () => (await broker.status()).clients === 1, 'mqtt out connected');
     } else {
-      await red.deploy(peerFlow(protocol, port, mode === 'floor'));
+      await red.deploy(peerFlow(protocol, port, mode));
       await until(async () => (await host.call('status')).connections === 1, 'peer connected');
     }
     // The warm-up reports every user twice (two cycles, so the timed run starts with a change of
