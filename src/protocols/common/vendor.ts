@@ -34,7 +34,7 @@ export type EditorField = string | { readonly name: string; readonly when: Reado
 export interface VendorEditor {
   /** The node's properties and credentials the vendor reads, in dialog order. */
   readonly fields: readonly EditorField[];
-  /** The properties the dialog marks invalid while blank: those `settings` cannot do without. */
+  /** The properties the dialog marks invalid while blank: those the vendor cannot log in without. */
   readonly required: readonly string[];
   readonly urlPlaceholder: string;
 }
