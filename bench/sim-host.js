@@ -3,53 +3,27 @@
 // own process, so the PBX side has a core of its own; driven over IPC by bench/measure.js.
 const WebSocket = require('ws');
 const { pushFrames } = require('../dist/sim/common/push');
-const { InnovaphoneSim, presenceBenchFrames } = require('../dist/sim/innovaphone');
-const { OnlinePbxSim, blfBenchFrames } = require('../dist/sim/onlinepbx');
-const { VodiaSim, DEFAULT_ACCOUNTS, userStateBenchFrames } = require('../dist/sim/vodia');
+const { benchProtocol } = require('../scripts/sim-profiles');
 
-const DOMAIN = 'bench.test';
 let sim;
 let frameServer;
+/** The protocol `start` was asked for: `{ profile, bench }`. */
+let chosen;
 
-const userNames = (k) => Array.from({ length: k }, (_, i) => `u${i}`);
-
-/** The frames of `protocol`, as the simulators push them; `srcs` for innovaphone monitors. */
-function frames(protocol, users, srcs) {
-  if (protocol === 'innovaphone') return presenceBenchFrames(srcs || userNames(users).map((u) => `p:${u}`));
-  if (protocol === 'onlinepbx2') return blfBenchFrames('2', users);
-  if (protocol === 'onlinepbx3') return blfBenchFrames('3', users);
-  return userStateBenchFrames(DOMAIN, users);
-}
-
+/**
+ * A bench simulator of `protocol` (its vendor's profile, src/sim/<vendor>/bench.ts), or with
+ * `raw` a plain frame server; its port, and for a simulator the connection that reaches it.
+ */
 async function start({ protocol, users, raw }) {
+  chosen = benchProtocol(protocol);
   if (raw) {
     frameServer = new WebSocket.Server({ host: '127.0.0.1', port: 0 });
     await new Promise((r) => frameServer.once('listening', r));
     return { port: frameServer.address().port };
   }
-  if (protocol === 'innovaphone') {
-    const list = userNames(users).map((u, i) => ({
-      sip: u,
-      num: String(1000 + i),
-      dn: `User ${i}`,
-      presence: [{ contact: 'tel:', status: 'open', activity: '', note: '' }],
-    }));
-    sim = new InnovaphoneSim({ users: list, devices: [] });
-  } else if (protocol === 'vodia') {
-    const accounts = [
-      ...DEFAULT_ACCOUNTS,
-      ...Array.from({ length: users }, (_, i) => ({
-        account: String(2000 + i),
-        name: `User ${i}`,
-        registered: true,
-        dnd: false,
-      })),
-    ];
-    sim = new VodiaSim({ domain: DOMAIN, accounts });
-  } else {
-    sim = new OnlinePbxSim({ apiVersion: protocol === 'onlinepbx3' ? '3' : '2', apiKey: 'bench-key', domain: DOMAIN });
-  }
-  return { port: await sim.start(0) };
+  sim = await chosen.bench.start(users);
+  const { profile } = chosen;
+  return { port: sim.port, connection: { properties: profile.connection(sim), credentials: profile.credentials(sim) } };
 }
 
 function sockets() {
@@ -58,27 +32,19 @@ function sockets() {
 }
 
 /** One frame builder per socket (innovaphone frames carry the src of that socket's monitors). */
-function builders(protocol, users) {
-  if (protocol !== 'innovaphone' || frameServer) return sockets().map((ws) => [ws, frames(protocol, users)]);
-  return sim.clients.map((c) => [
-    c.ws,
-    frames(
-      protocol,
-      users,
-      userNames(users).map((u) => sim.pbx.srcOf(c, u) || ''),
-    ),
-  ]);
+function builders(users) {
+  return sockets().map((ws) => [ws, chosen.bench.frames(users, ws, frameServer ? undefined : sim)]);
 }
 
-async function push({ protocol, n, users }) {
+async function push({ n, users }) {
   const t0 = performance.now();
-  for (const [ws, frame] of builders(protocol, users)) await pushFrames([ws], n, (i) => frame(i));
+  for (const [ws, frame] of builders(users)) await pushFrames([ws], n, (i) => frame(i));
   return { ms: performance.now() - t0 };
 }
 
 /** `n` frames at `rate` per second, each with its send time `t` for the latency. */
-async function paced({ protocol, n, users, rate }) {
-  const targets = builders(protocol, users);
+async function paced({ n, users, rate }) {
+  const targets = builders(users);
   const perTick = Math.max(1, Math.round(rate / 100));
   let i = 0;
   await new Promise((resolve) => {
@@ -99,7 +65,7 @@ async function paced({ protocol, n, users, rate }) {
 async function status() {
   if (!sim) return { connections: frameServer ? frameServer.clients.size : 0 };
   const out = { connections: sim.connectionCount };
-  if (sim instanceof InnovaphoneSim) out.subscriptions = sim.pbx.subscriptions().length;
+  if (chosen.bench.subscriptions) out.subscriptions = chosen.bench.subscriptions(sim);
   return out;
 }
 

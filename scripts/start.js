@@ -22,7 +22,6 @@ const CONFIG_TYPES = new Set([
   'ui-group',
   'mqtt-broker',
 ]);
-const VENDOR_SIMS = ['innovaphone', 'innovaphone-devices', 'onlinepbx', 'vodia'];
 
 function buildIfNeeded() {
   const newest = (dir) =>
@@ -91,8 +90,8 @@ function exampleFlows(mqttPort) {
   const credentials = {};
   for (const c of configs.values()) {
     if (c.type !== 'pbx-connection') continue;
-    const { DEMO } = require(path.join(root, 'dist', 'sim', c.vendor, 'index.js'));
-    credentials[c.id] = DEMO.credentials;
+    // Required here, not on top: the compiled registry exists only after buildIfNeeded.
+    credentials[c.id] = require('./sim-profiles').simProfile(c.vendor).demo.credentials;
   }
   return { flows: [...flows, ...configs.values()], credentials };
 }
@@ -187,8 +186,8 @@ async function startDemo({
 } = {}) {
   buildIfNeeded();
   const sims = [];
-  for (const vendor of VENDOR_SIMS) {
-    sims.push(await require(path.join(root, 'dist', 'sim', vendor, 'index.js')).startDemo());
+  for (const profile of require('./sim-profiles').simProfiles()) {
+    sims.push(await profile.demo.start());
   }
   const mqtt = await startBroker(mqttPort);
   sims.push(mqtt);

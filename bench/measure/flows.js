@@ -1,59 +1,40 @@
 'use strict';
 // The flows the measurements deploy: ours (the config node, input nodes, the counting sink) and
 // the core-node ones they are compared with.
+const { benchProtocol } = require('../../scripts/sim-profiles');
 const { until } = require('./host');
 
 /** Users (or extensions) the events cycle through, unless a measurement says otherwise. */
 const USERS = 50;
 
-function configNode(protocol, port) {
-  if (protocol === 'innovaphone')
-    return [
-      { vendor: 'innovaphone', url: `ws://127.0.0.1:${port}/PBX0/APPS/websocket`, app: 'nodered' },
-      { password: 'pwd' },
-    ];
-  if (protocol === 'vodia')
-    return [
-      { vendor: 'vodia', url: `ws://127.0.0.1:${port}/websocket`, domain: 'bench.test', user: '40' },
-      { password: 'secret' },
-    ];
-  const v3 = protocol === 'onlinepbx3';
-  return [
-    {
-      vendor: 'onlinepbx',
-      apiVersion: v3 ? '3' : '2',
-      url: v3 ? `ws://127.0.0.1:${port}/` : `http://127.0.0.1:${port}`,
-      domain: 'bench.test',
-    },
-    { apiKey: 'bench-key' },
-  ];
-}
-
 const userList = (k) => Array.from({ length: k }, (_, i) => `u${i}`);
 
-/** The input node that watches `keys` (users or extensions) of `protocol`. */
+/** The input node that watches `keys` (users or extensions) of `protocol`: its vendor's bench profile says which. */
 function watcher(protocol, id, keys) {
-  if (protocol === 'innovaphone' || protocol === 'vodia')
-    return { id, type: 'pbx-presence-in', z: 'tab', connection: 'c1', users: keys.join(','), wires: [['sink']] };
-  return { id, type: 'pbx-blf-in', z: 'tab', connection: 'c1', extensions: keys.join(','), wires: [['sink']] };
+  const { type, property } = benchProtocol(protocol).bench.watcher;
+  return { id, type, z: 'tab', connection: 'c1', [property]: keys.join(','), wires: [['sink']] };
 }
 
-/** Our flow: the config node, `watchers` and the sink. */
-function ourFlow(protocol, port, watchers) {
-  const [config, credentials] = configNode(protocol, port);
+/** The keys ours watches for `users` bench users (empty: every one). */
+function watched(protocol, users) {
+  return benchProtocol(protocol).bench.watched(users);
+}
+
+/** Our flow: the config node (`connection`, as the sim host's `start` gives it), `watchers` and the sink. */
+function ourFlow(connection, watchers) {
   // Credentials inline on the node, as the editor sends them on deploy.
   return [
     { id: 'tab', type: 'tab', label: 'bench' },
-    { id: 'c1', type: 'pbx-connection', ...config, credentials },
+    { id: 'c1', type: 'pbx-connection', ...connection.properties, credentials: connection.credentials },
     ...watchers,
     { id: 'sink', type: 'bench-sink', z: 'tab' },
   ];
 }
 
-/** Our flow is connected and (innovaphone) has `expectSubs` subscriptions at the PBX. */
-async function ready(red, host, protocol, expectSubs) {
+/** Our flow is connected and, where the protocol shows them, has `expectSubs` subscriptions at the PBX. */
+async function ready(red, host, expectSubs) {
   await until(() => red.node('c1')?.connection?.state === 'connected', 'connected');
-  if (protocol === 'innovaphone')
+  if ((await host.call('status')).subscriptions !== undefined)
     await until(async () => (await host.call('status')).subscriptions >= expectSubs, 'subscriptions');
   // The other protocols confirm their subscriptions without a reply we can see from here.
   else await new Promise((r) => setTimeout(r, 500));
@@ -73,19 +54,16 @@ function websocketClient(port) {
 }
 
 /**
- * What a user builds from core nodes: websocket in -> (2.0: split) -> json -> 50-way switch -> sink.
- * `floor`: websocket in -> sink only, Node-RED's own cost of a message from a socket, with no
- * parsing at all: no input node can be faster than this.
+ * Core-node flows by `shape`. `peer`, what a user builds from core nodes: websocket in -> (2.0:
+ * cut the socket.io prefix) -> json -> 50-way switch -> sink. `floor`: websocket in -> sink only,
+ * Node-RED's own cost of a message from a socket, with no parsing at all: no input node can be
+ * faster. `parse`, the parse floor: websocket in -> (cut) -> json -> sink, the least a node that
+ * keeps the parsed frame (`msg.raw`) must do.
  */
-function peerFlow(protocol, port, floor = false) {
-  const keyProp = {
-    innovaphone: 'payload.src',
-    onlinepbx2: 'payload.args[0].uid',
-    onlinepbx3: 'payload.data.uid',
-    vodia: 'payload.account',
-  }[protocol];
-  const values = Array.from({ length: USERS }, (_, i) => (protocol === 'innovaphone' ? `p:u${i}` : String(2000 + i)));
-  const v2 = protocol === 'onlinepbx2';
+function peerFlow(protocol, port, shape = 'peer') {
+  const { bench } = benchProtocol(protocol);
+  const values = bench.keyValues(USERS);
+  const prefix = bench.framePrefix;
   return [
     { id: 'tab', type: 'tab', label: 'peer' },
     websocketClient(port),
@@ -96,26 +74,34 @@ function peerFlow(protocol, port, floor = false) {
       name: '',
       server: '',
       client: 'wc',
-      wires: [[floor ? 'sink' : v2 ? 'fn' : 'js']],
+      wires: [[shape === 'floor' ? 'sink' : prefix ? 'fn' : 'js']],
     },
-    ...(v2
+    ...(prefix
       ? [
           {
             id: 'fn',
             type: 'function',
             z: 'tab',
-            func: "msg.payload = msg.payload.slice(msg.payload.indexOf(':::') + 3);\nreturn msg;",
+            func: `msg.payload = msg.payload.slice(msg.payload.indexOf(${JSON.stringify(prefix)}) + ${prefix.length});\nreturn msg;`,
             outputs: 1,
             wires: [['js']],
           },
         ]
       : []),
-    { id: 'js', type: 'json', z: 'tab', property: 'payload', action: '', pretty: false, wires: [['sw']] },
+    {
+      id: 'js',
+      type: 'json',
+      z: 'tab',
+      property: 'payload',
+      action: '',
+      pretty: false,
+      wires: [[shape === 'parse' ? 'sink' : 'sw']],
+    },
     {
       id: 'sw',
       type: 'switch',
       z: 'tab',
-      property: keyProp,
+      property: bench.keyProperty,
       propertyType: 'msg',
       rules: values.map((v) => ({ t: 'eq', v, vt: 'str' })),
       checkall: 'true', // the switch node's default: check every rule
@@ -127,4 +113,4 @@ function peerFlow(protocol, port, floor = false) {
   ];
 }
 
-module.exports = { USERS, userList, watcher, ourFlow, ready, websocketClient, peerFlow };
+module.exports = { USERS, userList, watcher, watched, ourFlow, ready, websocketClient, peerFlow };

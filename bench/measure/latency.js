@@ -7,7 +7,7 @@
 const WebSocket = require('ws');
 const { startRed } = require('../red');
 const { until, timedPush, settledHeap, quantile } = require('./host');
-const { USERS, userList, watcher, ourFlow, ready, peerFlow } = require('./flows');
+const { USERS, watcher, watched, ourFlow, ready, peerFlow } = require('./flows');
 
 /**
  * Untimed events before the paced ones, then a collection: the latency of a running Node-RED,
@@ -35,7 +35,7 @@ async function latency(host, spec) {
   const protocol = 'innovaphone';
   const limit = spec.mode === 'limit';
   const floor = spec.mode === 'floor';
-  const { port } = await host.call('start', { protocol, users: USERS, raw: limit || floor });
+  const { port, connection } = await host.call('start', { protocol, users: USERS, raw: limit || floor });
   let red;
   let sink;
   let stopClient;
@@ -43,7 +43,7 @@ async function latency(host, spec) {
     if (limit) ({ sink, stop: stopClient } = await rawClient(host, port));
     else if (floor) {
       red = await startRed();
-      await red.deploy(peerFlow(protocol, port, true));
+      await red.deploy(peerFlow(protocol, port, 'floor'));
       await until(async () => (await host.call('status')).connections === 1, 'websocket in connected');
       sink = red.sink;
       sink.onMessage = (msg) => {
@@ -52,8 +52,8 @@ async function latency(host, spec) {
       };
     } else {
       red = await startRed();
-      await red.deploy(ourFlow(protocol, port, [watcher(protocol, 'w1', userList(USERS))]));
-      await ready(red, host, protocol, USERS);
+      await red.deploy(ourFlow(connection, [watcher(protocol, 'w1', watched(protocol, USERS))]));
+      await ready(red, host, USERS);
       sink = red.sink;
     }
     await timedPush(host, sink, protocol, WARMUP_EVENTS, USERS);

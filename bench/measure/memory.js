@@ -36,7 +36,7 @@ function codeBytes() {
  * reconnects on every deploy. (One, not 100: more than 10 on one client make Node-RED print a
  * MaxListenersExceededWarning on every deploy.)
  */
-function memoryFlow(spec, protocol, port) {
+function memoryFlow(spec, protocol, port, connection) {
   const watchers = Array.from({ length: spec.nodes }, (_, i) => {
     const id = `w${i}`;
     if (spec.websocket && i === 0)
@@ -44,8 +44,9 @@ function memoryFlow(spec, protocol, port) {
     if (spec.core || spec.websocket) return { id, type: 'change', z: 'tab', rules: [], wires: [['sink']] };
     return watcher(protocol, id, [String(2000 + i)]);
   });
-  const flows = ourFlow(protocol, port, watchers);
-  if (!spec.websocket) return flows;
+  if (!spec.websocket) return ourFlow(connection, watchers);
+  // No pbx-connection: the core websocket-client stands in its place.
+  const flows = ourFlow({ properties: {}, credentials: {} }, watchers);
   return [...flows.filter((n) => n.id !== 'c1'), websocketClient(port)];
 }
 
@@ -56,10 +57,10 @@ function memoryFlow(spec, protocol, port) {
  */
 async function memory(host, spec) {
   const protocol = 'onlinepbx3';
-  const { port } = await host.call('start', { protocol, users: spec.nodes, raw: !!spec.websocket });
+  const { port, connection } = await host.call('start', { protocol, users: spec.nodes, raw: !!spec.websocket });
   const red = await startRed();
   try {
-    const flows = memoryFlow(spec, protocol, port);
+    const flows = memoryFlow(spec, protocol, port, connection);
     const connected = () =>
       spec.websocket
         ? red.node('wc')?.server?.readyState === WebSocket.OPEN

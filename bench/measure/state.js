@@ -19,7 +19,7 @@ const STATE_WARMUP = 20;
 async function state(host, spec) {
   const protocol = 'vodia';
   const k = spec.entries;
-  const { port } = await host.call('start', { protocol, users: USERS });
+  const { connection } = await host.call('start', { protocol, users: USERS });
   const red = await startRed();
   try {
     const query = {
@@ -33,9 +33,9 @@ async function state(host, spec) {
       forSeconds: '0',
       wires: [['sink'], ['sink']],
     };
-    const flows = ourFlow(protocol, port, [watcher(protocol, 'w1', []), query]);
+    const flows = ourFlow(connection, [watcher(protocol, 'w1', []), query]);
     await red.deploy(flows);
-    await ready(red, host, protocol, 0);
+    await ready(red, host, 0);
     const store = red.node('c1').connection.store;
     const before = settledHeap();
     // 1.5 cycles: the first half of the users is then in dnd, the rest available.

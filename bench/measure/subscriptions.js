@@ -15,13 +15,13 @@ async function dispatch(host, spec) {
   const k = spec.nodes;
   const keys = spec.keys || k;
   const protocol = 'onlinepbx3';
-  const { port } = await host.call('start', { protocol, users: keys });
+  const { connection } = await host.call('start', { protocol, users: keys });
   const red = await startRed();
   try {
     const extensions = (i) => Array.from({ length: keys }, (_, j) => String(2000 + j)).filter((_, j) => j % k === i);
     const watchers = Array.from({ length: k }, (_, i) => watcher(protocol, `w${i}`, extensions(i)));
-    await red.deploy(ourFlow(protocol, port, watchers));
-    await ready(red, host, protocol, 0);
+    await red.deploy(ourFlow(connection, watchers));
+    await ready(red, host, 0);
     await timedPush(host, red.sink, protocol, 5000, keys);
     return { rate: (await timedPush(host, red.sink, protocol, spec.n, keys)).rate };
   } finally {
@@ -32,13 +32,13 @@ async function dispatch(host, spec) {
 /** One input node watching `spec.subs` innovaphone users: until confirmed, until the first event of each. */
 async function setup(host, spec) {
   const k = spec.subs;
-  const { port } = await host.call('start', { protocol: 'innovaphone', users: k });
+  const { connection } = await host.call('start', { protocol: 'innovaphone', users: k });
   const red = await startRed();
   try {
     red.sink.trackTopics = true;
     global.gc();
     const heapBefore = process.memoryUsage().heapUsed;
-    const flows = ourFlow('innovaphone', port, [watcher('innovaphone', 'w1', userList(k))]);
+    const flows = ourFlow(connection, [watcher('innovaphone', 'w1', userList(k))]);
     const t0 = performance.now();
     await red.deploy(flows);
     let confirmedMs;

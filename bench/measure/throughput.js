@@ -1,20 +1,21 @@
 'use strict';
 // `kind: 'throughput'`: events per second from the simulator into the counting sink, through
-// the raw limit (a ws client that only parses), ours, the floor or the core peer.
+// the raw limit (a ws client that only parses), ours, the floor, the parse floor or the core peer.
 const WebSocket = require('ws');
 const { startRed } = require('../red');
 const { startBroker, mqttNodes } = require('../mqtt');
 const { until, timedPush } = require('./host');
-const { USERS, userList, watcher, ourFlow, ready, peerFlow } = require('./flows');
+const { benchProtocol } = require('../../scripts/sim-profiles');
+const { USERS, watcher, watched, ourFlow, ready, peerFlow } = require('./flows');
 
-/** The physical limit: a raw ws client that only parses (and for 2.0 splits the socket.io frame). */
+/** The physical limit: a raw ws client that only parses (after cutting a frame prefix: 2.0's socket.io). */
 async function limit(host, protocol, port, n) {
   const counter = { count: 0 };
-  const v2 = protocol === 'onlinepbx2';
+  const prefix = benchProtocol(protocol).bench.framePrefix;
   const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { perMessageDeflate: false });
   ws.on('message', (d) => {
     const text = d.toString();
-    JSON.parse(v2 ? text.slice(text.indexOf(':::') + 3) : text);
+    JSON.parse(prefix ? text.slice(text.indexOf(prefix) + prefix.length) : text);
     counter.count++;
   });
   await new Promise((r) => ws.once('open', r));
@@ -29,7 +30,7 @@ async function throughput(host, spec) {
   const { protocol, mode, n } = spec;
   // `spec.keys`: the events cycle through this many distinct users (the state store's scale run).
   const distinct = spec.keys || USERS;
-  const { port } = await host.call('start', { protocol, users: USERS, raw: mode !== 'ours' });
+  const { port, connection } = await host.call('start', { protocol, users: USERS, raw: mode !== 'ours' });
   if (mode === 'limit') return limit(host, protocol, port, n);
   const red = await startRed();
   // `spec.mqtt`: pbx-mqtt mirrors the store into a broker besides (the run ends when it has all).
@@ -37,13 +38,12 @@ async function throughput(host, spec) {
   let published = 0;
   try {
     if (mode === 'ours') {
-      const keys = protocol === 'innovaphone' ? userList(USERS) : [];
-      const flows = ourFlow(protocol, port, [watcher(protocol, 'w1', keys)]);
+      const flows = ourFlow(connection, [watcher(protocol, 'w1', watched(protocol, USERS))]);
       await red.deploy(broker ? [...flows, ...mqttNodes(broker.port)] : flows);
-      await ready(red, host, protocol, USERS);
+      await ready(red, host, USERS);
       if (broker) await until(async () => (await broker.status()).clients === 1, 'mqtt out connected');
     } else {
-      await red.deploy(peerFlow(protocol, port, mode === 'floor'));
+      await red.deploy(peerFlow(protocol, port, mode));
       await until(async () => (await host.call('status')).connections === 1, 'peer connected');
     }
     // The warm-up reports every user twice (two cycles, so the timed run starts with a change of

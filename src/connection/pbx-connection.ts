@@ -11,7 +11,7 @@ import type {
   VendorAdapter,
 } from '../protocols/common/adapter';
 import { AuthError, DisconnectedError, UnsupportedError, errorText } from '../protocols/common/errors';
-import { checkParams } from '../protocols/common/operations';
+import { checkParams, handlerOf } from '../protocols/common/operations';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { CallRecords } from './call-records';
 import { loginWithin } from './login-within';
@@ -103,7 +103,7 @@ export class PbxConnection {
   }
 
   supportsOperation(op: Operation): boolean {
-    return this.adapter.operations.has(op);
+    return handlerOf(this.adapter.handlers, op) !== undefined;
   }
 
   /** Adds a node; the first one starts the connection. */
@@ -151,20 +151,18 @@ export class PbxConnection {
    * Runs an operation with the parameters a node built; they are checked here, once, and the
    * adapter gets them typed. Fails at once (never hangs) when not connected.
    */
-  perform(op: Operation, params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
-    if (!this.adapter.operations.has(op)) {
-      return Promise.reject(new UnsupportedError(`${this.vendor} does not support ${op}`));
-    }
+  perform<O extends Operation>(op: O, params: Record<string, unknown>, timeoutMs: number): Promise<OperationResult> {
+    const handler = handlerOf(this.adapter.handlers, op);
+    if (!handler) return Promise.reject(new UnsupportedError(`${this.vendor} does not support ${op}`));
     if (this.state !== 'connected') {
       return Promise.reject(new DisconnectedError(`not connected to the PBX (${this.describeState()})`));
     }
-    let checked;
     try {
-      checked = checkParams(op, params);
+      return handler(checkParams(op, params), timeoutMs);
     } catch (err) {
+      // A refused parameter, or a handler that threw before its first await: a rejection either way.
       return Promise.reject(err as Error);
     }
-    return this.adapter.perform(op, checked, timeoutMs);
   }
 
   /**

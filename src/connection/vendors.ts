@@ -1,5 +1,5 @@
 import type { AdapterFactory } from '../protocols/common/adapter';
-import { SettingError, type VendorDescriptor } from '../protocols/common/vendor';
+import { SettingError, type VendorDescriptor, type VendorEditor } from '../protocols/common/vendor';
 import { innovaphone } from '../protocols/innovaphone';
 import { innovaphoneDevices } from '../protocols/innovaphone-devices';
 import { onlinePbx } from '../protocols/onlinepbx';
@@ -11,7 +11,7 @@ const VENDORS: readonly VendorDescriptor<object>[] = [innovaphone, innovaphoneDe
 /** The vendor a connection node names; a SettingError listing the known ones otherwise. */
 export function vendorNamed(id: unknown): VendorDescriptor<object> {
   const vendor = VENDORS.find((v) => v.id === id);
-  if (!vendor) throw new SettingError('PBX_INVALID_INPUT', 'vendorUnknown', { vendors: VENDORS.map((v) => v.id).join(', ') });
+  if (!vendor) throw new SettingError('PBX_INVALID_INPUT', 'vendorUnknown', { vendors: vendorIds().join(', ') });
   return vendor;
 }
 
@@ -19,4 +19,14 @@ export function vendorNamed(id: unknown): VendorDescriptor<object> {
 export function adapterFactory(id: string): AdapterFactory {
   const vendor = vendorNamed(id);
   return (settings, events) => vendor.create(settings, events);
+}
+
+/** The registered vendors' ids, in registry order: what tests, bench and `npm start` go through. */
+export function vendorIds(): string[] {
+  return VENDORS.map((v) => v.id);
+}
+
+/** What the `pbx-connection` dialog shows of each vendor, in registry order (plain JSON). */
+export function vendorEditors(): (VendorEditor & { id: string })[] {
+  return VENDORS.map((v) => ({ id: v.id, ...v.editor }));
 }

@@ -1,5 +1,6 @@
 import { nameOfKey } from '../connection/store-view';
 import { testLogin } from '../connection/test-login';
+import { vendorEditors } from '../connection/vendors';
 import { STATE_KINDS, type StateKind } from '../model/types';
 import { connectionSettings, type ConnectionDef, type ConnectionNode } from './connection-settings';
 import { describeError, localError } from './node-errors';
@@ -9,10 +10,15 @@ import type { HttpRequest, HttpResponse, NodeAPI } from './red';
 const UNCHANGED_SECRET = '__PWRD__';
 
 /**
- * Editor endpoints: autocomplete from the live PBX, and "Test connection". Both need the
- * pbx-connection permissions, so a read-only editor user cannot probe PBXs.
+ * Editor endpoints: the vendors, autocomplete from the live PBX, and "Test connection". All need
+ * the pbx-connection permissions, so a read-only editor user cannot probe PBXs.
  */
 export function registerAdminRoutes(RED: NodeAPI): void {
+  // The vendors the dialog offers, their fields and which of them are required: from the registry.
+  RED.httpAdmin.get('/pbx-connection/vendors', RED.auth.needsPermission('pbx-connection.read'), (_req: HttpRequest, res: HttpResponse) =>
+    res.json(vendorEditors()),
+  );
+
   RED.httpAdmin.get(
     '/pbx-connection/:id/suggestions',
     RED.auth.needsPermission('pbx-connection.read'),

@@ -169,24 +169,33 @@ describe('operation parameters', function () {
     assert.throws(() => ops.checkParams('signal', { hw: 'x', sig: {} }), TypeError);
   });
 
-  it('runOperation runs the handler of the operation and refuses the others naming vendor and operation', async function () {
-    const handlers = {
-      makeCall: async (p, t) => ({ payload: [p.to, t] }),
-      command: () => {
-        throw new TypeError('sync');
-      },
-    };
-    assert.deepStrictEqual(await ops.runOperation('acme', handlers, 'makeCall', { to: '1' }, 5), { payload: ['1', 5] });
-    await assert.rejects(ops.runOperation('acme', handlers, 'signal', {}, 5), {
-      name: 'UnsupportedError',
-      message: 'acme does not support signal',
-    });
-    await assert.rejects(ops.runOperation('acme', handlers, 'command', {}, 5), { name: 'TypeError', message: 'sync' });
-  });
-
   describe('in the connection', function () {
     let conn;
     afterEach(() => conn && conn.close());
+
+    it('looks the handler up once: one the adapter lacks is refused naming vendor and operation, one that throws rejects', async function () {
+      const fake = fakeFactory();
+      conn = new PbxConnection({ vendor: 'acme', loginTimeoutMs: 200, keepaliveMs: 1000, tls: {} }, fake.factory, {
+        backoff: { baseMs: 10, capMs: 80, jitter: 0.5 },
+        log: () => undefined,
+      });
+      fake.adapters[0].handlers = {
+        makeCall: async (p, t) => ({ payload: [p.to, t] }),
+        command: () => {
+          throw new TypeError('sync');
+        },
+      };
+      conn.register({ onState: () => undefined });
+      await waitFor(() => conn.state === 'connected');
+      assert.strictEqual(conn.supportsOperation('makeCall'), true);
+      assert.strictEqual(conn.supportsOperation('signal'), false);
+      assert.deepStrictEqual(await conn.perform('makeCall', { to: '1' }, 5), { payload: ['1', 5] });
+      await assert.rejects(conn.perform('signal', { hw: 'x', call: 1, sig: {} }, 5), {
+        name: 'UnsupportedError',
+        message: 'acme does not support signal',
+      });
+      await assert.rejects(conn.perform('command', { command: 'x' }, 5), { name: 'TypeError', message: 'sync' });
+    });
 
     it('checks once, after the connected check, and hands the adapter the typed parameters', async function () {
       const fake = fakeFactory();
@@ -199,12 +208,12 @@ describe('operation parameters', function () {
         },
       );
       const adapter = fake.adapters[0];
-      adapter.operations = new Set(['command', 'signal']);
       let performed = 0;
-      adapter.perform = (op, params) => {
+      const handler = (op) => (params) => {
         performed++;
         return Promise.resolve({ payload: { op, params } });
       };
+      adapter.handlers = { command: handler('command'), signal: handler('signal') };
       await assert.rejects(conn.perform('signal', { hw: 'x', call: 'y', sig: {} }, 1000), {
         name: 'DisconnectedError',
       });

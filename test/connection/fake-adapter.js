@@ -13,7 +13,6 @@ function fakeFactory() {
       unwatched: [],
       outcome: 'ok', // 'ok' | 'auth' | 'fail' | 'hang'
       channels: new Set(['presence', 'event']),
-      operations: new Set(['command']),
       open() {
         a.opens++;
         if (a.outcome === 'ok') return Promise.resolve();
@@ -31,8 +30,8 @@ function fakeFactory() {
       unwatch(interest) {
         a.unwatched.push(`${interest.channel}:${interest.key}`);
       },
-      perform(op, params) {
-        return Promise.resolve({ payload: { op, params } });
+      handlers: {
+        command: (params) => Promise.resolve({ payload: { op: 'command', params } }),
       },
       suggestions: () => Promise.resolve(['a']),
     };

@@ -3,7 +3,11 @@
 // node's properties and credentials; the node layer adds TLS and timeouts and names the errors.
 const assert = require('assert');
 const { constants } = require('crypto');
-const { vendorNamed, adapterFactory } = require('../../dist/connection/vendors');
+const fs = require('fs');
+const path = require('path');
+const { vendorNamed, adapterFactory, vendorIds, vendorEditors } = require('../../dist/connection/vendors');
+const { simProfile } = require('../../scripts/sim-profiles');
+const { helper, loadFlow } = require('../support/red');
 const { connectionSettings } = require('../../dist/nodes/connection-settings');
 const { NodeError } = require('../../dist/nodes/node-errors');
 
@@ -102,4 +106,61 @@ describe('vendor registry and settings', function () {
     );
     assert.throws(() => settingsOf({ vendor: 'innovaphone', url: 'ws://p', tls: 'gone' }, {}), nodeError('PBX_INVALID_INPUT', 'tlsUnknown'));
   });
+
+  describe('every registered vendor, everywhere a list of vendors remains', function () {
+    const root = path.join(__dirname, '..', '..');
+    const catalog = (lang) => JSON.parse(fs.readFileSync(path.join(root, 'nodes', 'locales', lang, 'pbx-connection.json'), 'utf8'))['pbx-connection'];
+
+    it('has a simulator profile that starts a simulator a connection logs in to', async function () {
+      for (const id of vendorIds()) {
+        const profile = simProfile(id);
+        assert.strictEqual(profile.vendor, id);
+        const sim = await profile.start();
+        try {
+          await loadFlow([{ id: 'c1', type: 'pbx-connection', ...profile.connection(sim) }, { id: 'w1', type: 'pbx-event', connection: 'c1', events: '*' }], {
+            c1: profile.credentials(sim),
+          });
+          const node = helper.getNode('c1');
+          node.connection.register({ onState: () => undefined });
+          const deadline = Date.now() + 5000;
+          while (node.connection.state !== 'connected' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+          assert.strictEqual(node.connection.state, 'connected', `${id}: ${node.connection.detail}`);
+        } finally {
+          await helper.unload();
+          await sim.stop();
+        }
+      }
+    });
+
+    it('has a reliability profile (test/<vendor>/reliability-profile.js)', function () {
+      for (const id of vendorIds()) assert.ok(fs.existsSync(path.join(root, 'test', id, 'reliability-profile.js')), id);
+    });
+
+    it('has its dialog texts in every catalog, and dialog rows for its fields', function () {
+      const html = fs.readFileSync(path.join(root, 'nodes', 'pbx-connection.html'), 'utf8');
+      for (const editor of vendorEditors()) {
+        const fields = editor.fields.map((f) => (typeof f === 'string' ? f : f.name));
+        for (const f of fields) assert.match(html, new RegExp(`pbx-connection-row-${f}"`), `${editor.id}: a row for ${f}`);
+        for (const r of editor.required) assert.ok(fields.includes(r), `${editor.id}: required ${r} is a field`);
+        for (const lang of ['en-US', 'de', 'ru']) {
+          const c = catalog(lang);
+          assert.ok(c.vendor[editor.id], `${lang}: vendor.${editor.id}`);
+          assert.ok(c.hint[editor.id], `${lang}: hint.${editor.id}`);
+          if (!editor.urlPlaceholder) assert.ok(c.placeholder.url[editor.id], `${lang}: placeholder.url.${editor.id}`);
+        }
+      }
+    });
+
+    it('is served to the editor by GET pbx-connection/vendors, in registry order', async function () {
+      await loadFlow([]);
+      const res = await helper.request().get('/pbx-connection/vendors').expect(200);
+      assert.deepStrictEqual(
+        res.body.map((v) => v.id),
+        vendorIds(),
+      );
+      assert.deepStrictEqual(res.body.find((v) => v.id === 'onlinepbx').required, ['domain']);
+      await helper.unload();
+    });
+  });
 });
+

@@ -10,10 +10,7 @@ const net = require('net');
 const os = require('os');
 const path = require('path');
 const { startDemo } = require('../../scripts/start');
-const { DEMO: INNOVAPHONE } = require('../../dist/sim/innovaphone');
-const { DEMO: DEVICES } = require('../../dist/sim/innovaphone-devices');
-const { DEMO: ONLINEPBX } = require('../../dist/sim/onlinepbx');
-const { DEMO: VODIA } = require('../../dist/sim/vodia');
+const { simProfiles } = require('../../scripts/sim-profiles');
 const { describeInChromium, launchChromium } = require('../support/chromium');
 
 /**
@@ -44,49 +41,20 @@ function freePort() {
   });
 }
 
-/** What the dialog gets for each vendor: the demo simulators' addresses and secrets. */
-const VENDORS = [
-  {
-    vendor: 'innovaphone',
-    fields: {
-      url: `ws://127.0.0.1:${INNOVAPHONE.port}/PBX0/APPS/websocket`,
-      app: INNOVAPHONE.app,
-      password: INNOVAPHONE.credentials.password,
-    },
-    hidden: ['apiKey', 'apiVersion', 'authMode', 'adminUser', 'legacyTls'],
-  },
-  {
-    vendor: 'innovaphone-devices',
-    fields: {
-      url: `ws://127.0.0.1:${DEVICES.port}/example.com/devices/innovaphone-devices`,
-      app: DEVICES.app,
-      password: DEVICES.credentials.password,
-    },
-    hidden: ['apiKey', 'user'],
-  },
-  {
-    vendor: 'onlinepbx',
-    fields: {
-      url: `ws://127.0.0.1:${ONLINEPBX.port3}/`,
-      domain: ONLINEPBX.domain,
-      apiKey: ONLINEPBX.credentials.apiKey,
-      apiVersion: '3',
-    },
-    hidden: ['app', 'password'],
-  },
-  {
-    vendor: 'vodia',
-    fields: {
-      url: `ws://127.0.0.1:${VODIA.port}/websocket`,
-      domain: VODIA.domain,
-      user: VODIA.user,
-      password: VODIA.credentials.password,
-    },
-    // The extension's own login by default: the admin fields appear only for the admin login.
-    hidden: ['app', 'apiKey', 'adminUser', 'adminPassword'],
-    shown: ['authMode', 'legacyTls'],
-  },
-];
+/** The rows each vendor's dialog hides, and shows beyond the fields it is given. */
+const ROWS = {
+  innovaphone: { hidden: ['apiKey', 'apiVersion', 'authMode', 'adminUser', 'legacyTls'] },
+  'innovaphone-devices': { hidden: ['apiKey', 'user'] },
+  onlinepbx: { hidden: ['app', 'password'] },
+  // The extension's own login by default: the admin fields appear only for the admin login.
+  vodia: { hidden: ['app', 'apiKey', 'adminUser', 'adminPassword'], shown: ['authMode', 'legacyTls'] },
+};
+
+/** What the dialog gets for each registered vendor: its demo simulator's address and secrets (its profile). */
+const VENDORS = simProfiles().map(({ vendor, demo }) => {
+  const properties = Object.fromEntries(Object.entries(demo.connection).filter(([name]) => name !== 'vendor'));
+  return { vendor, fields: { ...properties, ...demo.credentials }, ...ROWS[vendor] };
+});
 
 describeInChromium('editor in a real browser', function () {
   this.timeout(120000);
@@ -173,6 +141,7 @@ describeInChromium('editor in a real browser', function () {
     await page.click('#node-input-btn-connection-add');
     await page.waitForSelector('#node-config-input-vendor', { state: 'visible' });
     for (const v of VENDORS) {
+      assert.ok(v.hidden, `${v.vendor}: its rows in ROWS`);
       await page.selectOption('#node-config-input-vendor', v.vendor);
       for (const [field, value] of Object.entries(v.fields)) {
         if (field === 'apiVersion') await page.selectOption('#node-config-input-apiVersion', value);

@@ -38,7 +38,7 @@ const without = (m, ...keys) => {
   return out;
 };
 
-describe('innovaphone Devices: a server that fills the seed in differently', function () {
+describe('innovaphone Devices: a server that fills seed 004 in differently', function () {
   this.timeout(15000);
   let sim;
   simulatorWithFlowsEach(

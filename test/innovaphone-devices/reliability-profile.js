@@ -1,23 +1,15 @@
 'use strict';
 // The innovaphone Devices profile for the shared reliability suite (test/reliability): a device
 // monitor as the watcher (each event is a DeviceUpdate), GetDomains as the request.
-const { DevicesSim } = require('../../dist/sim/innovaphone-devices');
+const { profile: sims } = require('../../dist/sim/innovaphone-devices/profile');
 
 module.exports = {
   name: 'innovaphone-devices',
-  async start() {
-    const sim = new DevicesSim({ password: 'Dev1ces-Pa55', redeemAfterMs: 0 });
-    await sim.start(0);
-    return sim;
-  },
+  start: () => sims.start({ password: 'Dev1ces-Pa55', redeemAfterMs: 0 }),
   credentials: { password: 'Dev1ces-Pa55' },
   wrongCredentials: { password: 'Wr0ngPassw0rd' },
   // Built from port and tls alone: the suite passes copies of the simulator pointed elsewhere.
-  configNode: (sim) => ({
-    vendor: 'innovaphone-devices',
-    url: `${sim.tls ? 'wss' : 'ws'}://127.0.0.1:${sim.port}/example.com/devices/innovaphone-devices`,
-    app: 'devices',
-  }),
+  configNode: (sim, via) => sims.connection(sim, via),
   watcher: { type: 'pbx-device-in' },
   watcherChannel: 'device',
   /** One socket, logged in, with the device monitor established again. */

@@ -197,7 +197,7 @@ describe('innovaphone nodes', function () {
       const info = await rec.next();
       assert.strictEqual(info.payload.mt, 'GetNodeInfoResult');
       assert.strictEqual(info.payload.country_code, '49');
-      // Every PbxApi message of the seed is reachable by name.
+      // Every PbxApi message of seed 000 is reachable by name.
       for (const [command, params] of [
         ['SubscribePresence', { sip: 'alice' }],
         ['UnsubscribePresence', { sip: 'alice' }],

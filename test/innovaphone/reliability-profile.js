@@ -1,23 +1,15 @@
 'use strict';
 // The innovaphone profile for the shared reliability suite (test/reliability): a presence
 // monitor as the watcher, GetNodeInfo as the request the PBX answers.
-const { InnovaphoneSim } = require('../../dist/sim/innovaphone');
+const { profile: sims } = require('../../dist/sim/innovaphone/profile');
 
 module.exports = {
   name: 'innovaphone',
-  async start() {
-    const sim = new InnovaphoneSim({ password: 'App-Pa55word' });
-    await sim.start(0);
-    return sim;
-  },
+  start: () => sims.start({ password: 'App-Pa55word' }),
   credentials: { password: 'App-Pa55word' },
   wrongCredentials: { password: 'Wr0ngPassw0rd' },
   // Built from port and tls alone: the suite passes copies of the simulator pointed elsewhere.
-  configNode: (sim) => ({
-    vendor: 'innovaphone',
-    url: `${sim.tls ? 'wss' : 'ws'}://127.0.0.1:${sim.port}/PBX0/APPS/websocket`,
-    app: 'nodered',
-  }),
+  configNode: (sim, via) => sims.connection(sim, via),
   watcher: { type: 'pbx-presence-in', users: 'alice' },
   watcherChannel: 'presence',
   /** One socket, logged in, with the presence monitor established again. */

@@ -200,7 +200,7 @@ for (const version of ['2', '3']) {
       await adapter.watch({ channel: 'call', key: '*' });
       const a = sim.pbx.playCall({ from: '101', to: '102', answerAfterMs: 5, hangupAfterMs: null });
       await waitFor(() => ev.of('call', a).some((m) => m.payload.state === 'connected'));
-      const t = await adapter.perform('callControl', { action: 'transfer', callId: a, to: '103' }, 2000);
+      const t = await adapter.handlers.callControl({ action: 'transfer', callId: a, to: '103' }, 2000);
       assert.deepStrictEqual(t.payload, { action: 'transfer', callId: a });
       await waitFor(() =>
         ev.of('call').some((m) => m.payload.state === 'ended' && m.payload.cause === 'BLIND_TRANSFER'),
@@ -209,20 +209,20 @@ for (const version of ['2', '3']) {
         ev.of('call').find((m) => m.payload.to === '103' && m.event === 'channel_create'),
       );
       const other = sim.pbx.playCall({ from: '104', to: '105', answerAfterMs: 5, hangupAfterMs: null });
-      const b = await adapter.perform('callControl', { action: 'bridge', callId: a, toCallId: other }, 2000);
+      const b = await adapter.handlers.callControl({ action: 'bridge', callId: a, toCallId: other }, 2000);
       assert.strictEqual(b.payload.action, 'bridge');
-      const h = await adapter.perform('callControl', { action: 'hangup', callId: a }, 2000);
+      const h = await adapter.handlers.callControl({ action: 'hangup', callId: a }, 2000);
       assert.deepStrictEqual(h.payload, { action: 'hangup', callId: a });
       const end = await waitFor(() => ev.of('call', a).find((m) => m.payload.state === 'ended'));
       assert.strictEqual(end.payload.cause, 'MANAGER_REQUEST');
       await waitFor(() => ev.of('call', newLeg.payload.callId).some((m) => m.payload.state === 'ended'));
       assert.strictEqual(sim.count(version === '3' ? 'hangup_channel' : 'hangup_call'), 1);
       await assert.rejects(
-        adapter.perform('callControl', { action: 'hangup', callId: 'no-such-uuid' }, 2000),
+        adapter.handlers.callControl({ action: 'hangup', callId: 'no-such-uuid' }, 2000),
         (e) => e instanceof PbxRequestError && /CHANNEL_NOT_FOUND/.test(e.message),
       );
       await assert.rejects(
-        adapter.perform('callControl', { action: 'hold', callId: a }, 2000),
+        adapter.handlers.callControl({ action: 'hold', callId: a }, 2000),
         (e) => e instanceof UnsupportedError && /onlinepbx.*'hold'/.test(e.message),
       );
     });
@@ -235,11 +235,11 @@ for (const version of ['2', '3']) {
           ? { command: 'subscribe', params: { eventGroups: ['gateway'] } }
           : { command: 'user_list', params: {} };
       await assert.rejects(
-        adapter.perform('command', cmd, 100),
+        adapter.handlers.command(cmd, 100),
         (e) => e instanceof TimeoutError && /no answer within 0.1 s/.test(e.message),
       );
       sim.setReplyDelay(0);
-      const r = await adapter.perform('command', cmd, 2000);
+      const r = await adapter.handlers.command(cmd, 2000);
       assert.ok(r.payload);
     });
 
@@ -250,14 +250,14 @@ for (const version of ['2', '3']) {
         version === '3'
           ? { command: 'unsubscribe', params: { eventGroups: ['calls'] } }
           : { command: 'trunk_list', params: {} };
-      const pending = adapter.perform('command', cmd, 5000);
+      const pending = adapter.handlers.command(cmd, 5000);
       await waitFor(() => sim.received.length > (version === '2' ? 1 : 0));
       sim.dropAll();
       await assert.rejects(pending, DisconnectedError);
       await waitFor(() => ev.drops.length === 1);
       await new Promise((r) => setTimeout(r, 50));
       assert.strictEqual(ev.drops.length, 1);
-      await assert.rejects(adapter.perform('command', cmd, 500), DisconnectedError);
+      await assert.rejects(adapter.handlers.command(cmd, 500), DisconnectedError);
     });
 
     it('notices a half-open socket (silent PBX) within 2.5 keepalive intervals', async () => {
@@ -327,9 +327,8 @@ describe('onlinepbx adapter, API 2.0 specifics', function () {
   it('runs all 13 commands with their documented replies', async () => {
     const ev = await connect();
     await adapter.watch({ channel: 'event', key: 'message' });
-    const run = (command, params) => adapter.perform('command', { command, params }, 2000).then((r) => r.payload);
-    const call = await adapter.perform(
-      'makeCall',
+    const run = (command, params) => adapter.handlers.command({ command, params }, 2000).then((r) => r.payload);
+    const call = await adapter.handlers.makeCall(
       { from: '101', to: '79161234567', from_name: 'Desk', topic: 'not sent' },
       2000,
     );
@@ -343,7 +342,7 @@ describe('onlinepbx adapter, API 2.0 specifics', function () {
     });
     const uuid = call.payload.callId;
     await waitFor(() => sim.pbx.channels.includes(uuid));
-    const spy = await adapter.perform('callControl', { action: 'eavesdrop', callId: uuid, from: '103' }, 2000);
+    const spy = await adapter.handlers.callControl({ action: 'eavesdrop', callId: uuid, from: '103' }, 2000);
     assert.match(spy.payload.listenerCallId, /^[0-9a-f-]{36}$/);
     assert.deepStrictEqual(await run('transfer', { uuid, to: '102' }), { status: true });
     const legs = await waitFor(() => (sim.pbx.legsOf('102').length >= 2 ? sim.pbx.legsOf('102') : undefined));
@@ -395,24 +394,24 @@ describe('onlinepbx adapter, API 2.0 specifics', function () {
     await connect();
     sim.pbx.rejecting.add('79990000000');
     await assert.rejects(
-      adapter.perform('makeCall', { from: '101', to: '79990000000' }, 2000),
+      adapter.handlers.makeCall({ from: '101', to: '79990000000' }, 2000),
       (e) =>
         e instanceof PbxRequestError &&
         e.message === 'onlinePBX make_call: CALL_REJECTED' &&
         e.detail.text === 'CALL_REJECTED',
     );
-    await assert.rejects(adapter.perform('makeCall', { from: '104', to: '101' }, 2000), /USER_NOT_REGISTERED/);
+    await assert.rejects(adapter.handlers.makeCall({ from: '104', to: '101' }, 2000), /USER_NOT_REGISTERED/);
     await assert.rejects(
-      adapter.perform('command', { command: 'reloadgw', params: { num: '1' } }, 2000),
+      adapter.handlers.command({ command: 'reloadgw', params: { num: '1' } }, 2000),
       /GATEWAY_NOT_FOUND/,
     );
-    await assert.rejects(adapter.perform('command', { command: 'no_such', params: {} }, 2000), /UNKNOWN_COMMAND/);
+    await assert.rejects(adapter.handlers.command({ command: 'no_such', params: {} }, 2000), /UNKNOWN_COMMAND/);
     const before = sim.received.length;
     await assert.rejects(
-      adapter.perform('command', { command: 'sip_message', params: { num: '1' } }, 2000),
+      adapter.handlers.command({ command: 'sip_message', params: { num: '1' } }, 2000),
       /'text' is missing/,
     );
-    await assert.rejects(adapter.perform('command', { command: 'callback', params: {} }, 2000), /reserved/);
+    await assert.rejects(adapter.handlers.command({ command: 'callback', params: {} }, 2000), /reserved/);
     assert.strictEqual(sim.received.length, before);
   });
 
@@ -479,17 +478,17 @@ describe('onlinepbx adapter, API 3.0 specifics', function () {
   it('make_call is unsupported over the 3.0 WebSocket, with a clear text; nothing is sent', async () => {
     await connect();
     await assert.rejects(
-      adapter.perform('makeCall', { from: '101', to: '102' }, 1000),
+      adapter.handlers.makeCall({ from: '101', to: '102' }, 1000),
       (e) =>
         e instanceof UnsupportedError &&
         /onlinePBX API 3.0 has no make_call over the WebSocket.*API 2.0.*HTTP API/.test(e.message),
     );
     await assert.rejects(
-      adapter.perform('command', { command: 'make_call', params: { from: '1', to: '2' } }, 1000),
+      adapter.handlers.command({ command: 'make_call', params: { from: '1', to: '2' } }, 1000),
       UnsupportedError,
     );
     await assert.rejects(
-      adapter.perform('callControl', { action: 'eavesdrop', callId: 'x', from: '1' }, 1000),
+      adapter.handlers.callControl({ action: 'eavesdrop', callId: 'x', from: '1' }, 1000),
       UnsupportedError,
     );
     assert.deepStrictEqual(sim.received, []);
@@ -497,28 +496,28 @@ describe('onlinepbx adapter, API 3.0 specifics', function () {
 
   it('sends {command, reqId, data} and maps error_* events to PbxRequestError with the message', async () => {
     await connect();
-    const r = await adapter.perform('command', { command: 'subscribe', params: { eventGroups: ['gateway'] } }, 1000);
+    const r = await adapter.handlers.command({ command: 'subscribe', params: { eventGroups: ['gateway'] } }, 1000);
     assert.deepStrictEqual(r.payload, { eventGroups: ['gateway'] });
     assert.strictEqual(r.raw.event, 'subscribed');
     assert.strictEqual(typeof sim.received[0].id, 'string');
     await assert.rejects(
-      adapter.perform('command', { command: 'bridge', params: { uuids: ['a'] } }, 1000),
+      adapter.handlers.command({ command: 'bridge', params: { uuids: ['a'] } }, 1000),
       (e) =>
         e instanceof PbxRequestError &&
         e.message === 'onlinePBX bridge: uuids must name two channels' &&
         e.detail.event === 'error_bridge',
     );
     await assert.rejects(
-      adapter.perform('command', { command: 'hangup_call', params: { uuid: 'nope' } }, 1000),
+      adapter.handlers.command({ command: 'hangup_call', params: { uuid: 'nope' } }, 1000),
       /onlinePBX hangup_channel: CHANNEL_NOT_FOUND/,
     );
-    await assert.rejects(adapter.perform('command', { command: 'user_list', params: {} }, 1000), /UNKNOWN_COMMAND/);
+    await assert.rejects(adapter.handlers.command({ command: 'user_list', params: {} }, 1000), /UNKNOWN_COMMAND/);
   });
 
   it('reads the text of an error_* event from its data or, leniently, from the frame itself', async () => {
     await connect();
     sim.setReplyDelay(5000);
-    const pending = adapter.perform('callControl', { action: 'transfer', callId: 'x', to: '101' }, 3000);
+    const pending = adapter.handlers.callControl({ action: 'transfer', callId: 'x', to: '101' }, 3000);
     await waitFor(() => sim.received.length === 1);
     sim.sendRaw(JSON.stringify({ event: 'error_transfer', reqId: sim.received[0].id, message: 'CHANNEL_NOT_FOUND' }));
     await assert.rejects(
@@ -531,15 +530,12 @@ describe('onlinepbx adapter, API 3.0 specifics', function () {
     const ev = await connect();
     sim.setEchoReqId(false);
     const [a, b] = await Promise.all([
-      adapter.perform('command', { command: 'subscribe', params: { eventGroups: ['gateway'] } }, 1000),
-      adapter.perform('command', { command: 'subscribe', params: { eventGroups: ['user_status'] } }, 1000),
+      adapter.handlers.command({ command: 'subscribe', params: { eventGroups: ['gateway'] } }, 1000),
+      adapter.handlers.command({ command: 'subscribe', params: { eventGroups: ['user_status'] } }, 1000),
     ]);
     assert.deepStrictEqual(a.payload.eventGroups, ['gateway']);
     assert.deepStrictEqual(b.payload.eventGroups, ['gateway', 'user_status']);
-    await assert.rejects(
-      adapter.perform('callControl', { action: 'hangup', callId: 'nope' }, 1000),
-      /CHANNEL_NOT_FOUND/,
-    );
+    await assert.rejects(adapter.handlers.callControl({ action: 'hangup', callId: 'nope' }, 1000), /CHANNEL_NOT_FOUND/);
     assert.ok(ev.drops.length === 0);
   });
 

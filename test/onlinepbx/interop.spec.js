@@ -224,23 +224,20 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
       assert.strictEqual(ev.of('call', 'c-1')[1].payload.cause, 'NO_ANSWER');
 
       for (const [command, params] of Object.entries(COMMANDS)) {
-        const r = await a.perform('command', { command, params }, 2000);
+        const r = await a.handlers.command({ command, params }, 2000);
         assert.ok(r.raw && r.raw.name === 'callback', command);
         const got = s.state.received.filter((x) => x.name === command).pop();
         assert.strictEqual(got.args.callback_hash, r.raw.args[0].hash, command);
       }
       assert.strictEqual(s.state.received.find((r) => r.name === 'sip_message').args.text, 'Привет: hello');
-      assert.deepStrictEqual((await a.perform('makeCall', { from: '101', to: '102' }, 2000)).payload, {
+      assert.deepStrictEqual((await a.handlers.makeCall({ from: '101', to: '102' }, 2000)).payload, {
         callId: 'ac1fc137-265e-460b-8f5d-151bd389484e',
       });
       await assert.rejects(
-        a.perform('makeCall', { from: '101', to: '79990000000' }, 2000),
+        a.handlers.makeCall({ from: '101', to: '79990000000' }, 2000),
         (e) => e instanceof PbxRequestError && e.message === 'onlinePBX make_call: CALL_REJECTED',
       );
-      assert.strictEqual(
-        (await a.perform('command', { command: 'user_list', params: {} }, 2000)).payload[0].uid,
-        '222',
-      );
+      assert.strictEqual((await a.handlers.command({ command: 'user_list', params: {} }, 2000)).payload[0].uid, '222');
     });
   }
 
@@ -268,7 +265,7 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
     await new Promise((r) => setTimeout(r, 1200));
     assert.deepStrictEqual(s.state.serverDisconnects, [], 'the server never timed us out');
     assert.deepStrictEqual(ev.drops, []);
-    assert.strictEqual((await a.perform('command', { command: 'trunk_list', params: {} }, 2000)).payload.status, true);
+    assert.strictEqual((await a.handlers.command({ command: 'trunk_list', params: {} }, 2000)).payload.status, true);
   });
 
   it('a keepalive setting shorter than the PBX heartbeat interval never cuts a healthy session', async () => {
@@ -286,7 +283,7 @@ describe('onlinepbx interop with the stock socket.io 0.9.19 server', function ()
     const s = await stock();
     const { a, ev } = await adapterFor(s.url);
     await a.watch({ channel: 'event', key: '*' });
-    await a.perform('command', { command: 'trunk_list', params: {} }, 2000);
+    await a.handlers.command({ command: 'trunk_list', params: {} }, 2000);
     // A late reply (its command timed out) and one for nobody are dropped too.
     for (const socket of s.state.sockets) socket.emit('callback', { status: true, hash: 'AAAAAAAAAAAAAAAA' });
     s.push('blf', { uid: '101', status: 'ringing' });

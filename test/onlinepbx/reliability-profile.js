@@ -2,7 +2,7 @@
 // The onlinePBX profiles for the shared reliability suite (test/reliability), one per API
 // version: how to run the simulator, what a node watches (a BLF lamp), how an event is
 // triggered and recognized, and a request that the PBX answers (pbx-command).
-const { OnlinePbxSim } = require('../../dist/sim/onlinepbx');
+const { profile: sims } = require('../../dist/sim/onlinepbx/profile');
 const { REGISTRATION_201, channelCreate } = require('./samples');
 
 function profile(version) {
@@ -19,21 +19,10 @@ function profile(version) {
   const frame = (name, data) => JSON.stringify(v3 ? { event: name, data } : { name, args: [data] });
   return {
     name: `onlinepbx ${version}.0`,
-    async start() {
-      const sim = new OnlinePbxSim({ apiVersion: version, apiKey: 'Api-K3y-s3cret' });
-      await sim.start(0);
-      return sim;
-    },
+    start: () => sims.start({ apiVersion: version, apiKey: 'Api-K3y-s3cret' }),
     credentials: { apiKey: 'Api-K3y-s3cret' },
     wrongCredentials: { apiKey: 'Wr0ngApiK3y' },
-    configNode: (sim) => ({
-      vendor: 'onlinepbx',
-      apiVersion: version,
-      url: v3
-        ? `${sim.tls ? 'wss' : 'ws'}://127.0.0.1:${sim.port}/`
-        : `${sim.tls ? 'https' : 'http'}://127.0.0.1:${sim.port}`,
-      domain: sim.domain,
-    }),
+    configNode: (sim, via) => sims.connection(sim, via),
     watcher: { type: 'pbx-blf-in', extensions: '101' },
     watcherChannel: 'blf',
     /** The socket is back and subscribed to the lamps again. */

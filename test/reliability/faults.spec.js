@@ -60,8 +60,7 @@ for (const profile of profiles) {
 
     it('survives a refused TCP connection and keeps retrying', async () => {
       const port = await closedPort();
-      const dead = { ...sim, port };
-      await start(profile, dead);
+      await start(profile, sim, { via: { port, tls: false } });
       await waitStatus('w1', 'red');
       const detail = helper.getNode('c1').connection.detail;
       assert.match(detail, /refused/);

@@ -4,45 +4,27 @@
 // Then the fault is lifted and the connection resyncs from what the PBX reports after the login.
 const { helper, waitFor } = require('../support/red');
 const { connected, connection, loadCatching, recordHelpers } = require('../support/flow');
-const { InnovaphoneSim } = require('../../dist/sim/innovaphone');
-const { VodiaSim } = require('../../dist/sim/vodia');
-const { OnlinePbxSim } = require('../../dist/sim/onlinepbx');
+const { simProfile } = require('../../scripts/sim-profiles');
 
 const DAY_MS = 24 * 3600 * 1000;
 
+/** Per vendor the simulator's profile, the options it starts with, and its own login fault. */
 const VENDORS = {
   innovaphone: {
-    async start() {
-      const sim = new InnovaphoneSim();
-      await sim.start(0);
-      return sim;
-    },
-    config: (sim) => ({ vendor: 'innovaphone', url: sim.url, app: 'nodered' }),
-    credentials: { password: 'pwd' },
+    sims: simProfile('innovaphone'),
     // New WebSockets are answered 503.
     refuse: (sim, on) => sim.setUnavailable(on),
     refused: /503/,
   },
   vodia: {
-    async start() {
-      const sim = new VodiaSim({ domain: 'tenant.test' });
-      await sim.start(0);
-      return sim;
-    },
-    config: (sim) => ({ vendor: 'vodia', url: sim.url, domain: sim.domain, user: '40' }),
-    credentials: { password: 'secret' },
+    sims: simProfile('vodia'),
     // Sessions that expire at once: the REST login works, the WebSocket is refused (403).
     refuse: (sim, on) => sim.setSessionTtl(on ? 0 : DAY_MS),
     refused: /refused the WebSocket/,
   },
   'onlinepbx 2.0': {
-    async start() {
-      const sim = new OnlinePbxSim({ apiVersion: '2', apiKey: 'live-key' });
-      await sim.start(0);
-      return sim;
-    },
-    config: (sim) => ({ vendor: 'onlinepbx', url: sim.url, domain: sim.domain, apiVersion: '2' }),
-    credentials: { apiKey: 'live-key' },
+    sims: simProfile('onlinepbx'),
+    options: { apiVersion: '2', apiKey: 'live-key' },
     // The socket.io handshake answers 503.
     refuse: (sim, on) => sim.setHandshakeFault(on ? 'unavailable' : undefined),
     refused: /503/,
@@ -60,8 +42,9 @@ function useVendor(name) {
     connection,
     /** Loads the nodes (plus the connection and a catch node) and records every helper node. */
     async load(nodes) {
-      const config = { id: 'c1', type: 'pbx-connection', name, ...vendor.config(v.sim) };
-      const recs = recordHelpers(nodes, await loadCatching([config, ...nodes], { c1: vendor.credentials }, 'herr'));
+      const config = { id: 'c1', type: 'pbx-connection', name, ...vendor.sims.connection(v.sim) };
+      const credentials = { c1: vendor.sims.credentials(v.sim) };
+      const recs = recordHelpers(nodes, await loadCatching([config, ...nodes], credentials, 'herr'));
       await connected();
       return recs;
     },
@@ -85,7 +68,7 @@ function useVendor(name) {
     },
   };
   beforeEach(async () => {
-    v.sim = await vendor.start();
+    v.sim = await vendor.sims.start(vendor.options);
   });
   afterEach(async () => {
     await helper.unload();

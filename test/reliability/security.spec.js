@@ -59,7 +59,7 @@ for (const profile of profiles) {
 
     it('refuses a self-signed certificate by default with a clear message', async () => {
       proxy = await startTlsProxy(sim.port);
-      const { flow, credentials } = flowFor(profile, { ...sim, port: proxy.port, tls: true });
+      const { flow, credentials } = flowFor(profile, sim, { via: { port: proxy.port, tls: true } });
       await loadFlow(flow, credentials);
       await waitStatus('w1', 'red');
       await waitFor(() => /certificate/i.test(helper.getNode('c1').connection.detail), 5000, 'certificate error');
@@ -68,7 +68,7 @@ for (const profile of profiles) {
 
     it('trusts the server through a CA in a tls-config node', async () => {
       proxy = await startTlsProxy(sim.port);
-      const base = flowFor(profile, { ...sim, port: proxy.port, tls: true });
+      const base = flowFor(profile, sim, { via: { port: proxy.port, tls: true } });
       const flow = base.flow.map((n) => (n.id === 'c1' ? { ...n, tls: 't1' } : n));
       // The editor always saves the file paths, empty when the PEM text lives in the credentials.
       flow.push({

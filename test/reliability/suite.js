@@ -20,9 +20,10 @@ function useSimulator(profile) {
   return () => sim;
 }
 
-function flowFor(profile, sim, { credentials = profile.credentials, extra = [] } = {}) {
+/** `via`: reach the simulator through a proxy (`{ port, tls }`) instead of directly. */
+function flowFor(profile, sim, { credentials = profile.credentials, extra = [], via } = {}) {
   const flow = [
-    { id: 'c1', type: 'pbx-connection', name: profile.name, ...profile.configNode(sim) },
+    { id: 'c1', type: 'pbx-connection', name: profile.name, ...profile.configNode(sim, via) },
     { id: 'w1', type: profile.watcher.type, connection: 'c1', ...profile.watcher, wires: [['h1']] },
     { id: 'h1', type: 'helper' },
     { id: 'k1', type: 'catch', scope: null, uncaught: false, wires: [['hc']] },

@@ -1,45 +1,19 @@
 'use strict';
 // The flow most node tests deploy: one pbx-connection `c1` pointed at a simulator, the nodes
 // under test, and a catch node whose helper records every error; then waiting for `c1`.
+const { simProfiles } = require('../../scripts/sim-profiles');
 const { helper, loadFlow, record, waitFor } = require('./red');
 
-/** The pbx-connection node `c1` for each vendor's simulator; `extra` adds or overrides fields. */
-const connectionTo = {
-  vodia: (sim, extra) => ({
-    id: 'c1',
-    type: 'pbx-connection',
-    vendor: 'vodia',
-    url: sim.url,
-    domain: sim.domain,
-    user: '40',
-    ...extra,
-  }),
-  onlinepbx: (sim, extra) => ({
-    id: 'c1',
-    type: 'pbx-connection',
-    vendor: 'onlinepbx',
-    url: sim.url,
-    domain: sim.domain,
-    apiVersion: sim.apiVersion,
-    ...extra,
-  }),
-  innovaphone: (sim, extra) => ({
-    id: 'c1',
-    type: 'pbx-connection',
-    vendor: 'innovaphone',
-    url: sim.url,
-    app: 'nodered',
-    ...extra,
-  }),
-  'innovaphone-devices': (sim, extra) => ({
-    id: 'c1',
-    type: 'pbx-connection',
-    vendor: 'innovaphone-devices',
-    url: sim.url,
-    app: 'devices',
-    ...extra,
-  }),
-};
+/**
+ * The pbx-connection node `c1` for each registered vendor's simulator (its profile,
+ * `src/sim/<vendor>/profile.ts`); `extra` adds or overrides fields.
+ */
+const connectionTo = Object.fromEntries(
+  simProfiles().map((profile) => [
+    profile.vendor,
+    (sim, extra) => ({ id: 'c1', type: 'pbx-connection', ...profile.connection(sim), ...extra }),
+  ]),
+);
 
 /** A catch node for the whole tab, wired to the helper `errorsId`. */
 function catchAll(errorsId = 'hc') {

@@ -332,12 +332,12 @@ describe('vodia adapter', function () {
   it('make-call reports the call id the PBX assigned', async () => {
     const ev = await connect();
     await waitFor(() => ev.of('presence').length >= 5);
-    const r = await adapter.perform('makeCall', { from: '40', to: '42' }, 5000);
+    const r = await adapter.handlers.makeCall({ from: '40', to: '42' }, 5000);
     const call = sim.activeCalls()[0];
     assert.deepStrictEqual(r.payload, { callId: call.id, to: '42' });
     assert.strictEqual(r.raw.action, 'call-state');
     assert.deepStrictEqual(sim.actions.find((a) => a.action === 'make-call').frame, { action: 'make-call', to: '42' });
-    await assert.rejects(adapter.perform('makeCall', { from: '41', to: '42' }, 5000), /own extension 40/);
+    await assert.rejects(async () => adapter.handlers.makeCall({ from: '41', to: '42' }, 5000), /own extension 40/);
   });
 
   it('call control sends accept-call, hold-call, blind/att-transfer, rec-call and clear-call; others are unsupported', async () => {
@@ -346,28 +346,27 @@ describe('vodia adapter', function () {
     const id = sim.startCall({ from: '41', to: '40' });
     await waitFor(() => ev.of('call', id).length === 1);
     const states = () => ev.of('call', id).map((c) => c.payload.state);
-    assert.deepStrictEqual((await adapter.perform('callControl', { action: 'answer', callId: id }, 1000)).payload, {
+    assert.deepStrictEqual((await adapter.handlers.callControl({ action: 'answer', callId: id }, 1000)).payload, {
       sent: true,
       callId: id,
       action: 'answer',
     });
     await waitFor(() => states().includes('connected'));
-    await adapter.perform('callControl', { action: 'hold', callId: id }, 1000);
+    await adapter.handlers.callControl({ action: 'hold', callId: id }, 1000);
     await waitFor(() => states().includes('held'));
-    await adapter.perform('callControl', { action: 'record', callId: id }, 1000);
+    await adapter.handlers.callControl({ action: 'record', callId: id }, 1000);
     await waitFor(() => ev.of('event', 'rec-start').length === 1);
-    await adapter.perform('callControl', { action: 'transfer', callId: id, to: '42' }, 1000);
+    await adapter.handlers.callControl({ action: 'transfer', callId: id, to: '42' }, 1000);
     await waitFor(() => ev.of('call', id).some((c) => c.payload.to === '42'));
     const id2 = sim.startCall({ from: '40', to: '43', state: 'connected' });
-    await adapter.perform(
-      'callControl',
+    await adapter.handlers.callControl(
       { action: 'transfer', callId: id, to: '43', attended: true, toCallId: id2 },
       1000,
     );
     await waitFor(() => ev.of('call', id).some((c) => c.payload.to === '43' && c.payload.state === 'connected'));
-    await adapter.perform('callControl', { action: 'hangup', callId: id }, 1000);
+    await adapter.handlers.callControl({ action: 'hangup', callId: id }, 1000);
     await waitFor(() => states().includes('ended'));
-    await assert.rejects(adapter.perform('callControl', { action: 'eavesdrop', callId: id }, 1000), {
+    await assert.rejects(adapter.handlers.callControl({ action: 'eavesdrop', callId: id }, 1000), {
       name: 'UnsupportedError',
       message: /vodia.*eavesdrop/,
     });
@@ -384,7 +383,7 @@ describe('vodia adapter', function () {
     const id = sim.startCall({ from: '41', to: '40', state: 'connected' });
     const id2 = sim.startCall({ from: '40', to: '43', state: 'connected' });
     await waitFor(() => ev.of('call', id2).length === 1);
-    await adapter.perform('callControl', { action: 'transfer', callId: id, toCallId: id2 }, 1000);
+    await adapter.handlers.callControl({ action: 'transfer', callId: id, toCallId: id2 }, 1000);
     await waitFor(() => ev.of('call', id2).some((c) => c.payload.state === 'ended'));
     assert.deepStrictEqual(sim.actions.find((a) => a.action === 'att-transfer').frame, {
       action: 'att-transfer',
@@ -398,9 +397,9 @@ describe('vodia adapter', function () {
   it('command sends any action fire-and-forget, chat with the portal fields, and refuses sip-register', async () => {
     const ev = await connect();
     await waitFor(() => ev.of('presence').length >= 5);
-    const r = await adapter.perform('command', { command: 'chat', params: { dest: '41', message: 'hi' } }, 1000);
+    const r = await adapter.handlers.command({ command: 'chat', params: { dest: '41', message: 'hi' } }, 1000);
     assert.deepStrictEqual(r.payload, { sent: true });
-    await adapter.perform('command', { command: 'add-to-crm', params: { id: 'x', sub: 'subject' } }, 1000);
+    await adapter.handlers.command({ command: 'add-to-crm', params: { id: 'x', sub: 'subject' } }, 1000);
     await waitFor(() => sim.count('add-to-crm') === 1);
     assert.deepStrictEqual(sim.actions.find((a) => a.action === 'chat').frame, {
       action: 'chat',
@@ -408,8 +407,8 @@ describe('vodia adapter', function () {
       dest: '41',
       message: 'hi',
     });
-    await assert.rejects(adapter.perform('command', { command: 'sip-register', params: {} }, 1000), /never sent/);
-    await assert.rejects(adapter.perform('command', { command: 'SIP-REGISTER', params: {} }, 1000), /never sent/);
+    await assert.rejects(adapter.handlers.command({ command: 'sip-register', params: {} }, 1000), /never sent/);
+    await assert.rejects(adapter.handlers.command({ command: 'SIP-REGISTER', params: {} }, 1000), /never sent/);
     await new Promise((r) => setTimeout(r, 50));
     assert.strictEqual(sim.sipRegisterReceived, false);
   });
@@ -433,11 +432,11 @@ describe('vodia adapter', function () {
     await sim.start(0);
     const ev = await connect();
     sim.setSilent(true);
-    const pending = adapter.perform('makeCall', { to: '42' }, 5000);
+    const pending = adapter.handlers.makeCall({ to: '42' }, 5000);
     sim.dropAll();
     await assert.rejects(pending, { name: 'DisconnectedError' });
     await waitFor(() => ev.drops.length === 1);
-    await assert.rejects(adapter.perform('command', { command: 'chat', params: { dest: '41', message: 'x' } }, 1000), {
+    await assert.rejects(adapter.handlers.command({ command: 'chat', params: { dest: '41', message: 'x' } }, 1000), {
       name: 'DisconnectedError',
     });
   });

@@ -2,23 +2,14 @@
 // The Vodia profile for the shared reliability suite (test/reliability): how to run the
 // simulator, what a node watches, how an event is triggered and recognized. There is no
 // request profile: Vodia actions are fire-and-forget, nothing answers them.
-const { VodiaSim } = require('../../dist/sim/vodia');
+const { profile: sims } = require('../../dist/sim/vodia/profile');
 
 module.exports = {
   name: 'vodia',
-  async start() {
-    const sim = new VodiaSim({ domain: 'tenant.test' });
-    await sim.start(0);
-    return sim;
-  },
+  start: () => sims.start(),
   credentials: { password: 'secret' },
   wrongCredentials: { password: 'Wr0ngPassw0rd' },
-  configNode: (sim) => ({
-    vendor: 'vodia',
-    url: `${sim.tls ? 'wss' : 'ws'}://127.0.0.1:${sim.port}/websocket`,
-    domain: sim.domain,
-    user: '40',
-  }),
+  configNode: (sim, via) => sims.connection(sim, via),
   watcher: { type: 'pbx-presence-in', users: '41' },
   watcherChannel: 'presence',
   /** The socket is back and subscribed to the domain (presence needs no other subscription). */

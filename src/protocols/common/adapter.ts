@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'tls';
-import type { Operation, OperationParams } from './operations';
+import type { OperationHandlers } from './operations';
 import type { Blf, Call, CallRecord, CallSummary, PbxMessage, PbxUser, Presence } from '../../model/types';
 
 /**
@@ -100,7 +100,12 @@ export type ConnectionSettings<O extends object = object> = CommonSettings & O;
 
 export interface VendorAdapter {
   readonly channels: ReadonlySet<Channel>;
-  readonly operations: ReadonlySet<Operation>;
+  /**
+   * How it runs each operation it offers, with the parameters the connection checked
+   * (`checkParams`): the operations it offers are the keys. The connection looks a handler up
+   * once and refuses, naming vendor and operation, one the table lacks.
+   */
+  readonly handlers: OperationHandlers<OperationResult>;
   /** Opens the socket and logs in; resolves when usable. Rejects with AuthError for bad credentials. */
   open(): Promise<void>;
   /**
@@ -117,11 +122,6 @@ export interface VendorAdapter {
   watch(interest: Interest): Promise<void>;
   /** The last node holding `interest` went away (only called while connected). */
   unwatch(interest: Interest): void;
-  /**
-   * Runs an operation with its checked parameters (`checkParams`); rejects with UnsupportedError
-   * naming vendor and operation where needed.
-   */
-  perform<O extends Operation>(op: O, params: OperationParams[O], timeoutMs: number): Promise<OperationResult>;
   /** Names the PBX reports for editor autocomplete, for a node field (`users`, `extensions`, `hw`, `to`). */
   suggestions(field: string): Promise<string[]>;
 }

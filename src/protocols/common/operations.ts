@@ -1,4 +1,3 @@
-import { UnsupportedError } from './errors';
 import { flagOf, givenText, givenYes, integerOf, paramTextOf } from './values';
 
 /**
@@ -260,23 +259,10 @@ export function checkParams<O extends Operation>(op: O, raw: Raw): OperationPara
 /** How a vendor runs the operations it offers, each with its typed parameters. */
 export type OperationHandlers<Result> = { [O in Operation]?: (params: OperationParams[O], timeoutMs: number) => Promise<Result> };
 
-/** The operations a handler table offers: read from the table, so a vendor lists them once. */
-export function offeredBy(handlers: OperationHandlers<unknown>): ReadonlySet<Operation> {
-  return new Set(Object.keys(handlers) as Operation[]);
-}
-
-/**
- * Runs `op` by its handler; an operation without one is refused naming vendor and operation.
- * Whatever the handler throws, the promise rejects with it.
- */
-export async function runOperation<O extends Operation, Result>(
-  vendor: string,
+/** The handler a table holds for `op`, typed for that operation's parameters; undefined where the vendor has none. */
+export function handlerOf<O extends Operation, Result>(
   handlers: OperationHandlers<Result>,
   op: O,
-  params: OperationParams[O],
-  timeoutMs: number,
-): Promise<Result> {
-  const handler: ((params: OperationParams[O], timeoutMs: number) => Promise<Result>) | undefined = handlers[op];
-  if (!handler) throw new UnsupportedError(`${vendor} does not support ${op}`);
-  return handler(params, timeoutMs);
+): ((params: OperationParams[O], timeoutMs: number) => Promise<Result>) | undefined {
+  return handlers[op];
 }

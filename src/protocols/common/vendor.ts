@@ -22,6 +22,23 @@ export class SettingError extends Error {
   }
 }
 
+/** A field of the `pbx-connection` dialog; with `when`, shown only while another property has that value. */
+export type EditorField = string | { readonly name: string; readonly when: Readonly<Record<string, string>> };
+
+/**
+ * How the `pbx-connection` dialog shows a vendor; the editor gets it from the registry
+ * (`GET pbx-connection/vendors`). Its texts are catalog keys named by the id:
+ * `vendor.<id>` (the choice), `hint.<id>` (the note under the dialog), `placeholder.url.<id>`
+ * (where `urlPlaceholder` is empty because the URL is derived).
+ */
+export interface VendorEditor {
+  /** The node's properties and credentials the vendor reads, in dialog order. */
+  readonly fields: readonly EditorField[];
+  /** The properties the dialog marks invalid while blank: those the vendor cannot log in without. */
+  readonly required: readonly string[];
+  readonly urlPlaceholder: string;
+}
+
 /**
  * Everything the package knows of one vendor (its folder's `index.ts`): adding a vendor means
  * one of these and one line in the registry (`src/connection/vendors.ts`).
@@ -38,6 +55,7 @@ export interface VendorDescriptor<O extends object, Id extends string = string> 
    * can hold descriptors of different option types in one list.
    */
   create(settings: ConnectionSettings<O>, events: AdapterEvents): VendorAdapter;
+  readonly editor: VendorEditor;
   /** Vendor-specific changes to the TLS options a tls-config node gave (returns new options). */
   adjustTls?(options: O, tls: ConnectionOptions): ConnectionOptions;
 }

@@ -4,14 +4,12 @@ import type {
   Channel,
   ConnectionSettings,
   Interest,
-  Operation,
-  OperationParams,
   OperationResult,
   VendorAdapter,
 } from '../common/adapter';
 import { ALL } from '../common/adapter';
 import { DisconnectedError, PbxRequestError, TimeoutError, errorText } from '../common/errors';
-import { offeredBy, runOperation, type OperationHandlers } from '../common/operations';
+import { type OperationHandlers } from '../common/operations';
 import { AppWebsocket, type AppMessage } from '../innovaphone/app-websocket';
 import type { InnovaphoneOptions } from '../innovaphone/settings';
 import { devicesBase } from './normalize';
@@ -33,11 +31,10 @@ const SERVICE_DN = 'Admin';
  */
 class DevicesAdapter implements VendorAdapter {
   readonly channels: ReadonlySet<Channel> = new Set<Channel>(['device', 'provisioning', 'event']);
-  private readonly handlers: OperationHandlers<OperationResult> = {
+  readonly handlers: OperationHandlers<OperationResult> = {
     provisioningCode: async (params, timeoutMs) => this.codes.request(this.connected(), params, timeoutMs),
     command: async (params, timeoutMs) => devicesCommand(this.connected(), params, timeoutMs, { codes: this.codes, updates: this.updates }),
   };
-  readonly operations: ReadonlySet<Operation> = offeredBy(this.handlers);
   private socket: AppWebsocket | undefined;
   private abort: AbortController | undefined;
   private readonly monitors: DeviceMonitors;
@@ -111,10 +108,6 @@ class DevicesAdapter implements VendorAdapter {
 
   unwatch(interest: Interest): void {
     if (interest.channel === 'device') this.monitors.stop(interest.key);
-  }
-
-  perform<O extends Operation>(op: O, params: OperationParams[O], timeoutMs: number): Promise<OperationResult> {
-    return runOperation('innovaphone-devices', this.handlers, op, params, timeoutMs);
   }
 
   async suggestions(field: string): Promise<string[]> {

@@ -7,4 +7,9 @@ export const innovaphoneDevices: VendorDescriptor<InnovaphoneOptions, 'innovapho
   id: 'innovaphone-devices',
   settings: innovaphoneOptions,
   create: createDevicesAdapter,
+  editor: {
+    fields: ['url', 'app', 'password', 'domain'],
+    required: ['url', 'app'],
+    urlPlaceholder: 'wss://ap.example.com/example.com/devices/innovaphone-devices',
+  },
 };

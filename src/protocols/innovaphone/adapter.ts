@@ -4,14 +4,12 @@ import type {
   Channel,
   ConnectionSettings,
   Interest,
-  Operation,
-  OperationParams,
   OperationResult,
   VendorAdapter,
 } from '../common/adapter';
 import { ALL } from '../common/adapter';
 import { DisconnectedError } from '../common/errors';
-import { offeredBy, runOperation, type CommandParams, type OperationHandlers } from '../common/operations';
+import { type CommandParams, type OperationHandlers } from '../common/operations';
 import { AppWebsocket, type AppMessage } from './app-websocket';
 import { EP_SIGNAL, EpSignalMonitor, type CallSource } from './ep-signal';
 import { PBX_API, ProfileState, profileRequest } from './pbx-api';
@@ -34,7 +32,7 @@ const RCC_GRACE_MS = 2000;
  */
 class InnovaphoneAdapter implements VendorAdapter {
   readonly channels: ReadonlySet<Channel> = new Set<Channel>(['presence', 'profile', 'signaling', 'call', 'event']);
-  private readonly handlers: OperationHandlers<OperationResult> = {
+  readonly handlers: OperationHandlers<OperationResult> = {
     command: (params, timeoutMs) => this.command(params, timeoutMs),
     setPresence: async ({ sip, contact, activity, note }, timeoutMs) => {
       const [result] = await this.connected().request({ api: PBX_API, mt: 'SetPresence', sip, contact, activity, note }, timeoutMs);
@@ -51,7 +49,6 @@ class InnovaphoneAdapter implements VendorAdapter {
     makeCall: (params, timeoutMs) => this.rcc.makeCall(params, timeoutMs),
     callControl: (params, timeoutMs) => this.rcc.callControl(params, timeoutMs),
   };
-  readonly operations: ReadonlySet<Operation> = offeredBy(this.handlers);
   private socket: AppWebsocket | undefined;
   private abort: AbortController | undefined;
   private readonly presence: PresenceMonitors;
@@ -160,10 +157,6 @@ class InnovaphoneAdapter implements VendorAdapter {
     if (interest.channel === 'presence' && interest.key !== ALL) this.presence.unsubscribe(this.socket, interest.key);
     else if (interest.channel === 'signaling') this.signaling.detach(interest.key);
     else if (interest.channel === 'profile') this.trySend({ api: PBX_API, mt: 'UnsubscribeProfile', src: 'profile' });
-  }
-
-  perform<O extends Operation>(op: O, params: OperationParams[O], timeoutMs: number): Promise<OperationResult> {
-    return runOperation('innovaphone', this.handlers, op, params, timeoutMs);
   }
 
   async suggestions(field: string): Promise<string[]> {

@@ -5,13 +5,11 @@ import type {
   Channel,
   ConnectionSettings,
   Interest,
-  Operation,
-  OperationParams,
   OperationResult,
   VendorAdapter,
 } from '../common/adapter';
 import { DisconnectedError, errorText } from '../common/errors';
-import { offeredBy, runOperation, type CallControlParams, type CommandParams, type MakeCallParams, type OperationHandlers } from '../common/operations';
+import { type CallControlParams, type CommandParams, type MakeCallParams, type OperationHandlers } from '../common/operations';
 import { CallGroups } from './call-groups';
 import { CallTable } from './calls';
 import type { OnlinePbxOptions } from './settings';
@@ -43,12 +41,11 @@ const interestKey = (i: Interest): string => `${i.channel}\n${i.key}`;
  */
 class OnlinePbxAdapter implements VendorAdapter {
   readonly channels: ReadonlySet<Channel> = new Set<Channel>(['presence', 'blf', 'call', 'event']);
-  private readonly handlers: OperationHandlers<OperationResult> = {
+  readonly handlers: OperationHandlers<OperationResult> = {
     makeCall: (params, timeoutMs) => this.makeCall(params, timeoutMs),
     callControl: (params, timeoutMs) => this.callControl(params, timeoutMs),
     command: (params, timeoutMs) => this.command(params, timeoutMs),
   };
-  readonly operations: ReadonlySet<Operation> = offeredBy(this.handlers);
   private readonly version: ApiVersion;
   private readonly interests = new Map<string, Interest>();
   private readonly calls = new CallTable();
@@ -125,10 +122,6 @@ class OnlinePbxAdapter implements VendorAdapter {
     this.interests.delete(interestKey(interest));
     if (interest.channel === 'call') this.wantCalls = [...this.interests.values()].some((i) => i.channel === 'call');
     this.sync().catch((err: unknown) => this.events.log('debug', `onlinepbx: subscribe after unwatch failed: ${errorText(err)}`));
-  }
-
-  perform<O extends Operation>(op: O, params: OperationParams[O], timeoutMs: number): Promise<OperationResult> {
-    return runOperation('onlinepbx', this.handlers, op, params, timeoutMs);
   }
 
   private async makeCall(params: MakeCallParams, timeoutMs: number): Promise<OperationResult> {

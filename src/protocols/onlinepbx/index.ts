@@ -7,4 +7,6 @@ export const onlinePbx: VendorDescriptor<OnlinePbxOptions, 'onlinepbx'> = {
   id: 'onlinepbx',
   settings: onlinePbxOptions,
   create: createOnlinePbxAdapter,
+  // The URL is derived from the domain unless given (a PBX of one's own).
+  editor: { fields: ['domain', 'apiKey', 'apiVersion', 'url'], required: ['domain'], urlPlaceholder: '' },
 };

@@ -7,14 +7,12 @@ import {
   type Channel,
   type ConnectionSettings,
   type Interest,
-  type Operation,
-  type OperationParams,
   type OperationResult,
   type VendorAdapter,
 } from '../common/adapter';
 import { AuthError, DisconnectedError, UnsupportedError, errorText } from '../common/errors';
 import { DEAD_AFTER_INTERVALS } from '../common/idle-watchdog';
-import { offeredBy, runOperation, type CallControlParams, type OperationHandlers } from '../common/operations';
+import { type CallControlParams, type OperationHandlers } from '../common/operations';
 import { ManagedSocket } from '../common/managed-socket';
 import { OnceLog } from '../common/once-log';
 import { decodeFrame, encodeAction, FORBIDDEN_ACTION, frameName, type VodiaFrame } from './codec';
@@ -66,7 +64,7 @@ const KNOWN_FRAMES = new Set([
  */
 class VodiaAdapter implements VendorAdapter {
   readonly channels: ReadonlySet<Channel> = new Set<Channel>(['presence', 'blf', 'call', 'event']);
-  private readonly handlers: OperationHandlers<OperationResult> = {
+  readonly handlers: OperationHandlers<OperationResult> = {
     makeCall: (params, timeoutMs) => this.makeCall(makeCallFrame(params, this.own), timeoutMs),
     callControl: async (params) => this.callControl(params),
     command: async ({ command, params }) => {
@@ -74,7 +72,6 @@ class VodiaAdapter implements VendorAdapter {
       return { payload: { sent: true } };
     },
   };
-  readonly operations: ReadonlySet<Operation> = offeredBy(this.handlers);
   private readonly own: string;
   private readonly accounts = new AccountTable();
   private readonly calls: CallTable;
@@ -190,10 +187,6 @@ class VodiaAdapter implements VendorAdapter {
     this.lamps.delete(interest.key);
     // The unsubscribe key is not documented; `remove` mirrors `add` [S3 lists blf as subscribe/unsubscribe].
     if (this.socket) this.trySend('blf', { remove: [interest.key] });
-  }
-
-  perform<O extends Operation>(op: O, params: OperationParams[O], timeoutMs: number): Promise<OperationResult> {
-    return runOperation('vodia', this.handlers, op, params, timeoutMs);
   }
 
   private async callControl(params: CallControlParams): Promise<OperationResult> {

@@ -8,4 +8,19 @@ export const vodia: VendorDescriptor<VodiaOptions, 'vodia'> = {
   settings: vodiaOptions,
   create: createVodiaAdapter,
   adjustTls: vodiaTls,
+  editor: {
+    fields: [
+      'url',
+      'domain',
+      'user',
+      'authMode',
+      // The extension's own password, or an admin that mints a session for it.
+      { name: 'password', when: { authMode: 'user' } },
+      { name: 'adminUser', when: { authMode: 'admin' } },
+      { name: 'adminPassword', when: { authMode: 'admin' } },
+      'legacyTls',
+    ],
+    required: ['url', 'domain', 'user'],
+    urlPlaceholder: 'wss://pbx.example.com/websocket',
+  },
 };

@@ -274,7 +274,7 @@ export class DevicesSim extends AppServer {
     return device;
   }
 
-  /** The seed documents only DomainDeleted's `id`; the others carry the domain object (inferred). */
+  /** Seed 004 documents only DomainDeleted's `id`; the others carry the domain object (inferred). */
   private notifyDomains(msg: AppMessage): void {
     for (const c of this.clients) if (c.state.get('domains')) c.send(msg);
   }
