@@ -126,7 +126,8 @@ export class CallRecords {
       this.stamp(call, 'endedAt', message.at, now);
     }
     if (call.legs.size === 0) this.settle(call);
-    else if (this.orphans && [...call.legs].every((id) => this.orphans?.isStale(id))) this.awaitOrphans(call, message.event);
+    else if (this.orphans && [...call.legs].every((id) => this.orphans?.isStale(id)))
+      this.awaitOrphans(call, message.event);
   }
 
   /** The PBX's summary of a call (it may come before or after the ends of its legs). */
@@ -253,7 +254,8 @@ function timesOf(call: OpenCall): Pick<CallRecord, 'startedAt' | 'answeredAt' | 
   const skewed = call.skewed || (pbx.endedAt !== undefined && Math.abs(pbx.endedAt - localEnd) > MAX_SKEW_MS);
   if (!skewed && pbx.startedAt !== undefined && pbx.endedAt !== undefined) {
     let answeredAt = pbx.answeredAt;
-    if (answeredAt === undefined && local.answeredAt !== undefined) answeredAt = local.answeredAt + (pbx.endedAt - localEnd);
+    if (answeredAt === undefined && local.answeredAt !== undefined)
+      answeredAt = local.answeredAt + (pbx.endedAt - localEnd);
     return { startedAt: pbx.startedAt, answeredAt, endedAt: pbx.endedAt, clock: 'pbx' };
   }
   const answeredAt = local.answeredAt ?? (s?.talkMs ? localEnd - s.talkMs : undefined);

@@ -21,6 +21,11 @@ const CONTROLS = /[\u0000-\u001f\u007f-\u009f]+/g;
 const NUMBER_LIKE = /^[\d\s+()./-]+$/;
 const URI = /^(?:sips?|tel):/i;
 
+/** Text from outside (a name, a phone book's group) without its control characters. */
+export function withoutControls(text: string): string {
+  return CONTROL.test(text) ? text.replace(CONTROLS, '') : text;
+}
+
 /**
  * A name as the PBX or a phone book gave it, made safe to show, or `undefined` when it is no name
  * (NODES.md "Who"): control characters removed, cut at MAX_NAME_LENGTH; empty, `null`, equal to
@@ -30,8 +35,7 @@ const URI = /^(?:sips?|tel):/i;
  */
 export function cleanName(name: unknown, number?: string): string | undefined {
   if (typeof name !== 'string' || name === '' || name === number) return undefined;
-  let text = name;
-  if (CONTROL.test(text)) text = text.replace(CONTROLS, '');
+  let text = withoutControls(name);
   if (text.length > MAX_NAME_LENGTH) text = cutAt(text, MAX_NAME_LENGTH);
   if (text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32) text = text.trim();
   if (text === '' || text === number || URI.test(text)) return undefined;

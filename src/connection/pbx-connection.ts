@@ -55,7 +55,12 @@ export class PbxConnection {
   private readonly router = new Router();
   private readonly records = new CallRecords(
     (record, raw) =>
-      this.router.dispatch('record', record.callId, { topic: record.callId, payload: record, event: 'call-record', raw }),
+      this.router.dispatch('record', record.callId, {
+        topic: record.callId,
+        payload: record,
+        event: 'call-record',
+        raw,
+      }),
     {
       isStale: (legId) => this.store.get('call', legId)?.stale ?? true,
       end: (legIds, event, raw, at) => this.endOrphanLegs(legIds, event, raw, at),
@@ -144,7 +149,8 @@ export class PbxConnection {
     }
     const watcher: Watcher = { onMessage, onError };
     held.push({ interest, watcher });
-    if (this.router.add(interest, watcher) && this.state === 'connected' && interest.channel !== 'record') this.establish(interest);
+    if (this.router.add(interest, watcher) && this.state === 'connected' && interest.channel !== 'record')
+      this.establish(interest);
   }
 
   /**
@@ -221,7 +227,8 @@ export class PbxConnection {
    * `ended` goes out before its record.
    */
   private onReport(channel: Channel, key: string, message: PbxMessage): void {
-    if (channel !== 'presence' && channel !== 'blf' && channel !== 'call') return this.router.dispatch(channel, key, message);
+    if (channel !== 'presence' && channel !== 'blf' && channel !== 'call')
+      return this.router.dispatch(channel, key, message);
     if (channel === 'call' && this.orphaned.delete(key) && (message.payload as Call).state === 'ended') return;
     this.names.fill(channel, message);
     const now = Date.now();
@@ -246,7 +253,12 @@ export class PbxConnection {
     for (const legId of legIds) {
       const entry = this.store.get('call', legId);
       if (!entry) continue;
-      const message: PbxMessage<Call> = { topic: legId, payload: { ...(entry.payload as Call), state: 'ended' }, event, raw };
+      const message: PbxMessage<Call> = {
+        topic: legId,
+        payload: { ...(entry.payload as Call), state: 'ended' },
+        event,
+        raw,
+      };
       if (at !== undefined) message.at = at;
       this.onReport('call', legId, message);
       this.orphaned.add(legId);

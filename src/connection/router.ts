@@ -90,7 +90,12 @@ function deliver(list: readonly Watcher[] | undefined, message: PbxMessage, deli
 }
 
 function copyMessage(m: PbxMessage): PbxMessage {
-  const copy: PbxMessage = { topic: m.topic, event: m.event, payload: structuredClone(m.payload), raw: structuredClone(m.raw) };
+  const copy: PbxMessage = {
+    topic: m.topic,
+    event: m.event,
+    payload: structuredClone(m.payload),
+    raw: structuredClone(m.raw),
+  };
   if (m.since !== undefined) {
     copy.previous = structuredClone(m.previous);
     copy.since = m.since;

@@ -43,7 +43,12 @@ export function answerKey(
 ): KeyAnswer {
   const entry = store.get(kind, key);
   if (!entry) return { payload: null, known: false, stale: !connected, ...(condition && { holds: false }) };
-  const answer: KeyAnswer = { payload: copyOf(entry), known: true, stale: entry.stale || !connected, since: entry.since };
+  const answer: KeyAnswer = {
+    payload: copyOf(entry),
+    known: true,
+    stale: entry.stale || !connected,
+    since: entry.since,
+  };
   if (condition) answer.holds = holds(kind, entry, condition, now);
   return answer;
 }

@@ -74,7 +74,8 @@ export class StateStore {
       message.since = since;
       message.changed = true;
       // A call first reported as ended never enters the store; its viewers still see it end.
-      if (ended) return this.tell(kind, key, { payload: { ...payload }, since, updatedAt: now, stale: false }, 'removed');
+      if (ended)
+        return this.tell(kind, key, { payload: { ...payload }, since, updatedAt: now, stale: false }, 'removed');
       if (kind === 'call' && map.size >= MAX_CALLS) this.remove(kind, map.keys().next().value as string);
       const added = { payload: unshared ? payload : { ...payload }, since, updatedAt: now, stale: false };
       map.set(key, added);

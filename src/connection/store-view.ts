@@ -100,10 +100,17 @@ export class StoreView {
     const problem = (err: Error): void => listener.problem?.(err);
     if (spec.hold !== false) {
       for (const kind of this.shows) {
-        for (const key of kind === 'call' || !this.keys ? [ALL] : this.keys) connection.watch(this.user, { channel: kind, key }, null, problem);
+        for (const key of kind === 'call' || !this.keys ? [ALL] : this.keys)
+          connection.watch(this.user, { channel: kind, key }, null, problem);
       }
     }
-    if (spec.records) connection.watch(this.user, { channel: 'record', key: ALL }, (m) => listener.record?.(m.payload as CallRecord), problem);
+    if (spec.records)
+      connection.watch(
+        this.user,
+        { channel: 'record', key: ALL },
+        (m) => listener.record?.(m.payload as CallRecord),
+        problem,
+      );
   }
 
   get state(): ConnectionState {

@@ -15,8 +15,10 @@ const UNCHANGED_SECRET = '__PWRD__';
  */
 export function registerAdminRoutes(RED: NodeAPI): void {
   // The vendors the dialog offers, their fields and which of them are required: from the registry.
-  RED.httpAdmin.get('/pbx-connection/vendors', RED.auth.needsPermission('pbx-connection.read'), (_req: HttpRequest, res: HttpResponse) =>
-    res.json(vendorEditors()),
+  RED.httpAdmin.get(
+    '/pbx-connection/vendors',
+    RED.auth.needsPermission('pbx-connection.read'),
+    (_req: HttpRequest, res: HttpResponse) => res.json(vendorEditors()),
   );
 
   RED.httpAdmin.get(
@@ -48,7 +50,8 @@ export function registerAdminRoutes(RED: NodeAPI): void {
     (req: HttpRequest, res: HttpResponse) => {
       const node = RED.nodes.getNode(req.params.id ?? '') as ConnectionNode | null;
       const kind = req.params.kind as StateKind;
-      if (!STATE_KINDS.includes(kind)) return res.status(400).json({ error: `kind must be one of ${STATE_KINDS.join(', ')}` });
+      if (!STATE_KINDS.includes(kind))
+        return res.status(400).json({ error: `kind must be one of ${STATE_KINDS.join(', ')}` });
       if (!node?.connection) return res.json([]);
       res.json(node.connection.store.entries(kind).map(([key, entry]) => ({ key, ...entry })));
     },
@@ -76,7 +79,9 @@ export function registerAdminRoutes(RED: NodeAPI): void {
       }
       // The editor shows the result in the browser's language: code, catalog entry and parameters.
       testLogin(settings).then(({ failure, ...result }) =>
-        res.json(result.ok ? result : { ...result, error: localError(RED, failure).message, ...describeError(failure) }),
+        res.json(
+          result.ok ? result : { ...result, error: localError(RED, failure).message, ...describeError(failure) },
+        ),
       );
     },
   );

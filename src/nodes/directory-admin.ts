@@ -40,7 +40,10 @@ export function registerDirectoryRoutes(RED: NodeAPI): void {
   );
 }
 
-async function testSource(RED: NodeAPI, body: DirectoryDef & { source?: SourceConfig; credentials?: Record<string, string> }) {
+async function testSource(
+  RED: NodeAPI,
+  body: DirectoryDef & { source?: SourceConfig; credentials?: Record<string, string> },
+) {
   const [config] = sourcesOf(RED, body.source ? [body.source] : []) as Array<SourceConfig | undefined>;
   if (!config?.type) return { ok: false, error: 'no source given' };
   const label = String(config.label ?? '').trim() || config.type;
@@ -48,7 +51,9 @@ async function testSource(RED: NodeAPI, body: DirectoryDef & { source?: SourceCo
   const deployed = body.id ? (RED.nodes.getNode(String(body.id)) as DirectoryNode | null) : null;
   // The PBX's users live in the deployed connections; nothing else can show them.
   const source =
-    config.type === 'pbx' ? deployed?.pbxSource : createSource(config, secretsOf(body, deployed), tlsOptions(RED, body.tls), () => {});
+    config.type === 'pbx'
+      ? deployed?.pbxSource
+      : createSource(config, secretsOf(body, deployed), tlsOptions(RED, body.tls), () => {});
   if (!source) return { ok: false, error: 'deploy the directory first: the PBX users come from its connections' };
   try {
     const { contacts, skipped } = await source.load();
@@ -65,6 +70,7 @@ async function testSource(RED: NodeAPI, body: DirectoryDef & { source?: SourceCo
 function secretsOf(body: { credentials?: Record<string, string> }, deployed: DirectoryNode | null) {
   const given = body.credentials ?? {};
   const stored = deployed?.credentials ?? {};
-  const secret = (name: string): string | undefined => (given[name] && given[name] !== UNCHANGED_SECRET ? given[name] : stored[name]);
+  const secret = (name: string): string | undefined =>
+    given[name] && given[name] !== UNCHANGED_SECRET ? given[name] : stored[name];
   return { carddavPassword: secret('carddavPassword'), ldapPassword: secret('ldapPassword') };
 }

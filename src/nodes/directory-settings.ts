@@ -54,7 +54,8 @@ export function sourcesOf(RED: NodeAPI, sources: unknown): unknown[] {
   const base = String(RED.settings.fileWorkingDirectory || process.cwd());
   return (Array.isArray(sources) ? sources : []).map((s: unknown) => {
     const source = s as { type?: unknown; path?: unknown } | null;
-    if (source?.type !== 'file' || typeof source.path !== 'string' || !source.path.trim() || isAbsolute(source.path)) return s;
+    if (source?.type !== 'file' || typeof source.path !== 'string' || !source.path.trim() || isAbsolute(source.path))
+      return s;
     return { ...source, path: resolve(base, source.path.trim()) };
   });
 }

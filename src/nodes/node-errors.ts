@@ -1,4 +1,11 @@
-import { AuthError, DisconnectedError, PbxRequestError, TimeoutError, UnsupportedError, errorText } from '../protocols/common/errors';
+import {
+  AuthError,
+  DisconnectedError,
+  PbxRequestError,
+  TimeoutError,
+  UnsupportedError,
+  errorText,
+} from '../protocols/common/errors';
 import type { NodeAPI } from './red';
 
 /**

@@ -98,7 +98,14 @@ export class NodeConnection {
    * Runs `op` for an input message: the result goes into `msg.payload` (the msg passes through),
    * a failure to `done(err)` so Catch nodes see it.
    */
-  run(op: Operation, params: Record<string, unknown>, msg: NodeMessage, send: Send, done: Done, timeoutS?: unknown): void {
+  run(
+    op: Operation,
+    params: Record<string, unknown>,
+    msg: NodeMessage,
+    send: Send,
+    done: Done,
+    timeoutS?: unknown,
+  ): void {
     const timeoutMs = positiveNumber(timeoutS, DEFAULT_TIMEOUT_S) * 1000;
     this.connection.perform(op, params, timeoutMs).then(
       (result: OperationResult) => {
@@ -122,8 +129,18 @@ export class NodeConnection {
     const vendor = this.connection.vendor;
     // Presence, BLF and call messages: what the key was before, and since when it is in its state.
     // Each shape in one literal: fields added later would cost every message a second allocation.
-    if (m.since === undefined) return { _msgid: messageId(), topic: m.topic, payload: m.payload, event: m.event, vendor, raw: m.raw };
-    return { _msgid: messageId(), topic: m.topic, payload: m.payload, event: m.event, vendor, raw: m.raw, previous: m.previous, since: m.since };
+    if (m.since === undefined)
+      return { _msgid: messageId(), topic: m.topic, payload: m.payload, event: m.event, vendor, raw: m.raw };
+    return {
+      _msgid: messageId(),
+      topic: m.topic,
+      payload: m.payload,
+      event: m.event,
+      vendor,
+      raw: m.raw,
+      previous: m.previous,
+      since: m.since,
+    };
   }
 
   private onState(state: ConnectionState): void {
@@ -217,9 +234,17 @@ export function keysOf(list: unknown): string[] {
 }
 
 /** Evaluates a TypedInput property (str, msg, flow, global, env). */
-export function typedValue(RED: NodeAPI, node: Node, msg: NodeMessage, value: unknown, type: unknown): Promise<unknown> {
+export function typedValue(
+  RED: NodeAPI,
+  node: Node,
+  msg: NodeMessage,
+  value: unknown,
+  type: unknown,
+): Promise<unknown> {
   return new Promise((resolve, reject) =>
-    RED.util.evaluateNodeProperty(value, String(type || 'str'), node, msg, (err, v) => (err ? reject(err) : resolve(v))),
+    RED.util.evaluateNodeProperty(value, String(type || 'str'), node, msg, (err, v) =>
+      err ? reject(err) : resolve(v),
+    ),
   );
 }
 

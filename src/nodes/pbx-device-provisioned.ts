@@ -20,7 +20,8 @@ export = function (RED: NodeAPI): void {
     onInput(RED, this, conn, (c, msg, send, done) => {
       const params: Record<string, unknown> = {};
       // `administrative` (seed 004) has no property: msg.payload only.
-      for (const name of ['category', 'sip', 'rollout', 'domainId', 'administrative']) params[name] = field(msg, def, name);
+      for (const name of ['category', 'sip', 'rollout', 'domainId', 'administrative'])
+        params[name] = field(msg, def, name);
       c.run('provisioningCode', params, msg, (m) => send([m as never, null]), done);
     });
   }

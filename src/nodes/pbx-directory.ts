@@ -27,7 +27,12 @@ export = function (RED: NodeAPI): void {
     }
     const { plan, suffixDigits } = directorySettings(def);
     const creds = this.credentials ?? {};
-    const built = createSources(sourcesOf(RED, def.sources), { carddavPassword: creds.carddavPassword, ldapPassword: creds.ldapPassword }, tls, log);
+    const built = createSources(
+      sourcesOf(RED, def.sources),
+      { carddavPassword: creds.carddavPassword, ldapPassword: creds.ldapPassword },
+      tls,
+      log,
+    );
     for (const problem of built.problems) this.error(problem);
     const fallbackId = def.fallback && def.fallback !== def.id ? def.fallback : undefined;
     const directory = new Directory(built.sources, {

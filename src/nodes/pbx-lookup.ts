@@ -34,7 +34,8 @@ export = function (RED: NodeAPI): void {
       this.status({ fill: 'red', shape: 'ring', text: `${CATALOG}status.noDirectory` });
     }
     this.on('input', (msg, send, done) => {
-      if (!directory) return done(localError(RED, new NodeError('PBX_MISSING_PROPERTY', 'missingProperty', { name: 'directory' })));
+      if (!directory)
+        return done(localError(RED, new NodeError('PBX_MISSING_PROPERTY', 'missingProperty', { name: 'directory' })));
       const wantedName = payloadFields(msg).name;
       if (typeof wantedName === 'string') {
         msg.payload = directory.search(wantedName);
@@ -60,7 +61,10 @@ export = function (RED: NodeAPI): void {
   RED.nodes.registerType('pbx-lookup', PbxLookup);
 };
 
-function statusOf(RED: NodeAPI, status: DirectoryStatus): { fill: DirectoryStatus['fill']; shape: DirectoryStatus['shape']; text: string } {
+function statusOf(
+  RED: NodeAPI,
+  status: DirectoryStatus,
+): { fill: DirectoryStatus['fill']; shape: DirectoryStatus['shape']; text: string } {
   const { count, label, since, error } = status.params;
   const text = RED._(`${CATALOG}status.${status.key}`, {
     count: count.toLocaleString('en-US'),

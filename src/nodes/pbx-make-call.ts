@@ -24,7 +24,11 @@ export = function (RED: NodeAPI): void {
         try {
           // `from` may be empty here: Vodia calls from the connection's extension; the vendors
           // that need it (onlinePBX, innovaphone RCC) fail with a text naming it.
-          params = { ...payloadFields(msg), from: blank(from) ? undefined : required(from, 'from'), to: required(to, 'to') };
+          params = {
+            ...payloadFields(msg),
+            from: blank(from) ? undefined : required(from, 'from'),
+            to: required(to, 'to'),
+          };
         } catch (err) {
           return done(err as Error);
         }

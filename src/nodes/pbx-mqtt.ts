@@ -69,11 +69,19 @@ export = function (RED: NodeAPI): void {
       device: { slug, name: configNode?.name || conn.vendor, vendor: conn.vendor },
     };
     const link = def.broker
-      ? brokerLink(RED, this, def.broker, guarded(() => mirror.republish(conn.connection.state)), report)
+      ? brokerLink(
+          RED,
+          this,
+          def.broker,
+          guarded(() => mirror.republish(conn.connection.state)),
+          report,
+        )
       : undefined;
     const keys = keyList[0] === ALL ? null : keyList;
     // The view holds the kinds the vendor can report: the keys of presence and BLF (every key without), every call.
-    const held = [...new Set([...kinds].map((kind) => HOLDS[kind]))].filter((kind) => conn.connection.supportsChannel(kind));
+    const held = [...new Set([...kinds].map((kind) => HOLDS[kind]))].filter((kind) =>
+      conn.connection.supportsChannel(kind),
+    );
     // The listener runs only after this turn (a view tells nothing while it starts), when the mirror exists.
     const view = conn.view(
       { kinds: held, keys, records: kinds.has('record') && conn.connection.supportsChannel('record') },

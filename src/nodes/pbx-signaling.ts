@@ -1,4 +1,12 @@
-import { attachConnection, NodeConnection, field, onInput, payloadFields, required, type UserNodeDef } from './node-kit';
+import {
+  attachConnection,
+  NodeConnection,
+  field,
+  onInput,
+  payloadFields,
+  required,
+  type UserNodeDef,
+} from './node-kit';
 import { NodeError, SHARED } from './node-errors';
 import type { Node, NodeAPI } from './red';
 
@@ -25,9 +33,16 @@ export = function (RED: NodeAPI): void {
       const fields = payloadFields(msg);
       if (fields.call === undefined) throw new NodeError('PBX_MISSING_PROPERTY', 'missingInPayload', { name: 'call' });
       // EpSignal: `to` absent means toward the PBX, as if false (seed 003).
-      if (fields.to !== undefined && typeof fields.to !== 'boolean') throw new NodeError('PBX_INVALID_INPUT', 'notBoolean', { name: 'to' });
-      if (fields.sig === null || typeof fields.sig !== 'object') throw new NodeError('PBX_INVALID_INPUT', 'notObject', { name: 'sig' });
-      const params = { hw: required(field(msg, def, 'hw'), 'hw'), call: fields.call, to: fields.to === true, sig: fields.sig };
+      if (fields.to !== undefined && typeof fields.to !== 'boolean')
+        throw new NodeError('PBX_INVALID_INPUT', 'notBoolean', { name: 'to' });
+      if (fields.sig === null || typeof fields.sig !== 'object')
+        throw new NodeError('PBX_INVALID_INPUT', 'notObject', { name: 'sig' });
+      const params = {
+        hw: required(field(msg, def, 'hw'), 'hw'),
+        call: fields.call,
+        to: fields.to === true,
+        sig: fields.sig,
+      };
       c.run('signal', params, msg, send, done);
     });
   }

@@ -24,7 +24,9 @@ export = function (RED: NodeAPI): void {
     const kind: StateKind = STATE_KINDS.includes(def.kind as StateKind) ? (def.kind as StateKind) : 'presence';
     const key = String(def.key ?? '').trim();
     const is = String(def.is ?? '').trim();
-    const condition: StateCondition | undefined = is ? { is, forMs: Math.max(0, Number(def.forSeconds) || 0) * 1000 } : undefined;
+    const condition: StateCondition | undefined = is
+      ? { is, forMs: Math.max(0, Number(def.forSeconds) || 0) * 1000 }
+      : undefined;
     const conn = attachConnection(RED, this, def);
     const supported = conn instanceof NodeConnection && conn.connection.supportsChannel(kind);
     // A configured key is held like an input node's, so its answer exists when asked; the view only reads.

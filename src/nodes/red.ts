@@ -47,7 +47,13 @@ export interface NodeAPI {
   };
   settings: Record<string, unknown>;
   util: {
-    evaluateNodeProperty(value: unknown, type: string, node: Node, msg: NodeMessage, cb: (err: Error | null, result: unknown) => void): void;
+    evaluateNodeProperty(
+      value: unknown,
+      type: string,
+      node: Node,
+      msg: NodeMessage,
+      cb: (err: Error | null, result: unknown) => void,
+    ): void;
   };
   httpAdmin: {
     get(path: string, ...handlers: Array<(req: HttpRequest, res: HttpResponse, next: () => void) => void>): void;

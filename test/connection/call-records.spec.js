@@ -6,7 +6,8 @@ const { waitFor } = require('../support/wait');
 function tracker() {
   const records = [];
   const t = new CallRecords((r) => records.push(r));
-  const leg = (payload, now, extra = {}) => t.leg({ topic: payload.callId, payload, event: 'e', raw: {}, ...extra }, now);
+  const leg = (payload, now, extra = {}) =>
+    t.leg({ topic: payload.callId, payload, event: 'e', raw: {}, ...extra }, now);
   return { t, records, leg };
 }
 
@@ -143,7 +144,7 @@ describe('CallRecords', () => {
     assert.strictEqual(t.records[1].missed, true);
   });
 
-  it("a summary an hour off the arrival times is not used: arrival times, talk time from the summary (issue 26)", () => {
+  it('a summary an hour off the arrival times is not used: arrival times, talk time from the summary (issue 26)', () => {
     t = tracker();
     const hour = 3600 * 1000;
     const facts = { call: { group: 'g', summary: true } };

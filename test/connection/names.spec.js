@@ -21,11 +21,16 @@ describe('names: cleanName (what counts as a name)', () => {
   });
 
   it('is no name: empty, null, not text, equal to the number or of the same digits', () => {
-    for (const none of ['', '   ', null, undefined, 42, {}, ['Alice']]) assert.strictEqual(cleanName(none, '41'), undefined, String(none));
+    for (const none of ['', '   ', null, undefined, 42, {}, ['Alice']])
+      assert.strictEqual(cleanName(none, '41'), undefined, String(none));
     assert.strictEqual(cleanName('204', '204'), undefined, 'onlinePBX caller_name equal to the number');
     assert.strictEqual(cleanName('+49 30 123456', '+4930123456'), undefined, 'the number written with spaces');
     assert.strictEqual(cleanName('0301234', '0301234 '), undefined);
-    assert.strictEqual(cleanName('110', '112'), '110', 'other digits than the number: kept (a name like "110" is odd but is no copy)');
+    assert.strictEqual(
+      cleanName('110', '112'),
+      '110',
+      'other digits than the number: kept (a name like "110" is odd but is no copy)',
+    );
   });
 
   it('is no name: a bare SIP user part or a SIP URI', () => {
@@ -46,7 +51,7 @@ describe('names: cleanName (what counts as a name)', () => {
     assert.strictEqual(cleanName(edge), 'y'.repeat(99), 'the emoji at the edge goes whole');
   });
 
-  it('keeps markup as the text it is (rendering is the views\' job)', () => {
+  it("keeps markup as the text it is (rendering is the views' job)", () => {
     assert.strictEqual(cleanName('<img src=x onerror=alert(1)>', '41'), '<img src=x onerror=alert(1)>');
   });
 });
@@ -54,7 +59,10 @@ describe('names: cleanName (what counts as a name)', () => {
 describe('names: PartyNames order and fill', () => {
   it('call: phone book, then the name the PBX sent, then the PBX user name, then none', () => {
     const names = new PartyNames();
-    names.learn([{ number: '41', name: 'Alice (PBX user)' }, { number: '0301234567', name: 'Outside (PBX user)' }]);
+    names.learn([
+      { number: '41', name: 'Alice (PBX user)' },
+      { number: '0301234567', name: 'Outside (PBX user)' },
+    ]);
     const m = message({ callId: 'c', state: 'ringing', from: '0301234567', to: '41', fromName: 'Sent by PBX' });
     names.fill('call', m);
     assert.deepStrictEqual(m.payload, {
@@ -73,7 +81,11 @@ describe('names: PartyNames order and fill', () => {
     assert.strictEqual(again.payload.toContact, undefined, 'no contact where the phone book has none');
     const none = message({ callId: 'd', state: 'ringing', from: '999', to: '998', fromName: '999', toName: '' });
     names.fill('call', none);
-    assert.deepStrictEqual(none.payload, { callId: 'd', state: 'ringing', from: '999', to: '998' }, 'no-names leave the payload');
+    assert.deepStrictEqual(
+      none.payload,
+      { callId: 'd', state: 'ringing', from: '999', to: '998' },
+      'no-names leave the payload',
+    );
   });
 
   it('the PBX name in the frame is cleaned, and a bad one falls back to the PBX user name', () => {
@@ -143,13 +155,16 @@ describe('names: PbxConnection fills every report, snapshot and record', () => {
 
   async function connect() {
     const fake = fakeFactory();
-    conn = new PbxConnection({ vendor: 'vodia', loginTimeoutMs: 200, keepaliveMs: 1000, tls: {} }, fake.factory, { log: () => undefined });
+    conn = new PbxConnection({ vendor: 'vodia', loginTimeoutMs: 200, keepaliveMs: 1000, tls: {} }, fake.factory, {
+      log: () => undefined,
+    });
     const adapter = fake.adapters[0];
     adapter.channels = new Set(['presence', 'blf', 'call']);
     const user = { onState: () => undefined };
     conn.register(user);
     const got = { call: [], record: [], blf: [] };
-    for (const channel of Object.keys(got)) conn.watch(user, { channel, key: '*' }, (m) => got[channel].push(m), assert.fail);
+    for (const channel of Object.keys(got))
+      conn.watch(user, { channel, key: '*' }, (m) => got[channel].push(m), assert.fail);
     await waitFor(() => conn.state === 'connected');
     return { adapter, got };
   }
@@ -158,7 +173,14 @@ describe('names: PbxConnection fills every report, snapshot and record', () => {
     const { adapter, got } = await connect();
     adapter.events.users([{ number: '41', name: 'Alice Adams' }]);
     conn.useDirectory(book());
-    const leg = (state, extra) => ({ callId: 'c1', state, direction: 'inbound', from: '0301234567', to: '41', ...extra });
+    const leg = (state, extra) => ({
+      callId: 'c1',
+      state,
+      direction: 'inbound',
+      from: '0301234567',
+      to: '41',
+      ...extra,
+    });
     adapter.events.emit('call', 'c1', message(leg('ringing', { fromName: 'Caller ID' })));
     assert.strictEqual(conn.store.get('call', 'c1').payload.fromName, ALICE.name, 'the store has the names');
     assert.strictEqual(got.call[0].payload.toName, 'Alice Adams');
@@ -180,10 +202,17 @@ describe('names: PbxConnection fills every report, snapshot and record', () => {
     const { adapter, got } = await connect();
     adapter.events.emit('call', 'c2', message({ callId: 'c2', state: 'ringing', from: '0309', to: '41' }));
     adapter.events.users([{ number: '41', name: 'Alice Adams' }]);
-    adapter.events.emit('call', 'c2', message({ callId: 'c2', state: 'connected', from: '0309', to: '41', fromName: 'Late Name' }));
+    adapter.events.emit(
+      'call',
+      'c2',
+      message({ callId: 'c2', state: 'connected', from: '0309', to: '41', fromName: 'Late Name' }),
+    );
     adapter.events.emit('call', 'c2', message({ callId: 'c2', state: 'ended', from: '0309', to: '41' }));
     await waitFor(() => got.record.length === 1);
-    assert.deepStrictEqual([got.record[0].payload.fromName, got.record[0].payload.toName], ['Late Name', 'Alice Adams']);
+    assert.deepStrictEqual(
+      [got.record[0].payload.fromName, got.record[0].payload.toName],
+      ['Late Name', 'Alice Adams'],
+    );
   });
 
   it('snapshots are named too, and without names a record is as before', async () => {
@@ -195,6 +224,7 @@ describe('names: PbxConnection fills every report, snapshot and record', () => {
     adapter.events.emit('call', 'c3', message({ callId: 'c3', state: 'ended', from: '0309', to: '0308' }));
     await waitFor(() => got.record.length === 1);
     const record = got.record[0].payload;
-    for (const field of ['fromName', 'toName', 'fromContact', 'toContact']) assert.strictEqual(field in record, false, field);
+    for (const field of ['fromName', 'toName', 'fromContact', 'toContact'])
+      assert.strictEqual(field in record, false, field);
   });
 });

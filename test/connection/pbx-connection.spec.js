@@ -11,7 +11,10 @@ const backoff = { baseMs: 10, capMs: 80, jitter: 0.5 };
 function setup(outcome = 'ok') {
   const fake = fakeFactory();
   const logs = [];
-  const conn = new PbxConnection(settings, fake.factory, { backoff, log: (level, text) => logs.push(`${level} ${text}`) });
+  const conn = new PbxConnection(settings, fake.factory, {
+    backoff,
+    log: (level, text) => logs.push(`${level} ${text}`),
+  });
   const adapter = fake.adapters[0];
   adapter.outcome = outcome;
   const states = [];
@@ -88,7 +91,10 @@ describe('PbxConnection', () => {
     t.conn.register(t.user);
     await waitFor(() => t.conn.state === 'disconnected');
     await assert.rejects(t.conn.perform('command', {}, 1000), { name: 'DisconnectedError', message: /not connected/ });
-    await assert.rejects(t.conn.perform('makeCall', {}, 1000), { name: 'UnsupportedError', message: /innovaphone does not support makeCall/ });
+    await assert.rejects(t.conn.perform('makeCall', {}, 1000), {
+      name: 'UnsupportedError',
+      message: /innovaphone does not support makeCall/,
+    });
   });
 
   it('unwatches when the last holder deregisters and reports watch failures to the holders', async () => {
@@ -99,8 +105,18 @@ describe('PbxConnection', () => {
     const errors = [];
     t.conn.watch(t.user, { channel: 'presence', key: 'alice' }, () => undefined, assert.fail);
     t.conn.watch(other, { channel: 'presence', key: 'alice' }, () => undefined, assert.fail);
-    t.conn.watch(other, { channel: 'presence', key: 'bad' }, () => undefined, (e) => errors.push(e.message));
-    t.conn.watch(other, { channel: 'blf', key: '100' }, () => undefined, (e) => errors.push(e.message));
+    t.conn.watch(
+      other,
+      { channel: 'presence', key: 'bad' },
+      () => undefined,
+      (e) => errors.push(e.message),
+    );
+    t.conn.watch(
+      other,
+      { channel: 'blf', key: '100' },
+      () => undefined,
+      (e) => errors.push(e.message),
+    );
     await waitFor(() => errors.length === 2);
     assert.deepStrictEqual(errors.sort(), ['innovaphone does not report blf events', 'no such user']);
     t.conn.deregister(t.user);
@@ -124,10 +140,22 @@ describe('PbxConnection', () => {
 describe('backoffDelay', () => {
   it('doubles from the base up to the cap, jittered downwards by at most the jitter share', () => {
     const p = { baseMs: 1000, capMs: 30000, jitter: 0.5 };
-    assert.strictEqual(backoffDelay(0, p, () => 0), 1000);
-    assert.strictEqual(backoffDelay(3, p, () => 0), 8000);
-    assert.strictEqual(backoffDelay(50, p, () => 0), 30000);
-    assert.strictEqual(backoffDelay(50, p, () => 1), 15000);
+    assert.strictEqual(
+      backoffDelay(0, p, () => 0),
+      1000,
+    );
+    assert.strictEqual(
+      backoffDelay(3, p, () => 0),
+      8000,
+    );
+    assert.strictEqual(
+      backoffDelay(50, p, () => 0),
+      30000,
+    );
+    assert.strictEqual(
+      backoffDelay(50, p, () => 1),
+      15000,
+    );
     for (let i = 0; i < 100; i++) {
       const d = backoffDelay(i % 10, p);
       assert.ok(d >= 500 && d <= 30000, String(d));

@@ -113,10 +113,7 @@ describe('StateStore', () => {
       ['9', '10', '100'],
     );
     const cond2 = answerAll(store, 'presence', true, { is: 'available', forMs: 0 }, 10000);
-    assert.deepStrictEqual(
-      [cond2.matching.map((p) => p.user), cond2.rest.map((p) => p.user)],
-      [['10', '100'], ['9']],
-    );
+    assert.deepStrictEqual([cond2.matching.map((p) => p.user), cond2.rest.map((p) => p.user)], [['10', '100'], ['9']]);
     all.matching[0].status = 'changed';
     assert.strictEqual(store.get('presence', '9').payload.status, 'busy', 'answers are copies');
   });
@@ -148,7 +145,9 @@ describe('StateStore', () => {
   it('tells observers what a viewer sees change: new keys, changed payloads, stale and confirmed, keys leaving with their last entry', () => {
     const store = new StateStore();
     const seen = [];
-    const stop = store.observe((kind, key, entry, change) => seen.push([kind, key, entry.payload.state, entry.stale, change]));
+    const stop = store.observe((kind, key, entry, change) =>
+      seen.push([kind, key, entry.payload.state, entry.stale, change]),
+    );
     store.apply('blf', '101', report({ extension: '101', state: 'idle', timestamp: 1 }), 1000);
     store.apply('blf', '101', report({ extension: '101', state: 'idle', timestamp: 2 }), 2000);
     store.apply('blf', '101', report({ extension: '101', state: 'ringing' }), 3000);

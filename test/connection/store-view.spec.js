@@ -10,16 +10,21 @@ const settings = { vendor: 'vodia', loginTimeoutMs: 200, keepaliveMs: 1000, tls:
 
 function setup() {
   const fake = fakeFactory();
-  const conn = new PbxConnection(settings, fake.factory, { backoff: { baseMs: 10, capMs: 40, jitter: 0 }, log: () => {} });
+  const conn = new PbxConnection(settings, fake.factory, {
+    backoff: { baseMs: 10, capMs: 40, jitter: 0 },
+    log: () => {},
+  });
   const adapter = fake.adapters[0];
   adapter.channels = new Set(['presence', 'blf', 'call']);
   const seen = [];
   const states = [];
   const listener = {
-    entry: (kind, key, entry, change) => seen.push([kind, key, entry && (entry.payload.state || entry.payload.status), change]),
+    entry: (kind, key, entry, change) =>
+      seen.push([kind, key, entry && (entry.payload.state || entry.payload.status), change]),
     state: (state) => states.push(state),
   };
-  const report = (kind, key, payload) => adapter.events.emit(kind, key, { topic: key, payload, event: 'test', raw: {} });
+  const report = (kind, key, payload) =>
+    adapter.events.emit(kind, key, { topic: key, payload, event: 'test', raw: {} });
   return { conn, adapter, seen, states, listener, report };
 }
 
@@ -67,7 +72,10 @@ describe('PbxConnection.view', () => {
     t.report('call', 'c1', { callId: 'c1', state: 'ringing', from: '41' });
     t.report('call', 'c1', { callId: 'c1', state: 'ended', from: '41' });
     const ended = [];
-    t.conn.view({ kinds: ['call'], keys: null }, { entry: (kind, key, entry, change) => ended.push({ key, entry, change }) });
+    t.conn.view(
+      { kinds: ['call'], keys: null },
+      { entry: (kind, key, entry, change) => ended.push({ key, entry, change }) },
+    );
     t.report('call', 'c2', { callId: 'c2', state: 'connected' });
     t.report('call', 'c2', { callId: 'c2', state: 'ended', cause: 'normal' });
     assert.deepStrictEqual(t.seen.slice(0, 2), [

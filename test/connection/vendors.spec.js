@@ -49,7 +49,13 @@ describe('vendor registry and settings', function () {
   it('innovaphone: trimmed properties, the password as given, the common part from the runtime settings', function () {
     const red = fakeRed({ pbxConnectionLoginTimeout: 5000, pbxConnectionKeepalive: 'nonsense' });
     const s = settingsOf(
-      { vendor: 'innovaphone', url: ' wss://pbx/PBX0/APPS/x ', domain: ' example.com ', app: ' flows ', user: ' alice ' },
+      {
+        vendor: 'innovaphone',
+        url: ' wss://pbx/PBX0/APPS/x ',
+        domain: ' example.com ',
+        app: ' flows ',
+        user: ' alice ',
+      },
       { password: ' pw ' },
       red,
     );
@@ -64,7 +70,10 @@ describe('vendor registry and settings', function () {
       loginTimeoutMs: 5000,
       keepaliveMs: 30000,
     });
-    assert.throws(() => settingsOf({ vendor: 'innovaphone', url: ' ' }, {}), nodeError('PBX_MISSING_PROPERTY', 'missingSetting', { name: 'url' }));
+    assert.throws(
+      () => settingsOf({ vendor: 'innovaphone', url: ' ' }, {}),
+      nodeError('PBX_MISSING_PROPERTY', 'missingSetting', { name: 'url' }),
+    );
     assert.strictEqual(settingsOf({ vendor: 'innovaphone-devices', url: 'ws://d' }, undefined).password, '');
   });
 
@@ -75,16 +84,28 @@ describe('vendor registry and settings', function () {
       { url: '', domain: 'tenant.onpbx.ru', apiVersion: '2', apiKey: 'k' },
     );
     assert.strictEqual(settingsOf({ vendor: 'onlinepbx', domain: 'd', apiVersion: '3' }, {}).apiVersion, '3');
-    assert.throws(() => settingsOf({ vendor: 'onlinepbx' }, {}), nodeError('PBX_MISSING_PROPERTY', 'missingSetting', { name: 'url' }));
-    assert.throws(() => settingsOf({ vendor: 'onlinepbx', url: 'http://x' }, {}), nodeError('PBX_MISSING_PROPERTY', 'missingSetting', { name: 'domain' }));
+    assert.throws(
+      () => settingsOf({ vendor: 'onlinepbx' }, {}),
+      nodeError('PBX_MISSING_PROPERTY', 'missingSetting', { name: 'url' }),
+    );
+    assert.throws(
+      () => settingsOf({ vendor: 'onlinepbx', url: 'http://x' }, {}),
+      nodeError('PBX_MISSING_PROPERTY', 'missingSetting', { name: 'domain' }),
+    );
   });
 
   it('vodia: url, domain and user required in that order; admin mode needs the admin user; legacy TLS only when ticked', function () {
     const base = { vendor: 'vodia', url: 'wss://v/websocket', domain: 't.test', user: '40' };
     for (const name of ['url', 'domain', 'user']) {
-      assert.throws(() => settingsOf({ ...base, [name]: '' }, {}), nodeError('PBX_MISSING_PROPERTY', 'missingSetting', { name }));
+      assert.throws(
+        () => settingsOf({ ...base, [name]: '' }, {}),
+        nodeError('PBX_MISSING_PROPERTY', 'missingSetting', { name }),
+      );
     }
-    assert.throws(() => settingsOf({ ...base, authMode: 'admin' }, { adminUser: ' ' }), nodeError('PBX_MISSING_PROPERTY', 'adminUserMissing'));
+    assert.throws(
+      () => settingsOf({ ...base, authMode: 'admin' }, { adminUser: ' ' }),
+      nodeError('PBX_MISSING_PROPERTY', 'adminUserMissing'),
+    );
     const admin = settingsOf({ ...base, authMode: 'admin' }, { adminUser: ' root ', adminPassword: 'apw' });
     assert.deepStrictEqual([admin.authMode, admin.adminUser, admin.adminPassword], ['admin', 'root', 'apw']);
     assert.strictEqual(settingsOf({ ...base, authMode: 'other' }, {}).authMode, 'user');
@@ -102,14 +123,22 @@ describe('vendor registry and settings', function () {
   it('the node layer: an unknown vendor or tls-config node is a NodeError', function () {
     assert.throws(
       () => settingsOf({ vendor: '' }, {}),
-      nodeError('PBX_INVALID_INPUT', 'vendorUnknown', { vendors: 'innovaphone, innovaphone-devices, onlinepbx, vodia' }),
+      nodeError('PBX_INVALID_INPUT', 'vendorUnknown', {
+        vendors: 'innovaphone, innovaphone-devices, onlinepbx, vodia',
+      }),
     );
-    assert.throws(() => settingsOf({ vendor: 'innovaphone', url: 'ws://p', tls: 'gone' }, {}), nodeError('PBX_INVALID_INPUT', 'tlsUnknown'));
+    assert.throws(
+      () => settingsOf({ vendor: 'innovaphone', url: 'ws://p', tls: 'gone' }, {}),
+      nodeError('PBX_INVALID_INPUT', 'tlsUnknown'),
+    );
   });
 
   describe('every registered vendor, everywhere a list of vendors remains', function () {
     const root = path.join(__dirname, '..', '..');
-    const catalog = (lang) => JSON.parse(fs.readFileSync(path.join(root, 'nodes', 'locales', lang, 'pbx-connection.json'), 'utf8'))['pbx-connection'];
+    const catalog = (lang) =>
+      JSON.parse(fs.readFileSync(path.join(root, 'nodes', 'locales', lang, 'pbx-connection.json'), 'utf8'))[
+        'pbx-connection'
+      ];
 
     it('has a simulator profile that starts a simulator a connection logs in to', async function () {
       for (const id of vendorIds()) {
@@ -117,13 +146,20 @@ describe('vendor registry and settings', function () {
         assert.strictEqual(profile.vendor, id);
         const sim = await profile.start();
         try {
-          await loadFlow([{ id: 'c1', type: 'pbx-connection', ...profile.connection(sim) }, { id: 'w1', type: 'pbx-event', connection: 'c1', events: '*' }], {
-            c1: profile.credentials(sim),
-          });
+          await loadFlow(
+            [
+              { id: 'c1', type: 'pbx-connection', ...profile.connection(sim) },
+              { id: 'w1', type: 'pbx-event', connection: 'c1', events: '*' },
+            ],
+            {
+              c1: profile.credentials(sim),
+            },
+          );
           const node = helper.getNode('c1');
           node.connection.register({ onState: () => undefined });
           const deadline = Date.now() + 5000;
-          while (node.connection.state !== 'connected' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+          while (node.connection.state !== 'connected' && Date.now() < deadline)
+            await new Promise((r) => setTimeout(r, 20));
           assert.strictEqual(node.connection.state, 'connected', `${id}: ${node.connection.detail}`);
         } finally {
           await helper.unload();
@@ -140,7 +176,8 @@ describe('vendor registry and settings', function () {
       const html = fs.readFileSync(path.join(root, 'nodes', 'pbx-connection.html'), 'utf8');
       for (const editor of vendorEditors()) {
         const fields = editor.fields.map((f) => (typeof f === 'string' ? f : f.name));
-        for (const f of fields) assert.match(html, new RegExp(`pbx-connection-row-${f}"`), `${editor.id}: a row for ${f}`);
+        for (const f of fields)
+          assert.match(html, new RegExp(`pbx-connection-row-${f}"`), `${editor.id}: a row for ${f}`);
         for (const r of editor.required) assert.ok(fields.includes(r), `${editor.id}: required ${r} is a field`);
         for (const lang of ['en-US', 'de', 'ru']) {
           const c = catalog(lang);
@@ -163,4 +200,3 @@ describe('vendor registry and settings', function () {
     });
   });
 });
-

@@ -6,7 +6,14 @@ const assert = require('assert');
 const { helper, loadFlow, record, waitStatus } = require('../support/red');
 
 // A connection to a port nobody listens on: validation must not depend on the PBX.
-const config = { id: 'c1', type: 'pbx-connection', vendor: 'vodia', url: 'ws://127.0.0.1:9/websocket', domain: 'd', user: '40' };
+const config = {
+  id: 'c1',
+  type: 'pbx-connection',
+  vendor: 'vodia',
+  url: 'ws://127.0.0.1:9/websocket',
+  domain: 'd',
+  user: '40',
+};
 
 const cases = [
   { node: { type: 'pbx-make-call' }, payload: { from: { nested: 1 }, to: '204' }, property: 'from' },
@@ -19,9 +26,21 @@ const cases = [
   { node: { type: 'pbx-profile' }, payload: {}, property: 'action' },
   { node: { type: 'pbx-profile' }, payload: 'not an object', property: 'action' },
   { node: { type: 'pbx-command' }, payload: {}, property: 'command' },
-  { node: { type: 'pbx-signaling', hw: '0090333f0001', mode: 'monitor' }, payload: { call: 1, to: true, sig: {} }, property: 'mode' },
-  { node: { type: 'pbx-signaling', hw: '0090333f0001', mode: 'control' }, payload: { call: 1, to: 'yes', sig: {} }, property: 'to' },
-  { node: { type: 'pbx-signaling', hw: '0090333f0001', mode: 'control' }, payload: { call: 1, to: true }, property: 'sig' },
+  {
+    node: { type: 'pbx-signaling', hw: '0090333f0001', mode: 'monitor' },
+    payload: { call: 1, to: true, sig: {} },
+    property: 'mode',
+  },
+  {
+    node: { type: 'pbx-signaling', hw: '0090333f0001', mode: 'control' },
+    payload: { call: 1, to: 'yes', sig: {} },
+    property: 'to',
+  },
+  {
+    node: { type: 'pbx-signaling', hw: '0090333f0001', mode: 'control' },
+    payload: { call: 1, to: true },
+    property: 'sig',
+  },
 ];
 
 describe('node input validation', () => {

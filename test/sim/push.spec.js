@@ -19,10 +19,15 @@ describe('simulator push', () => {
     const accepted = new Promise((r) => server.once('connection', r));
     client = new WebSocket(`ws://127.0.0.1:${server.address().port}`);
     const got = [];
-    const all = new Promise((resolve) => client.on('message', (d) => got.push(Number(String(d))) === 2500 && resolve()));
+    const all = new Promise((resolve) =>
+      client.on('message', (d) => got.push(Number(String(d))) === 2500 && resolve()),
+    );
     const peer = await accepted;
     await pushFrames([peer], 2500, (i) => String(i));
     await all;
-    assert.deepStrictEqual(got, Array.from({ length: 2500 }, (_, i) => i));
+    assert.deepStrictEqual(
+      got,
+      Array.from({ length: 2500 }, (_, i) => i),
+    );
   });
 });

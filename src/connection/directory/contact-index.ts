@@ -1,4 +1,5 @@
 import type { Contact } from '../../model/types';
+import { withoutControls } from '../names';
 import { numberKey, type NumberPlan } from './numbers';
 import type { RawContact } from './source';
 
@@ -36,7 +37,12 @@ export class ContactIndex {
   static readonly empty = (source: string): ContactIndex => new ContactIndex(source, 0);
 
   /** Normalizes every number once, in slices so a 100,000 contact load never stalls the event loop. */
-  static async build(source: string, contacts: readonly RawContact[], plan: NumberPlan, suffixDigits: number): Promise<ContactIndex> {
+  static async build(
+    source: string,
+    contacts: readonly RawContact[],
+    plan: NumberPlan,
+    suffixDigits: number,
+  ): Promise<ContactIndex> {
     const index = new ContactIndex(source, suffixDigits);
     let sliceStart = Date.now();
     for (const contact of contacts) {
@@ -106,7 +112,8 @@ const SLICE_MIN_LENGTH = 13;
 
 /** Names and groups are text from outside: control characters removed, cut at 100 characters, held on their own. */
 function cleanText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = String(text ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim().slice(0, MAX_TEXT);
+  const clean = withoutControls(String(text ?? ''))
+    .trim()
+    .slice(0, MAX_TEXT);
   return clean.length < SLICE_MIN_LENGTH ? clean : Buffer.from(clean, 'utf8').toString('utf8');
 }

@@ -51,7 +51,10 @@ export class Directory implements ContactFinder {
     private readonly options: DirectoryOptions,
   ) {
     this.plan = options.plan;
-    const settings = (): { plan: NumberPlan; suffixDigits: number } => ({ plan: this.plan, suffixDigits: options.suffixDigits });
+    const settings = (): { plan: NumberPlan; suffixDigits: number } => ({
+      plan: this.plan,
+      suffixDigits: options.suffixDigits,
+    });
     this.runners = sources.map((source) => new SourceRunner(source, settings, options.log, () => this.tell()));
   }
 
@@ -141,12 +144,23 @@ export class Directory implements ContactFinder {
     const all = this.sources();
     const count = all.reduce((n, s) => n + s.contacts, 0);
     const failing = all.find((s) => s.state === 'failing' || s.state === 'failed');
-    if (all.some((s) => s.state === 'loading')) return { fill: 'yellow', shape: 'ring', key: 'loading', params: { count } };
+    if (all.some((s) => s.state === 'loading'))
+      return { fill: 'yellow', shape: 'ring', key: 'loading', params: { count } };
     if (all.length && all.every((s) => s.state === 'failed')) {
-      return { fill: 'red', shape: 'ring', key: 'failed', params: { count, label: failing?.label, error: failing?.error } };
+      return {
+        fill: 'red',
+        shape: 'ring',
+        key: 'failed',
+        params: { count, label: failing?.label, error: failing?.error },
+      };
     }
     if (failing) {
-      return { fill: 'yellow', shape: 'dot', key: 'kept', params: { count: failing.contacts, label: failing.label, since: failing.since } };
+      return {
+        fill: 'yellow',
+        shape: 'dot',
+        key: 'kept',
+        params: { count: failing.contacts, label: failing.label, since: failing.since },
+      };
     }
     return { fill: 'green', shape: 'dot', key: 'contacts', params: { count } };
   }

@@ -20,8 +20,8 @@ export const DEFAULT_INTERNAL_DIGITS = 6;
 /** A country's calling code -> its main region (`49` -> `DE`, `1` -> `US`), as libphonenumber lists them. */
 export function countryOfCallingCode(code: string | undefined): CountryCode | undefined {
   if (!code) return undefined;
-  const regions = (new Metadata() as unknown as { metadata: { country_calling_codes: Record<string, string[]> } }).metadata
-    .country_calling_codes[code.replace(/^\+/, '')];
+  const regions = (new Metadata() as unknown as { metadata: { country_calling_codes: Record<string, string[]> } })
+    .metadata.country_calling_codes[code.replace(/^\+/, '')];
   return regions?.[0] as CountryCode | undefined;
 }
 

@@ -14,7 +14,10 @@ export class PbxSource implements ContactSource {
 
   attach(names: PartyNames): void {
     if (this.connections.has(names)) return;
-    this.connections.set(names, names.onUsersChanged(() => this.onChange?.()));
+    this.connections.set(
+      names,
+      names.onUsersChanged(() => this.onChange?.()),
+    );
     this.onChange?.();
   }
 

@@ -74,7 +74,15 @@ export class SourceRunner {
 
   status(): SourceStatus {
     const { label, type } = this.source;
-    return { label, type, state: this.state, contacts: this.index.size, skipped: this.skipped, since: this.since, error: this.error };
+    return {
+      label,
+      type,
+      state: this.state,
+      contacts: this.index.size,
+      skipped: this.skipped,
+      since: this.since,
+      error: this.error,
+    };
   }
 
   async close(): Promise<void> {

@@ -47,7 +47,12 @@ export function createSources(
 }
 
 /** One source from its editor entry; `label` defaults to the type. */
-export function createSource(config: SourceConfig, secrets: DirectorySecrets, tls: ConnectionOptions, log: DirectoryLog): ContactSource {
+export function createSource(
+  config: SourceConfig,
+  secrets: DirectorySecrets,
+  tls: ConnectionOptions,
+  log: DirectoryLog,
+): ContactSource {
   const label = String(config.label ?? '').trim() || config.type;
   switch (config.type) {
     case 'pbx':

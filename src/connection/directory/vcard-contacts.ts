@@ -72,7 +72,12 @@ export class VCardReader {
     } else if (name === 'FN') card.fn = unescape(value).trim();
     else if (name === 'ORG') card.org = unescape(splitUnescaped(value, ';')[0] ?? '').trim();
     else if (name === 'TEL' && value.trim()) card.tels.push(value.trim());
-    else if (name === 'CATEGORIES') card.categories.push(...splitUnescaped(value, ',').map((c) => unescape(c).trim()).filter(Boolean));
+    else if (name === 'CATEGORIES')
+      card.categories.push(
+        ...splitUnescaped(value, ',')
+          .map((c) => unescape(c).trim())
+          .filter(Boolean),
+      );
   }
 
   private finish(card: Card): void {

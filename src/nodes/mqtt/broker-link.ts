@@ -27,7 +27,9 @@ export interface BrokerUser {
 /** Does a config node look like a core `mqtt-broker` (has the methods above)? */
 function isMqttBroker(node: unknown): node is MqttBrokerNode {
   const b = node as Partial<MqttBrokerNode> | null;
-  return !!b && typeof b.register === 'function' && typeof b.deregister === 'function' && typeof b.publish === 'function';
+  return (
+    !!b && typeof b.register === 'function' && typeof b.deregister === 'function' && typeof b.publish === 'function'
+  );
 }
 
 /**

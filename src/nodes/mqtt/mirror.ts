@@ -106,7 +106,12 @@ export class StateMirror {
         this.callsDue = false;
         this.publish(t.eventConfig(scheme));
       }
-      this.publish({ topic: t.eventTopic(scheme), payload: JSON.stringify({ event_type: eventType, ...record }), retain: false, qos: 1 });
+      this.publish({
+        topic: t.eventTopic(scheme),
+        payload: JSON.stringify({ event_type: eventType, ...record }),
+        retain: false,
+        qos: 1,
+      });
     }
   }
 
@@ -126,7 +131,12 @@ export class StateMirror {
   private publishCall(callId: string, entry: Readonly<StateEntry>): void {
     if (!this.options.kinds.has('call')) return;
     const body = { ...(entry.payload as Fields), since: entry.since, stale: entry.stale };
-    this.publish({ topic: t.callTopic(this.options.scheme, callId), payload: JSON.stringify(body), retain: false, qos: 1 });
+    this.publish({
+      topic: t.callTopic(this.options.scheme, callId),
+      payload: JSON.stringify(body),
+      retain: false,
+      qos: 1,
+    });
   }
 
   private queueAll(): void {
@@ -150,9 +160,15 @@ export class StateMirror {
         if (!entry) continue;
         this.announce(kind, key);
         // A user's presence may bring the name of the person on the extension of the same key.
-        if (kind === 'presence' && this.announced.has(t.uniqueId(this.options.scheme, 'blf', key))) this.announce('blf', key);
+        if (kind === 'presence' && this.announced.has(t.uniqueId(this.options.scheme, 'blf', key)))
+          this.announce('blf', key);
         const body = { ...(entry.payload as Fields), since: entry.since, stale: entry.stale };
-        this.publish({ topic: t.entryTopic(this.options.scheme, kind, key), payload: JSON.stringify(body), retain: true, qos: 1 });
+        this.publish({
+          topic: t.entryTopic(this.options.scheme, kind, key),
+          payload: JSON.stringify(body),
+          retain: true,
+          qos: 1,
+        });
       }
       this.pending[kind].clear();
     }

@@ -47,13 +47,20 @@ const MAX_SLUG = 64;
 export function slugKey(key: string): string {
   if (CLEAN.test(key) && key.length <= MAX_SLUG) return key;
   const hash = createHash('sha1').update(key).digest('hex').slice(0, 8);
-  const readable = key.replace(INVALID, '_').replace(/^_+|_+$/g, '').slice(0, MAX_SLUG);
+  const readable = key
+    .replace(INVALID, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, MAX_SLUG);
   return readable ? `${readable}_${hash}` : hash;
 }
 
 /** A label (the connection's name) as a readable slug: lower case, other characters as `_`. */
 export function slugName(name: string): string {
-  return name.toLowerCase().replace(INVALID, '_').replace(/^_+|_+$/g, '').slice(0, MAX_SLUG);
+  return name
+    .toLowerCase()
+    .replace(INVALID, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, MAX_SLUG);
 }
 
 /**
@@ -78,12 +85,14 @@ export function kindsOf(list: unknown): Set<MqttKind> {
 }
 
 export const statusTopic = (s: TopicScheme): string => `${s.base}/status`;
-export const entryTopic = (s: TopicScheme, kind: SensorKind, key: string): string => `${s.base}/${kind}/${slugKey(key)}`;
+export const entryTopic = (s: TopicScheme, kind: SensorKind, key: string): string =>
+  `${s.base}/${kind}/${slugKey(key)}`;
 export const callTopic = (s: TopicScheme, callId: string): string => `${s.base}/call/${slugKey(callId)}`;
 export const recordTopic = (s: TopicScheme): string => `${s.base}/record`;
 export const eventTopic = (s: TopicScheme): string => `${s.base}/event`;
 
-export const uniqueId = (s: TopicScheme, kind: SensorKind, key: string): string => `pbx_${s.device.slug}_${kind}_${slugKey(key)}`;
+export const uniqueId = (s: TopicScheme, kind: SensorKind, key: string): string =>
+  `pbx_${s.device.slug}_${kind}_${slugKey(key)}`;
 export const eventUniqueId = (s: TopicScheme): string => `pbx_${s.device.slug}_calls`;
 
 export const sensorConfigTopic = (s: TopicScheme, kind: SensorKind, key: string): string =>

@@ -12,7 +12,8 @@ import type { Blf, Call, CallRecord, CallSummary, PbxMessage, PbxUser, Presence 
  * What a node can watch. `key` is a user, extension, hw id, event name, ... or `*` for all.
  * `record` (call records) is made by the connection from `call` reports, never by an adapter.
  */
-export type Channel = 'presence' | 'blf' | 'call' | 'record' | 'event' | 'signaling' | 'profile' | 'device' | 'provisioning';
+export type Channel =
+  'presence' | 'blf' | 'call' | 'record' | 'event' | 'signaling' | 'profile' | 'device' | 'provisioning';
 export const ALL = '*';
 
 /** The normalized payload each channel carries: what the nodes and the state store can rely on. */
@@ -59,7 +60,11 @@ export interface AdapterEvents {
    * What a snapshot command (not an event) says a key is now: the state store takes it, and the
    * nodes hear of it only when it changes what the store knew (a change during an outage).
    */
-  snapshot<C extends 'presence' | 'blf' | 'call'>(channel: C, key: string, message: PbxMessage<ChannelPayloads[C]>): void;
+  snapshot<C extends 'presence' | 'blf' | 'call'>(
+    channel: C,
+    key: string,
+    message: PbxMessage<ChannelPayloads[C]>,
+  ): void;
   /** The PBX summed up a whole call (onlinePBX 3.0 `call_end`): completes its call record. */
   callSummary(summary: CallSummary, raw: unknown): void;
   /**
@@ -126,4 +131,7 @@ export interface VendorAdapter {
   suggestions(field: string): Promise<string[]>;
 }
 
-export type AdapterFactory<O extends object = object> = (settings: ConnectionSettings<O>, events: AdapterEvents) => VendorAdapter;
+export type AdapterFactory<O extends object = object> = (
+  settings: ConnectionSettings<O>,
+  events: AdapterEvents,
+) => VendorAdapter;

@@ -9,7 +9,8 @@ import { flagOf, givenText, givenYes, integerOf, paramTextOf } from './values';
  * Text parameters are read as typed in the editor (`paramTextOf`: trimmed, numbers as text,
  * blank and non-text values absent), yes/no ones with `flagOf`.
  */
-export type Operation = 'command' | 'makeCall' | 'callControl' | 'setPresence' | 'profile' | 'provisioningCode' | 'signal';
+export type Operation =
+  'command' | 'makeCall' | 'callControl' | 'setPresence' | 'profile' | 'provisioningCode' | 'signal';
 
 /** `pbx-command`: any request by name; `params` are the request's fields, passed on as the PBX takes them. */
 export interface CommandParams {
@@ -186,7 +187,12 @@ export function checkCallControl(raw: Raw): CallControlParams {
 export function checkSetPresence(raw: Raw): SetPresenceParams {
   const sip = paramTextOf(raw.sip);
   if (!sip) throw new TypeError("property 'sip' is missing: the user whose presence is set");
-  return { sip, contact: givenText(raw.contact) ?? 'tel:', activity: givenText(raw.activity) ?? '', note: givenText(raw.note) ?? '' };
+  return {
+    sip,
+    contact: givenText(raw.contact) ?? 'tel:',
+    activity: givenText(raw.activity) ?? '',
+    note: givenText(raw.note) ?? '',
+  };
 }
 
 export function checkProfile(raw: Raw): ProfileParams {
@@ -213,12 +219,14 @@ export function checkProfile(raw: Raw): ProfileParams {
  */
 export function domainIdOf(v: unknown): number {
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
-  if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`property 'domainId' must be a domain id number, not ${JSON.stringify(v)}`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new TypeError(`property 'domainId' must be a domain id number, not ${JSON.stringify(v)}`);
   return n;
 }
 
 export function checkProvisioningCode(raw: Raw): ProvisioningCodeParams {
-  if (raw.category === undefined || raw.category === '') throw new TypeError("property 'category' is missing: the provisioning category name");
+  if (raw.category === undefined || raw.category === '')
+    throw new TypeError("property 'category' is missing: the provisioning category name");
   return {
     category: String(raw.category),
     sip: raw.sip ? String(raw.sip) : undefined,
@@ -232,7 +240,10 @@ export function checkSignal(raw: Raw): SignalParams {
   const hw = paramTextOf(raw.hw);
   if (!hw) throw new TypeError("property 'hw' is missing: the device (hw id) the Signaling is for");
   const call = integerOf(raw.call);
-  if (call === undefined) throw new TypeError(`property 'call' in msg.payload must be an integer (EpSignal CallId), got ${JSON.stringify(raw.call)}`);
+  if (call === undefined)
+    throw new TypeError(
+      `property 'call' in msg.payload must be an integer (EpSignal CallId), got ${JSON.stringify(raw.call)}`,
+    );
   if (!isObject(raw.sig)) throw new TypeError("property 'sig' in msg.payload must be an object");
   return { hw, call, to: raw.to === true, sig: raw.sig };
 }
@@ -257,7 +268,9 @@ export function checkParams<O extends Operation>(op: O, raw: Raw): OperationPara
 }
 
 /** How a vendor runs the operations it offers, each with its typed parameters. */
-export type OperationHandlers<Result> = { [O in Operation]?: (params: OperationParams[O], timeoutMs: number) => Promise<Result> };
+export type OperationHandlers<Result> = {
+  [O in Operation]?: (params: OperationParams[O], timeoutMs: number) => Promise<Result>;
+};
 
 /** The handler a table holds for `op`, typed for that operation's parameters; undefined where the vendor has none. */
 export function handlerOf<O extends Operation, Result>(

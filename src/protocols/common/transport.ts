@@ -86,7 +86,8 @@ export function httpRequest(
       target,
       {
         method: opts.method ?? 'GET',
-        headers: opts.body === undefined ? opts.headers : { 'content-length': Buffer.byteLength(opts.body), ...opts.headers },
+        headers:
+          opts.body === undefined ? opts.headers : { 'content-length': Buffer.byteLength(opts.body), ...opts.headers },
         ...tlsOptions(url, opts.tls),
         timeout: opts.timeoutMs,
         signal: opts.signal,

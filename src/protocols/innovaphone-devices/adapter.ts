@@ -33,7 +33,8 @@ class DevicesAdapter implements VendorAdapter {
   readonly channels: ReadonlySet<Channel> = new Set<Channel>(['device', 'provisioning', 'event']);
   readonly handlers: OperationHandlers<OperationResult> = {
     provisioningCode: async (params, timeoutMs) => this.codes.request(this.connected(), params, timeoutMs),
-    command: async (params, timeoutMs) => devicesCommand(this.connected(), params, timeoutMs, { codes: this.codes, updates: this.updates }),
+    command: async (params, timeoutMs) =>
+      devicesCommand(this.connected(), params, timeoutMs, { codes: this.codes, updates: this.updates }),
   };
   private socket: AppWebsocket | undefined;
   private abort: AbortController | undefined;
@@ -58,7 +59,14 @@ class DevicesAdapter implements VendorAdapter {
     const socket = await AppWebsocket.open({
       url: this.settings.url,
       tls: this.settings.tls,
-      login: { app, domain: this.settings.domain, sip: this.settings.user || app, guid: SERVICE_GUID, dn: SERVICE_DN, password: this.settings.password },
+      login: {
+        app,
+        domain: this.settings.domain,
+        sip: this.settings.user || app,
+        guid: SERVICE_GUID,
+        dn: SERVICE_DN,
+        password: this.settings.password,
+      },
       keepaliveMs: this.settings.keepaliveMs,
       signal: abort.signal,
       log: (level, text) => this.events.log(level, text),
@@ -93,16 +101,26 @@ class DevicesAdapter implements VendorAdapter {
   }
 
   async watch(interest: Interest): Promise<void> {
-    if (interest.channel === 'device') await this.monitors.start(this.connected(), interest.key, OWN_REQUEST_TIMEOUT_MS);
+    if (interest.channel === 'device')
+      await this.monitors.start(this.connected(), interest.key, OWN_REQUEST_TIMEOUT_MS);
     // Codes handed out before a reconnect may have been redeemed while the socket was down.
-    else if (interest.channel === 'provisioning' && interest.key === ALL) await this.codes.recheck(this.connected(), OWN_REQUEST_TIMEOUT_MS);
+    else if (interest.channel === 'provisioning' && interest.key === ALL)
+      await this.codes.recheck(this.connected(), OWN_REQUEST_TIMEOUT_MS);
     // Domain and device config events come only after a request with recvUpdates (seed 004).
     else if (interest.channel === 'event') {
       const socket = this.connected();
-      const asked = Promise.all(UpdateRequests.forEvent(interest).map((msg) => this.updates.ensure(socket, msg, OWN_REQUEST_TIMEOUT_MS)));
+      const asked = Promise.all(
+        UpdateRequests.forEvent(interest).map((msg) => this.updates.ensure(socket, msg, OWN_REQUEST_TIMEOUT_MS)),
+      );
       // A node for every message did not name these updates: a refusal is no fault of it.
       if (interest.key !== ALL) await asked;
-      else await asked.catch((err: unknown) => this.events.log('warn', `innovaphone-devices: asking for domain and config updates failed: ${errorText(err)}`));
+      else
+        await asked.catch((err: unknown) =>
+          this.events.log(
+            'warn',
+            `innovaphone-devices: asking for domain and config updates failed: ${errorText(err)}`,
+          ),
+        );
     }
   }
 
@@ -124,14 +142,20 @@ class DevicesAdapter implements VendorAdapter {
     for (const mt of ['GetUserInfo', 'GetLoginInfo']) {
       try {
         const [info] = await socket.request({ mt }, wait);
-        this.events.log('debug', `innovaphone-devices: logged in ${info.admin === true ? 'with access to all domains' : 'with access to its own domain(s)'}`);
+        this.events.log(
+          'debug',
+          `innovaphone-devices: logged in ${info.admin === true ? 'with access to all domains' : 'with access to its own domain(s)'}`,
+        );
         return typeof info.key === 'string' && info.key ? info.key : undefined;
       } catch (err) {
         if (!(err instanceof TimeoutError || err instanceof PbxRequestError)) throw err;
         this.events.log('debug', `innovaphone-devices: no key from ${mt}: ${errorText(err)}`);
       }
     }
-    this.events.log('warn', 'innovaphone-devices: neither GetUserInfo nor GetLoginInfo answered; passthrough URLs are not available');
+    this.events.log(
+      'warn',
+      'innovaphone-devices: neither GetUserInfo nor GetLoginInfo answered; passthrough URLs are not available',
+    );
     return undefined;
   }
 
@@ -139,7 +163,8 @@ class DevicesAdapter implements VendorAdapter {
     const mt = String(msg.mt);
     if (mt === 'DeviceProvisioned') this.codes.provisioned(msg);
     else this.monitors.handle(msg);
-    if (this.events.listening('event', mt)) this.events.emit('event', mt, { topic: mt, payload: msg, event: mt, raw: msg });
+    if (this.events.listening('event', mt))
+      this.events.emit('event', mt, { topic: mt, payload: msg, event: mt, raw: msg });
   }
 
   private connected(): AppWebsocket {
@@ -148,4 +173,5 @@ class DevicesAdapter implements VendorAdapter {
   }
 }
 
-export const createDevicesAdapter: AdapterFactory<InnovaphoneOptions> = (settings, events) => new DevicesAdapter(settings, events);
+export const createDevicesAdapter: AdapterFactory<InnovaphoneOptions> = (settings, events) =>
+  new DevicesAdapter(settings, events);

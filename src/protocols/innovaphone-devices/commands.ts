@@ -30,7 +30,12 @@ const configsWaiting = new WeakMap<AppWebsocket, Set<string>>();
  * config (`msg.payload.decrypt: true` also decrypts the passwords of GetDeviceConfig and
  * GetDeviceConfigs with the session key).
  */
-export async function devicesCommand(socket: AppWebsocket, params: CommandParams, timeoutMs: number, ctx: CommandContext): Promise<OperationResult> {
+export async function devicesCommand(
+  socket: AppWebsocket,
+  params: CommandParams,
+  timeoutMs: number,
+  ctx: CommandContext,
+): Promise<OperationResult> {
   const { command, api } = params;
   const fields = { ...params.params };
   const decrypt = fields.decrypt === true;
@@ -47,7 +52,10 @@ export async function devicesCommand(socket: AppWebsocket, params: CommandParams
   const list = MULTIPART[command] ?? (parts.some((p) => 'last' in p) ? onlyArrayField(joined) : undefined);
   if (!list) return { payload: parts.length > 1 ? joined : parts[0], raw: parts.length > 1 ? parts : parts[0] };
   let items = (joined[list] as unknown[] | undefined) ?? [];
-  if (decrypt && command === 'GetDeviceConfigs') items = items.map((c) => (c && typeof c === 'object' ? decryptConfig(c as Record<string, unknown>, socket.sessionKey) : c));
+  if (decrypt && command === 'GetDeviceConfigs')
+    items = items.map((c) =>
+      c && typeof c === 'object' ? decryptConfig(c as Record<string, unknown>, socket.sessionKey) : c,
+    );
   return { payload: items, raw: parts };
 }
 
@@ -64,12 +72,17 @@ function onlyArrayField(joined: Record<string, unknown>): string | undefined {
 function seedTypes(fields: Record<string, unknown>): Record<string, unknown> {
   const out = { ...fields };
   for (const name of ['domainId', 'id']) {
-    if (typeof out[name] === 'string' && out[name] !== '') out[name] = name === 'domainId' ? domainIdOf(out[name]) : numeric(out[name]);
+    if (typeof out[name] === 'string' && out[name] !== '')
+      out[name] = name === 'domainId' ? domainIdOf(out[name]) : numeric(out[name]);
   }
   for (const name of ['domainIds', 'categories', 'subcategories', 'hwIds']) {
     if (Array.isArray(out[name])) out[name] = (out[name] as unknown[]).map(String).join(',');
   }
-  if (typeof out.types === 'string') out.types = out.types.split(',').map((t) => t.trim()).filter(Boolean);
+  if (typeof out.types === 'string')
+    out.types = out.types
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
   return out;
 }
 
@@ -77,7 +90,12 @@ function numeric(v: unknown): unknown {
   return typeof v === 'string' && /^\d+$/.test(v) && Number.isSafeInteger(Number(v)) ? Number(v) : v;
 }
 
-async function deviceConfig(socket: AppWebsocket, msg: AppMessage, timeoutMs: number, decrypt: boolean): Promise<OperationResult> {
+async function deviceConfig(
+  socket: AppWebsocket,
+  msg: AppMessage,
+  timeoutMs: number,
+  decrypt: boolean,
+): Promise<OperationResult> {
   const src = `config${++nextSrc}`;
   const values = new Map<string, string>();
   let waiting = configsWaiting.get(socket);

@@ -43,7 +43,12 @@ export class DeviceMonitors {
     const parts = await socket.request(request, timeoutMs, { multipart: true, src: monitor.src });
     const devices = (joinParts(parts).devices as unknown[] | undefined) ?? [];
     const list = devices.filter((d): d is Device => !!d && typeof d === 'object').map((d) => this.remember(d));
-    this.events.emit('device', key, { topic: 'snapshot', payload: { change: 'snapshot', devices: list }, event: 'GetDevicesResult', raw: parts });
+    this.events.emit('device', key, {
+      topic: 'snapshot',
+      payload: { change: 'snapshot', devices: list },
+      event: 'GetDevicesResult',
+      raw: parts,
+    });
   }
 
   /** There is no documented way to end a monitor: its updates are just no longer routed. */
@@ -86,8 +91,13 @@ export class DeviceMonitors {
    * checked here: devices do not list them.
    */
   private routes(monitor: Monitor, msg: AppMessage, device: Device): boolean {
-    if (typeof msg.src === 'string' && [...this.monitors.values()].some((m) => m.src === msg.src)) return msg.src === monitor.src;
-    return monitor.domainIds.length === 0 || device.domainId === undefined || monitor.domainIds.includes(String(device.domainId));
+    if (typeof msg.src === 'string' && [...this.monitors.values()].some((m) => m.src === msg.src))
+      return msg.src === monitor.src;
+    return (
+      monitor.domainIds.length === 0 ||
+      device.domainId === undefined ||
+      monitor.domainIds.includes(String(device.domainId))
+    );
   }
 
   /** Keeps the device (for removals by id and autocomplete) with its passthrough URL. */

@@ -53,8 +53,10 @@ export function passthroughUrl(base: string, hwId: string, key: string): string 
 export function decryptConfig(config: Record<string, unknown>, sessionKey: string): Record<string, unknown> {
   const out = { ...config };
   const seedOr = (field: string): string => String(config.seed ?? config[field] ?? '');
-  if (typeof config.turnPassword === 'string' && config.turnPassword) out.turnPassword = decrypt(seedOr('turnServer'), config.turnPassword, sessionKey);
-  if (typeof config.logPassword === 'string' && config.logPassword) out.logPassword = decrypt(seedOr('url'), config.logPassword, sessionKey);
+  if (typeof config.turnPassword === 'string' && config.turnPassword)
+    out.turnPassword = decrypt(seedOr('turnServer'), config.turnPassword, sessionKey);
+  if (typeof config.logPassword === 'string' && config.logPassword)
+    out.logPassword = decrypt(seedOr('url'), config.logPassword, sessionKey);
   return out;
 }
 

@@ -21,7 +21,11 @@ const MAX_REMEMBERED = 16;
 
 /** The same request, whatever the order of its fields. */
 function keyOf(msg: AppMessage): string {
-  return JSON.stringify(Object.keys(msg).sort().map((k) => [k, msg[k]]));
+  return JSON.stringify(
+    Object.keys(msg)
+      .sort()
+      .map((k) => [k, msg[k]]),
+  );
 }
 
 /**
@@ -41,7 +45,10 @@ export class UpdateRequests {
 
   /** The update request(s) a pbx-event interest needs: every one for all events. */
   static forEvent(interest: Interest): AppMessage[] {
-    const mts = interest.key === ALL ? [...new Set(Object.values(SOURCE_OF_EVENT))] : [SOURCE_OF_EVENT[interest.key]].filter(Boolean);
+    const mts =
+      interest.key === ALL
+        ? [...new Set(Object.values(SOURCE_OF_EVENT))]
+        : [SOURCE_OF_EVENT[interest.key]].filter(Boolean);
     return mts.map((mt) => ({ mt, recvUpdates: true }));
   }
 
@@ -72,7 +79,9 @@ export class UpdateRequests {
   /** After a login: every remembered pbx-command request again. */
   replay(socket: AppWebsocket, timeoutMs: number): void {
     for (const msg of this.remembered.values()) {
-      this.ensure(socket, msg, timeoutMs).catch((err: unknown) => this.log(`innovaphone-devices: ${String(msg.mt)} with recvUpdates failed again: ${errorText(err)}`));
+      this.ensure(socket, msg, timeoutMs).catch((err: unknown) =>
+        this.log(`innovaphone-devices: ${String(msg.mt)} with recvUpdates failed again: ${errorText(err)}`),
+      );
     }
   }
 

@@ -35,7 +35,10 @@ class InnovaphoneAdapter implements VendorAdapter {
   readonly handlers: OperationHandlers<OperationResult> = {
     command: (params, timeoutMs) => this.command(params, timeoutMs),
     setPresence: async ({ sip, contact, activity, note }, timeoutMs) => {
-      const [result] = await this.connected().request({ api: PBX_API, mt: 'SetPresence', sip, contact, activity, note }, timeoutMs);
+      const [result] = await this.connected().request(
+        { api: PBX_API, mt: 'SetPresence', sip, contact, activity, note },
+        timeoutMs,
+      );
       return { payload: { sip, contact, activity, note }, raw: result };
     },
     profile: async (params, timeoutMs) => {
@@ -76,7 +79,12 @@ class InnovaphoneAdapter implements VendorAdapter {
       url: this.settings.url,
       tls: this.settings.tls,
       // The App object login (spec §2.4 A); `sip` scopes it to one user where the PBX allows it.
-      login: { app: this.settings.app, domain: this.settings.domain, sip: this.settings.user, password: this.settings.password },
+      login: {
+        app: this.settings.app,
+        domain: this.settings.domain,
+        sip: this.settings.user,
+        password: this.settings.password,
+      },
       keepaliveMs: this.settings.keepaliveMs,
       signal: abort.signal,
       log: (level, text) => this.events.log(level, text),
@@ -98,7 +106,8 @@ class InnovaphoneAdapter implements VendorAdapter {
   private async askNumbering(socket: AppWebsocket): Promise<void> {
     try {
       const [info] = await socket.request({ api: PBX_API, mt: 'GetNodeInfo' }, SUBSCRIBE_TIMEOUT_MS);
-      const text = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
+      const text = (v: unknown): string | undefined =>
+        typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
       this.events.numbering?.({
         countryCode: text(info?.country_code),
         prefixIntl: text(info?.prefix_intl),
@@ -106,7 +115,10 @@ class InnovaphoneAdapter implements VendorAdapter {
         prefixSubs: text(info?.prefix_subs),
       });
     } catch (err) {
-      this.events.log('debug', `innovaphone: GetNodeInfo failed (${(err as Error).message}); numbers match as the phone book says`);
+      this.events.log(
+        'debug',
+        `innovaphone: GetNodeInfo failed (${(err as Error).message}); numbers match as the phone book says`,
+      );
     }
   }
 
@@ -130,7 +142,9 @@ class InnovaphoneAdapter implements VendorAdapter {
         if (interest.key !== ALL) await this.presence.subscribe(socket, interest.key, SUBSCRIBE_TIMEOUT_MS);
         return;
       case 'profile': {
-        const [result] = await socket.request({ api: PBX_API, mt: 'SubscribeProfile' }, SUBSCRIBE_TIMEOUT_MS, { src: 'profile' });
+        const [result] = await socket.request({ api: PBX_API, mt: 'SubscribeProfile' }, SUBSCRIBE_TIMEOUT_MS, {
+          src: 'profile',
+        });
         this.profile.apply(result);
         this.emitProfile(result);
         return;
@@ -144,7 +158,10 @@ class InnovaphoneAdapter implements VendorAdapter {
         } catch (err) {
           // Without RCC the attached devices' EpSignal calls are the source (NODES.md).
           if (this.signaling.hardware().length === 0) throw err;
-          this.events.log('info', `innovaphone: calls come from EpSignal, RCC is not available (${(err as Error).message})`);
+          this.events.log(
+            'info',
+            `innovaphone: calls come from EpSignal, RCC is not available (${(err as Error).message})`,
+          );
         } finally {
           this.signaling.releaseCalls();
         }
@@ -167,7 +184,10 @@ class InnovaphoneAdapter implements VendorAdapter {
   }
 
   /** Any `api`/`mt` (`api` PbxApi unless given, empty for none); the result(s) by `src`. */
-  private async command({ command, api = PBX_API, params }: CommandParams, timeoutMs: number): Promise<OperationResult> {
+  private async command(
+    { command, api = PBX_API, params }: CommandParams,
+    timeoutMs: number,
+  ): Promise<OperationResult> {
     const msg: AppMessage = { ...params, mt: command };
     if (api !== '') msg.api = api;
     delete msg.src;
@@ -185,14 +205,20 @@ class InnovaphoneAdapter implements VendorAdapter {
     } else if (api === EP_SIGNAL) this.signaling.handle(socket, msg);
     else if (api === 'RCC') this.rcc.handle(msg);
     const mt = String(msg.mt);
-    if (this.events.listening('event', mt)) this.events.emit('event', mt, { topic: mt, payload: msg, event: mt, raw: msg });
+    if (this.events.listening('event', mt))
+      this.events.emit('event', mt, { topic: mt, payload: msg, event: mt, raw: msg });
   }
 
   private emitProfile(raw: AppMessage): void {
     const current = this.profile.current;
     if (!current || !this.events.listening('profile', ALL)) return;
     const payload = { id: current.id, name: current.name, contacts: current.contacts.map((c) => ({ ...c })) };
-    this.events.emit('profile', ALL, { topic: current.name || String(current.id), payload, event: String(raw.mt), raw });
+    this.events.emit('profile', ALL, {
+      topic: current.name || String(current.id),
+      payload,
+      event: String(raw.mt),
+      raw,
+    });
   }
 
   /** pbx-call-in's source: RCC when it runs, else the EpSignal devices (after RCC had its chance). */
@@ -216,4 +242,5 @@ class InnovaphoneAdapter implements VendorAdapter {
   }
 }
 
-export const createInnovaphoneAdapter: AdapterFactory<InnovaphoneOptions> = (settings, events) => new InnovaphoneAdapter(settings, events);
+export const createInnovaphoneAdapter: AdapterFactory<InnovaphoneOptions> = (settings, events) =>
+  new InnovaphoneAdapter(settings, events);

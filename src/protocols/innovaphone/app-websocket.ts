@@ -106,12 +106,18 @@ export class AppWebsocket {
     this.oddities = new OnceLog(options.log);
     // One set of listeners for the socket's whole life: ws may emit several frames in one tick,
     // so swapping listeners after the login could lose the frames that follow AppLoginResult.
-    socket.listen({ onFrame: (data, isBinary) => this.onFrame(data, isBinary), onDropped: (reason) => this.onGone(reason) });
+    socket.listen({
+      onFrame: (data, isBinary) => this.onFrame(data, isBinary),
+      onDropped: (reason) => this.onGone(reason),
+    });
   }
 
   /** Opens the socket and logs in; rejects with AuthError when the PBX does not say `ok:true`. */
   static async open(options: AppWebsocketOptions): Promise<AppWebsocket> {
-    const socket = new AppWebsocket(await ManagedSocket.open(options.url, { tls: options.tls, timeoutMs: 0, signal: options.signal }), options);
+    const socket = new AppWebsocket(
+      await ManagedSocket.open(options.url, { tls: options.tls, timeoutMs: 0, signal: options.signal }),
+      options,
+    );
     const onAbort = (): void => socket.login?.fail(new DisconnectedError('connection closed during login'));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const login = new Login(options, (msg) => socket.send(msg));
@@ -363,7 +369,11 @@ class Login {
       this.resolve();
     } else {
       const why = resultError(msg);
-      this.fail(new AuthError(`the PBX refused the login of App '${this.options.login.app}'${why ? ` (${why})` : ''}: check App name and password`));
+      this.fail(
+        new AuthError(
+          `the PBX refused the login of App '${this.options.login.app}'${why ? ` (${why})` : ''}: check App name and password`,
+        ),
+      );
     }
     return true;
   }

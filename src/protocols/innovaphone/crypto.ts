@@ -46,7 +46,12 @@ export function rc4(key: Buffer, data: Buffer): Buffer {
  * text of the `info` property as it goes on the wire, or undefined when no `info` is sent (then
  * the segment is left out entirely, not left empty).
  */
-export function loginDigest(fields: LoginFields, infoJson: string | undefined, challenge: string, password: string): string {
+export function loginDigest(
+  fields: LoginFields,
+  infoJson: string | undefined,
+  challenge: string,
+  password: string,
+): string {
   const parts = [fields.app, fields.domain ?? '', fields.sip ?? '', fields.guid ?? '', fields.dn ?? ''];
   if (infoJson !== undefined) parts.push(infoJson);
   parts.push(challenge, password);

@@ -99,7 +99,13 @@ export class EpCallTable {
         // A call is known from its setup (or a Sync); anything else of an unknown call is not one.
         if (type !== 'setup') return undefined;
         const inbound = msg.to === true;
-        call = { callId, state: 'ringing', direction: inbound ? 'inbound' : 'outbound', from: num(sig.cg), to: num(sig.cd) };
+        call = {
+          callId,
+          state: 'ringing',
+          direction: inbound ? 'inbound' : 'outbound',
+          from: num(sig.cg),
+          to: num(sig.cd),
+        };
         call.fromName = nameOf(sig.cg);
         call.toName = nameOf(sig.cd);
         call.own = inbound ? call.to : call.from;

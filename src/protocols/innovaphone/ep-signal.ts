@@ -77,7 +77,8 @@ export class EpSignalMonitor {
   /** Every `"api":"EpSignal"` frame. */
   handle(socket: AppWebsocket, msg: AppMessage): void {
     const hw = this.hwOf(msg);
-    if (hw === undefined) return this.oddities.debug(String(msg.mt), `innovaphone EpSignal: ${String(msg.mt)} for no attached device`);
+    if (hw === undefined)
+      return this.oddities.debug(String(msg.mt), `innovaphone EpSignal: ${String(msg.mt)} for no attached device`);
     if (msg.mt === 'Signaling') {
       try {
         socket.send(msg);
@@ -88,13 +89,21 @@ export class EpSignalMonitor {
     }
     this.reportCalls(hw, msg);
     if (msg.mt === 'AttachResult' || !this.events.listening('signaling', hw)) return;
-    this.events.emit('signaling', hw, { topic: String(msg.mt), payload: signalingPayload(hw, msg), event: String(msg.mt), raw: msg });
+    this.events.emit('signaling', hw, {
+      topic: String(msg.mt),
+      payload: signalingPayload(hw, msg),
+      event: String(msg.mt),
+      raw: msg,
+    });
   }
 
   /** `control` mode: a Signaling on behalf of the device (`to:true` toward the device). */
   signal(socket: AppWebsocket, { hw, call, to, sig }: SignalParams): AppMessage {
     const src = this.srcByHw.get(hw);
-    if (!src) throw new Error(`innovaphone EpSignal: device '${hw}' is not attached (a pbx-signaling node with that hw attaches it)`);
+    if (!src)
+      throw new Error(
+        `innovaphone EpSignal: device '${hw}' is not attached (a pbx-signaling node with that hw attaches it)`,
+      );
     // The device is addressed by the src of its Attach, as the PBX does for its messages (inferred).
     const frame: AppMessage = { api: EP_SIGNAL, mt: 'Signaling', src, call, sig };
     if (to) frame.to = true;
@@ -142,7 +151,8 @@ export class EpSignalMonitor {
   releaseCalls(): void {
     const source = this.callSource();
     if (source === 'hold') {
-      if (this.held.length > 0) this.heldTimer ??= setTimeout(() => ((this.heldTimer = undefined), this.releaseCalls()), HOLD_RECHECK_MS);
+      if (this.held.length > 0)
+        this.heldTimer ??= setTimeout(() => ((this.heldTimer = undefined), this.releaseCalls()), HOLD_RECHECK_MS);
       return;
     }
     clearTimeout(this.heldTimer);

@@ -7,5 +7,9 @@ export const innovaphone: VendorDescriptor<InnovaphoneOptions, 'innovaphone'> = 
   id: 'innovaphone',
   settings: innovaphoneOptions,
   create: createInnovaphoneAdapter,
-  editor: { fields: ['url', 'app', 'password', 'domain', 'user'], required: ['url', 'app'], urlPlaceholder: 'wss://pbx.example.com/PBX0/APPS/websocket' },
+  editor: {
+    fields: ['url', 'app', 'password', 'domain', 'user'],
+    required: ['url', 'app'],
+    urlPlaceholder: 'wss://pbx.example.com/PBX0/APPS/websocket',
+  },
 };

@@ -76,7 +76,12 @@ export function presenceOf(user: string, info: EndpointInfo | undefined, presenc
 
 /** PresenceState `{up, sip, num, dn}` as kept for the updates that follow. */
 export function endpointOf(msg: Record<string, unknown>): EndpointInfo {
-  return { sip: textOf(msg.sip), num: textOf(msg.num), dn: textOf(msg.dn), up: typeof msg.up === 'boolean' ? msg.up : undefined };
+  return {
+    sip: textOf(msg.sip),
+    num: textOf(msg.num),
+    dn: textOf(msg.dn),
+    up: typeof msg.up === 'boolean' ? msg.up : undefined,
+  };
 }
 
 /** A user typed as digits (a phone number) is subscribed by `num`, anything else by `sip`. */

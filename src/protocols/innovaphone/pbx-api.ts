@@ -56,7 +56,8 @@ export function profileRequest(params: ProfileParams, current?: { id: number; na
   const currentId = current?.id;
   const { action, contactId } = params;
   const mt = PROFILE_ACTIONS[action];
-  if (!mt) throw new TypeError(`unknown profile action '${action}' (one of ${Object.keys(PROFILE_ACTIONS).join(', ')})`);
+  if (!mt)
+    throw new TypeError(`unknown profile action '${action}' (one of ${Object.keys(PROFILE_ACTIONS).join(', ')})`);
   const id = params.id ?? currentId;
   const need = (v: unknown, name: string): void => {
     if (v === undefined || v === '' || (typeof v === 'number' && Number.isNaN(v))) {

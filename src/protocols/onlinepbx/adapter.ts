@@ -9,7 +9,12 @@ import type {
   VendorAdapter,
 } from '../common/adapter';
 import { DisconnectedError, errorText } from '../common/errors';
-import { type CallControlParams, type CommandParams, type MakeCallParams, type OperationHandlers } from '../common/operations';
+import {
+  type CallControlParams,
+  type CommandParams,
+  type MakeCallParams,
+  type OperationHandlers,
+} from '../common/operations';
 import { CallGroups } from './call-groups';
 import { CallTable } from './calls';
 import type { OnlinePbxOptions } from './settings';
@@ -91,7 +96,10 @@ class OnlinePbxAdapter implements VendorAdapter {
       timeoutMs: s.loginTimeoutMs,
       keepaliveMs: s.keepaliveMs,
     };
-    const session = this.version === '3' ? new JsonSession(options, this.sessionEvents) : new SocketIoSession(options, this.sessionEvents);
+    const session =
+      this.version === '3'
+        ? new JsonSession(options, this.sessionEvents)
+        : new SocketIoSession(options, this.sessionEvents);
     this.session = session;
     await session.open();
     if (this.session !== session) throw new DisconnectedError('connection closed during login');
@@ -121,7 +129,9 @@ class OnlinePbxAdapter implements VendorAdapter {
   unwatch(interest: Interest): void {
     this.interests.delete(interestKey(interest));
     if (interest.channel === 'call') this.wantCalls = [...this.interests.values()].some((i) => i.channel === 'call');
-    this.sync().catch((err: unknown) => this.events.log('debug', `onlinepbx: subscribe after unwatch failed: ${errorText(err)}`));
+    this.sync().catch((err: unknown) =>
+      this.events.log('debug', `onlinepbx: subscribe after unwatch failed: ${errorText(err)}`),
+    );
   }
 
   private async makeCall(params: MakeCallParams, timeoutMs: number): Promise<OperationResult> {
@@ -298,7 +308,8 @@ class OnlinePbxAdapter implements VendorAdapter {
         this.events.log('debug', `onlinepbx: could not apply a '${name}' event: ${errorText(err)}`);
       }
     }
-    if (this.events.listening('event', name)) this.events.emit('event', name, { topic: name, payload: data, event: name, raw });
+    if (this.events.listening('event', name))
+      this.events.emit('event', name, { topic: name, payload: data, event: name, raw });
   }
 
   /** Every lamp goes to the connection (its state store), whoever watches; `timestamp` is the PBX's time. */
@@ -336,4 +347,5 @@ class OnlinePbxAdapter implements VendorAdapter {
   }
 }
 
-export const createOnlinePbxAdapter: AdapterFactory<OnlinePbxOptions> = (settings, events) => new OnlinePbxAdapter(settings, events);
+export const createOnlinePbxAdapter: AdapterFactory<OnlinePbxOptions> = (settings, events) =>
+  new OnlinePbxAdapter(settings, events);

@@ -54,7 +54,9 @@ export class CallGroups {
     if (!group) return undefined;
     const seconds = (v: unknown): number | undefined => {
       const n = Number(v);
-      return v === undefined || v === null || v === '' || !Number.isFinite(n) || n < 0 ? undefined : Math.round(n * 1000);
+      return v === undefined || v === null || v === '' || !Number.isFinite(n) || n < 0
+        ? undefined
+        : Math.round(n * 1000);
     };
     const s: CallSummary = { group };
     const startedAt = epochMs(d.start_stamp);
@@ -78,7 +80,8 @@ export class CallGroups {
     if (known) return known.group;
     const partner = bridged.map((id) => this.channels.get(id)?.group).find(Boolean);
     const parties = `${call.from ?? ''}\n${call.to ?? ''}`;
-    const group = callUuid ?? partner ?? (call.from && call.to ? this.byParties.get(parties) : undefined) ?? call.callId;
+    const group =
+      callUuid ?? partner ?? (call.from && call.to ? this.byParties.get(parties) : undefined) ?? call.callId;
     if (call.state === 'ended') return group;
     if (this.channels.size >= MAX_CHANNELS) this.channels.delete(this.channels.keys().next().value as string);
     this.channels.set(call.callId, { group, parties });

@@ -25,7 +25,8 @@ export class CallTable {
   /** Applies one event; returns a fresh payload for every call whose state changed. */
   apply(event: string, data: OnlinePbxData): Call[] {
     // A leg first seen in a bridge belongs to the call of the leg it is bridged with.
-    const callUuid = textOf(data.call_uuid) ?? (event === 'channel_bridge' ? this.callOfAny(bridgedIds(data)) : undefined);
+    const callUuid =
+      textOf(data.call_uuid) ?? (event === 'channel_bridge' ? this.callOfAny(bridgedIds(data)) : undefined);
     const changes = event === 'call_end' ? this.callEnd(channelChanges(event, data)) : channelChanges(event, data);
     const changed: Call[] = [];
     for (const change of changes) {

@@ -4,9 +4,20 @@
  * Pure functions, no I/O.
  */
 
-export type PacketType = 'disconnect' | 'connect' | 'heartbeat' | 'message' | 'json' | 'event' | 'ack' | 'error' | 'noop';
+export type PacketType =
+  'disconnect' | 'connect' | 'heartbeat' | 'message' | 'json' | 'event' | 'ack' | 'error' | 'noop';
 
-const TYPES: readonly PacketType[] = ['disconnect', 'connect', 'heartbeat', 'message', 'json', 'event', 'ack', 'error', 'noop'];
+const TYPES: readonly PacketType[] = [
+  'disconnect',
+  'connect',
+  'heartbeat',
+  'message',
+  'json',
+  'event',
+  'ack',
+  'error',
+  'noop',
+];
 const CODES: Record<PacketType, number> = {
   disconnect: 0,
   connect: 1,

@@ -71,7 +71,8 @@ function scalar(command: string, name: string, v: unknown): string {
 export function commandName(raw: unknown): string {
   const name = typeof raw === 'string' ? raw.trim() : '';
   if (!NAME.test(name)) throw new Error(`onlinepbx: '${String(raw ?? '')}' is not a command name`);
-  if (RESERVED.has(name)) throw new Error(`onlinepbx: '${name}' is reserved by the protocol and cannot be sent as a command`);
+  if (RESERVED.has(name))
+    throw new Error(`onlinepbx: '${name}' is reserved by the protocol and cannot be sent as a command`);
   return name;
 }
 
@@ -128,9 +129,13 @@ const MAKE_CALL_V3 =
 export function v3Request(command: string, params: Record<string, unknown>): Request {
   const name = commandName(command);
   if (name === 'make_call') throw new UnsupportedError(MAKE_CALL_V3);
-  if (name === 'hangup_call') return { command: 'hangup_channel', data: { uuid: needField('hangup_channel', 'uuid', params.uuid) } };
+  if (name === 'hangup_call')
+    return { command: 'hangup_channel', data: { uuid: needField('hangup_channel', 'uuid', params.uuid) } };
   if (name === 'bridge' && !Array.isArray(params.uuids)) {
-    return { command: 'bridge', data: { uuids: [needField('bridge', 'uuid', params.uuid), needField('bridge', 'to_uuid', params.to_uuid)] } };
+    return {
+      command: 'bridge',
+      data: { uuids: [needField('bridge', 'uuid', params.uuid), needField('bridge', 'to_uuid', params.to_uuid)] },
+    };
   }
   return { command: name, data: { ...params } };
 }
@@ -183,7 +188,8 @@ export function callControlRequest(version: ApiVersion, params: CallControlParam
         : { command: 'bridge', data: { uuid, to_uuid: to } };
     }
     case 'eavesdrop': {
-      if (version === '3') throw new UnsupportedError('onlinepbx API 3.0 does not support the call control action eavesdrop');
+      if (version === '3')
+        throw new UnsupportedError('onlinepbx API 3.0 does not support the call control action eavesdrop');
       const data: Record<string, unknown> = { uuid, from: needField('eavesdrop', 'from', params.from) };
       optionalField(data, 'eavesdrop', 'gate_from', params.gate_from);
       return { command: 'eavesdrop', data };

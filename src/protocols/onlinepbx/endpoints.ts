@@ -68,4 +68,3 @@ export function v3Url(url: string, domain: string, key: string): string {
   u.searchParams.set('key', key);
   return u.toString();
 }
-

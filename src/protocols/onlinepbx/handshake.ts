@@ -31,11 +31,15 @@ export async function socketIoHandshake(opts: {
     throw new Error(`onlinePBX handshake failed at ${where}: HTTP ${res.status} (server error)`);
   }
   if (res.status !== 200) {
-    throw new Error(`onlinePBX handshake failed at ${where}: HTTP ${res.status} (is this the API 2.0 socket.io port, usually 8093?)`);
+    throw new Error(
+      `onlinePBX handshake failed at ${where}: HTTP ${res.status} (is this the API 2.0 socket.io port, usually 8093?)`,
+    );
   }
   const hs = parseHandshake(res.body);
   if (!hs) {
-    throw new Error(`${where} did not answer like a socket.io 0.9 server (API 2.0): check the URL and port, or use apiVersion 3`);
+    throw new Error(
+      `${where} did not answer like a socket.io 0.9 server (API 2.0): check the URL and port, or use apiVersion 3`,
+    );
   }
   if (!hs.transports.includes('websocket')) {
     throw new Error(`${where} does not offer the websocket transport (offers ${hs.transports.join(', ')})`);

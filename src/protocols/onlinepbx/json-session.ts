@@ -57,7 +57,11 @@ export class JsonSession implements PbxSession {
     this.abort = new AbortController();
     let socket: ManagedSocket;
     try {
-      socket = await ManagedSocket.open(v3Url(o.url, o.domain, o.key), { tls: o.tls, timeoutMs: o.timeoutMs, signal: this.abort.signal });
+      socket = await ManagedSocket.open(v3Url(o.url, o.domain, o.key), {
+        tls: o.tls,
+        timeoutMs: o.timeoutMs,
+        signal: this.abort.signal,
+      });
     } catch (err) {
       if (err instanceof AuthError) throw new AuthError(`auth failed: the PBX refused the API key (${err.message})`);
       throw err;
@@ -65,7 +69,10 @@ export class JsonSession implements PbxSession {
       this.abort = undefined;
     }
     this.socket = socket;
-    socket.listen({ onFrame: (data, isBinary) => this.onMessage(data, isBinary), onDropped: (reason) => this.onDropped(reason) });
+    socket.listen({
+      onFrame: (data, isBinary) => this.onMessage(data, isBinary),
+      onDropped: (reason) => this.onDropped(reason),
+    });
     // Nothing about keepalive is documented for 3.0: RFC 6455 pings are answered by any
     // server, and silence after one marks the socket half-open.
     const every = o.keepaliveMs > 0 ? o.keepaliveMs : DEFAULT_PING_MS;
@@ -97,7 +104,8 @@ export class JsonSession implements PbxSession {
       const body = frame.data;
       if (isError(frame.event)) {
         const d = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-        const why = [d.message, frame.message, body].find((t): t is string => typeof t === 'string' && t !== '') ?? frame.event;
+        const why =
+          [d.message, frame.message, body].find((t): t is string => typeof t === 'string' && t !== '') ?? frame.event;
         throw new PbxRequestError(`onlinePBX ${command}: ${why}`, frame);
       }
       return { data: body, reply: body, raw: frame };

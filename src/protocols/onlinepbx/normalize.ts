@@ -278,7 +278,8 @@ export function channelChanges(event: string, d: OnlinePbxData): ChannelChange[]
       // The summary of a whole call (3.0), under its channel uuid and/or its `call_uuid`: the
       // call table decides which of its channels that ends (see CallTable).
       const out: ChannelChange[] = [];
-      for (const id of new Set([uuid, textOf(d.call_uuid)])) if (id) out.push({ callId: id, state: 'ended', fields: callFields(d) });
+      for (const id of new Set([uuid, textOf(d.call_uuid)]))
+        if (id) out.push({ callId: id, state: 'ended', fields: callFields(d) });
       return out;
     }
     default:

@@ -62,7 +62,14 @@ export class SocketIoSession implements PbxSession {
     this.abort = new AbortController();
     let hs: Handshake;
     try {
-      hs = await socketIoHandshake({ base, key: o.key, domain: o.domain, tls: o.tls, timeoutMs: o.timeoutMs, signal: this.abort.signal });
+      hs = await socketIoHandshake({
+        base,
+        key: o.key,
+        domain: o.domain,
+        tls: o.tls,
+        timeoutMs: o.timeoutMs,
+        signal: this.abort.signal,
+      });
     } catch (err) {
       if (this.closed) throw new DisconnectedError('connection closed during login');
       throw err;
@@ -71,7 +78,11 @@ export class SocketIoSession implements PbxSession {
     // At once: a stock server forgets a handshake no transport used within about 30 s.
     let socket: ManagedSocket;
     try {
-      socket = await ManagedSocket.open(v2SocketUrl(base, hs.sid, o.key, o.domain), { tls: o.tls, timeoutMs: o.timeoutMs, signal: this.abort.signal });
+      socket = await ManagedSocket.open(v2SocketUrl(base, hs.sid, o.key, o.domain), {
+        tls: o.tls,
+        timeoutMs: o.timeoutMs,
+        signal: this.abort.signal,
+      });
     } finally {
       this.abort = undefined;
     }
@@ -84,7 +95,10 @@ export class SocketIoSession implements PbxSession {
       this.connectWait = { resolve, reject, timer };
     });
     // The PBX's `1::` comes with the upgrade answer: the socket holds it until we listen.
-    socket.listen({ onFrame: (data, isBinary) => this.onMessage(data, isBinary), onDropped: (reason) => this.onDropped(reason) });
+    socket.listen({
+      onFrame: (data, isBinary) => this.onMessage(data, isBinary),
+      onDropped: (reason) => this.onDropped(reason),
+    });
     await confirmed;
     this.up = true;
     this.startWatchdog(hs);
@@ -158,7 +172,8 @@ export class SocketIoSession implements PbxSession {
     const text = data.toString('utf8');
     if (text.charCodeAt(0) === 0xfffd) {
       const packets = decodePayload(text);
-      if (!packets.length) return this.oddities.debug('framing', 'onlinepbx: ignored a frame with broken batch framing');
+      if (!packets.length)
+        return this.oddities.debug('framing', 'onlinepbx: ignored a frame with broken batch framing');
       for (const p of packets) this.onPacket(p);
     } else {
       this.onPacket(text);
@@ -176,7 +191,11 @@ export class SocketIoSession implements PbxSession {
   }
 
   private dispatch(packet: Packet): void {
-    if (packet.endpoint !== '') return this.oddities.debug(`nsp ${packet.endpoint}`, `onlinepbx: ignored packets for namespace ${packet.endpoint}`);
+    if (packet.endpoint !== '')
+      return this.oddities.debug(
+        `nsp ${packet.endpoint}`,
+        `onlinepbx: ignored packets for namespace ${packet.endpoint}`,
+      );
     switch (packet.type) {
       case 'heartbeat':
         this.send(HEARTBEAT);
@@ -196,7 +215,9 @@ export class SocketIoSession implements PbxSession {
       case 'error': {
         const reason = ERROR_REASONS[packet.reason] ?? `error ${packet.reason}`;
         const err =
-          packet.reason === '2' ? new AuthError(`auth failed: the PBX refused the session (${reason})`) : new Error(`the PBX reported a socket.io error: ${reason}`);
+          packet.reason === '2'
+            ? new AuthError(`auth failed: the PBX refused the session (${reason})`)
+            : new Error(`the PBX reported a socket.io error: ${reason}`);
         this.end(err);
         return;
       }
@@ -216,7 +237,10 @@ export class SocketIoSession implements PbxSession {
     const reply = arg !== null && typeof arg === 'object' ? (arg as Record<string, unknown>) : {};
     const hash = typeof reply.hash === 'string' ? reply.hash : typeof reply.hash === 'number' ? String(reply.hash) : '';
     if (!hash || !this.pending.resolve(hash, { reply, frame })) {
-      this.oddities.debug('stray callback', 'onlinepbx: ignored a callback that answers no pending command (late, or not ours)');
+      this.oddities.debug(
+        'stray callback',
+        'onlinepbx: ignored a callback that answers no pending command (late, or not ours)',
+      );
     }
   }
 
@@ -254,5 +278,4 @@ export class SocketIoSession implements PbxSession {
   private send(text: string): void {
     this.socket?.trySend(text);
   }
-
 }

@@ -135,7 +135,9 @@ class VodiaAdapter implements VendorAdapter {
       // The password was just accepted, so a refused upgrade means the session is not (or no
       // longer) valid for the socket: not an auth failure; the next connect logs in again.
       if (err instanceof AuthError) {
-        throw new Error(`the PBX refused the WebSocket for a fresh session (${err.message}); logging in again`, { cause: err });
+        throw new Error(`the PBX refused the WebSocket for a fresh session (${err.message}); logging in again`, {
+          cause: err,
+        });
       }
       throw err;
     }
@@ -191,7 +193,12 @@ class VodiaAdapter implements VendorAdapter {
 
   private async callControl(params: CallControlParams): Promise<OperationResult> {
     const consult = params.toCallId ?? params.id2;
-    const frame = callControlFrame(params, this.own, this.calls.get(params.callId), consult === undefined ? undefined : this.calls.get(consult));
+    const frame = callControlFrame(
+      params,
+      this.own,
+      this.calls.get(params.callId),
+      consult === undefined ? undefined : this.calls.get(consult),
+    );
     this.sendFrame(frame);
     return { payload: { sent: true, callId: frame.fields.id, action: params.action } };
   }
@@ -206,7 +213,10 @@ class VodiaAdapter implements VendorAdapter {
       onFrame: (data, isBinary) => this.onMessage(socket, data, isBinary),
       onDropped: (reason) => this.onGone(socket, reason),
     });
-    const every = Math.min(AVOID_DISCONNECT_MS, this.settings.keepaliveMs > 0 ? this.settings.keepaliveMs : AVOID_DISCONNECT_MS);
+    const every = Math.min(
+      AVOID_DISCONNECT_MS,
+      this.settings.keepaliveMs > 0 ? this.settings.keepaliveMs : AVOID_DISCONNECT_MS,
+    );
     this.keepalive = setInterval(() => this.trySend('avoid-disconnect'), every);
     // Whether the PBX answers avoid-disconnect is not documented; a WebSocket ping is answered
     // by every RFC 6455 server, so silence after a ping is what marks the socket half-open.
@@ -224,7 +234,10 @@ class VodiaAdapter implements VendorAdapter {
     this.legacyTimer = setTimeout(
       () => {
         if (this.sawDomainState) return;
-        this.events.log('debug', 'vodia: no domain-state after subscribing; asking the older way (get-users, get-calls)');
+        this.events.log(
+          'debug',
+          'vodia: no domain-state after subscribing; asking the older way (get-users, get-calls)',
+        );
         this.trySend('get-users');
         this.trySend('get-calls');
       },
@@ -249,7 +262,9 @@ class VodiaAdapter implements VendorAdapter {
 
   private send(action: string, fields?: Record<string, unknown>): void {
     if (action.trim().toLowerCase() === FORBIDDEN_ACTION) {
-      throw new UnsupportedError(`vodia: ${FORBIDDEN_ACTION} is never sent, it would make this connection ring as a phone`);
+      throw new UnsupportedError(
+        `vodia: ${FORBIDDEN_ACTION} is never sent, it would make this connection ring as a phone`,
+      );
     }
     const socket = this.socket;
     if (!socket?.isOpen) throw new DisconnectedError('not connected to the PBX');
@@ -297,9 +312,9 @@ class VodiaAdapter implements VendorAdapter {
     } catch (err) {
       this.events.log('debug', `vodia: could not apply a '${name}' frame: ${errorText(err)}`);
     }
-    if (this.events.listening('event', name)) this.events.emit('event', name, { topic: name, payload: frame, event: name, raw: frame });
+    if (this.events.listening('event', name))
+      this.events.emit('event', name, { topic: name, payload: frame, event: name, raw: frame });
   }
-
 
   private onDomainState(frame: VodiaFrame): void {
     this.sawDomainState = true;
@@ -350,7 +365,13 @@ class VodiaAdapter implements VendorAdapter {
   }
 
   /** `resync`: the first call list after a reconnect, so a call it ends ended while we were away. */
-  private emitCalls(changed: VodiaCall[], touched: Set<string>, frame: VodiaFrame, event: string, resync: boolean): void {
+  private emitCalls(
+    changed: VodiaCall[],
+    touched: Set<string>,
+    frame: VodiaFrame,
+    event: string,
+    resync: boolean,
+  ): void {
     for (const call of changed) {
       if (this.makeCalls.waiting && call.state !== 'ended') this.makeCalls.match(call, frame);
       const message: PbxMessage<Call> = { topic: call.callId, payload: callPayload(call), event, raw: frame };
@@ -360,7 +381,12 @@ class VodiaAdapter implements VendorAdapter {
     // The first list after a reconnect also confirms the calls it kept unchanged (not stale any more).
     if (resync) {
       for (const call of this.calls.values()) {
-        this.events.snapshot('call', call.callId, { topic: call.callId, payload: callPayload(call), event, raw: frame });
+        this.events.snapshot('call', call.callId, {
+          topic: call.callId,
+          payload: callPayload(call),
+          event,
+          raw: frame,
+        });
       }
     }
     for (const ext of touched) {
@@ -391,4 +417,5 @@ class VodiaAdapter implements VendorAdapter {
   }
 }
 
-export const createVodiaAdapter: AdapterFactory<VodiaOptions> = (settings, events) => new VodiaAdapter(settings, events);
+export const createVodiaAdapter: AdapterFactory<VodiaOptions> = (settings, events) =>
+  new VodiaAdapter(settings, events);

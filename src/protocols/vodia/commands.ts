@@ -31,7 +31,9 @@ export function extensionOf(user: string): string {
 export function makeCallFrame({ from, to: given }: MakeCallParams, own: string): ActionFrame {
   const to = need(given, "'to'");
   if (from && extensionOf(from) !== own) {
-    throw new PbxRequestError(`vodia: make-call rings the connection's own extension ${own}; it cannot call from ${from}`);
+    throw new PbxRequestError(
+      `vodia: make-call rings the connection's own extension ${own}; it cannot call from ${from}`,
+    );
   }
   return { action: 'make-call', fields: { to } };
 }
@@ -91,7 +93,8 @@ export function commandFrame(command: string, params: Record<string, unknown>, o
   const { to, text, ...rest } = params;
   const dest = need(rest.dest ?? to, "chat: the receiving extension 'dest' (or 'to')");
   const body = rest.message ?? text;
-  if ((typeof body !== 'string' || !body) && typeof body !== 'number') throw new PbxRequestError("vodia: chat: 'message' (or 'text') is missing");
+  if ((typeof body !== 'string' || !body) && typeof body !== 'number')
+    throw new PbxRequestError("vodia: chat: 'message' (or 'text') is missing");
   const message = String(body);
   return { action: 'chat', fields: { ...rest, src: paramTextOf(rest.src) ?? own, dest, message } };
 }

@@ -110,8 +110,14 @@ export interface ThirdPartyLogin {
  */
 export async function obtainThirdPartySession(login: ThirdPartyLogin): Promise<string> {
   const basic = Buffer.from(`${login.adminUser}:${login.adminPassword}`, 'utf8').toString('base64');
-  const minted = await rest(login, 'POST', { name: '3rd', username: login.extension, domain: login.domain }, `Basic ${basic}`);
-  if (minted.status === 401 || minted.status === 403) throw new AuthError(`admin login refused by the PBX (HTTP ${minted.status})`);
+  const minted = await rest(
+    login,
+    'POST',
+    { name: '3rd', username: login.extension, domain: login.domain },
+    `Basic ${basic}`,
+  );
+  if (minted.status === 401 || minted.status === 403)
+    throw new AuthError(`admin login refused by the PBX (HTTP ${minted.status})`);
   if (minted.status === 404) {
     throw new AuthError(`the PBX knows no extension ${login.extension} in domain ${login.domain} (HTTP 404)`);
   }

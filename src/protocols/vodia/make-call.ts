@@ -37,7 +37,12 @@ export class MakeCallWaits {
    * Sends the make-call (`send` throws when it cannot) and resolves with its call, or with
    * undefined when no new call showed up in time; rejects when sending fails or the socket goes.
    */
-  async wait(to: string, existing: Iterable<VodiaCall>, timeoutMs: number, send: () => void): Promise<MadeCall | undefined> {
+  async wait(
+    to: string,
+    existing: Iterable<VodiaCall>,
+    timeoutMs: number,
+    send: () => void,
+  ): Promise<MadeCall | undefined> {
     const key = `make-call ${++this.seq}`;
     const known = new Set<string>();
     for (const c of existing) known.add(c.callId);
@@ -60,7 +65,9 @@ export class MakeCallWaits {
 
   /** A call from a call list: the oldest make-call it can belong to gets it. */
   match(call: VodiaCall, frame: VodiaFrame): void {
-    const i = this.waits.findIndex((w) => !w.known.has(call.callId) && (call.parties.includes(w.to) || call.parties.includes(this.own)));
+    const i = this.waits.findIndex(
+      (w) => !w.known.has(call.callId) && (call.parties.includes(w.to) || call.parties.includes(this.own)),
+    );
     if (i < 0) return;
     const [w] = this.waits.splice(i, 1);
     this.pending.resolve(w.key, { call, frame });

@@ -129,7 +129,10 @@ export function partyName(v: unknown): string | undefined {
   if (typeof v !== 'string') return undefined;
   const lt = v.indexOf('<');
   if (lt <= 0) return undefined;
-  const name = v.slice(0, lt).trim().replace(/^"(.*)"$/, '$1');
+  const name = v
+    .slice(0, lt)
+    .trim()
+    .replace(/^"(.*)"$/, '$1');
   return name || undefined;
 }
 
@@ -203,7 +206,12 @@ const BLF_OF_CALL: Record<CallState, BlfState> = { ringing: 'ringing', connected
  * the one source, the account's own `calls` lag behind it), unregistered when its phone is not
  * registered, else idle.
  */
-export function blfOf(extension: string, account: VodiaAccount | undefined, calls: Iterable<VodiaCall>, accountCalls = true): Blf {
+export function blfOf(
+  extension: string,
+  account: VodiaAccount | undefined,
+  calls: Iterable<VodiaCall>,
+  accountCalls = true,
+): Blf {
   let best: VodiaCall | undefined;
   for (const c of calls) {
     if (c.state === 'ended' || !c.parties.includes(extension)) continue;

@@ -9,7 +9,7 @@ const BATCH = 1000;
  */
 export async function pushFrames(targets: Iterable<WebSocket>, n: number, frame: (i: number) => string): Promise<void> {
   const sockets = [...targets].filter((ws) => ws.readyState === WebSocket.OPEN);
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const end = Math.min(n, i + BATCH);
     const written: Array<Promise<void>> = [];
     for (; i < end; i++) {

@@ -1,4 +1,3 @@
-
 import { encrypt } from '../../protocols/innovaphone/crypto';
 import { AppServer, appPasswordLogin, type AppClient, type AppMessage } from '../innovaphone/app-server';
 
@@ -31,7 +30,15 @@ export interface DevicesSimOptions {
   tls?: { key: string; cert: string };
 }
 
-const d = (id: number, hwId: string, name: string, product: string, online: boolean, domainId = 1, categories = ['phones']): SimDevice => ({
+const d = (
+  id: number,
+  hwId: string,
+  name: string,
+  product: string,
+  online: boolean,
+  domainId = 1,
+  categories = ['phones'],
+): SimDevice => ({
   id,
   hwId,
   name,
@@ -65,7 +72,9 @@ function matches(request: AppMessage, device: SimDevice): boolean {
   const list = (v: unknown): string[] | undefined => (typeof v === 'string' && v ? v.split(',') : undefined);
   const ids = list(request.domainIds)?.map(Number);
   const categories = list(request.categories);
-  return (!ids || ids.includes(device.domainId)) && (!categories || categories.some((k) => device.categories?.includes(k)));
+  return (
+    (!ids || ids.includes(device.domainId)) && (!categories || categories.some((k) => device.categories?.includes(k)))
+  );
 }
 
 /** A long EXPERT script: split over several GetDeviceConfigValueResult chunks. */
@@ -97,9 +106,30 @@ export class DevicesSim extends AppServer {
   readonly password: string;
   readonly devices: SimDevice[];
   readonly codes = new Map<string, Code>();
-  readonly domains: Array<{ id: number; name: string; hasRentalProducts: boolean; deployAdminPasswords: boolean; isInstanceDomain: boolean; categories: Array<{ id: number; name: string; config: boolean }> }> = [
-    { id: 1, name: 'example.com', hasRentalProducts: false, deployAdminPasswords: true, isInstanceDomain: true, categories: [{ id: 1, name: 'phones', config: true }] },
-    { id: 2, name: 'branch.example.com', hasRentalProducts: false, deployAdminPasswords: false, isInstanceDomain: false, categories: [{ id: 2, name: 'warehouse', config: true }] },
+  readonly domains: Array<{
+    id: number;
+    name: string;
+    hasRentalProducts: boolean;
+    deployAdminPasswords: boolean;
+    isInstanceDomain: boolean;
+    categories: Array<{ id: number; name: string; config: boolean }>;
+  }> = [
+    {
+      id: 1,
+      name: 'example.com',
+      hasRentalProducts: false,
+      deployAdminPasswords: true,
+      isInstanceDomain: true,
+      categories: [{ id: 1, name: 'phones', config: true }],
+    },
+    {
+      id: 2,
+      name: 'branch.example.com',
+      hasRentalProducts: false,
+      deployAdminPasswords: false,
+      isInstanceDomain: false,
+      categories: [{ id: 2, name: 'warehouse', config: true }],
+    },
   ];
   /** The key GetUserInfo hands out (the passthrough session key). */
   readonly userKey = '0e6ff4c7-7a88-40c4-98eb-8c91903933e6';
@@ -117,7 +147,11 @@ export class DevicesSim extends AppServer {
     this.app = app;
     this.password = password;
     this.devices = (options.devices ?? DEFAULT_DEVICES).map((x) => ({ ...x }));
-    this.opts = { redeemAfterMs: options.redeemAfterMs ?? 200, partSize: options.partSize ?? 2, chunkSize: options.chunkSize ?? 41000 };
+    this.opts = {
+      redeemAfterMs: options.redeemAfterMs ?? 200,
+      partSize: options.partSize ?? 2,
+      chunkSize: options.chunkSize ?? 41000,
+    };
   }
 
   get url(): string {
@@ -128,7 +162,6 @@ export class DevicesSim extends AppServer {
     return this.clients.reduce((n, c) => n + ((c.state.get('monitors') as unknown[] | undefined)?.length ?? 0), 0);
   }
 
-
   /** A device goes online or offline: DeviceUpdate to the monitors. `extra` lands in the frame. */
   setOnline(hwId: string, online: boolean, extra: AppMessage = {}): void {
     const device = this.device(hwId);
@@ -137,7 +170,10 @@ export class DevicesSim extends AppServer {
   }
 
   addDevice(device: Partial<SimDevice> & { hwId: string }): SimDevice {
-    const full = { ...d(this.nextId++, device.hwId, device.name ?? 'New phone', device.product ?? 'IP112', true), ...device };
+    const full = {
+      ...d(this.nextId++, device.hwId, device.name ?? 'New phone', device.product ?? 'IP112', true),
+      ...device,
+    };
     this.devices.push(full);
     this.notify('DeviceAdded', full);
     return full;
@@ -145,7 +181,14 @@ export class DevicesSim extends AppServer {
 
   /** DomainAdded / DomainEdited {domain} and DomainDeleted {id} to the sockets that asked with GetDomains recvUpdates. */
   addDomain(name: string): { id: number; name: string } {
-    const domain = { id: this.nextId++, name, hasRentalProducts: false, deployAdminPasswords: false, isInstanceDomain: false, categories: [] };
+    const domain = {
+      id: this.nextId++,
+      name,
+      hasRentalProducts: false,
+      deployAdminPasswords: false,
+      isInstanceDomain: false,
+      categories: [],
+    };
     this.domains.push(domain);
     this.notifyDomains({ mt: 'DomainAdded', domain });
     return domain;
@@ -159,7 +202,10 @@ export class DevicesSim extends AppServer {
   }
 
   deleteDomain(id: number): void {
-    this.domains.splice(this.domains.findIndex((x) => x.id === id), 1);
+    this.domains.splice(
+      this.domains.findIndex((x) => x.id === id),
+      1,
+    );
     this.notifyDomains({ mt: 'DomainDeleted', id });
   }
 
@@ -186,9 +232,37 @@ export class DevicesSim extends AppServer {
   private configs(c: AppClient): Array<Record<string, unknown>> {
     return [
       { id: 1, domainId: 1, desc: 'Expert script', type: 'EXPERT', categories: [] },
-      { id: 2, domainId: 1, desc: 'Media', type: 'MEDIA', categories: [], stunServer: 'stun.example.com', turnServer: 'turn.example.com', turnUser: 'turn', turnPassword: encrypt('turn.example.com', 'turn-secret', c.sessionKey) },
-      { id: 3, domainId: 1, desc: 'Alarms', type: 'ALARM_SERVER', categories: [{ id: 1, name: 'phones', config: true }], url: 'https://alarm.example.com', logUser: 'log', logPassword: encrypt('https://alarm.example.com', 'log-secret', c.sessionKey) },
-      { id: 4, domainId: 1, desc: 'Time', type: 'NTP', categories: [], ntp1: 'pool.ntp.org', ntp2: '', tz: 'CET-1CEST-2,M3.5.0/2,M10.5.0/3' },
+      {
+        id: 2,
+        domainId: 1,
+        desc: 'Media',
+        type: 'MEDIA',
+        categories: [],
+        stunServer: 'stun.example.com',
+        turnServer: 'turn.example.com',
+        turnUser: 'turn',
+        turnPassword: encrypt('turn.example.com', 'turn-secret', c.sessionKey),
+      },
+      {
+        id: 3,
+        domainId: 1,
+        desc: 'Alarms',
+        type: 'ALARM_SERVER',
+        categories: [{ id: 1, name: 'phones', config: true }],
+        url: 'https://alarm.example.com',
+        logUser: 'log',
+        logPassword: encrypt('https://alarm.example.com', 'log-secret', c.sessionKey),
+      },
+      {
+        id: 4,
+        domainId: 1,
+        desc: 'Time',
+        type: 'NTP',
+        categories: [],
+        ntp1: 'pool.ntp.org',
+        ntp2: '',
+        tz: 'CET-1CEST-2,M3.5.0/2,M10.5.0/3',
+      },
     ];
   }
 
@@ -211,7 +285,11 @@ export class DevicesSim extends AppServer {
       case 'GetLoginInfo':
         return reply('GetLoginInfoResult', { key: this.userKey, admin: true });
       case 'GetProvisioningCategories':
-        return parts('GetProvisioningCategoriesResult', 'categories', this.domains.flatMap((x) => x.categories.map((k) => ({ ...k, domainId: x.id }))));
+        return parts(
+          'GetProvisioningCategoriesResult',
+          'categories',
+          this.domains.flatMap((x) => x.categories.map((k) => ({ ...k, domainId: x.id }))),
+        );
       case 'GetProvisioningCode': {
         const category = String(msg.category ?? '');
         const domainId = Number(msg.domainId ?? 1);
@@ -222,15 +300,20 @@ export class DevicesSim extends AppServer {
         const validUntil = Math.floor(Date.now() / 1000) + (msg.rollout === true ? 7 * 86400 : 15 * 60);
         this.codes.set(code, { code, domainId, category, validUntil, client: c, src: msg.src });
         reply('GetProvisioningCodeResult', { code, validUntil });
-        if (this.opts.redeemAfterMs > 0) this.later(this.opts.redeemAfterMs, () => this.codes.get(code)?.device || this.redeem(code));
+        if (this.opts.redeemAfterMs > 0)
+          this.later(this.opts.redeemAfterMs, () => this.codes.get(code)?.device || this.redeem(code));
         return;
       }
       case 'GetProvisionedDevice': {
         // Looked up in the domain given, else in the login's (the instance domain, seed 004).
         const entry = this.codes.get(String(msg.code ?? ''));
-        if (!entry || entry.domainId !== Number(msg.domainId ?? 1)) return reply('GetProvisionedDeviceResult', { code: msg.code, error: 'unknown code' });
+        if (!entry || entry.domainId !== Number(msg.domainId ?? 1))
+          return reply('GetProvisionedDeviceResult', { code: msg.code, error: 'unknown code' });
         // The seed's example wraps the device in an array.
-        return reply('GetProvisionedDeviceResult', { code: entry.code, ...(entry.device ? { device: [entry.device] } : {}) });
+        return reply('GetProvisionedDeviceResult', {
+          code: entry.code,
+          ...(entry.device ? { device: [entry.device] } : {}),
+        });
       }
       case 'GetDomains':
         if (msg.recvUpdates === true) c.state.set('domains', true);
@@ -238,7 +321,9 @@ export class DevicesSim extends AppServer {
       case 'GetDevices': {
         if (msg.recvUpdates === true) {
           // A request with the src of an earlier one replaces that monitor.
-          const list = ((c.state.get('monitors') as AppMessage[] | undefined) ?? []).filter((m) => m.src === undefined || m.src !== msg.src);
+          const list = ((c.state.get('monitors') as AppMessage[] | undefined) ?? []).filter(
+            (m) => m.src === undefined || m.src !== msg.src,
+          );
           list.push(msg);
           c.state.set('monitors', list);
         }
@@ -247,7 +332,12 @@ export class DevicesSim extends AppServer {
       case 'GetFilteredDevices': {
         const hw = typeof msg.hwIds === 'string' && msg.hwIds ? msg.hwIds.split(',') : undefined;
         const types = Array.isArray(msg.types) ? msg.types.map(String) : undefined;
-        const list = this.devices.filter((x) => (!hw || hw.includes(x.hwId)) && (!types || types.includes(x.type)) && (msg.domainId === undefined || x.domainId === Number(msg.domainId)));
+        const list = this.devices.filter(
+          (x) =>
+            (!hw || hw.includes(x.hwId)) &&
+            (!types || types.includes(x.type)) &&
+            (msg.domainId === undefined || x.domainId === Number(msg.domainId)),
+        );
         return parts('GetFilteredDevicesResult', 'devices', list.map(plain));
       }
       case 'GetDeviceConfigs':
@@ -309,4 +399,3 @@ export async function startDemo(): Promise<{ stop(): Promise<void> }> {
     },
   };
 }
-

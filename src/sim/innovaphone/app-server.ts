@@ -35,7 +35,13 @@ export function appPasswordLogin(app: string, password: string): AppServerOption
   return (login, challenge) => {
     if (login.app !== app) return undefined;
     const info = login.info === undefined ? undefined : JSON.stringify(login.info);
-    const fields = { app, domain: textOf(login.domain) ?? '', sip: textOf(login.sip) ?? '', guid: textOf(login.guid) ?? '', dn: textOf(login.dn) ?? '' };
+    const fields = {
+      app,
+      domain: textOf(login.domain) ?? '',
+      sip: textOf(login.sip) ?? '',
+      guid: textOf(login.guid) ?? '',
+      dn: textOf(login.dn) ?? '',
+    };
     return loginDigest(fields, info, challenge, password) === login.digest ? password : undefined;
   };
 }

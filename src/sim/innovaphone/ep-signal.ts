@@ -49,10 +49,29 @@ export class EpSignalSim {
       const list = this.attachments(c).filter((a) => a.hw !== hw);
       list.push({ hw, src: msg.src });
       c.state.set('ep', list);
-      c.send({ api: 'EpSignal', mt: 'AttachResult', src: msg.src, stun: '', turn: '', prefixIntl: '000', prefixNtl: '00', prefixSubs: '', area: '7031', country: '49', maxIntern: 4, tones: 0 });
+      c.send({
+        api: 'EpSignal',
+        mt: 'AttachResult',
+        src: msg.src,
+        stun: '',
+        turn: '',
+        prefixIntl: '000',
+        prefixNtl: '00',
+        prefixSubs: '',
+        area: '7031',
+        country: '49',
+        maxIntern: 4,
+        tones: 0,
+      });
       c.send({ api: 'EpSignal', mt: 'Attached', src: msg.src });
       for (const call of this.calls.get(hw) ?? []) {
-        c.send({ api: 'EpSignal', mt: 'Sync', src: msg.src, call: call.call, info: { channel: -1, in: call.incoming, state: call.state, remote: call.remote } });
+        c.send({
+          api: 'EpSignal',
+          mt: 'Sync',
+          src: msg.src,
+          call: call.call,
+          info: { channel: -1, in: call.incoming, state: call.state, remote: call.remote },
+        });
       }
     } else if (msg.mt === 'Signaling') this.fromClient(c, msg);
   }
@@ -61,7 +80,12 @@ export class EpSignalSim {
    * A call at device `hw`: the device's setup (toward the PBX), then alert and connect from the
    * PBX (toward the device), and the release after `talkMs` (never when undefined).
    */
-  playCall(hw: string, opts: { to: string; toName?: string; incoming?: boolean }, steps: (ms: number, fn: () => void) => void, talkMs?: number): number {
+  playCall(
+    hw: string,
+    opts: { to: string; toName?: string; incoming?: boolean },
+    steps: (ms: number, fn: () => void) => void,
+    talkMs?: number,
+  ): number {
     const call = this.nextCall++;
     const remote = { num: opts.to, sip: '', dn: opts.toName ?? '' };
     const entry: DeviceCall = { call, incoming: !!opts.incoming, state: 'setup', remote };
@@ -80,7 +104,10 @@ export class EpSignalSim {
   }
 
   release(hw: string, call: number): void {
-    this.calls.set(hw, (this.calls.get(hw) ?? []).filter((c) => c.call !== call));
+    this.calls.set(
+      hw,
+      (this.calls.get(hw) ?? []).filter((c) => c.call !== call),
+    );
     this.signal(hw, call, true, { type: 'rel', cau: { loc: 'public-remote', num: 16 } });
   }
 
@@ -106,7 +133,11 @@ export class EpSignalSim {
   private fromClient(c: AppClient, msg: AppMessage): void {
     const list = this.awaiting.get(c) ?? [];
     const at = list.findIndex(
-      (f) => f.call === msg.call && (f.to === true) === (msg.to === true) && f.src === msg.src && isDeepStrictEqual(f.sig, msg.sig),
+      (f) =>
+        f.call === msg.call &&
+        (f.to === true) === (msg.to === true) &&
+        f.src === msg.src &&
+        isDeepStrictEqual(f.sig, msg.sig),
     );
     if (at >= 0) {
       list.splice(at, 1);

@@ -21,12 +21,22 @@ export interface InnovaphoneSimOptions {
   apis?: string[];
 }
 
-const open = (contact = 'tel:', activity = ''): SimUser['presence'][number] => ({ contact, status: 'open', activity, note: '' });
+const open = (contact = 'tel:', activity = ''): SimUser['presence'][number] => ({
+  contact,
+  status: 'open',
+  activity,
+  note: '',
+});
 
 export const DEFAULT_USERS: SimUser[] = [
   { sip: 'alice', num: '201', dn: 'Alice Adams', email: 'alice@example.com', presence: [open(), open('im:')] },
   { sip: 'bob', num: '202', dn: 'Bob Brown', presence: [open('tel:', 'busy')] },
-  { sip: 'carol', num: '203', dn: 'Carol Clark', presence: [{ contact: 'im:', status: 'closed', activity: '', note: '' }] },
+  {
+    sip: 'carol',
+    num: '203',
+    dn: 'Carol Clark',
+    presence: [{ contact: 'im:', status: 'closed', activity: '', note: '' }],
+  },
   { sip: 'dave', num: '204', dn: 'Dave Davis', presence: [open('tel:', 'dnd')] },
 ];
 
@@ -148,16 +158,24 @@ const OUTSIDE_CALLERS = [
  * answers (a missed call) and a call between two users.
  */
 export async function startDemo(): Promise<{ stop(): Promise<void> }> {
-  const sim = new InnovaphoneSim({ app: DEMO.app, password: DEMO.credentials.password, rcc: { autoAnswerMs: 3000, userCallHangupMs: 20000 } });
+  const sim = new InnovaphoneSim({
+    app: DEMO.app,
+    password: DEMO.credentials.password,
+    rcc: { autoAnswerMs: 3000, userCallHangupMs: 20000 },
+  });
   await sim.start(DEMO.port);
   const activities = ['', 'busy', 'away', 'dnd', ''];
   let tick = 0;
   const timer = setInterval(() => {
     tick++;
     const user = DEFAULT_USERS[tick % DEFAULT_USERS.length];
-    sim.pbx.setPresence(user.sip, { activity: activities[tick % activities.length], note: tick % 3 === 0 ? 'in a meeting' : '' });
+    sim.pbx.setPresence(user.sip, {
+      activity: activities[tick % activities.length],
+      note: tick % 3 === 0 ? 'in a meeting' : '',
+    });
     if (tick % 4 === 0) sim.playDeviceCall(DEFAULT_DEVICES[0], String(300 + (tick % 50)), 2000);
-    if (tick % 5 === 0) sim.rcc.playCall({ ...OUTSIDE_CALLERS[(tick / 5) % OUTSIDE_CALLERS.length], to: 'bob' }, 2000, 3000);
+    if (tick % 5 === 0)
+      sim.rcc.playCall({ ...OUTSIDE_CALLERS[(tick / 5) % OUTSIDE_CALLERS.length], to: 'bob' }, 2000, 3000);
     if (tick % 5 === 2) {
       // Hangs up before the 3 s auto answer: rung, never answered.
       const leg = sim.rcc.incomingCall({ from: '0897654321', to: DEFAULT_USERS[tick % 3].sip });

@@ -51,7 +51,11 @@ export class PbxApiSim {
   }
 
   /** A presence change on the PBX (a phone, a client or the calendar set it). */
-  setPresence(sip: string, entry: { contact?: string; status?: string; activity?: string; note?: string }, extra: AppMessage = {}): void {
+  setPresence(
+    sip: string,
+    entry: { contact?: string; status?: string; activity?: string; note?: string },
+    extra: AppMessage = {},
+  ): void {
     const user = this.users.get(sip);
     if (!user) throw new Error(`no user ${sip}`);
     const contact = entry.contact ?? 'tel:';
@@ -68,10 +72,20 @@ export class PbxApiSim {
   }
 
   /** Favourite added on the PBX side (another client, the admin). */
-  addFavourite(contact: { sip?: string; num?: string; dn?: string }, profileId = this.profiles[0]?.id): Record<string, unknown> {
+  addFavourite(
+    contact: { sip?: string; num?: string; dn?: string },
+    profileId = this.profiles[0]?.id,
+  ): Record<string, unknown> {
     const profile = this.profile(profileId);
     if (!profile) throw new Error(`no profile ${profileId}`);
-    const fav = { id: this.nextId++, name: contact.sip ?? '', num: contact.num ?? '', dsp: contact.dn ?? '', presence: true, dialog: false };
+    const fav = {
+      id: this.nextId++,
+      name: contact.sip ?? '',
+      num: contact.num ?? '',
+      dsp: contact.dn ?? '',
+      presence: true,
+      dialog: false,
+    };
     profile.contacts.push(fav);
     this.notifyProfile(profile, 'ProfileContactAdded', fav);
     return fav;
@@ -85,16 +99,27 @@ export class PbxApiSim {
   }
 
   handle(c: AppClient, msg: AppMessage): void {
-    const reply = (fields: AppMessage = {}): void => c.send({ api: 'PbxApi', mt: `${String(msg.mt)}Result`, src: msg.src, ...fields });
+    const reply = (fields: AppMessage = {}): void =>
+      c.send({ api: 'PbxApi', mt: `${String(msg.mt)}Result`, src: msg.src, ...fields });
     const userOf = (): SimUser | undefined =>
-      (typeof msg.sip === 'string' && this.users.get(msg.sip)) || [...this.users.values()].find((u) => msg.num !== undefined && u.num === String(msg.num));
+      (typeof msg.sip === 'string' && this.users.get(msg.sip)) ||
+      [...this.users.values()].find((u) => msg.num !== undefined && u.num === String(msg.num));
     switch (msg.mt) {
       case 'SubscribePresence': {
         const user = userOf();
         if (!user) return reply({ error: 1, errorText: 'no such user' });
         subs(c).set(user.sip, String(msg.src ?? ''));
         reply();
-        c.send({ api: 'PbxApi', mt: 'PresenceState', src: msg.src, up: true, sip: user.sip, num: user.num, dn: user.dn, email: user.email ?? '' });
+        c.send({
+          api: 'PbxApi',
+          mt: 'PresenceState',
+          src: msg.src,
+          up: true,
+          sip: user.sip,
+          num: user.num,
+          dn: user.dn,
+          email: user.email ?? '',
+        });
         c.send({ api: 'PbxApi', mt: 'PresenceUpdate', src: msg.src, presence: user.presence });
         return;
       }
@@ -139,9 +164,19 @@ export class PbxApiSim {
       case 'AddProfileContact': {
         let profile = this.profile(Number(msg.id));
         // "If the profile does not exist, it is created."
-        if (!profile) this.profiles.push((profile = { id: Number(msg.id) || this.nextId++, name: String(msg.name ?? ''), contacts: [] }));
+        if (!profile)
+          this.profiles.push(
+            (profile = { id: Number(msg.id) || this.nextId++, name: String(msg.name ?? ''), contacts: [] }),
+          );
         const contact = (msg.contact ?? {}) as Record<string, unknown>;
-        const fav = { id: this.nextId++, name: String(contact.sip ?? ''), num: String(contact.num ?? ''), dsp: String(contact.dn ?? ''), presence: true, dialog: false };
+        const fav = {
+          id: this.nextId++,
+          name: String(contact.sip ?? ''),
+          num: String(contact.num ?? ''),
+          dsp: String(contact.dn ?? ''),
+          presence: true,
+          dialog: false,
+        };
         profile.contacts.push(fav);
         reply({ id: fav.id });
         this.notifyProfile(profile, 'ProfileContactAdded', fav);

@@ -125,13 +125,27 @@ export class RccCalls {
     this.changed(leg, 'x-alert');
   }
 
-  protected addLeg(call: SimCall, cn: string, side: 'caller' | 'callee', outgoing: boolean, phase: number, msg: string): SimLeg {
+  protected addLeg(
+    call: SimCall,
+    cn: string,
+    side: 'caller' | 'callee',
+    outgoing: boolean,
+    phase: number,
+    msg: string,
+  ): SimLeg {
     const leg = this.createLeg(call, cn, side, outgoing, phase, msg);
     this.announce(leg);
     return leg;
   }
 
-  protected createLeg(call: SimCall, cn: string, side: 'caller' | 'callee', outgoing: boolean, phase: number, msg: string): SimLeg {
+  protected createLeg(
+    call: SimCall,
+    cn: string,
+    side: 'caller' | 'callee',
+    outgoing: boolean,
+    phase: number,
+    msg: string,
+  ): SimLeg {
     const leg: SimLeg = {
       id: this.nextLeg++,
       cn,
@@ -147,7 +161,8 @@ export class RccCalls {
     };
     call.legs.push(leg);
     this.legs.set(leg.id, leg);
-    if (outgoing && phase < 5 && this.opts.autoAnswerMs > 0) this.timers.later(this.opts.autoAnswerMs, () => this.answer(leg.id));
+    if (outgoing && phase < 5 && this.opts.autoAnswerMs > 0)
+      this.timers.later(this.opts.autoAnswerMs, () => this.answer(leg.id));
     return leg;
   }
 

@@ -84,7 +84,12 @@ export function callInfoFrame(leg: SimLeg, user: number, src: unknown, msg: stri
 }
 
 /** A call in the `Initialize {calls:true}` list (`addId`: its id there). */
-export function callAddFrame(leg: SimLeg, u: RccSimUser | undefined, src: unknown, addId: number): Record<string, unknown> {
+export function callAddFrame(
+  leg: SimLeg,
+  u: RccSimUser | undefined,
+  src: unknown,
+  addId: number,
+): Record<string, unknown> {
   return {
     api: 'RCC',
     mt: 'CallAdd',
@@ -99,7 +104,14 @@ export function callAddFrame(leg: SimLeg, u: RccSimUser | undefined, src: unknow
 }
 
 /** A change of a listed call; `withState` adds the `state` a PBX may send too. */
-export function callUpdateFrame(leg: SimLeg, u: RccSimUser | undefined, src: unknown, msg: string, addId: number, withState: boolean): Record<string, unknown> {
+export function callUpdateFrame(
+  leg: SimLeg,
+  u: RccSimUser | undefined,
+  src: unknown,
+  msg: string,
+  addId: number,
+  withState: boolean,
+): Record<string, unknown> {
   const peer = peerOf(leg);
   const out: Record<string, unknown> = {
     api: 'RCC',

@@ -1,6 +1,15 @@
 import { integerOf, paramTextOf } from '../../protocols/common/values';
 import { hex, partyOfUser, RccCalls } from './rcc-calls';
-import { callInfoFrame, legState, partyText, peerOf, userInfoFrame, type Party, type SimCall, type SimLeg } from './rcc-frames';
+import {
+  callInfoFrame,
+  legState,
+  partyText,
+  peerOf,
+  userInfoFrame,
+  type Party,
+  type SimCall,
+  type SimLeg,
+} from './rcc-frames';
 
 /**
  * The RCC API of the simulated PBX [S1-RCC][S8-RCC billboard copy][S1 soap.htm], as a pure
@@ -166,7 +175,8 @@ export class RccSim extends RccCalls {
     if (!this.clients.has(client)) return;
     this.received.push(msg);
     const mt = String(msg.mt ?? '');
-    const reply = (fields: Record<string, unknown> = {}) => client.send({ api: 'RCC', mt: `${mt}Result`, src: msg.src, ...fields });
+    const reply = (fields: Record<string, unknown> = {}) =>
+      client.send({ api: 'RCC', mt: `${mt}Result`, src: msg.src, ...fields });
     switch (mt) {
       case 'Initialize':
         return this.onInitialize(client, msg, reply);
@@ -183,7 +193,10 @@ export class RccSim extends RccCalls {
         return this.onUserCall(client, msg, reply);
       default:
     }
-    if (!mt.startsWith('User') || !['Clear', 'Connect', 'Hold', 'Retrieve', 'Transfer', 'Redirect', 'Pickup', 'DTMF'].includes(mt.slice(4))) {
+    if (
+      !mt.startsWith('User') ||
+      !['Clear', 'Connect', 'Hold', 'Retrieve', 'Transfer', 'Redirect', 'Pickup', 'DTMF'].includes(mt.slice(4))
+    ) {
       return reply({ error: `unknown message ${mt}` });
     }
     if (mt === 'UserPickup') return this.onPickup(client, msg, reply);
@@ -220,7 +233,11 @@ export class RccSim extends RccCalls {
     this.clients.delete(client);
   }
 
-  private onInitialize(client: RccSimClient, msg: Record<string, unknown>, reply: (f?: Record<string, unknown>) => void): void {
+  private onInitialize(
+    client: RccSimClient,
+    msg: Record<string, unknown>,
+    reply: (f?: Record<string, unknown>) => void,
+  ): void {
     client.initialized = true;
     client.initSrc = msg.src;
     client.callsList = msg.calls === true && this.opts.callsList;
@@ -230,17 +247,26 @@ export class RccSim extends RccCalls {
     reply();
   }
 
-  private onUserInitialize(client: RccSimClient, msg: Record<string, unknown>, reply: (f?: Record<string, unknown>) => void): void {
+  private onUserInitialize(
+    client: RccSimClient,
+    msg: Record<string, unknown>,
+    reply: (f?: Record<string, unknown>) => void,
+  ): void {
     const u = this.users.get(String(msg.cn ?? ''));
     if (!u) return reply();
     const handle = this.nextHandle++;
     client.handles.set(handle, { cn: u.cn, src: msg.src });
     reply({ user: handle, prefixIntl: '000', prefixNtl: '00', prefixSubs: '', area: '30', country: '49' });
-    for (const leg of this.legs.values()) if (leg.cn === u.cn) client.send(callInfoFrame(leg, handle, msg.src, leg.lastMsg));
+    for (const leg of this.legs.values())
+      if (leg.cn === u.cn) client.send(callInfoFrame(leg, handle, msg.src, leg.lastMsg));
   }
 
   /** The PBX rings the user's phone first; once it answers, it calls the destination. */
-  private onUserCall(client: RccSimClient, msg: Record<string, unknown>, reply: (f?: Record<string, unknown>) => void): void {
+  private onUserCall(
+    client: RccSimClient,
+    msg: Record<string, unknown>,
+    reply: (f?: Record<string, unknown>) => void,
+  ): void {
     const owner = client.handles.get(integerOf(msg.user) ?? -1);
     const user = owner && this.users.get(owner.cn);
     if (!user) return reply({ error: 'unknown user' });
@@ -254,12 +280,18 @@ export class RccSim extends RccCalls {
     if (this.opts.userCallHangupMs > 0) this.timers.later(this.opts.userCallHangupMs, () => this.hangup(leg.id));
   }
 
-  private onPickup(client: RccSimClient, msg: Record<string, unknown>, reply: (f?: Record<string, unknown>) => void): void {
+  private onPickup(
+    client: RccSimClient,
+    msg: Record<string, unknown>,
+    reply: (f?: Record<string, unknown>) => void,
+  ): void {
     const owner = client.handles.get(integerOf(msg.user) ?? -1);
     if (!owner) return reply({ error: 'unknown user' });
     const byCall = integerOf(msg.call);
     const target =
-      byCall !== undefined ? this.legs.get(byCall) : this.ringingLegs(String(msg.cn ?? '')).find((l) => l.side === 'callee');
+      byCall !== undefined
+        ? this.legs.get(byCall)
+        : this.ringingLegs(String(msg.cn ?? '')).find((l) => l.side === 'callee');
     if (!target || target.phase >= 5 || target.side !== 'callee') return reply({ error: 'no call to pick up' });
     const call = target.call;
     this.dropLeg(target, 'del');
@@ -313,5 +345,4 @@ export class RccSim extends RccCalls {
     if (h323) return { h323 };
     return e164 ? { e164 } : undefined;
   }
-
 }

@@ -24,7 +24,8 @@ export const V2_FLAGS = ['calls', 'blf', 'fax', 'conference', 'messages', 'callb
 /** A 2.0 `subscribe`: `"list"` answers the flags, an object sets the documented ones it names. */
 export function subscribeV2(flags: Record<string, boolean>, events: unknown): CommandResult {
   if (events === 'list') return { ok: true, data: { ...flags }, text: 'Subscriptions list' };
-  if (events === null || typeof events !== 'object' || Array.isArray(events)) return { ok: false, text: 'INVALID_PARAMS' };
+  if (events === null || typeof events !== 'object' || Array.isArray(events))
+    return { ok: false, text: 'INVALID_PARAMS' };
   for (const [k, v] of Object.entries(events)) if (V2_FLAGS.includes(k)) flags[k] = v === true;
   return { ok: true, data: { ...flags }, text: 'Subscriptions are updated' };
 }
@@ -53,7 +54,12 @@ export function v3Name(name: string): string | undefined {
 }
 
 /** A 3.0 command: the answer's event name and data (`error_<command>` with a message on failure). */
-export function runV3Command(pbx: SimPbx, groups: Set<string>, command: string, data: Record<string, unknown>): [string, unknown] {
+export function runV3Command(
+  pbx: SimPbx,
+  groups: Set<string>,
+  command: string,
+  data: Record<string, unknown>,
+): [string, unknown] {
   const fail = (message: string): [string, unknown] => [`error_${command || 'command'}`, { message }];
   const run = (name: string, params: Record<string, unknown>, ok: string, body: unknown): [string, unknown] => {
     const r = pbx.command(name, params);
@@ -63,7 +69,8 @@ export function runV3Command(pbx: SimPbx, groups: Set<string>, command: string, 
     case 'subscribe':
     case 'unsubscribe': {
       const named = data.eventGroups;
-      if (!Array.isArray(named) || !named.every((g) => typeof g === 'string')) return fail('eventGroups must be an array of strings');
+      if (!Array.isArray(named) || !named.every((g) => typeof g === 'string'))
+        return fail('eventGroups must be an array of strings');
       for (const g of named as string[]) {
         if (command === 'subscribe') groups.add(g);
         else groups.delete(g);

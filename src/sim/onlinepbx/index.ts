@@ -3,15 +3,45 @@ import { OnlinePbxSim } from './server';
 
 export { OnlinePbxSim, type OnlinePbxSimOptions, type ReceivedCommand, type HandshakeFault } from './server';
 export { blfBenchFrames, type SimApiVersion } from './api';
-export { SimPbx, DEFAULT_USERS, DEFAULT_TRUNKS, type SimUser, type SimTrunk, type PbxEvent, type PlayCall, type CommandResult } from './pbx';
+export {
+  SimPbx,
+  DEFAULT_USERS,
+  DEFAULT_TRUNKS,
+  type SimUser,
+  type SimTrunk,
+  type PbxEvent,
+  type PlayCall,
+  type CommandResult,
+} from './pbx';
 
 const DEMO_USERS: SimUser[] = [
-  { uid: '101', name: 'Anna Ivanova', registered: true, agent: 'Yealink SIP-T46S 66.86.0.15', ip: '10.0.0.11', port: 5060 },
+  {
+    uid: '101',
+    name: 'Anna Ivanova',
+    registered: true,
+    agent: 'Yealink SIP-T46S 66.86.0.15',
+    ip: '10.0.0.11',
+    port: 5060,
+  },
   { uid: '102', name: 'Boris Petrov', registered: true, agent: 'Cisco/SPA303-7.6.2', ip: '10.0.0.12', port: 5060 },
-  { uid: '103', name: 'Vera Sokolova', registered: true, agent: 'Yealink SIP-T31P 124.86.0.40', ip: '10.0.0.13', port: 5062 },
+  {
+    uid: '103',
+    name: 'Vera Sokolova',
+    registered: true,
+    agent: 'Yealink SIP-T31P 124.86.0.40',
+    ip: '10.0.0.13',
+    port: 5062,
+  },
   { uid: '104', name: 'Gleb Orlov', registered: true, agent: 'MicroSIP/3.21.3', ip: '10.0.0.14', port: 5070 },
   { uid: '105', name: 'Dina Kuznetsova', registered: true, agent: 'Zoiper rv2.10.20', ip: '10.0.0.15', port: 5080 },
-  { uid: '106', name: 'Egor Smirnov', registered: false, agent: 'Grandstream GXP1625 1.0.7.13', ip: '10.0.0.16', port: 5060 },
+  {
+    uid: '106',
+    name: 'Egor Smirnov',
+    registered: false,
+    agent: 'Grandstream GXP1625 1.0.7.13',
+    ip: '10.0.0.16',
+    port: 5060,
+  },
 ];
 
 /**
@@ -38,7 +68,15 @@ const OUTSIDE_NAMES: Array<[string, string]> = [
   ['78129876543', '78129876543'],
   ['79031112233', ''],
 ];
-const CAUSES = ['NORMAL_CLEARING', 'NORMAL_CLEARING', 'NORMAL_CLEARING', 'USER_BUSY', 'NO_ANSWER', 'ORIGINATOR_CANCEL', 'CALL_REJECTED'];
+const CAUSES = [
+  'NORMAL_CLEARING',
+  'NORMAL_CLEARING',
+  'NORMAL_CLEARING',
+  'USER_BUSY',
+  'NO_ANSWER',
+  'ORIGINATOR_CANCEL',
+  'CALL_REJECTED',
+];
 
 function pick<T>(list: readonly T[]): T {
   return list[Math.floor(Math.random() * list.length)];
@@ -54,7 +92,13 @@ export async function startDemo(): Promise<{ stop(): Promise<void> }> {
   pbx.rejecting.add('79990000000');
   for (const [number, name] of OUTSIDE_NAMES) pbx.callerNames.set(number, name);
   pbx.makeCallHangupMs = 20000;
-  const v2 = new OnlinePbxSim({ apiVersion: '2', pbx, apiKey: DEMO.credentials.apiKey, heartbeatIntervalMs: 25000, heartbeatTimeoutS: 60 });
+  const v2 = new OnlinePbxSim({
+    apiVersion: '2',
+    pbx,
+    apiKey: DEMO.credentials.apiKey,
+    heartbeatIntervalMs: 25000,
+    heartbeatTimeoutS: 60,
+  });
   const v3 = new OnlinePbxSim({ apiVersion: '3', pbx, apiKey: DEMO.credentials.apiKey });
   await v2.start(DEMO.port);
   try {

@@ -74,9 +74,23 @@ export interface PlayCall {
 }
 
 export const DEFAULT_USERS: SimUser[] = [
-  { uid: '101', name: 'Anna Ivanova', registered: true, agent: 'Yealink SIP-T46S 66.86.0.15', ip: '10.0.0.11', port: 5060 },
+  {
+    uid: '101',
+    name: 'Anna Ivanova',
+    registered: true,
+    agent: 'Yealink SIP-T46S 66.86.0.15',
+    ip: '10.0.0.11',
+    port: 5060,
+  },
   { uid: '102', name: 'Boris Petrov', registered: true, agent: 'Cisco/SPA303-7.6.2', ip: '10.0.0.12', port: 5060 },
-  { uid: '103', name: 'Vera Sokolova', registered: true, agent: 'Yealink SIP-T31P 124.86.0.40', ip: '10.0.0.13', port: 5062 },
+  {
+    uid: '103',
+    name: 'Vera Sokolova',
+    registered: true,
+    agent: 'Yealink SIP-T31P 124.86.0.40',
+    ip: '10.0.0.13',
+    port: 5062,
+  },
   { uid: '104', name: 'Gleb Orlov', registered: false, agent: 'MicroSIP/3.21.3', ip: '10.0.0.14', port: 5070 },
   { uid: '105', name: 'Dina Kuznetsova', registered: true, agent: 'Zoiper rv2.10.20', ip: '10.0.0.15', port: 5080 },
 ];
@@ -170,7 +184,14 @@ export class SimPbx {
   reRegister(uid: string, afterMs = 30): void {
     const u = this.users.get(uid);
     if (!u) return;
-    this.emit('registration', { uid, agent: u.agent, state: 'register_attempt', ip: u.ip, port: String(u.port), expires: '3600' });
+    this.emit('registration', {
+      uid,
+      agent: u.agent,
+      state: 'register_attempt',
+      ip: u.ip,
+      port: String(u.port),
+      expires: '3600',
+    });
     this.timers.later(afterMs, () => this.setRegistration(uid, true));
   }
 
@@ -178,7 +199,15 @@ export class SimPbx {
   playCall(p: PlayCall): string {
     const id = p.uuid ?? randomUUID();
     // The caller's channel and the call refer to each other: the call is complete once `a` is set.
-    const call = { id, from: p.from, to: p.to, listeners: [], started: this.now(), timers: new Set(), ended: false } as unknown as SimCall;
+    const call = {
+      id,
+      from: p.from,
+      to: p.to,
+      listeners: [],
+      started: this.now(),
+      timers: new Set(),
+      ended: false,
+    } as unknown as SimCall;
     call.a = this.leg(call, id, 'inbound', p.from, p.from, p.to);
     this.calls.add(call);
     this.channelCreate(call.a);
@@ -193,7 +222,8 @@ export class SimPbx {
     } else {
       this.callLater(call, answerAfter, () => {
         this.answer(call);
-        if (hangupAfter !== null) this.callLater(call, hangupAfter, () => this.endCall(call, p.cause ?? 'NORMAL_CLEARING'));
+        if (hangupAfter !== null)
+          this.callLater(call, hangupAfter, () => this.endCall(call, p.cause ?? 'NORMAL_CLEARING'));
       });
     }
     return call.a.uuid;
@@ -258,8 +288,25 @@ export class SimPbx {
     return out;
   }
 
-  private leg(call: SimCall, uuid: string, direction: Leg['direction'], number: string, caller: string, destination: string): Leg {
-    const leg: Leg = { uuid, direction, number, caller, destination, created: this.now(), answered: false, held: false, call };
+  private leg(
+    call: SimCall,
+    uuid: string,
+    direction: Leg['direction'],
+    number: string,
+    caller: string,
+    destination: string,
+  ): Leg {
+    const leg: Leg = {
+      uuid,
+      direction,
+      number,
+      caller,
+      destination,
+      created: this.now(),
+      answered: false,
+      held: false,
+      call,
+    };
     this.legs.set(uuid, leg);
     return leg;
   }
@@ -325,7 +372,12 @@ export class SimPbx {
     call.answeredAt = this.now();
     this.answerLeg(call.b);
     this.answerLeg(call.a);
-    this.emit('channel_bridge', { direction: 'inbound', aleg_uuid: call.a.uuid, bleg_uuid: call.b.uuid, call_uuid: call.id });
+    this.emit('channel_bridge', {
+      direction: 'inbound',
+      aleg_uuid: call.a.uuid,
+      bleg_uuid: call.b.uuid,
+      call_uuid: call.id,
+    });
     this.blf(call.from, 'answered', 'out', call.to, call.a.uuid);
     this.blf(call.to, 'answered', 'in', call.from, call.b.uuid);
   }
@@ -334,7 +386,11 @@ export class SimPbx {
   transfer(leg: Leg, to: string): void {
     const call = leg.call;
     if (call.ended) return;
-    this.emit('channel_application', { uuid: leg.uuid, application: 'transfer', application_data: { destination: to } });
+    this.emit('channel_application', {
+      uuid: leg.uuid,
+      application: 'transfer',
+      application_data: { destination: to },
+    });
     const old = leg === call.a ? call.b : call.a;
     if (old) this.destroy(old, 'BLIND_TRANSFER');
     const next = this.leg(call, randomUUID(), 'outbound', to, leg.caller, to);
@@ -345,7 +401,12 @@ export class SimPbx {
     this.blf(to, 'ringing', 'in', leg.caller, next.uuid);
     this.callLater(call, 60, () => {
       this.answerLeg(next);
-      this.emit('channel_bridge', { direction: 'inbound', aleg_uuid: leg.uuid, bleg_uuid: next.uuid, call_uuid: call.id });
+      this.emit('channel_bridge', {
+        direction: 'inbound',
+        aleg_uuid: leg.uuid,
+        bleg_uuid: next.uuid,
+        call_uuid: call.id,
+      });
       this.blf(to, 'answered', 'in', leg.caller, next.uuid);
     });
   }
@@ -368,7 +429,9 @@ export class SimPbx {
     call.ended = true;
     for (const t of call.timers) clearTimeout(t);
     call.timers.clear();
-    const legs = [...call.listeners, ...(call.b ? [call.b] : []), call.a].sort((x, y) => (x.uuid === first ? -1 : y.uuid === first ? 1 : 0));
+    const legs = [...call.listeners, ...(call.b ? [call.b] : []), call.a].sort((x, y) =>
+      x.uuid === first ? -1 : y.uuid === first ? 1 : 0,
+    );
     for (const leg of legs) this.destroy(leg, cause);
     this.calls.delete(call);
     const end = this.now();
@@ -383,7 +446,12 @@ export class SimPbx {
       duration: Math.round((end - call.started) / 1000),
       user_talk_time: talk,
       hangup_cause: cause,
-      type: this.users.has(call.from) && this.users.has(call.to) ? 'local' : this.users.has(call.from) ? 'outbound' : 'inbound',
+      type:
+        this.users.has(call.from) && this.users.has(call.to)
+          ? 'local'
+          : this.users.has(call.from)
+            ? 'outbound'
+            : 'inbound',
     });
   }
 
@@ -402,7 +470,13 @@ export class SimPbx {
   }
 
   /** `blf` for the PBX's own users only (outside numbers have no lamp). */
-  private blf(uid: string, status: string, direction: string | undefined, other: string | undefined, uuid: string | undefined): void {
+  private blf(
+    uid: string,
+    status: string,
+    direction: string | undefined,
+    other: string | undefined,
+    uuid: string | undefined,
+  ): void {
     if (!this.users.has(uid)) return;
     const data: Record<string, unknown> = { uid, status };
     if (direction) data.direction = direction;

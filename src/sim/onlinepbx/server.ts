@@ -2,8 +2,24 @@ import { randomBytes } from 'crypto';
 import * as http from 'http';
 import type { Duplex } from 'stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import { CONNECT, decodePacket, DISCONNECT, encodeError, encodeEvent, HEARTBEAT } from '../../protocols/onlinepbx/codec';
-import { blfBenchFrames, runV3Command, subscribeV2, V2_FLAGS, v2Flag, v3Group, v3Name, type SimApiVersion } from './api';
+import {
+  CONNECT,
+  decodePacket,
+  DISCONNECT,
+  encodeError,
+  encodeEvent,
+  HEARTBEAT,
+} from '../../protocols/onlinepbx/codec';
+import {
+  blfBenchFrames,
+  runV3Command,
+  subscribeV2,
+  V2_FLAGS,
+  v2Flag,
+  v3Group,
+  v3Name,
+  type SimApiVersion,
+} from './api';
 import { SimPbx, type PbxEvent, type SimTrunk, type SimUser } from './pbx';
 import { refuseUpgrade, SimHarness } from '../common/harness';
 import { pushFrames } from '../common/push';
@@ -245,7 +261,10 @@ export class OnlinePbxSim extends SimHarness {
     const sid = randomBytes(15).toString('base64').replace(/\//g, '_').replace(/\+/g, '-');
     const forget = setTimeout(() => this.sids.delete(sid), HANDSHAKE_TTL_MS);
     this.sids.set(sid, forget);
-    const transports = this.handshakeFault === 'no-websocket' ? 'xhr-polling,jsonp-polling' : 'websocket,htmlfile,xhr-polling,jsonp-polling';
+    const transports =
+      this.handshakeFault === 'no-websocket'
+        ? 'xhr-polling,jsonp-polling'
+        : 'websocket,htmlfile,xhr-polling,jsonp-polling';
     this.plain(res, 200, `${sid}:${this.heartbeatTimeoutS || ''}:${this.closeTimeoutS || ''}:${transports}`);
   }
 

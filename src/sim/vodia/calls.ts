@@ -22,7 +22,12 @@ function nameAddr(name: string | undefined, num: string, domain: string): string
   return name ? `"${name}" <sip:${num}@${domain}>` : `<sip:${num}@${domain}>`;
 }
 
-export function renderCall(c: SimCall, shape: CallShape, domain: string, isLocal: (n: string) => boolean): Record<string, unknown> {
+export function renderCall(
+  c: SimCall,
+  shape: CallShape,
+  domain: string,
+  isLocal: (n: string) => boolean,
+): Record<string, unknown> {
   if (shape === 'legacy') {
     const out: Record<string, unknown> = {
       id: c.id,

@@ -29,14 +29,19 @@ export function callStateFrame(pbx: VodiaPbx, spelling: CallSpelling, ownOf?: st
 }
 
 /** A `user-state` of one account with the fields that changed. */
-export function userStateFrame(domain: string, a: AccountState, fields: Record<string, unknown>): Record<string, unknown> {
+export function userStateFrame(
+  domain: string,
+  a: AccountState,
+  fields: Record<string, unknown>,
+): Record<string, unknown> {
   return { action: 'user-state', type: a.type, account: a.account, domain, ...fields };
 }
 
 /** Benchmark frames: user-state `i` over `users` accounts 2000.., dnd toggling, `seq` = i, plus `extra`. */
 export function userStateBenchFrames(domain: string, users: number): (i: number, extra?: string) => string {
   const head = `{"action":"user-state","type":"extensions","domain":${JSON.stringify(domain)},"registered":true,"account":"`;
-  return (i, extra = '') => `${head}${2000 + (i % users)}","dnd":${Math.floor(i / users) % 2 === 1},"seq":${i}${extra}}`;
+  return (i, extra = '') =>
+    `${head}${2000 + (i % users)}","dnd":${Math.floor(i / users) % 2 === 1},"seq":${i}${extra}}`;
 }
 
 function callsField(pbx: VodiaPbx, calls: Iterable<SimCall>, spelling: CallSpelling): unknown {

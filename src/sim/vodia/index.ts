@@ -52,7 +52,13 @@ function pick<T>(list: readonly T[]): T {
  * are echoed.
  */
 export async function startDemo(): Promise<{ stop(): Promise<void> }> {
-  const sim = new VodiaSim({ domain: DEMO.domain, accounts: DEMO.accounts, autoAnswerMs: 3000, makeCallHangupMs: 20000, chatAutoReply: true });
+  const sim = new VodiaSim({
+    domain: DEMO.domain,
+    accounts: DEMO.accounts,
+    autoAnswerMs: 3000,
+    makeCallHangupMs: 20000,
+    chatAutoReply: true,
+  });
   await sim.start(DEMO.port);
   let tick = 0;
   const giveUps = new Set<NodeJS.Timeout>();
@@ -66,16 +72,24 @@ export async function startDemo(): Promise<{ stop(): Promise<void> }> {
     else sim.setUser(who, { chatstatus: a.chatstatus === 'online' ? 'offline' : 'online' });
     if (tick % 2 === 0) {
       const from = tick % 8 === 0 ? pick(OUTSIDE) : pick(PEOPLE);
-      const to = tick % 8 === 0 ? DEMO.user : Math.random() < 0.5 ? pick(OUTSIDE) : pick(PEOPLE.filter((p) => p !== from));
+      const to =
+        tick % 8 === 0 ? DEMO.user : Math.random() < 0.5 ? pick(OUTSIDE) : pick(PEOPLE.filter((p) => p !== from));
       // The demo user's own calls ring long enough to be answered by hand.
-      sim.playCall({ from, to, fromName: OUTSIDE_NAMES[from] }, to === DEMO.user ? 15000 : 2000 + Math.random() * 3000, 6000 + Math.random() * 8000);
+      sim.playCall(
+        { from, to, fromName: OUTSIDE_NAMES[from] },
+        to === DEMO.user ? 15000 : 2000 + Math.random() * 3000,
+        6000 + Math.random() * 8000,
+      );
     } else if (tick % 4 === 1) {
       const caller = pick(OUTSIDE);
       const id = sim.startCall({ from: caller, fromName: OUTSIDE_NAMES[caller], to: pick(PEOPLE) });
-      const t = setTimeout(() => {
-        giveUps.delete(t);
-        sim.endCall(id);
-      }, 3000 + Math.random() * 3000);
+      const t = setTimeout(
+        () => {
+          giveUps.delete(t);
+          sim.endCall(id);
+        },
+        3000 + Math.random() * 3000,
+      );
       giveUps.add(t);
     }
   }, 3000);

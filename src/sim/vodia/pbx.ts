@@ -34,7 +34,8 @@ export type AccountState = Record<string, unknown> & { account: string };
  * `user`: fields of one account changed (`patch`, the changed fields only).
  * `calls`: the call list changed; `parties` are the accounts whose own calls changed.
  */
-export type PbxChange = { kind: 'user'; account: AccountState; patch: Record<string, unknown> } | { kind: 'calls'; parties: string[] };
+export type PbxChange =
+  { kind: 'user'; account: AccountState; patch: Record<string, unknown> } | { kind: 'calls'; parties: string[] };
 
 export interface NewCall {
   from: string;
@@ -118,7 +119,8 @@ export class VodiaPbx {
   /** The calls of one account, as `user-state` lists them. */
   accountCalls(account: string): Array<Record<string, unknown>> {
     const out: Array<Record<string, unknown>> = [];
-    for (const c of this.calls.values()) if (c.from === account || c.to === account) out.push({ id: c.id, from: c.from, to: c.to });
+    for (const c of this.calls.values())
+      if (c.from === account || c.to === account) out.push({ id: c.id, from: c.from, to: c.to });
     return out;
   }
 

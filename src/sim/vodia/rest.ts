@@ -108,7 +108,11 @@ export class RestLogin {
    * `{"name":"3rd","username":<ext>,"domain":<domain>}` with Basic admin credentials: a token,
    * `false` for bad admin credentials, 404 for an unknown domain or extension [S9].
    */
-  private mintToken(req: http.IncomingMessage, res: http.ServerResponse, msg: { username?: unknown; domain?: unknown }): void {
+  private mintToken(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    msg: { username?: unknown; domain?: unknown },
+  ): void {
     const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     const given = basic ? Buffer.from(basic[1], 'base64').toString('utf8') : '';
     if (!this.admin || given !== `${this.admin.user}:${this.admin.password}`) {

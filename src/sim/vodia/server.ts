@@ -123,7 +123,8 @@ export class VodiaSim extends SimHarness implements LoginCounters {
   /** Sockets that subscribed to the domain (`domain-calls`, or `get-users` on a legacy PBX). */
   get subscribedCount(): number {
     let n = 0;
-    for (const c of this.clients) if (c.ws.readyState === WebSocket.OPEN && (this.legacy ? c.gotUsers : c.domainCalls)) n++;
+    for (const c of this.clients)
+      if (c.ws.readyState === WebSocket.OPEN && (this.legacy ? c.gotUsers : c.domainCalls)) n++;
     return n;
   }
 
@@ -187,7 +188,11 @@ export class VodiaSim extends SimHarness implements LoginCounters {
   }
 
   /** A scripted call: ringing, connected after `answerMs`, ended `talkMs` later. */
-  playCall(c: { from: string; to: string; fromName?: string; toName?: string }, answerMs: number, talkMs: number): string {
+  playCall(
+    c: { from: string; to: string; fromName?: string; toName?: string },
+    answerMs: number,
+    talkMs: number,
+  ): string {
     const id = this.startCall(c);
     this.later(answerMs, () => {
       this.setCallState(id, 'connected');
@@ -274,7 +279,16 @@ export class VodiaSim extends SimHarness implements LoginCounters {
   }
 
   private onSocket(ws: WebSocket, user: string, session: string): void {
-    const client: Client = { ws, user, session, ownCalls: false, domainCalls: false, gotUsers: false, gotCalls: false, blf: new Set() };
+    const client: Client = {
+      ws,
+      user,
+      session,
+      ownCalls: false,
+      domainCalls: false,
+      gotUsers: false,
+      gotCalls: false,
+      blf: new Set(),
+    };
     this.clients.add(client);
     this.acceptedSessions.push(session);
     ws.on('ping', (data) => {
@@ -288,7 +302,8 @@ export class VodiaSim extends SimHarness implements LoginCounters {
       } catch {
         return;
       }
-      if (frame && typeof frame === 'object' && typeof frame.action === 'string') this.onAction(client, frame.action, frame);
+      if (frame && typeof frame === 'object' && typeof frame.action === 'string')
+        this.onAction(client, frame.action, frame);
     });
     ws.on('close', () => this.clients.delete(client));
     ws.on('error', () => undefined);
@@ -325,7 +340,8 @@ export class VodiaSim extends SimHarness implements LoginCounters {
         const to = String(f.to ?? '');
         if (!to) break;
         const callId = this.pbx.startCall({ from: c.user, to });
-        if (this.autoAnswerMs !== undefined) this.later(this.autoAnswerMs, () => this.pbx.setCallState(callId, 'connected'));
+        if (this.autoAnswerMs !== undefined)
+          this.later(this.autoAnswerMs, () => this.pbx.setCallState(callId, 'connected'));
         if (this.makeCallHangupMs !== undefined) this.later(this.makeCallHangupMs, () => this.pbx.endCall(callId));
         break;
       }
@@ -343,7 +359,8 @@ export class VodiaSim extends SimHarness implements LoginCounters {
         if (f.to !== undefined) this.pbx.blindTransfer(id, String(f.from ?? c.user), String(f.to));
         break;
       case 'att-transfer':
-        if (f.to !== undefined) this.pbx.attendedTransfer(id, String(f.id2 ?? ''), String(f.from ?? c.user), String(f.to));
+        if (f.to !== undefined)
+          this.pbx.attendedTransfer(id, String(f.id2 ?? ''), String(f.from ?? c.user), String(f.to));
         break;
       case 'rec-call':
         if (this.pbx.hasCall(id)) {
@@ -356,7 +373,8 @@ export class VodiaSim extends SimHarness implements LoginCounters {
         const dest = String(f.dest ?? '');
         const message = String(f.message ?? '');
         this.pushChat(c.user, dest, message);
-        if (this.chatAutoReply && dest) this.later(300, () => this.pushChat(dest, c.user, `${this.pbx.nameOf(dest) ?? dest} got: ${message}`));
+        if (this.chatAutoReply && dest)
+          this.later(300, () => this.pushChat(dest, c.user, `${this.pbx.nameOf(dest) ?? dest} got: ${message}`));
         break;
       }
       default:

@@ -47,7 +47,10 @@ interface ActionInput {
  */
 const REQUESTS = new Map<string, (input: ActionInput) => Promise<RccMessage>>([
   // UserClear with cause 16 unless the flow gives `cause`.
-  ['hangup', async ({ link, callId, params, deadline }) => userClear(await link.callHandle(callId, deadline), params.cause)],
+  [
+    'hangup',
+    async ({ link, callId, params, deadline }) => userClear(await link.callHandle(callId, deadline), params.cause),
+  ],
   ['answer', async ({ link, callId, deadline }) => userConnect(await link.callHandle(callId, deadline))],
   // `retrieve:true|false` decides; without it the call's own hold bit toggles.
   [
@@ -71,7 +74,10 @@ const REQUESTS = new Map<string, (input: ActionInput) => Promise<RccMessage>>([
         return req;
       }
       const to = params.to;
-      if (!to) throw new TypeError('transfer: payload.toCallId (connects two calls of one user) or payload.to (blind transfer) is required');
+      if (!to)
+        throw new TypeError(
+          'transfer: payload.toCallId (connects two calls of one user) or payload.to (blind transfer) is required',
+        );
       const req = userRedirect(await link.callHandle(callId, deadline), link.destination(to));
       payload.to = to;
       return req;
@@ -107,11 +113,17 @@ export const RCC_ACTIONS: ReadonlySet<string> = new Set(REQUESTS.keys());
  * One call control action (`params.action`) on `params.callId`: its request is sent once RCC
  * runs; a pickup answers with the new call's id.
  */
-export async function controlCall(link: CallControlLink, params: CallControlParams, timeoutMs: number): Promise<OperationResult> {
+export async function controlCall(
+  link: CallControlLink,
+  params: CallControlParams,
+  timeoutMs: number,
+): Promise<OperationResult> {
   const { action, callId } = params;
   const toRequest = REQUESTS.get(action);
   if (!toRequest) {
-    throw new UnsupportedError(`${VENDOR} does not support the call control action '${action}' (RCC offers ${[...RCC_ACTIONS].join(', ')})`);
+    throw new UnsupportedError(
+      `${VENDOR} does not support the call control action '${action}' (RCC offers ${[...RCC_ACTIONS].join(', ')})`,
+    );
   }
   const deadline = Date.now() + timeoutMs;
   if (!callId) throw new TypeError(`${action}: payload.callId is required`);

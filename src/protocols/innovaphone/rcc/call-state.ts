@@ -18,7 +18,17 @@ export const HOLD = 0x100;
 export const HELD = 0x200;
 export const WAITING = 0x400;
 
-export const PHASES = ['init', 'setup', 'setup-ack', 'call-proc', 'alert', 'conn', 'disc-sent', 'disc-received', 'parked'] as const;
+export const PHASES = [
+  'init',
+  'setup',
+  'setup-ack',
+  'call-proc',
+  'alert',
+  'conn',
+  'disc-sent',
+  'disc-received',
+  'parked',
+] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** The decoded bits, kept next to the normalized state in `msg.payload.bits`. */

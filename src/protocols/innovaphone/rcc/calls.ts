@@ -160,7 +160,13 @@ export class CallTable {
       if (isDel(msg)) return {};
       const same = this.byAdd.get(h);
       if (same && same.handle === undefined && same.cn === cn && !conflict(same.conf, conf)) leg = same;
-      else leg = this.adopt(cn, conf, (l) => l.handle === undefined, (l) => l.oldHandle === h);
+      else
+        leg = this.adopt(
+          cn,
+          conf,
+          (l) => l.handle === undefined,
+          (l) => l.oldHandle === h,
+        );
       if (!leg) leg = this.create(h, cn, conf);
       leg.handle = h;
       this.byHandle.set(h, leg);
@@ -195,7 +201,13 @@ export class CallTable {
     if (!leg) {
       const same = this.byHandle.get(a);
       if (same && same.addId === undefined && same.cn === cn && !conflict(same.conf, conf)) leg = same;
-      else leg = this.adopt(cn, conf, (l) => l.addId === undefined, (l) => l.oldAddId === a);
+      else
+        leg = this.adopt(
+          cn,
+          conf,
+          (l) => l.addId === undefined,
+          (l) => l.oldAddId === a,
+        );
       if (!leg) leg = this.create(a, cn, conf);
       leg.addId = a;
       this.byAdd.set(a, leg);
@@ -260,7 +272,8 @@ export class CallTable {
   /** The legs in progress as last reported: after a resync, what the PBX listed again. */
   listed(): RccCallPayload[] {
     const out: RccCallPayload[] = [];
-    for (const leg of this.legs.values()) if (!leg.stale && leg.reported && leg.reported !== 'ended') out.push(this.payloadOf(leg));
+    for (const leg of this.legs.values())
+      if (!leg.stale && leg.reported && leg.reported !== 'ended') out.push(this.payloadOf(leg));
     return out;
   }
 

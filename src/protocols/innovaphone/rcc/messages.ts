@@ -30,7 +30,8 @@ function frame(mt: string, fields: Record<string, unknown>): RccMessage {
 /** An integer handle, from a number or a numeric string; anything else is refused here. */
 export function handleOf(value: unknown, what: string): number {
   const n = integerOf(value);
-  if (n === undefined) throw new TypeError(`${what} must be an RCC call or user handle (an integer), got ${JSON.stringify(value)}`);
+  if (n === undefined)
+    throw new TypeError(`${what} must be an RCC call or user handle (an integer), got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -41,7 +42,8 @@ export function destinationOf(to: unknown, isObject?: (name: string) => boolean)
   let digits = text.length > 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    const ok = (c >= 48 && c <= 57) || c === 42 /* * */ || c === 35 /* # */ || (c === 43 /* + */ && i === 0 && text.length > 1);
+    const ok =
+      (c >= 48 && c <= 57) || c === 42 /* * */ || c === 35 /* # */ || (c === 43 /* + */ && i === 0 && text.length > 1);
     if (!ok) {
       digits = false;
       break;

@@ -57,7 +57,12 @@ type RccPhase =
   /** Logged in, RCC not started on this socket (or its Initialize failed: tried again on next use). */
   | { readonly name: 'online'; readonly socket: number; readonly used: boolean }
   /** The Initialize sent at `sentAt` has not answered yet. */
-  | { readonly name: 'initializing'; readonly socket: number; readonly ready: Promise<RccMessage>; readonly sentAt: number }
+  | {
+      readonly name: 'initializing';
+      readonly socket: number;
+      readonly ready: Promise<RccMessage>;
+      readonly sentAt: number;
+    }
   /** Initialize succeeded on this socket: RCC is granted and running. */
   | { readonly name: 'running'; readonly socket: number; readonly ready: Promise<RccMessage> };
 
@@ -131,7 +136,9 @@ export class RccSession {
     const phase = this.phase;
     if (phase.name === 'offline') this.phase = { name: 'online', socket: phase.socket, used: phase.used };
     if (this.phase.name === 'online' && !this.phase.used) return;
-    this.start().catch((err: unknown) => this.opts.events.log('warn', `innovaphone RCC: not available after reconnect: ${errorText(err)}`));
+    this.start().catch((err: unknown) =>
+      this.opts.events.log('warn', `innovaphone RCC: not available after reconnect: ${errorText(err)}`),
+    );
   }
 
   /** The socket is gone: handles die with it; calls wait, stale, for the next connect. */
@@ -222,7 +229,10 @@ export class RccSession {
     const call = handleIn(res, 'call');
     if (call === undefined) {
       this.calls.endOriginate(user, to, undefined);
-      throw new PbxRequestError(`innovaphone RCC UserCall from ${from} to ${to}: ${failure(res) ?? 'the PBX gave no call'}`, res);
+      throw new PbxRequestError(
+        `innovaphone RCC UserCall from ${from} to ${to}: ${failure(res) ?? 'the PBX gave no call'}`,
+        res,
+      );
     }
     this.calls.endOriginate(user, to, call);
     return { payload: { callId: this.calls.callIdOfHandle(call) ?? String(call), from, to, user: cn }, raw: res };
@@ -260,15 +270,17 @@ export class RccSession {
     const socket = phase.socket;
     this.users.clear();
     const sentAt = Date.now();
-    const ready: Promise<RccMessage> = this.opts.request(initialize({ calls: true }), this.initializeTimeoutMs).then((res) => {
-      const err = failure(res);
-      if (err) throw new PbxRequestError(`${VENDOR} RCC Initialize: ${err} (is RCC granted on the App object?)`, res);
-      if (socket === this.phase.socket) {
-        this.phase = { name: 'running', socket, ready };
-        void this.restore(socket, res);
-      }
-      return res;
-    });
+    const ready: Promise<RccMessage> = this.opts
+      .request(initialize({ calls: true }), this.initializeTimeoutMs)
+      .then((res) => {
+        const err = failure(res);
+        if (err) throw new PbxRequestError(`${VENDOR} RCC Initialize: ${err} (is RCC granted on the App object?)`, res);
+        if (socket === this.phase.socket) {
+          this.phase = { name: 'running', socket, ready };
+          void this.restore(socket, res);
+        }
+        return res;
+      });
     this.phase = { name: 'initializing', socket, ready, sentAt };
     ready.catch(() => {
       // Tried again on next use, not kept as a failure for the socket's lifetime.
@@ -306,7 +318,8 @@ export class RccSession {
     p = this.opts
       .request(userInitialize(key.cn, { hw: key.hw }), Math.max(timeoutMs, 1))
       .then((res) => {
-        if (socket !== this.phase.socket) throw new DisconnectedError('innovaphone: connection lost during UserInitialize');
+        if (socket !== this.phase.socket)
+          throw new DisconnectedError('innovaphone: connection lost during UserInitialize');
         const user = handleIn(res, 'user');
         if (user === undefined) {
           const why = failure(res) ?? 'no such user, or not visible to the App object';
