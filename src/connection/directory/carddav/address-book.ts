@@ -1,0 +1,130 @@
+import type { SourceLoad } from '../source';
+import { parseVCards } from '../vcard';
+import { DavClient, DavStatusError, shown } from './http';
+import { multigetBody, parseMultistatus, propfindBody, syncCollectionBody, text, type DavResource } from './xml';
+
+/** What one card on the server gave, and the etag it had then. */
+interface Card {
+  href: string;
+  etag: string;
+  load: SourceLoad;
+}
+
+/** Hrefs per `addressbook-multiget`: small enough for any server's request limit, large enough for 5,000 cards in a few requests. */
+const MULTIGET_BATCH = 250;
+
+/**
+ * One address book, kept in memory between loads. With a sync token (RFC 6578) a refresh asks
+ * only for what changed since the last one; without (or when the server has forgotten the token)
+ * it lists every card's etag and fetches only the cards whose etag is new, so even a server
+ * without sync sends the vCards themselves once.
+ */
+export class AddressBook {
+  private readonly cards = new Map<string, Card>();
+  private syncToken: string | undefined;
+  private readonly selfKey: string;
+
+  constructor(
+    private readonly client: DavClient,
+    readonly url: URL,
+  ) {
+    this.selfKey = this.keyOf(url.href);
+  }
+
+  async refresh(): Promise<SourceLoad> {
+    if (this.syncToken === undefined || !(await this.syncChanges(this.syncToken))) await this.compareEtags();
+    const contacts = [];
+    let skipped = 0;
+    for (const card of this.cards.values()) {
+      contacts.push(...card.load.contacts);
+      skipped += card.load.skipped;
+    }
+    return { contacts, skipped };
+  }
+
+  /** `sync-collection` from the token; false when the server no longer accepts it (then a full comparison follows). */
+  private async syncChanges(token: string): Promise<boolean> {
+    let answer;
+    try {
+      answer = await this.client.send({ method: 'REPORT', url: this.url, depth: '1', body: syncCollectionBody(token) });
+    } catch (err) {
+      // RFC 6578 3.2: an invalid or expired token is a 403 (valid-sync-token precondition); some servers say 400 or 409.
+      if (err instanceof DavStatusError && [400, 403, 409].includes(err.status)) {
+        this.syncToken = undefined;
+        return false;
+      }
+      throw err;
+    }
+    const { resources, syncToken } = parseMultistatus(answer.body, shown(this.url));
+    const changed: DavResource[] = [];
+    for (const resource of this.members(resources)) {
+      const key = this.keyOf(resource.href);
+      if (resource.status === 404) this.cards.delete(key);
+      else if (this.cards.get(key)?.etag !== etagOf(resource) || !etagOf(resource)) changed.push(resource);
+    }
+    await this.fetchCards(changed.map((r) => r.href));
+    this.syncToken = syncToken;
+    return true;
+  }
+
+  /** PROPFIND Depth 1: every card's etag (and the collection's sync token, where it has one). */
+  private async compareEtags(): Promise<void> {
+    const answer = await this.client.send({
+      method: 'PROPFIND',
+      url: this.url,
+      depth: '1',
+      body: propfindBody(['d:getetag', 'd:sync-token', 'd:resourcetype']),
+    });
+    const { resources } = parseMultistatus(answer.body, shown(this.url));
+    const self = resources.find((r) => this.keyOf(r.href) === this.selfKey);
+    const token = self ? text(self.props['sync-token']).trim() : '';
+    const present = new Set<string>();
+    const changed: string[] = [];
+    for (const resource of this.members(resources)) {
+      const key = this.keyOf(resource.href);
+      present.add(key);
+      const etag = etagOf(resource);
+      if (!etag || this.cards.get(key)?.etag !== etag) changed.push(resource.href);
+    }
+    for (const key of this.cards.keys()) if (!present.has(key)) this.cards.delete(key);
+    await this.fetchCards(changed);
+    this.syncToken = token || undefined;
+  }
+
+  private async fetchCards(hrefs: string[]): Promise<void> {
+    for (let start = 0; start < hrefs.length; start += MULTIGET_BATCH) {
+      const batch = hrefs.slice(start, start + MULTIGET_BATCH);
+      const answer = await this.client.send({ method: 'REPORT', url: this.url, depth: '1', body: multigetBody(batch) });
+      const { resources } = parseMultistatus(answer.body, shown(this.url));
+      for (const resource of resources) {
+        const key = this.keyOf(resource.href);
+        if (resource.status === 404) {
+          this.cards.delete(key);
+          continue;
+        }
+        const vcard = text(resource.props['address-data']);
+        const load = vcard ? parseVCards(vcard) : { contacts: [], skipped: 1 };
+        this.cards.set(key, { href: resource.href, etag: etagOf(resource), load });
+      }
+    }
+  }
+
+  /** The members of the collection: the collection itself and sub-collections are no cards. */
+  private members(resources: DavResource[]): DavResource[] {
+    return resources.filter((r) => this.keyOf(r.href) !== this.selfKey && !r.href.endsWith('/'));
+  }
+
+  /** Servers write an href as a path or a full URL, encoded their way, a collection with or without its slash: one key each. */
+  private keyOf(href: string): string {
+    const path = new URL(href, this.url).pathname.replace(/\/$/, '');
+    try {
+      return decodeURIComponent(path);
+    } catch {
+      return path;
+    }
+  }
+}
+
+function etagOf(resource: DavResource): string {
+  return text(resource.props.getetag).trim();
+}
