@@ -93,7 +93,8 @@ function readInto(card: CardFields, { name, params, value }: Property): void {
 function telNumber(value: string, params: string): string {
   const uri = /^tel:/i.test(value.trim()) || /(^|;)VALUE=uri(;|$)/i.test(params);
   if (!uri) return oneLine(unescapeText(value));
-  const body = value.trim().replace(/^tel:/i, '');
+  // Some servers (Radicale through vobject) store the URI's `;` escaped as text: `tel:+1-555\;ext=5`.
+  const body = unescapeText(value.trim()).replace(/^tel:/i, '');
   // The URI's parameters (`;ext=`, `;phone-context=`) are no part of the number a PBX reports.
   const number = body.split(';')[0] ?? '';
   try {

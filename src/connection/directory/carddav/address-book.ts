@@ -27,6 +27,8 @@ export class AddressBook {
   constructor(
     private readonly client: DavClient,
     readonly url: URL,
+    /** Says how each refresh went (sync token or etag comparison, and how much changed): a debug line. */
+    private readonly note: (text: string) => void,
   ) {
     this.selfKey = this.keyOf(url.href);
   }
@@ -57,13 +59,15 @@ export class AddressBook {
     }
     const { resources, syncToken } = parseMultistatus(answer.body, shown(this.url));
     const changed: DavResource[] = [];
+    let deleted = 0;
     for (const resource of this.members(resources)) {
       const key = this.keyOf(resource.href);
-      if (resource.status === 404) this.cards.delete(key);
+      if (resource.status === 404) deleted += this.cards.delete(key) ? 1 : 0;
       else if (this.cards.get(key)?.etag !== etagOf(resource) || !etagOf(resource)) changed.push(resource);
     }
     await this.fetchCards(changed.map((r) => r.href));
     this.syncToken = syncToken;
+    this.note(`${shown(this.url)}: sync token: ${changed.length} changed, ${deleted} deleted`);
     return true;
   }
 
@@ -86,9 +90,15 @@ export class AddressBook {
       const etag = etagOf(resource);
       if (!etag || this.cards.get(key)?.etag !== etag) changed.push(resource.href);
     }
-    for (const key of this.cards.keys()) if (!present.has(key)) this.cards.delete(key);
+    let removed = 0;
+    for (const key of this.cards.keys()) {
+      if (present.has(key)) continue;
+      this.cards.delete(key);
+      removed++;
+    }
     await this.fetchCards(changed);
     this.syncToken = token || undefined;
+    this.note(`${shown(this.url)}: full listing of ${present.size} cards: ${changed.length} fetched, ${removed} removed`);
   }
 
   private async fetchCards(hrefs: string[]): Promise<void> {

@@ -24,8 +24,9 @@ export class CardDavSource implements ContactSource {
     tls: ConnectionOptions,
     readonly refreshMs: number,
     private readonly log: SourceLog,
+    requestTimeoutMs?: number,
   ) {
-    this.client = new DavClient(user, password, tls);
+    this.client = new DavClient(user, password, tls, requestTimeoutMs);
   }
 
   /** One load at a time: a refresh that comes while one runs gets that one's result. */
@@ -42,7 +43,7 @@ export class CardDavSource implements ContactSource {
     if (!this.books) {
       const urls = await discoverAddressBooks(this.client, this.url);
       this.log('debug', `${this.label}: address books ${urls.map(shown).join(', ')}`);
-      this.books = urls.map((url) => new AddressBook(this.client, url));
+      this.books = urls.map((url) => new AddressBook(this.client, url, (text) => this.log('debug', `${this.label}: ${text}`)));
     }
     const contacts = [];
     let skipped = 0;

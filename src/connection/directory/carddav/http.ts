@@ -33,7 +33,12 @@ export class DavClient {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 2 });
   private readonly httpsAgent: https.Agent;
 
-  constructor(user: string, password: string, tls: ConnectionOptions) {
+  constructor(
+    user: string,
+    password: string,
+    tls: ConnectionOptions,
+    private readonly timeoutMs = REQUEST_TIMEOUT_MS,
+  ) {
     this.authorization = 'Basic ' + Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
     this.httpsAgent = new https.Agent({ ...tls, keepAlive: true, maxSockets: 2 });
   }
@@ -103,8 +108,8 @@ export class DavClient {
         res.on('error', fail);
       });
       const timer = setTimeout(
-        () => req.destroy(new Error(`CardDAV: no answer from ${shown(url)} within ${REQUEST_TIMEOUT_MS / 1000} s`)),
-        REQUEST_TIMEOUT_MS,
+        () => req.destroy(new Error(`CardDAV: no answer from ${shown(url)} within ${this.timeoutMs / 1000} s`)),
+        this.timeoutMs,
       );
       function fail(err: Error): void {
         clearTimeout(timer);

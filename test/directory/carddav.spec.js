@@ -1,0 +1,253 @@
+'use strict';
+// The CardDAV source against a real Radicale (test/support/radicale.js): discovery, the first
+// load, incremental sync, a server that goes away and comes back, a wrong password, broken
+// answers and TLS with a self-signed certificate.
+const assert = require('assert');
+const fs = require('fs');
+const http = require('http');
+const { createCardDavSource } = require('../../connection/directory/remote-sources');
+const { CardDavSource } = require('../../connection/directory/carddav/carddav-source');
+const { startRadicale, vcard } = require('../support/radicale');
+const { selfSignedCertificate } = require('../support/servers');
+
+const PASSWORD = 'secret';
+const quiet = () => {};
+
+function source(url, { password = PASSWORD, tls = {}, user = 'alice', log = quiet } = {}) {
+  return createCardDavSource({ type: 'carddav', label: 'cloud', url, user, refreshMinutes: 1 }, password, tls, log);
+}
+
+function byName(load) {
+  return Object.fromEntries(load.contacts.map((c) => [c.name, c]));
+}
+
+describe('carddav source (real Radicale)', function () {
+  let server;
+  const sources = [];
+  function track(s) {
+    sources.push(s);
+    return s;
+  }
+
+  before(async function () {
+    server = await startRadicale({ users: { alice: PASSWORD } });
+    await server.addressBook('alice', 'family');
+    await server.addressBook('alice', 'work');
+    await server.putCard(
+      'alice',
+      'family',
+      'alice.vcf',
+      vcard({
+        uid: 'alice',
+        fn: 'Alice Adams',
+        tels: ['+49 30 1234567', '0171 5550001'],
+        categories: ['family', 'VIP'],
+      }),
+    );
+    // A folded name, an escaped comma, a 4.0 tel: URI with an extension parameter.
+    await server.putCard(
+      'alice',
+      'family',
+      'bob.vcf',
+      'BEGIN:VCARD\r\nVERSION:4.0\r\nUID:bob\r\nFN:Bob\r\n  Builder\\, Jr.\r\nTEL;VALUE=uri;TYPE="voice,home":tel:+1-555-555-5555;ext=5555\r\nEND:VCARD\r\n',
+    );
+    await server.putCard(
+      'alice',
+      'work',
+      'mueller.vcf',
+      'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:m\r\nFN:\r\nORG:Müller GmbH;Sales\r\nTEL:030/1234568\r\nEND:VCARD\r\n',
+    );
+  });
+
+  afterEach(async function () {
+    while (sources.length) await sources.pop().close();
+  });
+
+  after(async function () {
+    await server?.destroy();
+  });
+
+  it('loads an address book URL: names (FN, else ORG), every TEL, CATEGORIES as groups', async function () {
+    const load = await track(source(`${server.url}/alice/family/`)).load();
+    assert.strictEqual(load.skipped, 0);
+    assert.deepStrictEqual(byName(load), {
+      'Alice Adams': { name: 'Alice Adams', numbers: ['+49 30 1234567', '0171 5550001'], groups: ['family', 'VIP'] },
+      'Bob Builder, Jr.': { name: 'Bob Builder, Jr.', numbers: ['+1-555-555-5555'], groups: [] },
+    });
+  });
+
+  it('discovers every address book of an account from the server root and from the home URL', async function () {
+    for (const url of [`${server.url}/`, `${server.url}/alice/`]) {
+      const logged = [];
+      const load = await track(source(url, { log: (level, text) => logged.push(text) })).load();
+      assert.deepStrictEqual(Object.keys(byName(load)).sort(), ['Alice Adams', 'Bob Builder, Jr.', 'Müller GmbH'], url);
+      assert.match(logged.join('\n'), /\/alice\/family\/.*\/alice\/work\/|\/alice\/work\/.*\/alice\/family\//);
+    }
+  });
+
+  it('syncs incrementally: a card put on the server shows in the next load, a changed one changes, a deleted one goes', async function () {
+    await server.addressBook('alice', 'sync');
+    await server.putCard('alice', 'sync', 'a.vcf', vcard({ uid: 'a', fn: 'Anna', tels: ['201'] }));
+    await server.putCard('alice', 'sync', 'b.vcf', vcard({ uid: 'b', fn: 'Ben', tels: ['202'] }));
+    const notes = [];
+    const counting = track(source(`${server.url}/alice/sync/`, { log: (level, text) => notes.push(text) }));
+    const first = await counting.load();
+    assert.deepStrictEqual(Object.keys(byName(first)).sort(), ['Anna', 'Ben']);
+    assert.match(
+      notes.pop(),
+      /cloud: http:\/\/127\.0\.0\.1:\d+\/alice\/sync\/: full listing of 2 cards: 2 fetched, 0 removed/,
+    );
+
+    await server.putCard(
+      'alice',
+      'sync',
+      'c.vcf',
+      vcard({ uid: 'c', fn: 'Carla', tels: ['203'], categories: ['customer'] }),
+    );
+    await server.putCard('alice', 'sync', 'a.vcf', vcard({ uid: 'a', fn: 'Anna Adler', tels: ['201', '+49 30 555'] }));
+    await server.deleteCard('alice', 'sync', 'b.vcf');
+    const second = await counting.load();
+    // Radicale offers sync-collection: only the two changed cards are fetched again.
+    assert.match(notes.pop(), /\/alice\/sync\/: sync token: 2 changed, 1 deleted$/);
+    assert.deepStrictEqual(byName(second), {
+      'Anna Adler': { name: 'Anna Adler', numbers: ['201', '+49 30 555'], groups: [] },
+      Carla: { name: 'Carla', numbers: ['203'], groups: ['customer'] },
+    });
+    // Nothing changed: the same set again, from the sync token's empty answer.
+    assert.deepStrictEqual(byName(await counting.load()), byName(second));
+    assert.match(notes.pop(), /sync token: 0 changed, 0 deleted$/);
+  });
+
+  it('rejects a wrong password with an authentication error that holds no secret', async function () {
+    const err = await track(source(`${server.url}/alice/family/`, { password: 'wrong-Pa55' }))
+      .load()
+      .then(
+        () => assert.fail('loaded with a wrong password'),
+        (e) => e,
+      );
+    assert.match(
+      err.message,
+      /CardDAV: authentication failed at http:\/\/127\.0\.0\.1:\d+\/alice\/family\/ \(wrong user or password\)/,
+    );
+    assert.doesNotMatch(err.message, /wrong-Pa55|secret/);
+  });
+
+  it('rejects an address book that does not exist with a not-found error', async function () {
+    const err = await track(source(`${server.url}/alice/nothing-here/`))
+      .load()
+      .then(
+        () => assert.fail('loaded'),
+        (e) => e,
+      );
+    assert.match(err.message, /CardDAV: .*not found|no address book found/);
+  });
+
+  it('rejects a URL that is no http(s) URL when the source is made', function () {
+    assert.throws(() => source('ftp://127.0.0.1/x'), /CardDAV: the URL must start with http:\/\/ or https:\/\//);
+    assert.throws(() => source('not a url'), /CardDAV: not a URL/);
+  });
+
+  describe('a server that breaks', function () {
+    let fake;
+    let answer;
+    before(async function () {
+      fake = http.createServer((req, res) => answer(req, res));
+      await new Promise((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    });
+    after(async function () {
+      fake.closeAllConnections();
+      await new Promise((resolve) => fake.close(resolve));
+    });
+    const fakeUrl = () => `http://127.0.0.1:${fake.address().port}/book/`;
+
+    it('rejects a 500, an answer that is not XML and XML that is no multistatus, with texts that say so', async function () {
+      const cases = [
+        [(req, res) => res.writeHead(500).end('boom'), /CardDAV: http:\/\/127\.0\.0\.1:\d+\/book\/ answered HTTP 500/],
+        [
+          (req, res) => res.writeHead(207).end('<<<not xml at all'),
+          /CardDAV: .* (answered something that is not XML|answered no WebDAV multistatus)/,
+        ],
+        [
+          (req, res) => res.writeHead(207).end('<html><body>login</body></html>'),
+          /CardDAV: .* answered no WebDAV multistatus/,
+        ],
+      ];
+      for (const [handler, expected] of cases) {
+        answer = handler;
+        const err = await track(source(fakeUrl()))
+          .load()
+          .then(
+            () => assert.fail('loaded'),
+            (e) => e,
+          );
+        assert.match(err.message, expected);
+      }
+    });
+
+    it('gives up on a server that accepts and never answers (request timeout)', async function () {
+      answer = () => {}; // never answers
+      const slow = track(new CardDavSource('cloud', new URL(fakeUrl()), 'alice', PASSWORD, {}, 60_000, quiet, 300));
+      const started = Date.now();
+      const err = await slow.load().then(
+        () => assert.fail('loaded'),
+        (e) => e,
+      );
+      assert.match(err.message, /CardDAV: no answer from http:\/\/127\.0\.0\.1:\d+\/book\/ within 0\.3 s/);
+      assert.ok(Date.now() - started < 3000);
+    });
+  });
+
+  it('fails while the server is stopped and loads again after it is back', async function () {
+    const own = await startRadicale({ users: { alice: PASSWORD } });
+    try {
+      await own.addressBook('alice', 'contacts');
+      await own.putCard('alice', 'contacts', 'a.vcf', vcard({ uid: 'a', fn: 'Anna', tels: ['201'] }));
+      const cloud = track(source(`${own.url}/alice/contacts/`));
+      assert.strictEqual((await cloud.load()).contacts.length, 1);
+      await own.stop();
+      const err = await cloud.load().then(
+        () => assert.fail('loaded from a stopped server'),
+        (e) => e,
+      );
+      assert.match(err.message, /CardDAV: 127\.0\.0\.1:\d+ (unreachable \(connection refused\)|closed the connection)/);
+      await own.start();
+      await own.putCard('alice', 'contacts', 'b.vcf', vcard({ uid: 'b', fn: 'Ben', tels: ['202'] }));
+      assert.deepStrictEqual(Object.keys(byName(await cloud.load())).sort(), ['Anna', 'Ben']);
+    } finally {
+      await own.destroy();
+    }
+  });
+
+  describe('over HTTPS with a self-signed certificate', function () {
+    let secure;
+    let ca;
+    before(async function () {
+      const dir = fs.mkdtempSync(require('path').join(require('os').tmpdir(), 'pbx-cert-'));
+      const files = selfSignedCertificate(dir);
+      ca = fs.readFileSync(files.cert, 'utf8');
+      secure = await startRadicale({ users: { alice: PASSWORD }, tls: files });
+      secure.certDir = dir;
+      await secure.addressBook('alice', 'contacts', { ca });
+      await secure.putCard('alice', 'contacts', 'a.vcf', vcard({ uid: 'a', fn: 'Anna', tels: ['201'] }), { ca });
+    });
+    after(async function () {
+      await secure?.destroy();
+      if (secure) fs.rmSync(secure.certDir, { recursive: true, force: true });
+    });
+
+    it('refuses the certificate unless the tls options trust its CA', async function () {
+      const err = await track(source(`${secure.url}/alice/contacts/`))
+        .load()
+        .then(
+          () => assert.fail('trusted a self-signed certificate'),
+          (e) => e,
+        );
+      assert.match(
+        err.message,
+        /CardDAV: certificate of 127\.0\.0\.1:\d+ not trusted \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)/,
+      );
+      const trusted = await track(source(`${secure.url}/alice/contacts/`, { tls: { ca } })).load();
+      assert.deepStrictEqual(trusted.contacts, [{ name: 'Anna', numbers: ['201'], groups: [] }]);
+    });
+  });
+});
