@@ -1,0 +1,199 @@
+'use strict';
+// The LDAP source against a real OpenLDAP slapd (test/support/slapd.js): the default filter and
+// attributes, given attributes and groups, a paged search larger than the server's size limit,
+// a wrong password, a missing base, a server that goes away and comes back, and ldaps:// with a
+// self-signed certificate.
+const assert = require('assert');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { Client, SizeLimitExceededError } = require('ldapts');
+const { createLdapSource } = require('../../connection/directory/remote-sources');
+const { startSlapd, person, ouEntry } = require('../support/slapd');
+const { selfSignedCertificate } = require('../support/servers');
+
+const quiet = () => {};
+const MANY = 1234;
+
+function byName(load) {
+  return Object.fromEntries(load.contacts.map((c) => [c.name, c]));
+}
+
+function fixtures() {
+  const people = [
+    ouEntry('people'),
+    person('people', 'alice', {
+      cn: 'Alice A.',
+      displayName: 'Alice Adams',
+      telephoneNumber: '+49 30 1234567',
+      mobile: '0171 5550001',
+    }),
+    person('people', 'mueller', {
+      cn: 'Müller GmbH',
+      homePhone: '030/1234568',
+      businessCategory: ['customer', 'VIP'],
+      seeAlso: 'cn=Key Accounts,ou=groups,dc=example,dc=org',
+    }),
+    person('people', 'nophone', { cn: 'No Phone' }),
+  ];
+  const many = [ouEntry('many')];
+  for (let i = 0; i < MANY; i++)
+    many.push(person('many', `u${i}`, { cn: `User ${i}`, telephoneNumber: `+49 30 9${String(i).padStart(6, '0')}` }));
+  return [...people, ...many].join('\n');
+}
+
+describe('ldap source (real slapd)', function () {
+  let server;
+  const sources = [];
+  function source(overrides = {}, { password = server.reader.password, tls = {}, url = server.url } = {}) {
+    const config = {
+      type: 'ldap',
+      label: 'office',
+      url,
+      bindDn: server.reader.dn,
+      base: `ou=people,${server.base}`,
+      refreshMinutes: 1,
+      ...overrides,
+    };
+    const made = createLdapSource(config, password, tls, quiet);
+    sources.push(made);
+    return made;
+  }
+
+  before(async function () {
+    server = await startSlapd({ ldif: fixtures(), sizeLimit: 500 });
+  });
+  afterEach(async function () {
+    while (sources.length) await sources.pop().close();
+  });
+  after(async function () {
+    await server?.destroy();
+  });
+
+  it('loads people with a phone: displayName else cn, numbers from the phone attributes, no groups by default', async function () {
+    const office = source();
+    assert.strictEqual(office.type, 'ldap');
+    assert.strictEqual(office.label, 'office');
+    assert.strictEqual(office.refreshMs, 60_000);
+    const load = await office.load();
+    assert.deepStrictEqual(byName(load), {
+      'Alice Adams': { name: 'Alice Adams', numbers: ['+49 30 1234567', '0171 5550001'], groups: [] },
+      'Müller GmbH': { name: 'Müller GmbH', numbers: ['030/1234568'], groups: [] },
+    });
+    assert.strictEqual(load.skipped, 0);
+  });
+
+  it('takes the given name and number attributes and a group attribute (a DN value gives its first RDN)', async function () {
+    const load = await source({
+      nameAttributes: 'cn',
+      numberAttributes: ['homePhone', 'mobile'],
+      groupAttribute: 'businessCategory',
+    }).load();
+    assert.deepStrictEqual(byName(load), {
+      'Alice A.': { name: 'Alice A.', numbers: ['0171 5550001'], groups: [] },
+      'Müller GmbH': { name: 'Müller GmbH', numbers: ['030/1234568'], groups: ['customer', 'VIP'] },
+    });
+    const byDn = await source({ groupAttribute: 'seeAlso' }).load();
+    assert.deepStrictEqual(byName(byDn)['Müller GmbH'].groups, ['Key Accounts']);
+  });
+
+  it('skips and counts entries without a number that a wider filter lets through', async function () {
+    const load = await source({ filter: '(objectClass=inetOrgPerson)' }).load();
+    assert.deepStrictEqual(Object.keys(byName(load)).sort(), ['Alice Adams', 'Müller GmbH']);
+    assert.strictEqual(load.skipped, 1);
+  });
+
+  it('reads more entries than the server returns in one answer through a paged search', async function () {
+    // The server really limits a plain search to 500 entries...
+    const plain = new Client({ url: server.url });
+    await plain.bind(server.reader.dn, server.reader.password);
+    const refused = await plain.search(`ou=many,${server.base}`, { filter: '(objectClass=person)' }).then(
+      () => null,
+      (e) => e,
+    );
+    await plain.unbind();
+    assert.ok(refused instanceof SizeLimitExceededError, `expected a size limit error, got ${refused}`);
+    // ...and the source still reads them all, page by page.
+    const load = await source({ base: `ou=many,${server.base}` }).load();
+    assert.strictEqual(load.contacts.length, MANY);
+    assert.strictEqual(new Set(load.contacts.map((c) => c.name)).size, MANY);
+    assert.deepStrictEqual(byName(load)['User 1233'].numbers, ['+49 30 9001233']);
+  });
+
+  it('binds anonymously when no bind DN is given', async function () {
+    const load = await source({ bindDn: '' }).load();
+    assert.strictEqual(load.contacts.length, 2);
+  });
+
+  it('rejects a wrong password with an authentication error that holds no secret', async function () {
+    const err = await source({}, { password: 'wrong-Pa55' })
+      .load()
+      .then(
+        () => assert.fail('bound with a wrong password'),
+        (e) => e,
+      );
+    assert.strictEqual(
+      err.message,
+      `LDAP: authentication failed for ${server.reader.dn} at ldap://127.0.0.1:${server.port} (wrong bind DN or password)`,
+    );
+    assert.doesNotMatch(err.message, /wrong-Pa55|reader-pw/);
+  });
+
+  it('rejects a base that does not exist, and an URL that is no LDAP URL', async function () {
+    const err = await source({ base: `ou=nowhere,${server.base}` })
+      .load()
+      .then(
+        () => assert.fail('loaded'),
+        (e) => e,
+      );
+    assert.match(err.message, /^LDAP: base ou=nowhere,dc=example,dc=org not found at ldap:\/\/127\.0\.0\.1:\d+$/);
+    assert.throws(() => source({ url: 'http://127.0.0.1:1' }), /LDAP: the URL must start with ldap:\/\/ or ldaps:\/\//);
+  });
+
+  it('fails while the server is stopped and loads again after it is back', async function () {
+    const office = source();
+    assert.strictEqual((await office.load()).contacts.length, 2);
+    await server.stop();
+    try {
+      const err = await office.load().then(
+        () => assert.fail('loaded from a stopped server'),
+        (e) => e,
+      );
+      assert.match(err.message, /^LDAP: ldap:\/\/127\.0\.0\.1:\d+ unreachable \(connection refused\)$/);
+    } finally {
+      await server.start();
+    }
+    assert.strictEqual((await office.load()).contacts.length, 2);
+  });
+
+  describe('over ldaps:// with a self-signed certificate', function () {
+    let secure;
+    let certDir;
+    let ca;
+    before(async function () {
+      certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbx-cert-'));
+      const files = selfSignedCertificate(certDir);
+      ca = fs.readFileSync(files.cert, 'utf8');
+      secure = await startSlapd({ ldif: fixtures().split('\ndn: ou=many')[0], tls: files });
+    });
+    after(async function () {
+      await secure?.destroy();
+      fs.rmSync(certDir, { recursive: true, force: true });
+    });
+
+    it('refuses the certificate unless the tls options trust its CA', async function () {
+      const err = await source({}, { url: secure.url })
+        .load()
+        .then(
+          () => assert.fail('trusted a self-signed certificate'),
+          (e) => e,
+        );
+      assert.match(
+        err.message,
+        /^LDAP: certificate of ldaps:\/\/127\.0\.0\.1:\d+ not trusted \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)/,
+      );
+      const load = await source({}, { url: secure.url, tls: { ca } }).load();
+      assert.strictEqual(load.contacts.length, 2);
+    });
+  });
+});
