@@ -14,6 +14,12 @@ const ADMIN = { dn: `cn=admin,${BASE}`, password: 'admin-pw' };
 /** The account the tests bind as: unlike the rootdn it is held to the size limit. */
 const READER = { dn: `cn=reader,${BASE}`, password: 'reader-pw' };
 
+/** Debian installs the server tools in /usr/sbin, which a non-root PATH often lacks. */
+function sbin(tool) {
+  const installed = path.join('/usr/sbin', tool);
+  return fs.existsSync(installed) ? installed : tool;
+}
+
 /**
  * Starts slapd with `ldif` (entries below dc=example,dc=org; the base entry and the reader are
  * added here). `sizeLimit`: the most entries one search (or one page) may return, so a search
@@ -56,7 +62,7 @@ async function startSlapd({ ldif = '', sizeLimit = 500, tls } = {}) {
       ldif,
     ].join('\n'),
   );
-  execFileSync('slapadd', ['-q', '-f', config, '-l', fixtures], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(sbin('slapadd'), ['-q', '-f', config, '-l', fixtures], { stdio: ['ignore', 'ignore', 'pipe'] });
   const port = await freePort();
   const url = `${tls ? 'ldaps' : 'ldap'}://127.0.0.1:${port}`;
   let child;
@@ -70,7 +76,7 @@ async function startSlapd({ ldif = '', sizeLimit = 500, tls } = {}) {
     log: '',
     async start() {
       // -d 0: stay in the foreground (our child, stopped by pid), log nothing but errors to stderr.
-      child = spawn('slapd', ['-f', config, '-h', `${url}/`, '-d', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      child = spawn(sbin('slapd'), ['-f', config, '-h', `${url}/`, '-d', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
       child.stderr.on('data', (d) => (server.log += d));
       await waitForPort(port, child, () => server.log);
     },
