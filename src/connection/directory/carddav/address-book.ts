@@ -1,5 +1,5 @@
 import type { SourceLoad } from '../source';
-import { parseVCards } from '../vcard';
+import { VCardReader } from '../vcard-contacts';
 import { DavClient, DavStatusError, shown } from './http';
 import { multigetBody, parseMultistatus, propfindBody, syncCollectionBody, text, type DavResource } from './xml';
 
@@ -113,7 +113,7 @@ export class AddressBook {
           continue;
         }
         const vcard = text(resource.props['address-data']);
-        const load = vcard ? parseVCards(vcard) : { contacts: [], skipped: 1 };
+        const load = vcard ? readVCards(vcard) : { contacts: [], skipped: 1 };
         this.cards.set(key, { href: resource.href, etag: etagOf(resource), load });
       }
     }
@@ -133,6 +133,13 @@ export class AddressBook {
       return path;
     }
   }
+}
+
+/** The directory's vCard reader (the same one as for `.vcf` files) over one card's `address-data`. */
+function readVCards(text: string): SourceLoad {
+  const reader = new VCardReader();
+  reader.write(text);
+  return reader.end();
 }
 
 function etagOf(resource: DavResource): string {

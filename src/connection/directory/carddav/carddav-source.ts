@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { ContactSource, SourceLoad } from '../source';
-import type { SourceLog } from '../remote-sources';
+import type { DirectoryLog } from '../source-config';
 import { AddressBook } from './address-book';
 import { discoverAddressBooks } from './discovery';
 import { DavClient, DavStatusError, shown } from './http';
@@ -23,7 +23,7 @@ export class CardDavSource implements ContactSource {
     password: string,
     tls: ConnectionOptions,
     readonly refreshMs: number,
-    private readonly log: SourceLog,
+    private readonly log: DirectoryLog,
     requestTimeoutMs?: number,
   ) {
     this.client = new DavClient(user, password, tls, requestTimeoutMs);
