@@ -197,6 +197,19 @@ describe('carddav source (real Radicale)', function () {
       assert.match(err.message, /CardDAV: no answer from http:\/\/127\.0\.0\.1:\d+\/book\/ within 0\.3 s/);
       assert.ok(Date.now() - started < 3000);
     });
+
+    it('gives up on a server that stops in the middle of its answer', async function () {
+      answer = (req, res) => {
+        res.writeHead(207, { 'Content-Type': 'application/xml' });
+        res.write('<?xml version="1.0"?><d:multistatus xmlns:d="DAV:"><d:response>'); // and then nothing
+      };
+      const stalled = track(new CardDavSource('cloud', new URL(fakeUrl()), 'alice', PASSWORD, {}, 60_000, quiet, 300));
+      const err = await stalled.load().then(
+        () => assert.fail('loaded'),
+        (e) => e,
+      );
+      assert.match(err.message, /CardDAV: no answer from http:\/\/127\.0\.0\.1:\d+\/book\/ within 0\.3 s/);
+    });
   });
 
   it('fails while the server is stopped and loads again after it is back', async function () {
