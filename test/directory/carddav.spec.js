@@ -97,7 +97,7 @@ describe('carddav source (real Radicale)', function () {
     assert.deepStrictEqual(Object.keys(byName(first)).sort(), ['Anna', 'Ben']);
     assert.match(
       notes.pop(),
-      /cloud: http:\/\/127\.0\.0\.1:\d+\/alice\/sync\/: full listing of 2 cards: 2 fetched, 0 removed/,
+      /cloud: http:\/\/127\.0\.0\.1:\d+\/alice\/sync\/: full listing of 2 cards: 0 fetched again, 0 removed/,
     );
 
     await server.putCard(

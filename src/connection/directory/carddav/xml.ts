@@ -99,6 +99,12 @@ export function multigetBody(hrefs: string[]): string {
   return `${DAV_HEAD}<card:addressbook-multiget ${NAMESPACES}><d:prop><d:getetag/><card:address-data/></d:prop>${list}</card:addressbook-multiget>`;
 }
 
+/** `addressbook-query` with an empty filter: every card, with its etag and (`withCards`) its vCard. */
+export function queryAllBody(withCards: boolean): string {
+  const data = withCards ? '<card:address-data/>' : '';
+  return `${DAV_HEAD}<card:addressbook-query ${NAMESPACES}><d:prop><d:getetag/>${data}</d:prop><card:filter/></card:addressbook-query>`;
+}
+
 export function syncCollectionBody(syncToken: string): string {
   return `${DAV_HEAD}<d:sync-collection ${NAMESPACES}><d:sync-token>${escapeXml(syncToken)}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>`;
 }
