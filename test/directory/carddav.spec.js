@@ -120,6 +120,34 @@ describe('carddav source (real Radicale)', function () {
     assert.match(notes.pop(), /sync token: 0 changed, 0 deleted$/);
   });
 
+  it('lists the whole address book again when the server no longer accepts the sync token, fetching only changed cards', async function () {
+    // Radicale forgets sync tokens older than --storage-max-sync-token-age seconds when it stores a new one.
+    const forgetful = await startRadicale({
+      users: { alice: PASSWORD },
+      options: ['--storage-max-sync-token-age', '1'],
+    });
+    try {
+      await forgetful.addressBook('alice', 'contacts');
+      await forgetful.putCard('alice', 'contacts', 'a.vcf', vcard({ uid: 'a', fn: 'Anna', tels: ['201'] }));
+      await forgetful.putCard('alice', 'contacts', 'b.vcf', vcard({ uid: 'b', fn: 'Ben', tels: ['202'] }));
+      const notes = [];
+      const cloud = track(source(`${forgetful.url}/alice/contacts/`, { log: (level, text) => notes.push(text) }));
+      await cloud.load();
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      await forgetful.putCard('alice', 'contacts', 'b.vcf', vcard({ uid: 'b', fn: 'Ben Berg', tels: ['202'] }));
+      await forgetful.putCard('alice', 'contacts', 'c.vcf', vcard({ uid: 'c', fn: 'Carla', tels: ['203'] }));
+      await forgetful.deleteCard('alice', 'contacts', 'a.vcf');
+      // Another client asks for the token now: Radicale stores the new one and cleans out ours.
+      const body = '<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:sync-token/></d:prop></d:propfind>';
+      await forgetful.request('PROPFIND', '/alice/contacts/', { body, headers: { Depth: '0' } });
+      const load = await cloud.load();
+      assert.deepStrictEqual(Object.keys(byName(load)).sort(), ['Ben Berg', 'Carla']);
+      assert.match(notes.pop(), /full listing of 2 cards: 2 fetched again, 1 removed$/);
+    } finally {
+      await forgetful.destroy();
+    }
+  });
+
   it('rejects a wrong password with an authentication error that holds no secret', async function () {
     const err = await track(source(`${server.url}/alice/family/`, { password: 'wrong-Pa55' }))
       .load()

@@ -11,11 +11,12 @@ const path = require('path');
 const { freePort, waitForPort, stopProcess } = require('./servers');
 
 /**
- * Starts Radicale with `users` ({name: password}); `tls` = {cert, key} (PEM file paths) for HTTPS.
+ * Starts Radicale with `users` ({name: password}); `tls` = {cert, key} (PEM file paths) for HTTPS;
+ * `options`: more command line options.
  * Resolves when it accepts connections. `stop()` ends the process and keeps the data (`start()`
  * brings it back on the same port); `destroy()` ends it and removes its directory.
  */
-async function startRadicale({ users = { alice: 'secret' }, tls } = {}) {
+async function startRadicale({ users = { alice: 'secret' }, tls, options = [] } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbx-radicale-'));
   const htpasswd = path.join(dir, 'users');
   fs.writeFileSync(
@@ -46,6 +47,7 @@ async function startRadicale({ users = { alice: 'secret' }, tls } = {}) {
     '--logging-level',
     'warning',
     ...(tls ? ['--ssl', 'True', '--certificate', tls.cert, '--key', tls.key] : []),
+    ...options,
   ];
   let child;
   const server = {
