@@ -2,13 +2,12 @@
 // A private, real CardDAV server (Debian's Radicale) for the phone book tests: 127.0.0.1 on a free
 // port, its own temp storage and htpasswd (plain) file, optionally HTTPS with a certificate the
 // test made. Never the system instance: `--config` with no file ignores /etc/radicale/config.
-const { spawn } = require('child_process');
 const fs = require('fs');
 const http = require('http');
 const https = require('https');
 const os = require('os');
 const path = require('path');
-const { freePort, waitForPort, stopProcess } = require('./servers');
+const { freePort, serverProcess } = require('./servers');
 
 /**
  * Starts Radicale with `users` ({name: password}); `tls` = {cert, key} (PEM file paths) for HTTPS;
@@ -49,26 +48,10 @@ async function startRadicale({ users = { alice: 'secret' }, tls, options = [] } 
     ...(tls ? ['--ssl', 'True', '--certificate', tls.cert, '--key', tls.key] : []),
     ...options,
   ];
-  let child;
-  const server = {
+  const server = Object.assign(serverProcess('radicale', args, port, dir), {
     port,
     dir,
     url: `${scheme}://127.0.0.1:${port}`,
-    /** Extra output of the server, for a failing test's message. */
-    log: '',
-    async start() {
-      child = spawn('radicale', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-      child.stderr.on('data', (d) => (server.log += d));
-      await waitForPort(port, child, () => server.log);
-    },
-    async stop() {
-      await stopProcess(child);
-      child = undefined;
-    },
-    async destroy() {
-      await server.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
     /** A DAV request as `user` (the CA of `tls` trusted); resolves {status, body}. */
     request(method, urlPath, { user = 'alice', body = '', headers = {}, ca } = {}) {
       const password = users[user];
@@ -111,7 +94,7 @@ async function startRadicale({ users = { alice: 'secret' }, tls, options = [] } 
       const res = await server.request('DELETE', `/${user}/${book}/${file}`, { user, ...options });
       if (res.status !== 200 && res.status !== 204) throw new Error(`DELETE ${file}: ${res.status} ${res.body}`);
     },
-  };
+  });
   await server.start();
   return server;
 }

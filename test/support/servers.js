@@ -1,9 +1,13 @@
 'use strict';
-// What the real-server fixtures (radicale.js, slapd.js) share: a free loopback port, waiting
-// until a child process listens, stopping it, and a self-signed certificate made with openssl.
-const { execFileSync } = require('child_process');
+// What the real-server fixtures (radicale.js, slapd.js) share: a free loopback port, a server
+// process of ours (started, stopped, restarted, removed with its directory) and certificate
+// files for it.
+const { spawn } = require('child_process');
+const fs = require('fs');
 const net = require('net');
+const os = require('os');
 const path = require('path');
+const { selfSignedCertificate } = require('./tls-proxy');
 
 /** A port that was free a moment ago on 127.0.0.1 (the OS picks it). */
 function freePort() {
@@ -15,6 +19,33 @@ function freePort() {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * `command args` as a server listening on 127.0.0.1:`port` with its data in `dir`: `start()`
+ * resolves when it accepts connections, `stop()` ends it and keeps `dir` (a later `start()`
+ * brings it back on the same port), `destroy()` ends it and removes `dir`. `log` gathers its
+ * stderr, for the message of a test that fails.
+ */
+function serverProcess(command, args, port, dir) {
+  let child;
+  const server = {
+    log: '',
+    async start() {
+      child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      child.stderr.on('data', (d) => (server.log += d));
+      await waitForPort(port, child, () => server.log);
+    },
+    async stop() {
+      await stopProcess(child);
+      child = undefined;
+    },
+    async destroy() {
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return server;
 }
 
 /** Resolves when 127.0.0.1:`port` accepts a connection; rejects when `child` exits first or after `ms`. */
@@ -56,32 +87,18 @@ function stopProcess(child) {
   });
 }
 
-/** A self-signed certificate for 127.0.0.1 in `dir`: {cert, key} paths; the cert is its own CA. */
-function selfSignedCertificate(dir, name = 'server') {
-  const cert = path.join(dir, `${name}.crt`);
-  const key = path.join(dir, `${name}.key`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
+/**
+ * A fresh self-signed certificate for 127.0.0.1 as files a server reads: {cert, key} paths in
+ * a temp directory, `ca` (the certificate is its own CA) as PEM text, `remove()` to delete them.
+ */
+function certificateFiles() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbx-cert-'));
+  const pems = selfSignedCertificate();
+  const cert = path.join(dir, 'server.crt');
+  const key = path.join(dir, 'server.key');
+  fs.writeFileSync(cert, pems.cert);
+  fs.writeFileSync(key, pems.key, { mode: 0o600 });
+  return { cert, key, ca: pems.cert, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-module.exports = { freePort, waitForPort, stopProcess, selfSignedCertificate };
+module.exports = { freePort, serverProcess, certificateFiles };

@@ -3,11 +3,11 @@
 // free port, a generated slapd.conf, an mdb database under dc=example,dc=org in its own temp
 // directory, filled with slapadd before it starts. The system slapd (which the package install
 // may have started on 389) is never touched: ours has its own port, config, database and pid file.
-const { execFileSync, spawn } = require('child_process');
+const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { freePort, waitForPort, stopProcess } = require('./servers');
+const { freePort, serverProcess } = require('./servers');
 
 const BASE = 'dc=example,dc=org';
 const ADMIN = { dn: `cn=admin,${BASE}`, password: 'admin-pw' };
@@ -65,30 +65,16 @@ async function startSlapd({ ldif = '', sizeLimit = 500, tls } = {}) {
   execFileSync(sbin('slapadd'), ['-q', '-f', config, '-l', fixtures], { stdio: ['ignore', 'ignore', 'pipe'] });
   const port = await freePort();
   const url = `${tls ? 'ldaps' : 'ldap'}://127.0.0.1:${port}`;
-  let child;
-  const server = {
+  // -d 0: stay in the foreground (our child, stopped by pid), log nothing but errors to stderr.
+  const args = ['-f', config, '-h', `${url}/`, '-d', '0'];
+  const server = Object.assign(serverProcess(sbin('slapd'), args, port, dir), {
     port,
     dir,
     url,
     base: BASE,
     admin: ADMIN,
     reader: READER,
-    log: '',
-    async start() {
-      // -d 0: stay in the foreground (our child, stopped by pid), log nothing but errors to stderr.
-      child = spawn(sbin('slapd'), ['-f', config, '-h', `${url}/`, '-d', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-      child.stderr.on('data', (d) => (server.log += d));
-      await waitForPort(port, child, () => server.log);
-    },
-    async stop() {
-      await stopProcess(child);
-      child = undefined;
-    },
-    async destroy() {
-      await server.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  });
   await server.start();
   return server;
 }
