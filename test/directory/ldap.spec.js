@@ -5,7 +5,9 @@
 // self-signed certificate.
 const assert = require('assert');
 const { Client, SizeLimitExceededError } = require('ldapts');
+const net = require('net');
 const { createLdapSource } = require('../../connection/directory/remote-sources');
+const { LdapSource } = require('../../connection/directory/ldap/ldap-source');
 const { startSlapd, person, ouEntry } = require('../support/slapd');
 const { certificateFiles } = require('../support/servers');
 
@@ -147,6 +149,36 @@ describe('ldap source (real slapd)', function () {
       await server.start();
     }
     assert.strictEqual((await office.load()).contacts.length, 2);
+  });
+
+  it('gives up on a server that accepts the connection and never answers (operation timeout)', async function () {
+    const accepted = new Set();
+    const silent = net.createServer((socket) => accepted.add(socket));
+    await new Promise((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `ldap://127.0.0.1:${silent.address().port}`;
+    const mute = new LdapSource({
+      label: 'office',
+      url,
+      bindDn: server.reader.dn,
+      password: server.reader.password,
+      base: server.base,
+      filter: '(objectClass=person)',
+      nameAttributes: ['cn'],
+      numberAttributes: ['telephoneNumber'],
+      groupAttribute: '',
+      refreshMs: 60_000,
+      tls: {},
+      timeoutMs: 300,
+    });
+    sources.push(mute);
+    try {
+      const started = Date.now();
+      await assert.rejects(mute.load(), { message: `LDAP: no answer from ${url} within 0.3 s` });
+      assert.ok(Date.now() - started < 3000);
+    } finally {
+      for (const socket of accepted) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   describe('over ldaps:// with a self-signed certificate', function () {

@@ -15,12 +15,13 @@ export interface LdapSettings {
   groupAttribute: string;
   refreshMs: number;
   tls: ConnectionOptions;
+  /** How long one operation (connect, bind, one page) may take; default 30 s. */
+  timeoutMs?: number;
 }
 
 /** Entries per page: Active Directory's MaxPageSize is 1,000; smaller pages keep each answer small. */
 const PAGE_SIZE = 500;
 const OPERATION_TIMEOUT_MS = 30_000;
-const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * An LDAP directory (NODES.md "Who", source `ldap`): each load connects, binds, runs one paged
@@ -40,7 +41,8 @@ export class LdapSource implements ContactSource {
 
   async load(): Promise<SourceLoad> {
     const { url, bindDn, password, base, filter, tls } = this.settings;
-    const client = new Client({ url, timeout: OPERATION_TIMEOUT_MS, connectTimeout: CONNECT_TIMEOUT_MS, tlsOptions: tls });
+    const timeout = this.settings.timeoutMs ?? OPERATION_TIMEOUT_MS;
+    const client = new Client({ url, timeout, connectTimeout: timeout, tlsOptions: tls });
     this.client = client;
     try {
       if (bindDn) await client.bind(bindDn, password);
@@ -93,6 +95,10 @@ export class LdapSource implements ContactSource {
       return `LDAP: certificate of ${where} not trusted (${code}); add its CA in the tls-config`;
     }
     const message = err instanceof Error ? err.message : String(err);
+    // ldapts says `Connection timeout` or `BindRequest: Operation timed out`.
+    if (/timed out|timeout/i.test(message)) {
+      return `LDAP: no answer from ${where} within ${(this.settings.timeoutMs ?? OPERATION_TIMEOUT_MS) / 1000} s`;
+    }
     return `LDAP: ${where}: ${message}`;
   }
 }
