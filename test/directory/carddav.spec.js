@@ -167,7 +167,7 @@ describe('carddav source (real Radicale)', function () {
     assert.throws(() => source('not a url'), /CardDAV: not a URL/);
   });
 
-  describe('a server that breaks', function () {
+  describe('a server of our own making (broken and large answers)', function () {
     let fake;
     let answer;
     before(async function () {
@@ -179,6 +179,30 @@ describe('carddav source (real Radicale)', function () {
       await new Promise((resolve) => fake.close(resolve));
     });
     const fakeUrl = () => `http://127.0.0.1:${fake.address().port}/book/`;
+
+    it('reads a large answer in slices: every card of 1,234, with D: prefixes, from the first to the last', async function () {
+      const ns = 'xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"';
+      const ok = '<D:status>HTTP/1.1 200 OK</D:status>';
+      const book =
+        `<D:response><D:href>/book/</D:href><D:propstat><D:prop><D:resourcetype><D:collection/><C:addressbook/></D:resourcetype>` +
+        `<D:sync-token>tok-1</D:sync-token></D:prop>${ok}</D:propstat></D:response>`;
+      const cards = Array.from(
+        { length: 1234 },
+        (_, i) =>
+          `<D:response><D:href>/book/c${i}.vcf</D:href><D:propstat><D:prop><D:getetag>"e${i}"</D:getetag>` +
+          `<C:address-data>${vcard({ uid: `c${i}`, fn: `Contact ${i}`, tels: [`+49 30 ${i}`] })}</C:address-data></D:prop>${ok}</D:propstat></D:response>`,
+      ).join('\n');
+      answer = (req, res) => {
+        res.writeHead(207, { 'Content-Type': 'application/xml' });
+        res.end(
+          `<?xml version="1.0"?><D:multistatus ${ns}>${req.method === 'PROPFIND' ? book : cards}</D:multistatus>`,
+        );
+      };
+      const load = await track(source(fakeUrl())).load();
+      assert.strictEqual(load.contacts.length, 1234);
+      assert.deepStrictEqual(load.contacts[0], { name: 'Contact 0', numbers: ['+49 30 0'], groups: [] });
+      assert.deepStrictEqual(load.contacts[1233], { name: 'Contact 1233', numbers: ['+49 30 1233'], groups: [] });
+    });
 
     it('rejects a 500, an answer that is not XML and XML that is no multistatus, with texts that say so', async function () {
       const cases = [

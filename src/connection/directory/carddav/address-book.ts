@@ -11,6 +11,8 @@ interface Card {
 
 /** Hrefs per `addressbook-multiget`: small enough for any server's request limit, large enough for 5,000 cards in a few requests. */
 const MULTIGET_BATCH = 250;
+/** vCards read between two turns of the event loop (about 5 ms of work). */
+const CARDS_PER_TURN = 500;
 
 /**
  * One address book, kept in memory between loads. With a sync token (RFC 6578) a refresh asks
@@ -37,7 +39,7 @@ export class AddressBook {
     const contacts = [];
     let skipped = 0;
     for (const card of this.cards.values()) {
-      contacts.push(...card.load.contacts);
+      for (const contact of card.load.contacts) contacts.push(contact);
       skipped += card.load.skipped;
     }
     return { contacts, skipped };
@@ -56,7 +58,7 @@ export class AddressBook {
       }
       throw err;
     }
-    const { resources, syncToken } = parseMultistatus(answer.body, shown(this.url));
+    const { resources, syncToken } = await parseMultistatus(answer.body, shown(this.url));
     const changed: DavResource[] = [];
     let deleted = 0;
     for (const resource of this.members(resources)) {
@@ -81,7 +83,9 @@ export class AddressBook {
     const listed = await this.listMembers(this.cards.size === 0);
     const present = new Set<string>();
     const changed: string[] = [];
-    for (const resource of this.members(listed)) {
+    for (const [index, resource] of this.members(listed).entries()) {
+      // Reading the vCards of a large first load takes turns with Node-RED's events too.
+      if (index % CARDS_PER_TURN === CARDS_PER_TURN - 1) await new Promise((resolve) => setImmediate(resolve));
       const key = this.keyOf(resource.href);
       present.add(key);
       const etag = etagOf(resource);
@@ -102,7 +106,7 @@ export class AddressBook {
 
   private async currentSyncToken(): Promise<string | undefined> {
     const answer = await this.client.send({ method: 'PROPFIND', url: this.url, depth: '0', body: propfindBody(['d:sync-token']) });
-    const { resources } = parseMultistatus(answer.body, shown(this.url));
+    const { resources } = await parseMultistatus(answer.body, shown(this.url));
     return text(resources[0]?.props['sync-token']).trim() || undefined;
   }
 
@@ -114,14 +118,14 @@ export class AddressBook {
       if (!(err instanceof DavStatusError) || [401, 404].includes(err.status) || err.status >= 500) throw err;
       answer = await this.client.send({ method: 'PROPFIND', url: this.url, depth: '1', body: propfindBody(['d:getetag']) });
     }
-    return parseMultistatus(answer.body, shown(this.url)).resources;
+    return (await parseMultistatus(answer.body, shown(this.url))).resources;
   }
 
   private async fetchCards(hrefs: string[]): Promise<void> {
     for (let start = 0; start < hrefs.length; start += MULTIGET_BATCH) {
       const batch = hrefs.slice(start, start + MULTIGET_BATCH);
       const answer = await this.client.send({ method: 'REPORT', url: this.url, depth: '1', body: multigetBody(batch) });
-      const { resources } = parseMultistatus(answer.body, shown(this.url));
+      const { resources } = await parseMultistatus(answer.body, shown(this.url));
       for (const resource of resources) {
         const key = this.keyOf(resource.href);
         if (resource.status === 404) {

@@ -50,7 +50,7 @@ export class CardDavSource implements ContactSource {
     try {
       for (const book of this.books) {
         const load = await book.refresh();
-        contacts.push(...load.contacts);
+        for (const contact of load.contacts) contacts.push(contact);
         skipped += load.skipped;
       }
     } catch (err) {

@@ -37,7 +37,7 @@ async function homeOf(client: DavClient, url: URL, props: Record<string, unknown
 async function propfindSelf(client: DavClient, url: URL): Promise<{ url: URL; props: Record<string, unknown> } | undefined> {
   try {
     const answer = await client.send({ method: 'PROPFIND', url, depth: '0', body: propfindBody(ACCOUNT_PROPS) });
-    const { resources } = parseMultistatus(answer.body, shown(answer.url));
+    const { resources } = await parseMultistatus(answer.body, shown(answer.url));
     return { url: answer.url, props: resources[0]?.props ?? {} };
   } catch (err) {
     if (err instanceof DavStatusError && (err.status === 404 || err.status === 405)) return undefined;
@@ -52,6 +52,6 @@ async function addressBooksIn(client: DavClient, collection: URL): Promise<URL[]
     depth: '1',
     body: propfindBody(['d:resourcetype']),
   });
-  const { resources } = parseMultistatus(answer.body, shown(answer.url));
+  const { resources } = await parseMultistatus(answer.body, shown(answer.url));
   return resources.filter((r) => isAddressBook(r.props)).map((r) => new URL(r.href, answer.url));
 }
