@@ -204,6 +204,63 @@ describe('carddav source (real Radicale)', function () {
       assert.deepStrictEqual(load.contacts[1233], { name: 'Contact 1233', numbers: ['+49 30 1233'], groups: [] });
     });
 
+    it('discovers from a server root that is a web page through /.well-known/carddav, the principal and its home set', async function () {
+      const ns = 'xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav"';
+      const multistatus = (...responses) =>
+        `<?xml version="1.0"?><d:multistatus ${ns}>${responses.join('')}</d:multistatus>`;
+      const response = (href, props) =>
+        `<d:response><d:href>${href}</d:href><d:propstat><d:prop>${props}</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>`;
+      const book = '<d:resourcetype><d:collection/><card:addressbook/></d:resourcetype>';
+      const card = (uid, fn) =>
+        response(
+          `/dav/ab/alice/${uid}/${fn}.vcf`,
+          `<d:getetag>"1"</d:getetag><card:address-data>${vcard({ uid: fn, fn, tels: ['201'] })}</card:address-data>`,
+        );
+      const asked = [];
+      answer = (req, res) => {
+        asked.push(`${req.method} ${req.url}`);
+        if (req.url === '/') return res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>Welcome</html>');
+        if (req.url === '/.well-known/carddav') return res.writeHead(301, { Location: '/dav/' }).end();
+        const xml = {
+          '/dav/': multistatus(
+            response(
+              '/dav/',
+              '<d:current-user-principal><d:href>/dav/principals/alice/</d:href></d:current-user-principal>',
+            ),
+          ),
+          '/dav/principals/alice/': multistatus(
+            response(
+              '/dav/principals/alice/',
+              '<card:addressbook-home-set><d:href>/dav/ab/alice/</d:href></card:addressbook-home-set>',
+            ),
+          ),
+          '/dav/ab/alice/': multistatus(
+            response('/dav/ab/alice/', '<d:resourcetype><d:collection/></d:resourcetype>'),
+            response('/dav/ab/alice/private/', book),
+            response('/dav/ab/alice/shared/', book),
+          ),
+          '/dav/ab/alice/private/': multistatus(
+            req.method === 'REPORT' ? card('private', 'Paula') : response('/dav/ab/alice/private/', book),
+          ),
+          '/dav/ab/alice/shared/': multistatus(
+            req.method === 'REPORT' ? card('shared', 'Sam') : response('/dav/ab/alice/shared/', book),
+          ),
+        }[req.url];
+        if (!xml) return res.writeHead(404).end();
+        res.writeHead(207, { 'Content-Type': 'application/xml' }).end(xml);
+      };
+      const root = `http://127.0.0.1:${fake.address().port}/`;
+      const load = await track(source(root)).load();
+      assert.deepStrictEqual(Object.keys(byName(load)).sort(), ['Paula', 'Sam']);
+      assert.deepStrictEqual(asked.slice(0, 5), [
+        'PROPFIND /.well-known/carddav',
+        'PROPFIND /dav/',
+        'PROPFIND /dav/principals/alice/',
+        'PROPFIND /dav/ab/alice/',
+        'PROPFIND /dav/ab/alice/private/',
+      ]);
+    });
+
     it('rejects a 500, an answer that is not XML and XML that is no multistatus, with texts that say so', async function () {
       const cases = [
         [(req, res) => res.writeHead(500).end('boom'), /CardDAV: http:\/\/127\.0\.0\.1:\d+\/book\/ answered HTTP 500/],
