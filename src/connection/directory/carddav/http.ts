@@ -2,9 +2,8 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { ConnectionOptions } from 'node:tls';
 
-/** One answer of a DAV server: the status and the body as text. */
+/** One successful answer of a DAV server: where it came from (after redirects) and its body as text. */
 export interface DavResponse {
-  status: number;
   url: URL;
   body: string;
 }
@@ -63,7 +62,7 @@ export class DavClient {
         continue;
       }
       if (answer.status < 200 || answer.status >= 300) throw new DavStatusError(statusText(answer.status, url), answer.status);
-      return { status: answer.status, url, body: answer.body };
+      return { url, body: answer.body };
     }
     throw new Error(`CardDAV: too many redirects from ${shown(request.url)}`);
   }
