@@ -336,13 +336,18 @@ describe('carddav source (real Radicale)', function () {
       certificate?.remove();
     });
 
-    it('refuses the certificate unless the tls options trust its CA', async function () {
+    it('refuses the certificate unless the tls options trust its CA or turn verification off', async function () {
       await assert.rejects(track(source(`${secure.url}/alice/contacts/`)).load(), {
         message:
           /CardDAV: certificate of 127\.0\.0\.1:\d+ not trusted \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)/,
       });
       const trusted = await track(source(`${secure.url}/alice/contacts/`, { tls: { ca } })).load();
       assert.deepStrictEqual(trusted.contacts, [{ name: 'Anna', numbers: ['201'], groups: [] }]);
+      // A tls-config with verification turned off (the user's explicit choice) accepts it too.
+      const unverified = await track(
+        source(`${secure.url}/alice/contacts/`, { tls: { rejectUnauthorized: false } }),
+      ).load();
+      assert.strictEqual(unverified.contacts.length, 1);
     });
   });
 });

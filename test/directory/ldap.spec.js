@@ -195,13 +195,15 @@ describe('ldap source (real slapd)', function () {
       certificate?.remove();
     });
 
-    it('refuses the certificate unless the tls options trust its CA', async function () {
+    it('refuses the certificate unless the tls options trust its CA or turn verification off', async function () {
       await assert.rejects(source({}, { url: secure.url }).load(), {
         message:
           /^LDAP: certificate of ldaps:\/\/127\.0\.0\.1:\d+ not trusted \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)/,
       });
       const load = await source({}, { url: secure.url, tls: { ca } }).load();
       assert.strictEqual(load.contacts.length, 2);
+      const unverified = await source({}, { url: secure.url, tls: { rejectUnauthorized: false } }).load();
+      assert.strictEqual(unverified.contacts.length, 2);
     });
   });
 });
