@@ -79,6 +79,11 @@ describe('carddav source (real Radicale)', function () {
     });
   });
 
+  it('loads an empty address book as no contacts', async function () {
+    await server.addressBook('alice', 'empty');
+    assert.deepStrictEqual(await track(source(`${server.url}/alice/empty/`)).load(), { contacts: [], skipped: 0 });
+  });
+
   it('discovers every address book of an account from the server root and from the home URL', async function () {
     for (const url of [`${server.url}/`, `${server.url}/alice/`]) {
       const logged = [];

@@ -63,10 +63,9 @@ function parseWhole(body: string, where: string): Multistatus {
     throw new Error(`CardDAV: ${where} answered something that is not XML`);
   }
   const multistatus = doc.multistatus;
-  if (multistatus === undefined || typeof multistatus !== 'object') {
-    throw new Error(`CardDAV: ${where} answered no WebDAV multistatus`);
-  }
-  const root = (multistatus ?? {}) as Record<string, unknown>;
+  // An empty `<multistatus/>` (an empty address book, nothing changed) parses as ''.
+  if (multistatus !== '' && !isObject(multistatus)) throw new Error(`CardDAV: ${where} answered no WebDAV multistatus`);
+  const root = isObject(multistatus) ? multistatus : {};
   const resources: DavResource[] = [];
   for (const response of asArray(root.response)) {
     if (!isObject(response)) continue;
