@@ -266,6 +266,68 @@ describe('carddav source (real Radicale)', function () {
       ]);
     });
 
+    it('falls back to PROPFIND and multiget on a server without addressbook-query and sync-collection', async function () {
+      const ns = 'xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav"';
+      const response = (href, props) =>
+        `<d:response><d:href>${href}</d:href><d:propstat><d:prop>${props}</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>`;
+      const names = ['Anna', 'Ben', 'Carla'];
+      const asked = [];
+      answer = (req, res) => {
+        let body = '';
+        req.on('data', (d) => (body += d));
+        req.on('end', () => {
+          const kind = /<[\w:]*(addressbook-query|sync-collection|addressbook-multiget|propfind)\b/.exec(body)?.[1];
+          asked.push(`${kind} ${req.headers.depth}`);
+          if (kind === 'addressbook-query' || kind === 'sync-collection') return res.writeHead(501).end();
+          let xml;
+          if (kind === 'addressbook-multiget') {
+            const hrefs = [...body.matchAll(/<d:href>([^<]+)<\/d:href>/g)].map((m) => m[1]);
+            asked.push(`${asked.pop()} (${hrefs.length} cards)`);
+            xml = hrefs.map((h) =>
+              response(
+                h,
+                `<d:getetag>"1"</d:getetag><card:address-data>${vcard({ uid: h, fn: /(\w+)\.vcf$/.exec(h)[1], tels: ['201'] })}</card:address-data>`,
+              ),
+            );
+          } else if (req.headers.depth === '0') {
+            xml = [
+              response(
+                '/book/',
+                '<d:resourcetype><d:collection/><card:addressbook/></d:resourcetype><d:sync-token>t1</d:sync-token>',
+              ),
+            ];
+          } else {
+            xml = [
+              response('/book/', '<d:resourcetype><d:collection/><card:addressbook/></d:resourcetype>'),
+              ...names.map((n) => response(`/book/${n}.vcf`, '<d:getetag>"1"</d:getetag>')),
+            ];
+          }
+          res
+            .writeHead(207, { 'Content-Type': 'application/xml' })
+            .end(`<?xml version="1.0"?><d:multistatus ${ns}>${xml.join('')}</d:multistatus>`);
+        });
+      };
+      const plain = track(source(fakeUrl()));
+      assert.deepStrictEqual(Object.keys(byName(await plain.load())).sort(), names);
+      assert.deepStrictEqual(asked.splice(0), [
+        'propfind 0',
+        'propfind 0',
+        'addressbook-query 1',
+        'propfind 1',
+        'addressbook-multiget 1 (3 cards)',
+      ]);
+      names.push('Dora');
+      assert.deepStrictEqual(Object.keys(byName(await plain.load())).sort(), names);
+      // The refresh: sync refused, the listing by PROPFIND, only the new card fetched.
+      assert.deepStrictEqual(asked, [
+        'sync-collection 1',
+        'propfind 0',
+        'addressbook-query 1',
+        'propfind 1',
+        'addressbook-multiget 1',
+      ]);
+    });
+
     it('rejects a 500, an answer that is not XML and XML that is no multistatus, with texts that say so', async function () {
       const cases = [
         [(req, res) => res.writeHead(500).end('boom'), /CardDAV: http:\/\/127\.0\.0\.1:\d+\/book\/ answered HTTP 500/],

@@ -51,8 +51,9 @@ export class AddressBook {
     try {
       answer = await this.client.send({ method: 'REPORT', url: this.url, depth: '1', body: syncCollectionBody(token) });
     } catch (err) {
-      // RFC 6578 3.2: an invalid or expired token is a 403 (valid-sync-token precondition); some servers say 400 or 409.
-      if (err instanceof DavStatusError && [400, 403, 409].includes(err.status)) {
+      // RFC 6578 3.2: an invalid or expired token is a 403 (valid-sync-token precondition); some servers
+      // say 400 or 409; a server that names a token but has no sync-collection says 405 or 501.
+      if (err instanceof DavStatusError && [400, 403, 405, 409, 501].includes(err.status)) {
         this.syncToken = undefined;
         return false;
       }
@@ -115,7 +116,8 @@ export class AddressBook {
     try {
       answer = await this.client.send({ method: 'REPORT', url: this.url, depth: '1', body: queryAllBody(withCards) });
     } catch (err) {
-      if (!(err instanceof DavStatusError) || [401, 404].includes(err.status) || err.status >= 500) throw err;
+      // A server without addressbook-query (400, 403, 405, 501, ...) still lists its members with PROPFIND.
+      if (!(err instanceof DavStatusError) || err.status === 401 || err.status === 404) throw err;
       answer = await this.client.send({ method: 'PROPFIND', url: this.url, depth: '1', body: propfindBody(['d:getetag']) });
     }
     return (await parseMultistatus(answer.body, shown(this.url))).resources;
