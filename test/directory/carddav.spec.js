@@ -324,7 +324,7 @@ describe('carddav source (real Radicale)', function () {
         'propfind 0',
         'addressbook-query 1',
         'propfind 1',
-        'addressbook-multiget 1',
+        'addressbook-multiget 1 (1 cards)',
       ]);
     });
 
