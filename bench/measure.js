@@ -8,8 +8,20 @@ const { dispatch, setup } = require('./measure/subscriptions');
 const { memory } = require('./measure/memory');
 const { latency } = require('./measure/latency');
 const { state } = require('./measure/state');
+const { directory } = require('./measure/directory');
+const { carddav } = require('./measure/carddav');
 
-const kinds = { throughput, dispatch, setup, memory, latency, state };
+const kinds = {
+  throughput,
+  dispatch,
+  setup,
+  memory,
+  latency,
+  state,
+  directory,
+  // Against a Radicale of its own: no simulator.
+  carddav: (_host, spec) => carddav(spec),
+};
 const spec = JSON.parse(process.argv[2]);
 
 (async () => {

@@ -80,6 +80,19 @@ function latencyLines(r) {
   ];
 }
 
+function directoryLines(r) {
+  const d = r.directory;
+  const dav = d.carddav.skipped
+    ? `CardDAV: skipped, ${d.carddav.skipped}`
+    : `CardDAV from a local Radicale (${fmt(d.carddav.cards)} vCards, median of ${d.carddav.rounds}): full sync carddavSync5kMs ${fmt(r.carddavSync5kMs)} ms, one changed contact picked up carddavDeltaMs ${fmt(r.carddavDeltaMs)} ms`;
+  return [
+    `Phone book (${fmt(d.contacts)} contacts from CSV; onlinePBX 3.0 BLF, the other legs cycling through 1,000 callers, ${fmt(d.namedPerEvent * 100)}% of them in the phone book; ${fmt(d.eventsPerRun)} events, ${d.rounds} interleaved rounds): without a directory ${range(d.off, '/s')}; with it attached ${range(d.on, '/s')}; namesOverheadRatio ${fmt(r.namesOverheadRatio, 2)} (per round ${d.perRound.min} to ${d.perRound.max}; goal >= 0.95) ${mark(r.namesOverheadRatio >= 0.95)}`,
+    `Phone book load (${d.rounds} runs): directoryLoad100kMs ${fmt(r.directoryLoad100kMs)} (${range(d.loadMs, ' ms')}; goal < 3000) ${mark(r.directoryLoad100kMs < 3000)}; bytesPerContact ${fmt(r.bytesPerContact)} (${range(d.bytesPerContact)}; goal <= 400) ${mark(r.bytesPerContact <= 400)}`,
+    `pbx-lookup (${fmt(d.lookupsPerRun)} lookups per run, ${fmt(d.lookupKnown)} known, ${d.rounds} runs): lookupP99Ms ${fmt(r.lookupP99Ms, 3)} (${range(d.lookupP99Ms, ' ms')}; goal < 1) ${mark(r.lookupP99Ms < 1)}; p50 ${fmt(d.lookupP50Ms.median, 3)} ms`,
+    dav,
+  ];
+}
+
 const SECTIONS = {
   throughput: throughputLines,
   store: storeLines,
@@ -89,6 +102,7 @@ const SECTIONS = {
   setup: setupLines,
   heap: heapLines,
   latency: latencyLines,
+  directory: directoryLines,
 };
 
 /** The lines of `sections` (all by default) of the results `r`. */

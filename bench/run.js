@@ -2,7 +2,7 @@
 // `npm run bench`: every measurement of issues 9 and 18 in a fresh process, a table with each
 // ratio and its goal, and bench/results.json. Run it on an idle machine: other load skews the
 // numbers. `BENCH_ONLY=<section>[,<section>...]` runs only those sections (throughput, store,
-// mqtt, state, dispatch, setup, heap, latency; each about a minute or two) and merges their
+// mqtt, state, dispatch, setup, heap, latency, directory; each about a minute or two) and merges their
 // figures into the last bench/results.json: for comparing a change before and after.
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -10,6 +10,7 @@ const os = require('os');
 const path = require('path');
 const { benchProtocols } = require('../scripts/sim-profiles');
 const { report, SECTIONS } = require('./report');
+const { writePhoneBook } = require('./phone-book');
 
 const N = Number(process.env.BENCH_EVENTS) || 200000;
 /**
@@ -36,6 +37,10 @@ const REDEPLOYS = 200;
  */
 const HEAP_WARMUP = 20;
 const LATENCY_EVENTS = { 1000: 5000, 10000: 50000 };
+/** The directory section: contacts in the CSV phone book, `pbx-lookup` queries per run, vCards in Radicale. */
+const CONTACTS = Number(process.env.BENCH_CONTACTS) || 100000;
+const LOOKUPS = Number(process.env.BENCH_LOOKUPS) || 2000;
+const CARDS = Number(process.env.BENCH_CARDS) || 5000;
 
 /**
  * `rounds` rounds of every spec in `specs` one after the other (A B A B ...), so a noisy spell
@@ -320,7 +325,78 @@ function latency() {
   };
 }
 
-const RUNS = { throughput, store, mqtt, state, dispatch, setup, heap, latency };
+/** Whether `command` is on the PATH (Radicale for the CardDAV figures). */
+function installed(command) {
+  return (process.env.PATH || '').split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, command)));
+}
+
+/**
+ * The phone book: ours with a directory of `CONTACTS` contacts attached to the connection and
+ * without, interleaved (`namesOverheadRatio`); loading them from CSV (`directoryLoad100kMs`) and the
+ * heap they keep (`bytesPerContact`), and `pbx-lookup` in Node-RED (`lookupP99Ms`), `ROUNDS` runs
+ * each; CardDAV from a local Radicale (`carddavSync5kMs`, `carddavDeltaMs`; skipped without it).
+ */
+function directory() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbx-bench-book-'));
+  const file = path.join(dir, 'contacts.csv');
+  writePhoneBook(file, CONTACTS);
+  // Half the throughput section's events: each run first starts Node-RED and loads the phone book.
+  const n = Math.round(N / 2);
+  const base = { kind: 'directory', file, contacts: CONTACTS };
+  try {
+    process.stderr.write(`directory: ours without and with ${CONTACTS} contacts attached, interleaved...\n`);
+    const [off, on] = interleaved(
+      [false, true].map((attached) => ({
+        ...base,
+        mode: 'names',
+        attached,
+        n,
+        label: attached ? 'directory attached' : 'no directory',
+      })),
+    );
+    const ratio = ratioSpread(on, off, 'rate');
+    process.stderr.write(`directory: loading ${CONTACTS} contacts from CSV, ${ROUNDS} runs...\n`);
+    const loads = Array.from({ length: ROUNDS }, () => measure({ ...base, mode: 'load' }));
+    process.stderr.write(`directory: pbx-lookup, ${LOOKUPS} lookups per run, ${ROUNDS} runs...\n`);
+    const lookups = Array.from({ length: ROUNDS }, () => measure({ ...base, mode: 'lookup', queries: LOOKUPS }));
+    const result = {
+      directory: {
+        contacts: CONTACTS,
+        protocol: 'onlinepbx3',
+        eventsPerRun: n,
+        rounds: ROUNDS,
+        off: spreadOf(off, 'rate'),
+        on: spreadOf(on, 'rate'),
+        perRound: { min: ratio.min, max: ratio.max },
+        namedPerEvent: round(spread(on.map((m) => m.namedPerEvent)).median, 3),
+        loadMs: spreadOf(loads, 'loadMs'),
+        bytesPerContact: spreadOf(loads, 'bytesPerContact'),
+        lookupsPerRun: LOOKUPS,
+        lookupKnown: lookups[0].known,
+        lookupP50Ms: spreadOf(lookups, 'lookupP50Ms', 3),
+        lookupP99Ms: spreadOf(lookups, 'lookupP99Ms', 3),
+      },
+      namesOverheadRatio: ratio.median,
+      bytesPerContact: round(spread(loads.map((m) => m.bytesPerContact)).median),
+      directoryLoad100kMs: round(spread(loads.map((m) => m.loadMs)).median),
+      lookupP99Ms: round(spread(lookups.map((m) => m.lookupP99Ms)).median, 3),
+    };
+    if (!installed('radicale')) {
+      // Undefined, so a partial run drops the figures of the run before (JSON leaves them out).
+      return { ...result, carddavSync5kMs: undefined, carddavDeltaMs: undefined };
+    }
+    process.stderr.write(`directory: CardDAV, ${CARDS} vCards in a local Radicale...\n`);
+    const dav = measure({ kind: 'carddav', cards: CARDS, rounds: ROUNDS });
+    result.directory.carddav = { cards: dav.cards, rounds: dav.rounds };
+    result.carddavSync5kMs = dav.carddavSync5kMs;
+    result.carddavDeltaMs = dav.carddavDeltaMs;
+    return result;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const RUNS = { throughput, store, mqtt, state, dispatch, setup, heap, latency, directory };
 
 function main() {
   const only = (process.env.BENCH_ONLY || '').split(',').filter(Boolean);

@@ -31,14 +31,23 @@ function sockets() {
   return sim.sockets;
 }
 
-/** One frame builder per socket (innovaphone frames carry the src of that socket's monitors). */
-function builders(users) {
-  return sockets().map((ws) => [ws, chosen.bench.frames(users, ws, frameServer ? undefined : sim)]);
+/**
+ * One frame builder per socket (innovaphone frames carry the src of that socket's monitors);
+ * with `numbers`, frames whose other party cycles through them (the phone book bench).
+ */
+function builders(users, numbers) {
+  const { bench } = chosen;
+  if (numbers && !bench.callerFrames) throw new Error(`bench protocol ${bench.name} has no frames with callers`);
+  const simOf = frameServer ? undefined : sim;
+  return sockets().map((ws) => [
+    ws,
+    numbers ? bench.callerFrames(users, numbers, ws, simOf) : bench.frames(users, ws, simOf),
+  ]);
 }
 
-async function push({ n, users }) {
+async function push({ n, users, numbers }) {
   const t0 = performance.now();
-  for (const [ws, frame] of builders(users)) await pushFrames([ws], n, (i) => frame(i));
+  for (const [ws, frame] of builders(users, numbers)) await pushFrames([ws], n, (i) => frame(i));
   return { ms: performance.now() - t0 };
 }
 

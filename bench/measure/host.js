@@ -38,13 +38,14 @@ async function until(check, label, ms = WAIT_MS) {
 
 /**
  * Pushes `n` frames over `users` and waits until `counter.count` has them all: events per
- * second, and (`cpuPct`) how busy this, the receiving, process was meanwhile.
+ * second, and (`cpuPct`) how busy this, the receiving, process was meanwhile. `numbers`: the
+ * frames' other parties cycle through them (the phone book bench).
  */
-async function timedPush(host, counter, protocol, n, users) {
+async function timedPush(host, counter, protocol, n, users, numbers) {
   counter.count = 0;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  host.call('push', { protocol, n, users });
+  host.call('push', { protocol, n, users, numbers });
   await until(() => counter.count >= n, `${n} events`);
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);

@@ -63,6 +63,12 @@ export interface BenchProtocol {
   start(users: number): Promise<SimHarness>;
   /** The frames for the socket `ws`, of `sim` (bench/sim-host.js), or of a plain frame server (no sim). */
   frames(users: number, ws: WebSocket, sim?: SimHarness): FrameBuilder;
+  /**
+   * Frames whose other party (a caller, a BLF lamp's other leg) cycles through `numbers`, for
+   * the socket `ws` of `sim`: the phone book bench, where the names seam looks each one up.
+   * Protocols whose bench frames name no other party leave it out.
+   */
+  callerFrames?(users: number, numbers: readonly string[], ws: WebSocket, sim?: SimHarness): FrameBuilder;
   /** The subscriptions the simulator has confirmed, where the protocol shows them (the bench waits for them). */
   subscriptions?(sim: SimHarness): number;
   /** Ours' input node: its type, and the property that names the keys it watches. */

@@ -5,16 +5,24 @@ export type SimApiVersion = '2' | '3';
 
 /**
  * Benchmark frames: blf (3.0: user_blf) event `i` over `extensions` extensions 2000..,
- * ringing and hangup alternating, `seq` = i; `extra` is spliced into the event data.
+ * ringing and hangup alternating, `seq` = i; `extra` is spliced into the event data. The other
+ * leg is one outside number, or cycles through `otherParties` (the phone book bench: the names
+ * seam looks each one up).
  */
-export function blfBenchFrames(apiVersion: SimApiVersion, extensions: number): (i: number, extra?: string) => string {
+export function blfBenchFrames(
+  apiVersion: SimApiVersion,
+  extensions: number,
+  otherParties: readonly string[] = ['74950000000'],
+): (i: number, extra?: string) => string {
   const v3 = apiVersion === '3';
   const head = v3 ? '{"event":"user_blf","data":{"uid":"' : '5:::{"name":"blf","args":[{"uid":"';
   const tail = v3 ? '}}' : '}]}';
   const ts = Math.floor(Date.now() / 1000);
+  const others = otherParties.map((n) => JSON.stringify(n));
   return (i, extra = '') => {
     const status = Math.floor(i / extensions) % 2 === 0 ? 'ringing' : 'hangup';
-    return `${head}${2000 + (i % extensions)}","status":"${status}","direction":"in","rank":"master","other_leg":"74950000000","uuid":"bench-${i}","timestamp":${ts},"seq":${i}${extra}${tail}`;
+    const other = others[i % others.length];
+    return `${head}${2000 + (i % extensions)}","status":"${status}","direction":"in","rank":"master","other_leg":${other},"uuid":"bench-${i}","timestamp":${ts},"seq":${i}${extra}${tail}`;
   };
 }
 

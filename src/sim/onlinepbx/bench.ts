@@ -14,6 +14,7 @@ function blfBench(apiVersion: SimApiVersion): BenchProtocol {
       return sim;
     },
     frames: (users) => blfBenchFrames(apiVersion, users),
+    callerFrames: (users, numbers) => blfBenchFrames(apiVersion, users, numbers),
     watcher: { type: 'pbx-blf-in', property: 'extensions' },
     watched: () => [],
     // A 2.0 event is a socket.io frame: `5:::` before the JSON.
