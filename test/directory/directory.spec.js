@@ -175,6 +175,16 @@ describe('phone book directory', () => {
     assert.deepStrictEqual(directory.find('0301234567').groups, ['VIP', 'customer']);
   });
 
+  it('keeps the keys of at most 10,000 reported numbers: a flood of distinct callers neither grows it nor misleads it', async () => {
+    make([new FileSource('crm', file('crm.csv', 'name,number\nMüller GmbH,030/1234567\n'))]);
+    await directory.start();
+    assert.strictEqual(directory.find('030 1234567').name, 'Müller GmbH');
+    for (let i = 0; i < 25000; i++) assert.strictEqual(directory.find(`0301${String(i).padStart(6, '0')}`), undefined);
+    assert.ok(directory.keys.size <= 10000, `${directory.keys.size} keys kept`);
+    assert.strictEqual(directory.find('030 1234567').name, 'Müller GmbH');
+    assert.strictEqual(directory.find('+49 30 1234567').name, 'Müller GmbH');
+  });
+
   it('reloads a file that changes', async () => {
     const p = file('live.csv', 'name,number\nOld Name,0301234567\n');
     make([new FileSource('live', p)]);

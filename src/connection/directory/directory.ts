@@ -34,6 +34,12 @@ export interface DirectoryOptions {
 }
 
 const SEARCH_LIMIT = 20;
+/**
+ * Reported numbers whose keys are kept: the same callers and lamps come back event after event,
+ * and reading a number (libphonenumber) costs more than the rest of the event's path. Emptied
+ * when full, so a flood of distinct numbers costs memory only up to this many.
+ */
+const KEY_CACHE_SIZE = 10000;
 
 /**
  * A phone book of several sources in priority order, answered from memory: each source's
@@ -45,6 +51,8 @@ export class Directory implements ContactFinder {
   private pbxNumbering: PbxNumbering | undefined;
   private plan: NumberPlan;
   private askingFallback = false;
+  /** Reported number -> its key under `plan` (`''`: none). */
+  private readonly keys = new Map<string, string>();
 
   constructor(
     sources: readonly ContactSource[],
@@ -74,7 +82,7 @@ export class Directory implements ContactFinder {
 
   /** The contact for a number the PBX reported, and the rule that found it. */
   match(number: string): Match | undefined {
-    const key = reportedKey(String(number ?? ''), this.plan);
+    const key = this.keyOf(String(number ?? ''));
     if (!key) return undefined;
     for (const runner of this.runners) {
       const contact = runner.index.find(key);
@@ -95,6 +103,16 @@ export class Directory implements ContactFinder {
     } finally {
       this.askingFallback = false;
     }
+  }
+
+  private keyOf(number: string): string | undefined {
+    let key = this.keys.get(number);
+    if (key === undefined) {
+      key = reportedKey(number, this.plan) ?? '';
+      if (this.keys.size >= KEY_CACHE_SIZE) this.keys.clear();
+      this.keys.set(number, key);
+    }
+    return key || undefined;
   }
 
   /** Contacts whose name contains `text`, case-insensitively, sorted by name (at most 20). */
@@ -124,6 +142,7 @@ export class Directory implements ContactFinder {
     this.pbxNumbering = numbering;
     if (plan.country === this.plan.country && plan.outsidePrefix === this.plan.outsidePrefix) return;
     this.plan = plan;
+    this.keys.clear();
     void this.reload();
   }
 
