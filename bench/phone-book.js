@@ -4,10 +4,10 @@
 const fs = require('fs');
 
 /**
- * The directory's number plan: Russia. No area code: onlinePBX reports callers as `7` and ten
- * digits, which a plan with an area code reads as a local number (`7495...` behind `8495`).
+ * The directory's number plan: Moscow, as a user there sets it (onlinePBX reports callers as `7`
+ * and ten digits, which the plan reads as whole numbers, not as local ones).
  */
-const PLAN = { country: 'RU', areaCode: '', outsidePrefix: '', internalDigits: 6 };
+const PLAN = { country: 'RU', areaCode: '495', outsidePrefix: '', internalDigits: 6 };
 /** Contact `i`'s office number is +7 495 FIRST + i; a caller from SECOND up is in no phone book. */
 const FIRST = 1000000;
 const SECOND = 5000000;

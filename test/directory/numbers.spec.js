@@ -42,6 +42,16 @@ describe('phone book numbers', () => {
     }
   });
 
+  it('reads a number with its country code but no + as that number, not as a local one (onlinePBX: 74951234567)', () => {
+    const moscow = { country: 'RU', areaCode: '495', outsidePrefix: '', internalDigits: 4 };
+    assert.strictEqual(reportedKey('74951234567', moscow), '+74951234567');
+    assert.strictEqual(reportedKey('79161234567', moscow), '+79161234567');
+    assert.strictEqual(reportedKey('1234567', moscow), '+74951234567', 'a local number still gets the area code');
+    const munich = { country: 'DE', areaCode: '89', outsidePrefix: '', internalDigits: 6 };
+    assert.strictEqual(reportedKey('4930123456', munich), '+4930123456');
+    assert.strictEqual(reportedKey('4912345', munich), '+49894912345', 'too short for a whole number: local');
+  });
+
   it('matches numbers without a country code as written when no country is known', () => {
     const none = { areaCode: '', outsidePrefix: '', internalDigits: 6 };
     assert.strictEqual(numberKey('030/1234567', none), '0301234567');

@@ -1,5 +1,11 @@
 import type { PbxNumbering } from '../../protocols/common/adapter';
-import { isSupportedCountry, Metadata, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
+import {
+  getCountryCallingCode,
+  isSupportedCountry,
+  Metadata,
+  parsePhoneNumberFromString,
+  type CountryCode,
+} from 'libphonenumber-js/min';
 
 /** How a directory reads numbers: its own settings, completed by what the PBX reports. */
 export interface NumberPlan {
@@ -106,6 +112,21 @@ export function reportedKey(text: string, plan: NumberPlan): string | undefined 
   return e164(bare, plan) ?? bare;
 }
 
+/**
+ * Whether a number without `+` starts with the country's own calling code (onlinePBX reports
+ * Russian callers as `74951234567`, trunks often send `4930123456`). A local number is never that
+ * long: subscriber numbers have at most 8 digits, so at least 8 digits after the code mean a whole
+ * national number (an assumption from the numbering plans of the countries the PBXs serve).
+ */
+function withCountryCode(number: string, country: CountryCode): boolean {
+  const code = getCountryCallingCode(country);
+  return (
+    number.length >= code.length + 8 &&
+    number.startsWith(code) &&
+    parsePhoneNumberFromString(`+${number}`)?.country === country
+  );
+}
+
 function e164(number: string, plan: NumberPlan): string | undefined {
   if (number.startsWith('+')) return parsePhoneNumberFromString(number)?.number ?? number;
   const country = plan.country;
@@ -113,7 +134,7 @@ function e164(number: string, plan: NumberPlan): string | undefined {
   let national = number;
   // A local number (no national or international prefix) lies in the directory's area.
   const prefix = nationalPrefixOf(country);
-  if (plan.areaCode && prefix && !number.startsWith(prefix)) {
+  if (plan.areaCode && prefix && !number.startsWith(prefix) && !withCountryCode(number, country)) {
     national = `${prefix}${plan.areaCode}${number}`;
   }
   const parsed = parsePhoneNumberFromString(national, country);
