@@ -13,9 +13,9 @@ const cell = (t, mode) => `${fmt(t[mode])} (${fmt(t.range[mode][0])}-${fmt(t.ran
 
 function throughputLines(r) {
   const lines = [
-    `Throughput (events/s through one input node into a counting sink, ${fmt(r.machine.eventsPerRun)} events over 50 users, median of ${r.machine.rounds} interleaved rounds of limit, ours (state store on), floor and parse floor; the peer one run)`,
-    '| protocol | limit (raw ws + JSON.parse) | ours | floor (core websocket in -> sink, no parsing) | parse floor (core websocket in -> json -> sink) | core peer (websocket in, json, 50-way switch) | ours/limit (goal >= 0.5) | ours/limit per round | ours/peer (goal >= 10) | oursVsFloor (per round) | oursVsParseFloor (goal >= 0.9; per round) | receiver CPU limit/ours/floor/parse/peer |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `Throughput (events/s through one input node into a counting sink, ${fmt(r.machine.eventsPerRun)} events over 50 users, median of ${r.machine.rounds} interleaved rounds of limit, ours (state store on) and parse floor; the peer one run)`,
+    '| protocol | limit (raw ws + JSON.parse) | ours | parse floor (core websocket in -> json -> sink) | core peer (websocket in, json, 50-way switch) | ours/limit (goal >= 0.5) | ours/limit per round | ours/peer (goal >= 10) | oursVsParseFloor (goal >= 0.9; per round) | receiver CPU limit/ours/parse/peer |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const [p, t] of Object.entries(r.throughput)) {
     const a = t.ours / t.limit;
@@ -23,7 +23,7 @@ function throughputLines(r) {
     const c = t.receiverCpuPct;
     const vp = t.oursVsParseFloor;
     lines.push(
-      `| ${p} | ${cell(t, 'limit')} | ${cell(t, 'ours')} | ${cell(t, 'floor')} | ${cell(t, 'parse')} | ${fmt(t.peer)} | ${fmt(a, 2)} ${mark(a >= 0.5)} | ${t.oursLimitPerRound.min} to ${t.oursLimitPerRound.max} | ${fmt(b, 1)} ${mark(b >= 10)} | ${t.oursVsFloor.median} (${t.oursVsFloor.min} to ${t.oursVsFloor.max}) | ${vp.median} ${mark(vp.median >= 0.9)} (${vp.min} to ${vp.max}) | ${c.limit}% / ${c.ours}% / ${c.floor}% / ${c.parse}% / ${c.peer}% |`,
+      `| ${p} | ${cell(t, 'limit')} | ${cell(t, 'ours')} | ${cell(t, 'parse')} | ${fmt(t.peer)} | ${fmt(a, 2)} ${mark(a >= 0.5)} | ${t.oursLimitPerRound.min} to ${t.oursLimitPerRound.max} | ${fmt(b, 1)} ${mark(b >= 10)} | ${vp.median} ${mark(vp.median >= 0.9)} (${vp.min} to ${vp.max}) | ${c.limit}% / ${c.ours}% / ${c.parse}% / ${c.peer}% |`,
     );
   }
   return lines;
