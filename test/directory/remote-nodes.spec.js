@@ -302,6 +302,25 @@ describe('pbx-directory with CardDAV and LDAP through pbx-lookup (real Radicale 
     }
   });
 
+  it('keeps the LDAP entries while slapd is stopped, says so once, and recovers', async function () {
+    const rec = await load(flow([crm, office({ refreshMinutes: 0.05 })]), secrets);
+    await waitStatusNow('green', /^5 contacts$/);
+    await slapd.stop();
+    try {
+      await waitStatusNow('yellow', /^office: unreachable since \d\d:\d\d, 3 contacts kept$/);
+      assert.strictEqual((await ask(rec, '0004930 7654321')).payload.name, 'Müller GmbH');
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      assert.deepStrictEqual(logged('warn'), [
+        `phone book source office: LDAP: ${slapd.url} unreachable (connection refused); 3 contacts kept, retrying`,
+      ]);
+    } finally {
+      await slapd.start();
+    }
+    await waitStatusNow('green', /^5 contacts$/, 8000);
+    assert.strictEqual(logged('warn').length, 1);
+    assert.strictEqual(logged('info').filter((t) => t === 'phone book source office: 3 contacts').length, 2);
+  });
+
   it('shows a wrong password clearly and no secret anywhere: status, log, messages', async function () {
     const rec = await load(flow([cloud(), office()]), { d1: { carddavPassword: WRONG, ldapPassword: WRONG } });
     await waitStatusNow(
