@@ -245,6 +245,19 @@ describe('phone book directory', () => {
     assert.strictEqual(logs.length, 2);
   }).timeout(15000);
 
+  it('names a source that never loaded and its error in yellow while the others answer', async () => {
+    const good = file('good.csv', 'name,number\nGood Gina,0301234567\n');
+    make([new FileSource('good', good), new FileSource('missing', path.join(dir, 'missing.csv'))]);
+    await directory.start();
+    const status = directory.status();
+    assert.deepStrictEqual(
+      [status.fill, status.key, status.params.label, status.params.count],
+      ['yellow', 'failed', 'missing', 1],
+    );
+    assert.match(status.params.error, /ENOENT/);
+    assert.strictEqual(directory.find('0301234567').name, 'Good Gina');
+  });
+
   it("serves the PBX's own users and follows their changes", async () => {
     const names = new PartyNames();
     names.learn([{ number: '204', name: 'Alice Adams' }]);

@@ -213,6 +213,52 @@ function checkRuntime(label, runtime) {
       }
     });
 
+    it('answers a number from a phone book file through pbx-directory and pbx-lookup', async () => {
+      const csv = path.join(tmp, 'crm.csv');
+      fs.writeFileSync(csv, 'name,number,groups\nMüller GmbH,030/1234567,VIP\n');
+      const flow = [
+        { id: 'f4', type: 'tab', label: 'phone book install test' },
+        {
+          id: 'd4',
+          type: 'pbx-directory',
+          country: 'DE',
+          areaCode: '30',
+          outsidePrefix: '0',
+          sources: [{ type: 'file', label: 'crm', path: csv }],
+        },
+        { id: 'h4', type: 'http in', z: 'f4', url: '/pbx-lookup-install', method: 'get', wires: [['l4']] },
+        {
+          id: 'l4',
+          type: 'pbx-lookup',
+          z: 'f4',
+          directory: 'd4',
+          number: 'req.query.number',
+          numberType: 'msg',
+          wires: [['r4']],
+        },
+        { id: 'r4', type: 'http response', z: 'f4', statusCode: '', headers: {}, wires: [] },
+      ];
+      try {
+        assert.strictEqual((await red.post('/flows', flow)).status, 204);
+        // The file loads once the flow runs; until then the lookup answers null.
+        const ask = () => red.get('/pbx-lookup-install?number=00301234567');
+        let res = await ask();
+        const deadline = Date.now() + 10000;
+        while (!/Müller/.test(res.body) && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 100));
+          res = await ask();
+        }
+        assert.deepStrictEqual(JSON.parse(res.body), {
+          name: 'Müller GmbH',
+          number: '+49301234567',
+          groups: ['VIP'],
+          source: 'crm',
+        });
+      } finally {
+        await red.post('/flows', []);
+      }
+    });
+
     it('packs the runtime files and nothing of the sources, tests or simulators', () => {
       for (const t of TYPES) {
         assert.ok(packed.files.includes(`dist/nodes/${t}.js`), `dist/nodes/${t}.js`);

@@ -158,21 +158,28 @@ export class Directory implements ContactFinder {
     return this.runners.map((r) => r.status());
   }
 
-  /** Green `N contacts`; yellow while loading or while a failing source's last good contacts are kept; red when nothing ever loaded. */
+  /**
+   * Green `N contacts`; yellow while loading, while a failing source's last good contacts are
+   * kept, or naming a source that never loaded and why (the others answer); red when nothing
+   * ever loaded.
+   */
   status(): DirectoryStatus {
     const all = this.sources();
     const count = all.reduce((n, s) => n + s.contacts, 0);
-    const failing = all.find((s) => s.state === 'failing' || s.state === 'failed');
     if (all.some((s) => s.state === 'loading'))
       return { fill: 'yellow', shape: 'ring', key: 'loading', params: { count } };
-    if (all.length && all.every((s) => s.state === 'failed')) {
+    // A source that never loaded has nothing kept: its error (a wrong password, an untrusted
+    // certificate) says more than "unreachable, 0 contacts kept".
+    const failed = all.find((s) => s.state === 'failed');
+    if (failed) {
       return {
-        fill: 'red',
+        fill: all.every((s) => s.state === 'failed') ? 'red' : 'yellow',
         shape: 'ring',
         key: 'failed',
-        params: { count, label: failing?.label, error: failing?.error },
+        params: { count, label: failed.label, error: failed.error },
       };
     }
+    const failing = all.find((s) => s.state === 'failing');
     if (failing) {
       return {
         fill: 'yellow',
