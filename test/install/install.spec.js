@@ -163,6 +163,14 @@ function checkRuntime(label, runtime) {
         sim.setUser('41', { dnd: true });
         const dnd = await broker.next('pbx/install_site/presence/41', (m) => JSON.parse(m.payload).status === 'dnd');
         assert.strictEqual(dnd.retain, true);
+        // Names the PBX knows, in this runtime too: the presence carries the account's name, and
+        // Home Assistant's sensors are named after the person (unique ids as before).
+        assert.strictEqual(JSON.parse(dnd.payload).dn, 'Alice');
+        const config = (kind) =>
+          JSON.parse(broker.on(`homeassistant/sensor/pbx_install_site_${kind}_41/config`).pop().payload);
+        assert.strictEqual(config('presence').name, 'Alice');
+        assert.strictEqual(config('presence').unique_id, 'pbx_install_site_presence_41');
+        assert.strictEqual(config('blf').name, 'Alice line');
         assert.ok(broker.published.every((m) => !m.payload.includes(secret) && !m.topic.includes(secret)));
       } finally {
         await red.post('/flows', []);
