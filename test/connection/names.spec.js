@@ -147,6 +147,23 @@ describe('names: PartyNames order and fill', () => {
     names.learn([{ number: '43', name: 'Carol' }]);
     assert.strictEqual(changes, 1);
   });
+
+  it('onNamesChanged: the PBX users and every change of the phone book; onUsersChanged the PBX users only', () => {
+    const names = new PartyNames();
+    const phoneBook = new Set();
+    const finder = { ...book(), onChange: (fn) => (phoneBook.add(fn), () => phoneBook.delete(fn)) };
+    let users = 0;
+    let all = 0;
+    names.onUsersChanged(() => users++);
+    names.onNamesChanged(() => all++);
+    names.useDirectory(finder);
+    for (const fn of phoneBook) fn();
+    assert.deepStrictEqual([users, all], [0, 1], 'a phone book change is no change of the PBX users');
+    names.learn([{ number: '41', name: 'Alice' }]);
+    assert.deepStrictEqual([users, all], [1, 2]);
+    names.useDirectory(undefined);
+    assert.strictEqual(phoneBook.size, 0, 'a detached phone book is no longer listened to');
+  });
 });
 
 describe('names: PbxConnection fills every report, snapshot and record', () => {

@@ -196,3 +196,49 @@ for (const v of VENDORS) {
     });
   });
 }
+
+describe('phone book wired: a phone book that changes renames what shows names by key', function () {
+  this.timeout(15000);
+  let sim;
+  let dir;
+  simulatorWithFlowsEach(
+    () => (sim = new VodiaSim({ domain: 'tenant.test' })),
+    () => sim,
+  );
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbx-wired-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('Home Assistant sensors get the new name from the phone book, unique ids unchanged', async () => {
+    const book = path.join(dir, 'crm.csv');
+    fs.writeFileSync(book, 'name,number\nCarol from the book,43\n');
+    const nodes = [
+      {
+        id: 'd1',
+        type: 'pbx-directory',
+        country: 'DE',
+        internalDigits: 6,
+        sources: [{ type: 'file', label: 'crm', path: book }],
+      },
+      connectionTo.vodia(sim, { name: 'Head office', directory: 'd1' }),
+      { id: 'm1', type: 'pbx-mqtt', connection: 'c1', kinds: 'presence,blf', keys: '43', wires: [['hm']] },
+      { id: 'hm', type: 'helper' },
+    ];
+    await loadCatching(nodes, { c1: { password: 'secret' } }, 'herr');
+    const { hm: out } = recordHelpers(nodes);
+    await connected();
+    const config = (kind) => {
+      const topic = `homeassistant/sensor/pbx_head_office_${kind}_43/config`;
+      const m = out.list.filter((x) => x.topic === topic).pop();
+      return m && JSON.parse(m.payload);
+    };
+    await waitFor(() => config('presence')?.name === 'Carol from the book', 5000, 'named from the book');
+    // Saved with a new name (a CRM export, a CardDAV sync): the sensors follow, without a PBX report.
+    fs.writeFileSync(book, 'name,number\nCarol Clark-Meyer,43\n');
+    await waitFor(() => config('presence')?.name === 'Carol Clark-Meyer', 5000, 'renamed from the book');
+    await waitFor(() => config('blf')?.name === 'Carol Clark-Meyer line', 5000, 'the lamp too');
+    assert.deepStrictEqual(
+      [config('presence').unique_id, config('blf').unique_id],
+      ['pbx_head_office_presence_43', 'pbx_head_office_blf_43'],
+    );
+  });
+});
