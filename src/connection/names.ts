@@ -154,6 +154,19 @@ export class PartyNames {
     else this.fillPresence(payload as Presence);
   }
 
+  /**
+   * A copy of a stored presence or BLF payload named again (after `onNamesChanged`), or
+   * `undefined` when its names stay the same.
+   */
+  renamed(channel: 'presence' | 'blf', payload: object): object | undefined {
+    const copy = { ...payload } as Record<string, unknown>;
+    if (channel === 'presence') this.fillPresence(copy as unknown as Presence);
+    else this.fillBlf(copy as unknown as Blf);
+    const before = payload as Record<string, unknown>;
+    const same = RENAMED_FIELDS[channel].every((f) => JSON.stringify(before[f]) === JSON.stringify(copy[f]));
+    return same ? undefined : copy;
+  }
+
   private fillCall(call: Call): void {
     if (call.from !== undefined || call.fromName !== undefined) {
       const contact = call.from === undefined ? undefined : this.finder?.find(call.from);
@@ -192,6 +205,9 @@ export class PartyNames {
     return this.pbxNames.get(number) ?? (alias === undefined ? undefined : this.pbxNames.get(alias));
   }
 }
+
+/** The fields `fill` names, per kind that the store keeps while the names change. */
+const RENAMED_FIELDS = { presence: ['dn'], blf: ['otherPartyName', 'otherPartyContact'] } as const;
 
 function tell(listeners: ReadonlySet<() => void>): void {
   for (const fn of listeners) fn();

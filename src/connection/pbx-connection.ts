@@ -97,6 +97,7 @@ export class PbxConnection {
       },
       log: options.log,
     });
+    this.names.onNamesChanged(() => this.renameEntries());
   }
 
   get vendor(): string {
@@ -263,6 +264,20 @@ export class PbxConnection {
       this.onReport('call', legId, message);
       this.orphaned.add(legId);
       if (this.orphaned.size > MAX_ORPHANED) this.orphaned.delete(this.orphaned.values().next().value as string);
+    }
+  }
+
+  /**
+   * The names changed (a phone book loaded after the PBX's first reports, a file saved, a user
+   * renamed): the stored presence and lamps are named again, so `pbx-state`, the MQTT payloads
+   * and the wallboard show it before the next report; the nodes get the names with that report.
+   */
+  private renameEntries(): void {
+    for (const kind of ['presence', 'blf'] as const) {
+      for (const [key, entry] of [...this.store.entries(kind)]) {
+        const payload = this.names.renamed(kind, entry.payload as object);
+        if (payload) this.store.rename(kind, key, payload);
+      }
     }
   }
 

@@ -4,6 +4,7 @@
 // phone book knows is named from the book (with its contact) even though the PBX sends another
 // name for it; a caller the book does not know keeps the PBX's name; a user the PBX names not at
 // all gets the book's name as presence `dn`; the lamps (Vodia, onlinePBX) and the records too.
+// A book that loads or changes later renames the stored entries and the Home Assistant sensors.
 const assert = require('assert');
 const fs = require('fs');
 const os = require('os');
@@ -19,7 +20,8 @@ const { VodiaSim, DEFAULT_ACCOUNTS } = require('../../dist/sim/vodia');
  * Per vendor: the simulator (one user the PBX gives no name), the directory's number plan, the
  * phone book, and how to ring `user` from an outside number with the name the PBX sends.
  * `known`: an outside caller in the book under another name; `unknown`: one not in the book;
- * `nameless`: the user without a PBX name, in the book; `lamp`: the called extension's BLF key.
+ * `nameless`: the user without a PBX name, in the book; `lamp`: the called extension's BLF key;
+ * `changePresence`: a presence report of `nameless` with the status `changedStatus`.
  */
 const VENDORS = [
   {
@@ -40,6 +42,7 @@ const VENDORS = [
     ready: () => undefined,
     ring: (sim, from, fromName) => sim.startCall({ from, fromName, to: '42' }),
     changePresence: (sim) => sim.setUser('43', { dnd: true }),
+    changedStatus: 'dnd',
     hangup: (sim, id) => sim.endCall(id),
   },
   {
@@ -66,6 +69,7 @@ const VENDORS = [
     },
     hangup: () => undefined,
     changePresence: (sim) => sim.pbx.setRegistration('103', false),
+    changedStatus: 'offline',
   },
   {
     vendor: 'innovaphone',
@@ -92,6 +96,7 @@ const VENDORS = [
     ring: (sim, from, fromName) => sim.rcc.incomingCall({ from, to: 'bob', fromName }),
     hangup: (sim, leg) => sim.rcc.hangup(leg),
     changePresence: (sim) => sim.pbx.setPresence('erin', { activity: 'away' }),
+    changedStatus: 'away',
   },
 ];
 
@@ -107,8 +112,9 @@ for (const v of VENDORS) {
     beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbx-wired-'))));
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+    let book;
     async function load() {
-      const book = path.join(dir, 'crm.csv');
+      book = path.join(dir, 'crm.csv');
       fs.writeFileSync(book, v.book);
       const nodes = [
         {
@@ -123,6 +129,8 @@ for (const v of VENDORS) {
         { id: 'calls', type: 'pbx-call-in', connection: 'c1', wires: [['hc']] },
         { id: 'recs', type: 'pbx-call-in', connection: 'c1', output: 'records', wires: [['hr']] },
         { id: 'pres', type: 'pbx-presence-in', connection: 'c1', users: v.nameless.key, wires: [['hp']] },
+        { id: 'st', type: 'pbx-state', connection: 'c1', kind: 'presence', key: v.nameless.key, wires: [['hs']] },
+        { id: 'hs', type: 'helper' },
         ...(v.lamp ? [{ id: 'lamp', type: 'pbx-blf-in', connection: 'c1', extensions: v.lamp, wires: [['hb']] }] : []),
         { id: 'hc', type: 'helper' },
         { id: 'hr', type: 'helper' },
@@ -187,17 +195,24 @@ for (const v of VENDORS) {
       assert.strictEqual('fromContact' in record, false);
     });
 
-    it('gives a user the PBX does not name the phone book name as presence dn', async () => {
-      const { hp: presence } = await load();
-      // Names are filled in as reports pass: one sent before the book had loaded names nobody.
+    it('gives a user the PBX does not name the phone book name as presence dn; a renamed contact renames the stored entry', async () => {
+      const { hp: presence, hs: state } = await load();
+      // The nodes get names with the reports: one sent before the book had loaded has the PBX's only.
       v.changePresence(sim);
-      const m = await presence.next((x) => x.topic === v.nameless.key && x.payload.dn !== undefined);
+      const m = await presence.next((x) => x.topic === v.nameless.key && x.payload.status === v.changedStatus);
       assert.strictEqual(m.payload.dn, v.nameless.dn, JSON.stringify(m.payload));
+      // The book saved with a new name: the stored entry is named again without a report from the PBX.
+      fs.writeFileSync(book, v.book.replace(v.nameless.dn, 'Renamed in the book'));
+      const stored = () => connection().store.get('presence', v.nameless.key).payload.dn;
+      await waitFor(() => stored() === 'Renamed in the book', 5000, 'the stored presence renamed');
+      helper.getNode('st').receive({ payload: 'now' });
+      const answer = await state.next();
+      assert.deepStrictEqual([answer.topic, answer.payload.dn], [v.nameless.key, 'Renamed in the book']);
     });
   });
 }
 
-describe('phone book wired: a phone book that changes renames what shows names by key', function () {
+describe('phone book wired: a phone book that changes renames what the store and the sensors show', function () {
   this.timeout(15000);
   let sim;
   let dir;
@@ -240,5 +255,33 @@ describe('phone book wired: a phone book that changes renames what shows names b
       [config('presence').unique_id, config('blf').unique_id],
       ['pbx_head_office_presence_43', 'pbx_head_office_blf_43'],
     );
+  });
+
+  it("a ringing lamp's other party is named again when the phone book learns the caller", async () => {
+    const book = path.join(dir, 'crm.csv');
+    fs.writeFileSync(book, 'name,number\nSomeone else,+4930999999\n');
+    const nodes = [
+      { id: 'd1', type: 'pbx-directory', country: 'DE', sources: [{ type: 'file', label: 'crm', path: book }] },
+      connectionTo.vodia(sim, { directory: 'd1' }),
+      { id: 'lamp', type: 'pbx-blf-in', connection: 'c1', extensions: '42', wires: [['hb']] },
+      { id: 'hb', type: 'helper' },
+    ];
+    await loadCatching(nodes, { c1: { password: 'secret' } }, 'herr');
+    const { hb: lamps } = recordHelpers(nodes);
+    await waitFor(() => helper.getNode('d1').directory.status().key === 'contacts', 5000, 'the phone book loaded');
+    await connected();
+    sim.startCall({ from: '+4930123456', fromName: 'Müller GmbH', to: '42' });
+    const ringing = await lamps.next((m) => m.payload.state === 'ringing');
+    assert.strictEqual(ringing.payload.otherPartyName, 'Müller GmbH', "the PBX's name: the book does not know it");
+    fs.writeFileSync(book, 'name,number,groups\nMüller & Söhne KG,+49 30 123456,VIP\n');
+    const stored = () => connection().store.get('blf', '42').payload;
+    await waitFor(() => stored().otherPartyName === 'Müller & Söhne KG', 5000, 'the stored lamp renamed');
+    assert.deepStrictEqual(stored().otherPartyContact, {
+      name: 'Müller & Söhne KG',
+      number: '+4930123456',
+      groups: ['VIP'],
+      source: 'crm',
+    });
+    assert.strictEqual(stored().state, 'ringing');
   });
 });
