@@ -22,6 +22,11 @@ import { StoreView, type ViewListener, type ViewSpec } from './store-view';
 
 /** Orphaned legs remembered against a late second end (a bounded set). */
 const MAX_ORPHANED = 1000;
+/**
+ * The PBX names its users one report at a time (innovaphone: one PresenceState per user), each a
+ * change of names: the store is named again once for the changes of this long, not once each.
+ */
+const RENAME_DELAY_MS = 100;
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'auth-failed' | 'closed';
 
@@ -75,6 +80,7 @@ export class PbxConnection {
   private started = false;
   private closing = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private renameTimer: NodeJS.Timeout | undefined;
   private cancelLogin: (() => void) | undefined;
   private lastLogged = '';
 
@@ -97,7 +103,9 @@ export class PbxConnection {
       },
       log: options.log,
     });
-    this.names.onNamesChanged(() => this.renameEntries());
+    this.names.onNamesChanged(() => {
+      this.renameTimer ??= setTimeout(() => this.renameEntries(), RENAME_DELAY_MS);
+    });
   }
 
   get vendor(): string {
@@ -205,6 +213,7 @@ export class PbxConnection {
     this.closing = true;
     this.generation++;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.renameTimer);
     this.cancelLogin?.();
     const closed = this.adapter.close();
     this.records.stop();
@@ -273,6 +282,7 @@ export class PbxConnection {
    * and the wallboard show it before the next report; the nodes get the names with that report.
    */
   private renameEntries(): void {
+    this.renameTimer = undefined;
     for (const kind of ['presence', 'blf'] as const) {
       for (const [key, entry] of [...this.store.entries(kind)]) {
         const payload = this.names.renamed(kind, entry.payload as object);
