@@ -285,3 +285,45 @@ describe('phone book wired: a phone book that changes renames what the store and
     assert.strictEqual(stored().state, 'ringing');
   });
 });
+
+describe('phone book wired: the called party', function () {
+  this.timeout(15000);
+  let sim;
+  let dir;
+  simulatorWithFlowsEach(
+    () => (sim = new VodiaSim({ domain: 'tenant.test' })),
+    () => sim,
+  );
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbx-wired-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('an extension in the phone book: toName and toContact from the book, the caller named by the PBX', async () => {
+    const book = path.join(dir, 'colleagues.vcf');
+    fs.writeFileSync(
+      book,
+      'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob (phone book)\r\nTEL:42\r\nCATEGORIES:sales\r\nEND:VCARD\r\n',
+    );
+    const nodes = [
+      { id: 'd1', type: 'pbx-directory', country: 'DE', sources: [{ type: 'file', label: 'team', path: book }] },
+      connectionTo.vodia(sim, { directory: 'd1' }),
+      { id: 'calls', type: 'pbx-call-in', connection: 'c1', wires: [['hc']] },
+      { id: 'hc', type: 'helper' },
+    ];
+    await loadCatching(nodes, { c1: { password: 'secret' } }, 'herr');
+    const { hc: calls } = recordHelpers(nodes);
+    await waitFor(() => helper.getNode('d1').directory.status().key === 'contacts', 5000, 'the phone book loaded');
+    await connected();
+    const id = sim.startCall({ from: '41', to: '42' });
+    const call = (await calls.next((m) => m.topic === id)).payload;
+    assert.deepStrictEqual(
+      [call.fromName, 'fromContact' in call, call.toName, call.toContact],
+      [
+        'Alice',
+        false,
+        'Bob (phone book)',
+        { name: 'Bob (phone book)', number: '42', groups: ['sales'], source: 'team' },
+      ],
+      JSON.stringify(call),
+    );
+  });
+});
