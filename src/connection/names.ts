@@ -8,6 +8,8 @@ export type { PbxUser } from '../model/types';
  */
 export interface ContactFinder {
   find(number: string): Contact | undefined;
+  /** Tells `fn` when its contacts change (a source loaded, reloaded or failed); returns the function that stops it. */
+  onChange?(fn: () => void): () => void;
 }
 
 /** Names are text from outside (anyone can send a SIP display name): a sane length at most. */
@@ -70,11 +72,19 @@ function sipUser(address: string): string | undefined {
  */
 export class PartyNames {
   private finder: ContactFinder | undefined;
+  private stopFinder: (() => void) | undefined;
   private readonly pbxNames = new Map<string, string>();
   private readonly listeners = new Set<() => void>();
+  private readonly nameListeners = new Set<() => void>();
 
+  /**
+   * Attaches a phone book (or detaches it with `undefined`). A phone book loads after the deploy
+   * and changes later (a file saved, a CardDAV sync): each change is a change of names.
+   */
   useDirectory(finder: ContactFinder | undefined): void {
+    this.stopFinder?.();
     this.finder = finder;
+    this.stopFinder = finder?.onChange?.(() => tell(this.nameListeners));
   }
 
   /** The phone book's contact for a number, if a directory is attached and knows it. */
@@ -101,7 +111,10 @@ export class PartyNames {
       this.pbxNames.set(number, name);
       changed = true;
     }
-    if (changed) for (const fn of this.listeners) fn();
+    if (changed) {
+      tell(this.listeners);
+      tell(this.nameListeners);
+    }
   }
 
   /** The PBX's own users, as the PBX names them (the `pbx` phone book source reads these). */
@@ -109,10 +122,23 @@ export class PartyNames {
     return [...this.pbxNames].map(([number, name]) => ({ number, name }));
   }
 
-  /** Tells `fn` when the PBX's user names change; returns the function that stops it. */
+  /**
+   * Tells `fn` when the PBX's user names change; returns the function that stops it. (The
+   * phone book's `pbx` source listens here: a phone book change must not come back to it.)
+   */
   onUsersChanged(fn: () => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+
+  /**
+   * Tells `fn` when `nameOf` may answer differently: the PBX's user names or the phone book
+   * changed (what shows names by key, the wallboard and the Home Assistant sensors, listens
+   * here); returns the function that stops it.
+   */
+  onNamesChanged(fn: () => void): () => void {
+    this.nameListeners.add(fn);
+    return () => this.nameListeners.delete(fn);
   }
 
   /**
@@ -126,6 +152,19 @@ export class PartyNames {
     if (channel === 'call') this.fillCall(payload as Call);
     else if (channel === 'blf') this.fillBlf(payload as Blf);
     else this.fillPresence(payload as Presence);
+  }
+
+  /**
+   * A copy of a stored presence or BLF payload named again (after `onNamesChanged`), or
+   * `undefined` when its names stay the same.
+   */
+  renamed(channel: 'presence' | 'blf', payload: object): object | undefined {
+    const copy = { ...payload } as Record<string, unknown>;
+    if (channel === 'presence') this.fillPresence(copy as unknown as Presence);
+    else this.fillBlf(copy as unknown as Blf);
+    const before = payload as Record<string, unknown>;
+    const same = RENAMED_FIELDS[channel].every((f) => JSON.stringify(before[f]) === JSON.stringify(copy[f]));
+    return same ? undefined : copy;
   }
 
   private fillCall(call: Call): void {
@@ -165,6 +204,13 @@ export class PartyNames {
     if (number === undefined || this.pbxNames.size === 0) return undefined;
     return this.pbxNames.get(number) ?? (alias === undefined ? undefined : this.pbxNames.get(alias));
   }
+}
+
+/** The fields `fill` names, per kind that the store keeps while the names change. */
+const RENAMED_FIELDS = { presence: ['dn'], blf: ['otherPartyName', 'otherPartyContact'] } as const;
+
+function tell(listeners: ReadonlySet<() => void>): void {
+  for (const fn of listeners) fn();
 }
 
 /** Sets or removes a name field; touches the payload only when it changes. */

@@ -22,6 +22,11 @@ import { StoreView, type ViewListener, type ViewSpec } from './store-view';
 
 /** Orphaned legs remembered against a late second end (a bounded set). */
 const MAX_ORPHANED = 1000;
+/**
+ * The PBX names its users one report at a time (innovaphone: one PresenceState per user), each a
+ * change of names: the store is named again once for the changes of this long, not once each.
+ */
+const RENAME_DELAY_MS = 100;
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'auth-failed' | 'closed';
 
@@ -75,6 +80,7 @@ export class PbxConnection {
   private started = false;
   private closing = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private renameTimer: NodeJS.Timeout | undefined;
   private cancelLogin: (() => void) | undefined;
   private lastLogged = '';
 
@@ -96,6 +102,9 @@ export class PbxConnection {
         for (const fn of this.numberingListeners) fn(numbering);
       },
       log: options.log,
+    });
+    this.names.onNamesChanged(() => {
+      this.renameTimer ??= setTimeout(() => this.renameEntries(), RENAME_DELAY_MS);
     });
   }
 
@@ -204,6 +213,7 @@ export class PbxConnection {
     this.closing = true;
     this.generation++;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.renameTimer);
     this.cancelLogin?.();
     const closed = this.adapter.close();
     this.records.stop();
@@ -263,6 +273,21 @@ export class PbxConnection {
       this.onReport('call', legId, message);
       this.orphaned.add(legId);
       if (this.orphaned.size > MAX_ORPHANED) this.orphaned.delete(this.orphaned.values().next().value as string);
+    }
+  }
+
+  /**
+   * The names changed (a phone book loaded after the PBX's first reports, a file saved, a user
+   * renamed): the stored presence and lamps are named again, so `pbx-state`, the MQTT payloads
+   * and the wallboard show it before the next report; the nodes get the names with that report.
+   */
+  private renameEntries(): void {
+    this.renameTimer = undefined;
+    for (const kind of ['presence', 'blf'] as const) {
+      for (const [key, entry] of [...this.store.entries(kind)]) {
+        const payload = this.names.renamed(kind, entry.payload as object);
+        if (payload) this.store.rename(kind, key, payload);
+      }
     }
   }
 

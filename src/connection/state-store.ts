@@ -98,6 +98,17 @@ export class StateStore {
     else if (message.changed || confirmed) this.tell(kind, key, entry, message.changed ? 'changed' : 'confirmed');
   }
 
+  /**
+   * New names for a known entry (a phone book loaded after the PBX's report): the payload is
+   * replaced, its times and staleness stay, as the PBX said nothing new.
+   */
+  rename(kind: StateKind, key: string, payload: object): void {
+    const entry = this.maps[kind].get(key);
+    if (!entry) return;
+    entry.payload = payload as Fields;
+    this.tell(kind, key, entry, 'changed');
+  }
+
   /** The connection went down: nothing it knows is confirmed any more. */
   markStale(): void {
     for (const kind of Object.keys(this.maps) as StateKind[]) {

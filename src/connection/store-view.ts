@@ -95,7 +95,7 @@ export class StoreView {
     if (tell) {
       this.tell = tell;
       this.stops.push(connection.store.observe((kind, key, entry, change) => this.onStore(kind, key, entry, change)));
-      this.stops.push(connection.names.onUsersChanged(() => this.renameAll()));
+      this.stops.push(connection.names.onNamesChanged(() => this.renameAll()));
     }
     const problem = (err: Error): void => listener.problem?.(err);
     if (spec.hold !== false) {

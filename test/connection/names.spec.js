@@ -147,6 +147,45 @@ describe('names: PartyNames order and fill', () => {
     names.learn([{ number: '43', name: 'Carol' }]);
     assert.strictEqual(changes, 1);
   });
+
+  it('renamed: a stored presence or lamp named again from the phone book, undefined when its names stay', () => {
+    const names = new PartyNames();
+    const presence = { user: 'alice', num: '201', status: 'available', dn: 'Alice A' };
+    const lamp = { extension: '42', state: 'ringing', otherParty: '0301234567', otherPartyName: 'PBX name' };
+    assert.strictEqual(names.renamed('presence', presence), undefined);
+    assert.strictEqual(names.renamed('blf', lamp), undefined);
+    names.useDirectory(book('201', { ...ALICE, number: '201' }));
+    assert.deepStrictEqual(names.renamed('presence', presence), { ...presence, dn: ALICE.name });
+    assert.strictEqual(presence.dn, 'Alice A', 'a copy: the stored payload is not changed in place');
+    names.useDirectory(book());
+    assert.deepStrictEqual(names.renamed('blf', lamp), {
+      ...lamp,
+      otherPartyName: ALICE.name,
+      otherPartyContact: ALICE,
+    });
+    assert.strictEqual(
+      names.renamed('blf', { extension: '43', state: 'idle' }),
+      undefined,
+      'an idle lamp names nobody',
+    );
+  });
+
+  it('onNamesChanged: the PBX users and every change of the phone book; onUsersChanged the PBX users only', () => {
+    const names = new PartyNames();
+    const phoneBook = new Set();
+    const finder = { ...book(), onChange: (fn) => (phoneBook.add(fn), () => phoneBook.delete(fn)) };
+    let users = 0;
+    let all = 0;
+    names.onUsersChanged(() => users++);
+    names.onNamesChanged(() => all++);
+    names.useDirectory(finder);
+    for (const fn of phoneBook) fn();
+    assert.deepStrictEqual([users, all], [0, 1], 'a phone book change is no change of the PBX users');
+    names.learn([{ number: '41', name: 'Alice' }]);
+    assert.deepStrictEqual([users, all], [1, 2]);
+    names.useDirectory(undefined);
+    assert.strictEqual(phoneBook.size, 0, 'a detached phone book is no longer listened to');
+  });
 });
 
 describe('names: PbxConnection fills every report, snapshot and record', () => {

@@ -71,6 +71,28 @@ describe('StateStore', () => {
     assert.strictEqual(store.size('call'), 0);
   });
 
+  it('rename: new names for a known entry, its times and staleness as they were, observers told', () => {
+    const store = new StateStore();
+    const seen = [];
+    store.observe((kind, key, entry, change) => seen.push([key, change, entry.payload.dn]));
+    store.apply('presence', '205', report({ user: '205', status: 'away' }), 1000);
+    store.markStale();
+    store.rename('presence', '205', { user: '205', status: 'away', dn: 'Erin' });
+    store.rename('presence', 'nobody', { user: 'nobody', dn: 'X' });
+    assert.deepStrictEqual(store.get('presence', '205'), {
+      payload: { user: '205', status: 'away', dn: 'Erin' },
+      since: 1000,
+      updatedAt: 1000,
+      stale: true,
+    });
+    assert.deepStrictEqual(seen, [
+      ['205', 'added', undefined],
+      ['205', 'stale', undefined],
+      ['205', 'changed', 'Erin'],
+    ]);
+    assert.strictEqual(store.get('presence', 'nobody'), undefined, 'an unknown key is not made up');
+  });
+
   it('stays bounded: 100,000 calls leave nothing behind, calls never ended are capped', () => {
     const store = new StateStore();
     for (let i = 0; i < 100000; i++) {

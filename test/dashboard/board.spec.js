@@ -137,7 +137,7 @@ describe('ui-pbx-board (server half, Dashboard 2 in the test runtime)', function
     await waitFor(() => lastTile('42').stale === false, 5000, 'confirmed after the reconnect');
   });
 
-  it("names the tiles: a user's name from the PBX (its key smaller on the page), a lamp after its extension, names learned later", async () => {
+  it("names the tiles: a user's name from the PBX (its key smaller on the page), a lamp after its extension, the caller of a ringing lamp", async () => {
     await load({ kind: 'blf', keys: '41, 42, 99' }, [
       { id: 'people', type: 'ui-pbx-board', z: 'f1', group: 'group', connection: 'c1', kind: 'presence', wires: [] },
     ]);
@@ -150,10 +150,34 @@ describe('ui-pbx-board (server half, Dashboard 2 in the test runtime)', function
     );
     await waitFor(() => opened()[0].name === 'Alice', 3000, 'the lamp of 41 is named after its user');
     assert.strictEqual(opened()[2].name, undefined, 'a key without a name shows its key');
-    // The PBX's user names (the names seam, PartyNames.learn) come before the presence `dn`, and rename the tiles.
-    helper.getNode('c1').connection.names.learn([{ number: '42', name: 'Bob Brown' }]);
-    await waitFor(() => lastTile('42') && lastTile('42').name === 'Bob Brown', 3000, '42 renamed');
-    await waitFor(() => people().find((t) => t.key === '42').name === 'Bob Brown', 3000, 'on the presence board too');
+    // The PBX renames a user (a user-state with a new name): both boards follow.
+    sim.setUser('42', { name: 'Bob Brown' });
+    await waitFor(
+      () => people().find((t) => t.key === '42').name === 'Bob Brown',
+      3000,
+      '42 renamed on the presence board',
+    );
+
+    // An outside caller with a SIP display name rings 42: its name above its number.
+    const call = sim.startCall({ from: '+4930123456', fromName: 'Müller GmbH', to: '42' });
+    await waitFor(() => lastTile('42') && lastTile('42').state === 'ringing', 3000, '42 ringing');
+    const ringing = lastTile('42');
+    assert.deepStrictEqual(
+      [ringing.name, ringing.otherName, ringing.detail],
+      ['Bob Brown', 'Müller GmbH', '+4930123456'],
+      JSON.stringify(ringing),
+    );
+    sim.endCall(call);
+    await waitFor(() => lastTile('42').state === 'idle', 3000, '42 idle');
+    assert.deepStrictEqual(
+      [lastTile('42').otherName, lastTile('42').detail],
+      [undefined, undefined],
+      'idle names nobody',
+    );
+    // A caller whose "name" is its own number has none: the number alone.
+    sim.startCall({ from: '+442071234567', fromName: '+442071234567', to: '42' });
+    await waitFor(() => lastTile('42').state === 'ringing', 3000, '42 ringing again');
+    assert.deepStrictEqual([lastTile('42').otherName, lastTile('42').detail], [undefined, '+442071234567']);
   });
 
   it('a click sends {topic: key, payload: {key, ...entry payload}}; keys not on the board send nothing', async () => {
@@ -203,37 +227,5 @@ describe('ui-pbx-board (server half, Dashboard 2 in the test runtime)', function
     assert.deepStrictEqual(base().stores.data.get('noconn').payload, [
       { key: '41', state: 'unknown', stale: true, since: null },
     ]);
-  });
-});
-
-describe('ui-pbx-board tiles (board-tiles)', () => {
-  const { tileOf } = require('../../dashboard/dist/nodes/board-tiles');
-  const entry = (payload) => ({ payload, since: 1000, stale: false });
-
-  it("a lamp that rings, is busy or held shows the other party's name above its number; idle shows neither", () => {
-    const ringing = entry({
-      extension: '42',
-      state: 'ringing',
-      otherParty: '+4930123456',
-      otherPartyName: 'Müller GmbH',
-    });
-    assert.deepStrictEqual(tileOf('blf', '42', ringing, true, 'Bob Brown'), {
-      key: '42',
-      name: 'Bob Brown',
-      state: 'ringing',
-      stale: false,
-      since: 1000,
-      detail: '+4930123456',
-      otherName: 'Müller GmbH',
-    });
-    const held = tileOf('blf', '42', entry({ state: 'held', otherParty: '41', otherPartyName: '41' }), true);
-    assert.deepStrictEqual([held.detail, held.otherName], ['41', undefined], 'a name equal to the number is none');
-    const idle = tileOf('blf', '42', entry({ state: 'idle', otherParty: '41', otherPartyName: 'Alice' }), true);
-    assert.deepStrictEqual([idle.detail, idle.otherName], [undefined, undefined]);
-    assert.strictEqual(
-      tileOf('presence', '41', undefined, true, '41').name,
-      undefined,
-      'a name equal to the key is none',
-    );
   });
 });

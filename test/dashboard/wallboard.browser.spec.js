@@ -252,11 +252,20 @@ describeInChromium('wallboard in a real browser', function () {
     await page.waitForSelector(hostile, { timeout: 10000 });
     assert.strictEqual(await page.textContent(`${hostile} .pbx-tile__name`), HOSTILE, 'the name, as its characters');
     assert.strictEqual(await page.textContent(`${hostile} .pbx-tile__key`), '46', 'the key below it');
-    // The PBX sends the name of a caller too: the lamp it rings shows it as text (its name once the
-    // adapters fill otherPartyName, its number before).
+    // The PBX sends the name of a caller too (`from-name`): the lamp it rings shows it as text.
     const call = sim.startCall({ from: '46', to: '42', fromName: HOSTILE });
     await page.waitForSelector(`${tile('42')}[data-state="ringing"]`, { timeout: 3000 });
-    assert.match(await page.textContent(tile('42')), /46/);
+    assert.strictEqual(
+      await page.textContent(`${tile('42')} .pbx-tile__other`),
+      HOSTILE,
+      'the caller, as its characters',
+    );
+    assert.match(await page.textContent(tile('42')), /46/, 'and its number');
+    assert.strictEqual(
+      await page.$$eval(`${tile('42')} img, ${tile('42')} [onerror]`, (e) => e.length),
+      0,
+      "no element made of the caller's name",
+    );
     sim.endCall(call);
     await page.waitForSelector(`${tile('42')}[data-state="idle"]`, { timeout: 3000 });
 

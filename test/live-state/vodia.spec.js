@@ -147,5 +147,15 @@ describe('live state: vodia', function () {
       keys,
       [...keys].sort((a, b) => a.localeCompare(b, undefined, { numeric: true })),
     );
+    // During a call from a caller with a SIP display name, the lamp's answer names the other party.
+    const call = sim.startCall({ from: '+4930123456', fromName: 'Müller GmbH', to: '42' });
+    await waitFor(() => connection().store.get('blf', '42')?.payload.state === 'ringing', 3000, '42 ringing');
+    helper.getNode('lamp').receive({ payload: { extension: '42' } });
+    const lamp = await lamps.next();
+    assert.deepStrictEqual(
+      [lamp.topic, lamp.payload.state, lamp.payload.otherParty, lamp.payload.otherPartyName],
+      ['42', 'ringing', '+4930123456', 'Müller GmbH'],
+    );
+    sim.endCall(call);
   });
 });

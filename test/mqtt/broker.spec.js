@@ -3,7 +3,8 @@
 // (aedes) that comes up only after the deploy, and one that restarts empty (no persistence): every
 // config, the availability and every retained entry arrive, the Calls config arrives before the
 // first event, and the node's output keeps carrying the same messages. Also Home Assistant
-// sensors named after the person once the connection knows the name.
+// sensors named after the person from the names the simulator's accounts have, renamed when the
+// PBX renames them.
 const assert = require('assert');
 const { helper, record, waitFor, waitStatus, nodeModules, catalogs } = require('../support/red');
 const { connectionTo } = require('../support/flow');
@@ -182,10 +183,9 @@ describe('pbx-mqtt with its own mqtt-broker', function () {
 
     const from = broker.published.length;
     const nasty = 'Eve "Q" \\ O\'Neil\u0000\u001b[31m\n</script><img src=x onerror=alert(1)>';
-    helper.getNode('c1').connection.names.learn([
-      { number: '41', name: 'Alice Adams' },
-      { number: '42', name: nasty },
-    ]);
+    // The PBX renames its users (a `user-state` with the account's new name).
+    sim.setUser('41', { name: 'Alice Adams' });
+    sim.setUser('42', { name: nasty });
     await waitFor(() => broker.on(/^homeassistant\/sensor\//, from).length === 4, 5000, 'four configs again');
     await settle();
     assert.strictEqual(broker.on(/^homeassistant\/sensor\//, from).length, 4, 'only the renamed sensors');
@@ -201,7 +201,7 @@ describe('pbx-mqtt with its own mqtt-broker', function () {
 
     // The same name again changes nothing.
     const again = broker.published.length;
-    helper.getNode('c1').connection.names.learn([{ number: '41', name: 'Alice Adams' }]);
+    sim.setUser('41', { name: 'Alice Adams' });
     await settle();
     assert.strictEqual(broker.on(/^homeassistant\//, again).length, 0);
   });

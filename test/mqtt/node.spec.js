@@ -69,18 +69,19 @@ describe('pbx-mqtt node', function () {
     await waitFor(() => out.list.length === before + 10, 5000, 'everything again');
   });
 
-  it('calls: each change once, the end with its last state from the store; a closed node lets go of its keys', async () => {
+  it('calls: each change once, the end with its last state from the store, named; the record and the Calls event with the names; a closed node lets go of its keys', async () => {
     await loadFlow(
       [
         config(),
-        { id: 'm1', type: 'pbx-mqtt', connection: 'c1', kinds: 'call', discovery: false, wires: [['h1']] },
+        { id: 'm1', type: 'pbx-mqtt', connection: 'c1', kinds: 'call,record', discovery: false, wires: [['h1']] },
         { id: 'h1', type: 'helper' },
       ],
       { c1: { password: 'secret' } },
     );
     const out = record('h1');
     await out.next((m) => m.topic === 'pbx/head_office/status' && m.payload === 'online');
-    const callId = sim.startCall({ from: '41', to: '42' });
+    // An outside caller with a SIP display name (`from-name`) rings Bob (his account name).
+    const callId = sim.startCall({ from: '+4930123456', fromName: 'Müller GmbH', to: '42' });
     await out.next((m) => m.topic === `pbx/head_office/call/${callId}`);
     sim.setCallState(callId, 'connected');
     await out.next((m) => m.topic === `pbx/head_office/call/${callId}` && JSON.parse(m.payload).state === 'connected');
@@ -88,13 +89,29 @@ describe('pbx-mqtt node', function () {
     const end = JSON.parse((await out.next((m) => JSON.parse(m.payload).state === 'ended')).payload);
     assert.deepStrictEqual([end.callId, end.stale, typeof end.since], [callId, false, 'number']);
     assert.ok(end.since >= Date.now() - 5000, 'since: when it ended');
+    const recordMsg = await out.next((m) => m.topic === 'pbx/head_office/record');
+    const event = JSON.parse((await out.next((m) => m.topic === 'pbx/head_office/event')).payload);
     await settle();
     const calls = out.list.filter((m) => m.topic.startsWith('pbx/head_office/call/'));
     assert.deepStrictEqual(
       calls.map((m) => JSON.parse(m.payload).state),
       ['ringing', 'connected', 'ended'],
     );
+    for (const m of calls) {
+      const call = JSON.parse(m.payload);
+      assert.deepStrictEqual([call.fromName, call.toName], ['Müller GmbH', 'Bob'], m.payload);
+    }
     assert.ok(calls.every((m) => m.retain === false));
+    const rec = JSON.parse(recordMsg.payload);
+    assert.deepStrictEqual(
+      [rec.callId, rec.from, rec.fromName, rec.to, rec.toName, rec.answered],
+      [callId, '+4930123456', 'Müller GmbH', '42', 'Bob', true],
+    );
+    // Home Assistant makes every field of an event but event_type an attribute of the Calls event.
+    assert.deepStrictEqual(
+      [event.event_type, event.callId, event.fromName, event.toName],
+      ['answered', callId, 'Müller GmbH', 'Bob'],
+    );
     assert.strictEqual(helper.getNode('c1').connection.store.size('call'), 0, 'the store let go of the call');
     const before = out.list.length;
     await helper.getNode('m1').close(true);

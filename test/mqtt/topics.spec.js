@@ -110,7 +110,7 @@ describe('pbx-mqtt mirror', () => {
       (msg) => sent.push(msg),
     );
     store.observe((kind, key, entry, change) => m.entryChanged(kind, key, entry, change));
-    names.onUsersChanged(() => m.namesChanged());
+    names.onNamesChanged(() => m.namesChanged());
     return m;
   };
   /** Applies a report as the connection does: the store tells its observers. */
