@@ -1,3 +1,4 @@
+import { encodeEvent } from '../../protocols/onlinepbx/codec';
 import type { CommandResult, SimPbx } from './pbx';
 
 /** The two API generations the simulator speaks, and what differs between them besides the wire. */
@@ -97,4 +98,27 @@ export function runV3Command(
     default:
       return fail('UNKNOWN_COMMAND');
   }
+}
+
+/**
+ * A PBX event as the wire of `version` carries it; `undefined` when that API has no such event.
+ * `wsTypes`: the 3.0 shapes of the typed client (`call_end` names the call in `uuid`).
+ */
+export function eventFrame(
+  version: SimApiVersion,
+  wsTypes: boolean,
+  name: string,
+  data: Record<string, unknown>,
+): string | undefined {
+  if (version === '3') {
+    const v3 = v3Name(name);
+    if (!v3) return undefined;
+    const shaped = wsTypes && v3 === 'call_end' ? { ...data, uuid: data.call_uuid, call_uuid: undefined } : data;
+    return JSON.stringify({ event: v3, data: shaped });
+  }
+  if (name === 'call_end') return undefined;
+  // 2.0 events carry no call_uuid (a 3.0 addition).
+  const v2 = { ...data };
+  delete v2.call_uuid;
+  return encodeEvent(name, [v2]);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'crypto';
+import { userList } from './directory';
 import type { CommandResult, SimPbx } from './pbx';
 
 /**
@@ -87,7 +88,7 @@ export function runCommand(pbx: SimPbx, name: string, p: Record<string, unknown>
     case 'trunk_list':
       return { ok: true, data: [...pbx.trunks.values()].map((t) => ({ ...t })) };
     case 'user_list':
-      return { ok: true, data: pbx.userList() };
+      return { ok: true, data: userList(pbx.users.values(), pbx.domain) };
     case 'message': {
       if (need('data')) return { ok: false, text: 'MISSING_PARAMETER' };
       const target = s('target') || 'domain';

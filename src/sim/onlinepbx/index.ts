@@ -1,18 +1,13 @@
-import { SimPbx, type SimUser } from './pbx';
+import type { SimUser } from './directory';
+import { SimPbx } from './pbx';
 import { OnlinePbxSim } from './server';
 
-export { OnlinePbxSim, type OnlinePbxSimOptions, type ReceivedCommand, type HandshakeFault } from './server';
+export { OnlinePbxSim } from './server';
+export type { OnlinePbxSimOptions, ReceivedCommand, HandshakeFault } from './server-options';
 export { blfBenchFrames, type SimApiVersion } from './api';
-export {
-  SimPbx,
-  DEFAULT_USERS,
-  DEFAULT_TRUNKS,
-  type SimUser,
-  type SimTrunk,
-  type PbxEvent,
-  type PlayCall,
-  type CommandResult,
-} from './pbx';
+export { SimPbx, type PbxEvent, type CommandResult } from './pbx';
+export { DEFAULT_USERS, DEFAULT_TRUNKS, type SimUser, type SimTrunk } from './directory';
+export type { PlayCall } from './call-legs';
 
 const DEMO_USERS: SimUser[] = [
   {

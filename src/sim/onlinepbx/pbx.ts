@@ -1,6 +1,8 @@
 import { randomUUID } from 'crypto';
 import { Timers } from '../common/timers';
+import type { Leg, PlayCall, SimCall } from './call-legs';
 import { runCommand } from './commands';
+import { DEFAULT_TRUNKS, DEFAULT_USERS, type SimTrunk, type SimUser } from './directory';
 
 /**
  * The simulated onlinePBX itself, apart from any wire: users and their phones, trunks, calls
@@ -9,23 +11,6 @@ import { runCommand } from './commands';
  * the API 3.0 front renames them.
  */
 
-export interface SimUser {
-  uid: string;
-  name: string;
-  registered: boolean;
-  agent: string;
-  ip: string;
-  port: number;
-}
-
-export interface SimTrunk {
-  extension: string;
-  desc: string;
-  dest: string;
-  uri: string;
-  status: string;
-}
-
 export interface PbxEvent {
   name: string;
   data: Record<string, unknown>;
@@ -33,73 +18,6 @@ export interface PbxEvent {
 
 /** A command's outcome: `{status:true, data?, text?}` or `{status:false, text}` on the wire. */
 export type CommandResult = { ok: true; data?: unknown; text?: string } | { ok: false; text: string };
-
-export interface Leg {
-  uuid: string;
-  direction: 'inbound' | 'outbound';
-  /** The number of the party this channel connects (endpoint user). */
-  number: string;
-  caller: string;
-  destination: string;
-  created: number;
-  answered: boolean;
-  held: boolean;
-  call: SimCall;
-}
-
-interface SimCall {
-  id: string;
-  from: string;
-  to: string;
-  a: Leg;
-  b?: Leg;
-  listeners: Leg[];
-  started: number;
-  answeredAt?: number;
-  timers: Set<NodeJS.Timeout>;
-  ended: boolean;
-}
-
-export interface PlayCall {
-  from: string;
-  to: string;
-  /** Ring this long, then answer; `null` = nobody answers. Default 50 ms. */
-  answerAfterMs?: number | null;
-  /** Talk (or, unanswered, ring) this long, then hang up. Default 200 ms; `null` = until hung up. */
-  hangupAfterMs?: number | null;
-  /** Hangup cause when the call ends by itself. Default NORMAL_CLEARING (answered) / NO_ANSWER. */
-  cause?: string;
-  /** Use this uuid for the caller's channel (make_call answers it before the events). */
-  uuid?: string;
-}
-
-export const DEFAULT_USERS: SimUser[] = [
-  {
-    uid: '101',
-    name: 'Anna Ivanova',
-    registered: true,
-    agent: 'Yealink SIP-T46S 66.86.0.15',
-    ip: '10.0.0.11',
-    port: 5060,
-  },
-  { uid: '102', name: 'Boris Petrov', registered: true, agent: 'Cisco/SPA303-7.6.2', ip: '10.0.0.12', port: 5060 },
-  {
-    uid: '103',
-    name: 'Vera Sokolova',
-    registered: true,
-    agent: 'Yealink SIP-T31P 124.86.0.40',
-    ip: '10.0.0.13',
-    port: 5062,
-  },
-  { uid: '104', name: 'Gleb Orlov', registered: false, agent: 'MicroSIP/3.21.3', ip: '10.0.0.14', port: 5070 },
-  { uid: '105', name: 'Dina Kuznetsova', registered: true, agent: 'Zoiper rv2.10.20', ip: '10.0.0.15', port: 5080 },
-];
-
-export const DEFAULT_TRUNKS: SimTrunk[] = [
-  { extension: '74951234567', desc: 'Moscow main line', dest: '101', uri: '74951234567@sip.zebra.ru', status: 'REGED' },
-  { extension: '78123456789', desc: 'St Petersburg', dest: '102', uri: '78123456789@sip.mtt.ru', status: 'REGED' },
-  { extension: '88001006729', desc: 'Toll free', dest: '500', uri: '005815@sip.zebra.ru', status: 'FAIL_WAIT' },
-];
 
 export class SimPbx {
   readonly domain: string;
@@ -265,27 +183,6 @@ export class SimPbx {
   /** A channel in progress. */
   channel(uuid: string): Leg | undefined {
     return this.legs.get(uuid);
-  }
-
-  /** user_list: the registered phones, in the excerpt's shape (numbers as strings, `exp` in ms). */
-  userList(): Array<Record<string, unknown>> {
-    const out: Array<Record<string, unknown>> = [];
-    const exp = Date.now() + 3600 * 1000;
-    for (const u of this.users.values()) {
-      if (!u.registered) continue;
-      out.push({
-        name: u.name,
-        local_ip: u.ip,
-        local_port: String(u.port),
-        exp,
-        realm: this.domain,
-        uid: u.uid,
-        ip: '213.222.45.85',
-        port: String(20000 + Number(u.uid)),
-        agent: u.agent,
-      });
-    }
-    return out;
   }
 
   private leg(

@@ -12,6 +12,7 @@ import {
 } from '../../protocols/onlinepbx/codec';
 import {
   blfBenchFrames,
+  eventFrame,
   runV3Command,
   subscribeV2,
   V2_FLAGS,
@@ -20,46 +21,10 @@ import {
   v3Name,
   type SimApiVersion,
 } from './api';
-import { SimPbx, type PbxEvent, type SimTrunk, type SimUser } from './pbx';
+import { SimPbx, type PbxEvent } from './pbx';
+import type { HandshakeFault, OnlinePbxSimOptions, ReceivedCommand } from './server-options';
 import { refuseUpgrade, SimHarness } from '../common/harness';
 import { pushFrames } from '../common/push';
-
-/** What the 2.0 handshake answers instead of a session: 503, a web page, or no websocket transport. */
-export type HandshakeFault = 'unavailable' | 'garbage' | 'no-websocket' | undefined;
-
-export interface OnlinePbxSimOptions {
-  /** `2`: socket.io 0.9 (handshake + `/socket.io/1/websocket/<sid>`); `3`: JSON WebSocket at `/?key=`. */
-  apiVersion?: SimApiVersion;
-  domain?: string;
-  apiKey?: string;
-  /** A PBX shared with another front (the demo runs 2.0 and 3.0 on one PBX). */
-  pbx?: SimPbx;
-  users?: SimUser[];
-  trunks?: SimTrunk[];
-  /**
-   * 2.0: the server sends `2::` this often. A stock server says 25 s; the default is short so
-   * tests with a short keepalive see traffic (the demo uses the stock value).
-   */
-  heartbeatIntervalMs?: number;
-  /** 2.0: announced in the handshake, and a client that does not echo `2::` in time is dropped. */
-  heartbeatTimeoutS?: number;
-  /** 2.0: announced in the handshake. */
-  closeTimeoutS?: number;
-  /**
-   * 3.0: the frame shapes. `spec` (default): the spec's, `call_end` names the call in
-   * `call_uuid`, errors carry `data.message`. `ws-types`: as the typed 3.0 client of a working
-   * amoCRM integration (`ws-types.ts`) declares them: `call_end` has the call's id in `uuid`
-   * and no `call_uuid`, errors carry `message` at the top level.
-   */
-  v3Shapes?: 'spec' | 'ws-types';
-}
-
-export interface ReceivedCommand {
-  command: string;
-  data: Record<string, unknown>;
-  /** 2.0: the callback_hash; 3.0: the reqId. */
-  id?: unknown;
-}
 
 interface Client {
   ws: WebSocket;
@@ -427,19 +392,8 @@ export class OnlinePbxSim extends SimHarness {
 
   private broadcast(name: string, data: Record<string, unknown>): void {
     if (this.silent) return;
-    let frame: string;
-    if (this.apiVersion === '3') {
-      const v3 = v3Name(name);
-      if (!v3) return;
-      const shaped = this.wsTypes && v3 === 'call_end' ? { ...data, uuid: data.call_uuid, call_uuid: undefined } : data;
-      frame = JSON.stringify({ event: v3, data: shaped });
-    } else {
-      if (name === 'call_end') return;
-      // 2.0 events carry no call_uuid (a 3.0 addition).
-      const v2 = { ...data };
-      delete v2.call_uuid;
-      frame = encodeEvent(name, [v2]);
-    }
+    const frame = eventFrame(this.apiVersion, this.wsTypes, name, data);
+    if (frame === undefined) return;
     for (const c of this.clients) if (c.ws.readyState === WebSocket.OPEN && this.wants(c, name)) c.ws.send(frame);
   }
 
