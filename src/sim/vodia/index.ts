@@ -1,7 +1,8 @@
 import { VodiaSim } from './server';
 import type { SimAccount } from './pbx';
 
-export { VodiaSim, type VodiaSimOptions, type ReceivedAction } from './server';
+export { VodiaSim } from './server';
+export type { VodiaSimOptions, ReceivedAction } from './server-types';
 export { userStateBenchFrames } from './frames';
 export { DEFAULT_ACCOUNTS, type SimAccount } from './pbx';
 export { renderCall, renderCalls, type CallShape, type SimCall, type SimCallState } from './calls';

@@ -3,8 +3,9 @@ import type { Duplex } from 'stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { CallShape, SimCall, SimCallState } from './calls';
 import { callStateFrame, domainStateFrame, userStateBenchFrames, userStateFrame } from './frames';
-import { DEFAULT_ACCOUNTS, VodiaPbx, type NewCall, type PbxChange, type SimAccount } from './pbx';
-import { RestLogin, type LoginCounters, type LoginOptions } from './rest';
+import { DEFAULT_ACCOUNTS, VodiaPbx, type NewCall, type PbxChange } from './pbx';
+import { RestLogin, type LoginCounters } from './rest';
+import type { Client, ReceivedAction, VodiaSimOptions } from './server-types';
 import { refuseUpgrade, SimHarness } from '../common/harness';
 import { pushFrames } from '../common/push';
 
@@ -15,46 +16,6 @@ import { pushFrames } from '../common/push';
  * chat, and fault controls for tests (the reply delay holds the REST answers and the answers
  * to subscriptions).
  */
-
-export interface VodiaSimOptions extends LoginOptions {
-  domain?: string;
-  accounts?: SimAccount[];
-  callShape?: CallShape;
-  /** `calls` as an array (default) or as an object keyed by call id. */
-  callsAs?: 'array' | 'map';
-  /** An older PBX: initial state only on `get-users` / `get-calls`, not on the subscriptions. */
-  legacy?: boolean;
-  /**
-   * Pushes `domain-state` right after the handshake, before the client said anything. When a
-   * real PBX first sends it is not documented [S1]; a client must not lose a frame sent then.
-   */
-  snapshotOnOpen?: boolean;
-  /** The callee of a make-call answers after this long (never when unset). */
-  autoAnswerMs?: number;
-  /** A make-call ends by itself this long after it started (never when unset); the demo's calls end. */
-  makeCallHangupMs?: number;
-  /** Answers every chat with an echo from the receiving account. */
-  chatAutoReply?: boolean;
-}
-
-export interface ReceivedAction {
-  action: string;
-  frame: Record<string, unknown>;
-  /** The extension of the socket that sent it. */
-  user: string;
-}
-
-interface Client {
-  ws: WebSocket;
-  user: string;
-  session: string;
-  ownCalls: boolean;
-  domainCalls: boolean;
-  /** Legacy mode: after get-users / get-calls. */
-  gotUsers: boolean;
-  gotCalls: boolean;
-  blf: Set<string>;
-}
 
 const SERVER_HEADER = 'PBX/70.1 (simulator)';
 
