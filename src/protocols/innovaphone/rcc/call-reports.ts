@@ -1,6 +1,7 @@
 import type { Call, PbxMessage } from '../../../model/types';
 import type { AdapterEvents } from '../../common/adapter';
-import type { CallTable, RccCallPayload } from './calls';
+import type { RccCallPayload } from './call-leg';
+import type { CallTable } from './calls';
 import type { RccMessage } from './messages';
 
 /**

@@ -1,53 +1,7 @@
-import type { Call, CallState } from '../../../model/types';
-import { decodeState, normalState, stateAfterMsg, withPhase, type StateBits } from './call-state';
+import { normalState, stateAfterMsg, withPhase } from './call-state';
+import { partyNameOf, partyOf, payloadOf, type Leg, type RccCallPayload } from './call-leg';
 import type { RccMessage } from './messages';
 import { integerOf, textOf } from '../../common/values';
-
-/** The normalized call payload plus what RCC adds: the user's cn, the conference id, the bits. */
-export interface RccCallPayload extends Call {
-  /** Long name (cn) of the PBX user this call leg belongs to. */
-  user?: string;
-  conf?: string;
-  /** The Q.931 cause number, when the PBX gave one. */
-  causeCode?: number;
-  bits: StateBits;
-}
-
-/**
- * One user's leg of a call. RCC reports it twice when both sources are on: as `CallInfo` to a
- * `UserInitialize`d user (whose handle the User* requests take) and as `CallAdd`/`CallUpdate`/
- * `CallDel` to `Initialize {calls:true}`. Whether both use one id space is not documented (?),
- * so a leg is matched by id first and else by user and conference id; one leg, one lifecycle.
- */
-interface Leg {
-  callId: string;
-  cn?: string;
-  /** CallInfo call handle on the current socket. */
-  handle?: number;
-  userHandle?: number;
-  /** CallAdd call id on the current socket. */
-  addId?: number;
-  /** Ids of the socket before a reconnect, to find the leg again while restoring. */
-  oldHandle?: number;
-  oldAddId?: number;
-  conf?: string;
-  state: number;
-  /** What was last reported; `undefined` until the first report. */
-  reported?: CallState;
-  /** Started by UserCall from this connection: outbound whatever the PBX-centric bit says. */
-  originated: boolean;
-  dialled?: string;
-  own?: string;
-  peer?: string;
-  /** The names the PBX gave the parties (`dn`, else `cn`, of `local`/`peer`/`remote`). */
-  ownName?: string;
-  peerName?: string;
-  cause?: string;
-  causeCode?: number;
-  /** Not yet seen again since the socket came back. */
-  stale: boolean;
-  ended: boolean;
-}
 
 /** Calls whose end was never reported (a missed `del`) must not pile up forever. */
 const MAX_LEGS = 10000;
@@ -57,23 +11,6 @@ export interface CallUpdateResult {
   payload?: RccCallPayload;
   /** The leg's current call id, when the message belonged to a known or new leg. */
   callId?: string;
-}
-
-/** A connector/endpoint `{e164, h323, cn, dn}` as the one string a flow dials back. */
-function partyOf(v: unknown): string | undefined {
-  if (!v || typeof v !== 'object') return undefined;
-  const p = v as Record<string, unknown>;
-  return textOf(p.e164) ?? textOf(p.h323) ?? textOf(p.cn);
-}
-
-/**
- * The name the PBX gives a connector/endpoint: `dn` (the display name) before `cn` (the login
- * name) [S1-RCC]; the connection decides whether it is a name at all (one equal to the number).
- */
-function partyNameOf(v: unknown): string | undefined {
-  if (!v || typeof v !== 'object') return undefined;
-  const p = v as Record<string, unknown>;
-  return textOf(p.dn) ?? textOf(p.cn);
 }
 
 function isDel(msg: RccMessage): boolean {
@@ -113,7 +50,7 @@ export class CallTable {
   /** A call's payload as last reported, with the parties known by now. */
   current(callId: string): RccCallPayload | undefined {
     const leg = this.legs.get(callId);
-    return leg && leg.reported ? this.payloadOf(leg) : undefined;
+    return leg && leg.reported ? payloadOf(leg, this.ownNumber) : undefined;
   }
 
   /** The call id of the leg with this CallInfo handle. */
@@ -273,7 +210,7 @@ export class CallTable {
   listed(): RccCallPayload[] {
     const out: RccCallPayload[] = [];
     for (const leg of this.legs.values())
-      if (!leg.stale && leg.reported && leg.reported !== 'ended') out.push(this.payloadOf(leg));
+      if (!leg.stale && leg.reported && leg.reported !== 'ended') out.push(payloadOf(leg, this.ownNumber));
     return out;
   }
 
@@ -286,7 +223,7 @@ export class CallTable {
       if (!leg.reported || leg.reported === 'ended') continue;
       leg.state = withPhase(leg.state, 7);
       leg.reported = 'ended';
-      gone.push(this.payloadOf(leg));
+      gone.push(payloadOf(leg, this.ownNumber));
     }
     return gone;
   }
@@ -350,7 +287,7 @@ export class CallTable {
     if (!leg.reported || leg.reported === 'ended') return { callId: leg.callId };
     if (normalState(leg.state) !== 'ended') leg.state = withPhase(leg.state, 7);
     leg.reported = 'ended';
-    return { callId: leg.callId, payload: this.payloadOf(leg) };
+    return { callId: leg.callId, payload: payloadOf(leg, this.ownNumber) };
   }
 
   private report(leg: Leg): CallUpdateResult {
@@ -360,7 +297,7 @@ export class CallTable {
     // A leg first seen after its end began nothing a flow saw: nothing to report.
     if (state === 'ended' && !leg.reported) return { callId: leg.callId };
     leg.reported = state;
-    return { callId: leg.callId, payload: this.payloadOf(leg) };
+    return { callId: leg.callId, payload: payloadOf(leg, this.ownNumber) };
   }
 
   private remove(leg: Leg): void {
@@ -368,35 +305,6 @@ export class CallTable {
     if (leg.handle !== undefined && this.byHandle.get(leg.handle) === leg) this.byHandle.delete(leg.handle);
     if (leg.addId !== undefined && this.byAdd.get(leg.addId) === leg) this.byAdd.delete(leg.addId);
     leg.ended = true;
-  }
-
-  private payloadOf(leg: Leg): RccCallPayload {
-    const bits = decodeState(leg.state);
-    const inbound = !leg.originated && bits.outgoing;
-    const own = leg.own ?? (leg.cn ? (this.ownNumber(leg.cn) ?? leg.cn) : undefined);
-    const other = leg.peer ?? leg.dialled;
-    const p: RccCallPayload = {
-      callId: leg.callId,
-      state: leg.reported ?? normalState(leg.state),
-      direction: inbound ? 'inbound' : 'outbound',
-      bits,
-    };
-    const from = inbound ? other : own;
-    const to = inbound ? own : other;
-    if (from !== undefined) p.from = from;
-    if (to !== undefined) p.to = to;
-    // A number dialled from here (no peer reported yet) has no name from the PBX.
-    const peerName = leg.peer !== undefined ? leg.peerName : undefined;
-    const fromName = inbound ? peerName : leg.ownName;
-    const toName = inbound ? leg.ownName : peerName;
-    if (fromName !== undefined) p.fromName = fromName;
-    if (toName !== undefined) p.toName = toName;
-    if (own !== undefined) p.extension = own;
-    if (leg.cn !== undefined) p.user = leg.cn;
-    if (leg.conf !== undefined) p.conf = leg.conf;
-    if (leg.cause !== undefined) p.cause = leg.cause;
-    if (leg.causeCode !== undefined) p.causeCode = leg.causeCode;
-    return p;
   }
 }
 
