@@ -15,7 +15,7 @@ import { DEAD_AFTER_INTERVALS } from '../common/idle-watchdog';
 import { type CallControlParams, type OperationHandlers } from '../common/operations';
 import { ManagedSocket } from '../common/managed-socket';
 import { OnceLog } from '../common/once-log';
-import { decodeFrame, encodeAction, FORBIDDEN_ACTION, frameName, type VodiaFrame } from './codec';
+import { decodeFrame, encodeAction, FORBIDDEN_ACTION, frameName, KNOWN_FRAMES, type VodiaFrame } from './codec';
 import { callControlFrame, commandFrame, extensionOf, makeCallFrame, type ActionFrame } from './commands';
 import { obtainSession, obtainThirdPartySession, vodiaEndpoints } from './login';
 import type { VodiaOptions } from './settings';
@@ -29,34 +29,6 @@ const AVOID_DISCONNECT_MS = 30000;
  * for an older one: the 2015 portal asked with `get-users`/`get-calls` instead [S11].
  */
 const LEGACY_BOOTSTRAP_MS = 2000;
-
-/**
- * Server actions of the catalogue [S1][S9][S10][S11]: passed to pbx-event without a debug line.
- * The fields of a server `blf` frame are not documented, so lamps come from `call-state` and
- * `user-state`; the frame itself still reaches pbx-event.
- */
-const KNOWN_FRAMES = new Set([
-  'sdp',
-  'invitesdp',
-  'candidate',
-  'bye',
-  'cancel',
-  'cancelresponse',
-  'ringtones',
-  'response',
-  'info',
-  'change',
-  'sip-register',
-  'callerid',
-  'chat',
-  'rec-start',
-  'rec-stop',
-  'crmcontact',
-  'blf',
-  'user-change',
-  'missed-calls',
-  'bye-response',
-]);
 
 /**
  * The Vodia PBX websocket: a REST session login, then one socket per (re)connect carrying
@@ -283,6 +255,10 @@ class VodiaAdapter implements VendorAdapter {
     }
   }
 
+  /**
+   * The PBX assigns the call id of a make-call and does not answer the action [S9]: the first
+   * new call with the destination or our own extension in it is taken for ours.
+   */
   private async makeCall(frame: ActionFrame, timeoutMs: number): Promise<OperationResult> {
     const to = String(frame.fields.to);
     const made = await this.makeCalls.wait(to, this.calls.values(), timeoutMs, () => this.sendFrame(frame));
@@ -395,10 +371,6 @@ class VodiaAdapter implements VendorAdapter {
     }
   }
 
-  /**
-   * The PBX assigns the call id of a make-call and does not answer the action [S9]: the first
-   * new call with the destination or our own extension in it is taken for ours.
-   */
   /** Every account's presence and lamp go to the connection (its state store), whoever watches. */
   private emitPresence(a: VodiaAccount, frame: VodiaFrame, event: string): void {
     this.events.emit('presence', a.account, { topic: a.account, payload: presenceOf(a), event, raw: frame });

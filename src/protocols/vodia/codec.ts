@@ -44,3 +44,31 @@ export function encodeAction(action: string, fields: Record<string, unknown> = {
   for (const k in fields) if (k !== 'action' && fields[k] !== undefined) frame[k] = fields[k];
   return JSON.stringify(frame);
 }
+
+/**
+ * Server actions of the catalogue [S1][S9][S10][S11]: passed to pbx-event without a debug line.
+ * The fields of a server `blf` frame are not documented, so lamps come from `call-state` and
+ * `user-state`; the frame itself still reaches pbx-event.
+ */
+export const KNOWN_FRAMES = new Set([
+  'sdp',
+  'invitesdp',
+  'candidate',
+  'bye',
+  'cancel',
+  'cancelresponse',
+  'ringtones',
+  'response',
+  'info',
+  'change',
+  'sip-register',
+  'callerid',
+  'chat',
+  'rec-start',
+  'rec-stop',
+  'crmcontact',
+  'blf',
+  'user-change',
+  'missed-calls',
+  'bye-response',
+]);
