@@ -122,3 +122,18 @@ export function eventFrame(
   delete v2.call_uuid;
   return encodeEvent(name, [v2]);
 }
+
+/** Whether a socket's subscriptions (2.0 flags, 3.0 groups) take `name`; events of no group go to all. */
+export function subscribedTo(
+  version: SimApiVersion,
+  flags: Record<string, boolean>,
+  groups: Set<string>,
+  name: string,
+): boolean {
+  if (version === '3') {
+    const g = v3Group(v3Name(name) ?? name);
+    return g === undefined || groups.has(g);
+  }
+  const f = v2Flag(name);
+  return f === undefined || flags[f] === true;
+}

@@ -15,10 +15,8 @@ import {
   eventFrame,
   runV3Command,
   subscribeV2,
+  subscribedTo,
   V2_FLAGS,
-  v2Flag,
-  v3Group,
-  v3Name,
   type SimApiVersion,
 } from './api';
 import { SimPbx, type PbxEvent } from './pbx';
@@ -184,7 +182,9 @@ export class OnlinePbxSim extends SimHarness {
    * alternating, `seq` counting), as fast as the sockets take them; resolves when all are written.
    */
   async pushBlf(n: number, extensions = 50): Promise<void> {
-    const targets = [...this.clients].filter((c) => c.ws.readyState === WebSocket.OPEN && this.wants(c, 'blf'));
+    const targets = [...this.clients].filter(
+      (c) => c.ws.readyState === WebSocket.OPEN && subscribedTo(this.apiVersion, c.flags, c.groups, 'blf'),
+    );
     const frame = blfBenchFrames(this.apiVersion, extensions);
     await pushFrames(
       targets.map((c) => c.ws),
@@ -381,20 +381,13 @@ export class OnlinePbxSim extends SimHarness {
 
   // ---- events ------------------------------------------------------------------------------
 
-  private wants(c: Client, name: string): boolean {
-    if (this.apiVersion === '3') {
-      const g = v3Group(v3Name(name) ?? name);
-      return g === undefined || c.groups.has(g);
-    }
-    const f = v2Flag(name);
-    return f === undefined || c.flags[f] === true;
-  }
-
   private broadcast(name: string, data: Record<string, unknown>): void {
     if (this.silent) return;
     const frame = eventFrame(this.apiVersion, this.wsTypes, name, data);
     if (frame === undefined) return;
-    for (const c of this.clients) if (c.ws.readyState === WebSocket.OPEN && this.wants(c, name)) c.ws.send(frame);
+    for (const c of this.clients)
+      if (c.ws.readyState === WebSocket.OPEN && subscribedTo(this.apiVersion, c.flags, c.groups, name))
+        c.ws.send(frame);
   }
 
   private send(c: Client, text: string): void {
