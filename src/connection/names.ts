@@ -133,8 +133,9 @@ export class PartyNames {
 
   /**
    * Tells `fn` when `nameOf` may answer differently: the PBX's user names or the phone book
-   * changed (what shows names by key, the wallboard and the Home Assistant sensors, listens
-   * here); returns the function that stops it.
+   * changed (the connection listens here and batches it: what shows names by key, the wallboard
+   * and the Home Assistant sensors, listens to `PbxConnection.onNamesChanged`); returns the
+   * function that stops it.
    */
   onNamesChanged(fn: () => void): () => void {
     this.nameListeners.add(fn);

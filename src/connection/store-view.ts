@@ -47,6 +47,8 @@ export interface ViewedConnection {
   register(user: ConnectionUser): void;
   deregister(user: ConnectionUser): void;
   watch(user: ConnectionUser, interest: Interest, onMessage: Listener | null, onError: (e: Error) => void): void;
+  /** Names changed, told once per batch after the store's entries were named again. */
+  onNamesChanged(fn: () => void): () => void;
 }
 
 /**
@@ -95,7 +97,7 @@ export class StoreView {
     if (tell) {
       this.tell = tell;
       this.stops.push(connection.store.observe((kind, key, entry, change) => this.onStore(kind, key, entry, change)));
-      this.stops.push(connection.names.onNamesChanged(() => this.renameAll()));
+      this.stops.push(connection.onNamesChanged(() => this.renameAll()));
     }
     const problem = (err: Error): void => listener.problem?.(err);
     if (spec.hold !== false) {
