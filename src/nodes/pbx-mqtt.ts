@@ -97,7 +97,7 @@ export = function (RED: NodeAPI): void {
         kinds,
         keys: keys && new Set(keys),
         discovery: def.discovery !== false && def.discovery !== 'false',
-        nameOf: (key) => conn.connection.names.nameOf(key),
+        nameOf: (key) => view.nameOf(key),
         schedule: (flush) => setImmediate(guarded(flush)),
       },
       view,
