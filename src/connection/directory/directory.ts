@@ -70,7 +70,7 @@ export class Directory implements ContactFinder {
     return Promise.all(this.runners.map((r) => r.start())).then(() => undefined);
   }
 
-  /** Loads every source again now (the editor's reload; a changed number plan). */
+  /** Loads every source again now (a changed number plan). */
   reload(): Promise<void> {
     return Promise.all(this.runners.map((r) => r.reload())).then(() => undefined);
   }
