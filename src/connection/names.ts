@@ -23,23 +23,31 @@ const CONTROLS = /[\u0000-\u001f\u007f-\u009f]+/g;
 const NUMBER_LIKE = /^[\d\s+()./-]+$/;
 const URI = /^(?:sips?|tel):/i;
 
-/** Text from outside (a name, a phone book's group) without its control characters. */
-export function withoutControls(text: string): string {
+function withoutControls(text: string): string {
   return CONTROL.test(text) ? text.replace(CONTROLS, '') : text;
 }
 
 /**
- * A name as the PBX or a phone book gave it, made safe to show, or `undefined` when it is no name
- * (NODES.md "Who"): control characters removed, cut at MAX_NAME_LENGTH; empty, `null`, equal to
- * the party's number (onlinePBX sends `caller_name: "204"`), a number of the same digits, a SIP URI
- * or the bare user part of the party's SIP address is no name. Allocates only for a name that needs
- * cleaning.
+ * Text from outside (a name, a phone book's group) as one clean line: control characters
+ * removed, cut at MAX_NAME_LENGTH (an emoji at the edge goes whole), trimmed. Allocates only for
+ * a text that needs cleaning.
+ */
+export function cleanText(text: string): string {
+  let clean = withoutControls(text);
+  if (clean.length > MAX_NAME_LENGTH) clean = cutAt(clean, MAX_NAME_LENGTH);
+  if (clean.charCodeAt(0) <= 32 || clean.charCodeAt(clean.length - 1) <= 32) clean = clean.trim();
+  return clean;
+}
+
+/**
+ * A name as the PBX or a phone book gave it, made safe to show (`cleanText`), or `undefined` when
+ * it is no name (NODES.md "Who"): empty, `null`, equal to the party's number (onlinePBX sends
+ * `caller_name: "204"`), a number of the same digits, a SIP URI or the bare user part of the
+ * party's SIP address is no name. Allocates only for a name that needs cleaning.
  */
 export function cleanName(name: unknown, number?: string): string | undefined {
   if (typeof name !== 'string' || name === '' || name === number) return undefined;
-  let text = withoutControls(name);
-  if (text.length > MAX_NAME_LENGTH) text = cutAt(text, MAX_NAME_LENGTH);
-  if (text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32) text = text.trim();
+  const text = cleanText(name);
   if (text === '' || text === number || URI.test(text)) return undefined;
   if (number !== undefined && (sameDigits(text, number) || text === sipUser(number))) return undefined;
   return text;
@@ -133,8 +141,9 @@ export class PartyNames {
 
   /**
    * Tells `fn` when `nameOf` may answer differently: the PBX's user names or the phone book
-   * changed (what shows names by key, the wallboard and the Home Assistant sensors, listens
-   * here); returns the function that stops it.
+   * changed (the connection listens here and batches it: what shows names by key, the wallboard
+   * and the Home Assistant sensors, listens to `PbxConnection.onNamesChanged`); returns the
+   * function that stops it.
    */
   onNamesChanged(fn: () => void): () => void {
     this.nameListeners.add(fn);

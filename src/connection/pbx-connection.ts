@@ -56,6 +56,8 @@ export class PbxConnection {
   /** How the PBX writes outside numbers, where it reports it (innovaphone `GetNodeInfo`). */
   numbering: PbxNumbering | undefined;
   private readonly numberingListeners = new Set<(numbering: PbxNumbering) => void>();
+  /** Told after each rename pass: what shows names by key names it again once per batch, not once per user. */
+  private readonly renamedListeners = new Set<() => void>();
   private readonly adapter: VendorAdapter;
   private readonly router = new Router();
   private readonly records = new CallRecords(
@@ -195,6 +197,16 @@ export class PbxConnection {
     return () => this.numberingListeners.delete(fn);
   }
 
+  /**
+   * Tells `fn` when the names changed (the PBX's users, the phone book), once the stored presence
+   * and lamps carry the new names: at most once per RENAME_DELAY_MS, however many users the PBX
+   * named one report at a time. Returns the function that stops it.
+   */
+  onNamesChanged(fn: () => void): () => void {
+    this.renamedListeners.add(fn);
+    return () => this.renamedListeners.delete(fn);
+  }
+
   /** Attaches a phone book (a `pbx-directory`), or detaches it with `undefined`. */
   useDirectory(finder: ContactFinder | undefined): void {
     this.names.useDirectory(finder);
@@ -289,6 +301,7 @@ export class PbxConnection {
         if (payload) this.store.rename(kind, key, payload);
       }
     }
+    for (const fn of this.renamedListeners) fn();
   }
 
   private deliver(channel: StateKind, key: string, message: PbxMessage, now: number): void {

@@ -73,9 +73,12 @@ export class StateStore {
       message.previous = null;
       message.since = since;
       message.changed = true;
-      // A call first reported as ended never enters the store; its viewers still see it end.
-      if (ended)
-        return this.tell(kind, key, { payload: { ...payload }, since, updatedAt: now, stale: false }, 'removed');
+      // A call first reported as ended never enters the store; its viewers (if any: no copy without) still see it end.
+      if (ended) {
+        if (this.observers.size)
+          this.tell(kind, key, { payload: { ...payload }, since, updatedAt: now, stale: false }, 'removed');
+        return;
+      }
       if (kind === 'call' && map.size >= MAX_CALLS) this.remove(kind, map.keys().next().value as string);
       const added = { payload: unshared ? payload : { ...payload }, since, updatedAt: now, stale: false };
       map.set(key, added);

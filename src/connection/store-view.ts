@@ -1,6 +1,6 @@
 import type { CallRecord, StateKind } from '../model/types';
 import { ALL, type Interest } from '../protocols/common/adapter';
-import type { PartyNames } from './names';
+import { cleanName, type PartyNames } from './names';
 import type { ConnectionState, ConnectionUser } from './pbx-connection';
 import type { Listener } from './router';
 import type { EntryChange, StateEntry, StateStore } from './state-store';
@@ -47,18 +47,19 @@ export interface ViewedConnection {
   register(user: ConnectionUser): void;
   deregister(user: ConnectionUser): void;
   watch(user: ConnectionUser, interest: Interest, onMessage: Listener | null, onError: (e: Error) => void): void;
+  /** Names changed, told once per batch after the store's entries were named again. */
+  onNamesChanged(fn: () => void): () => void;
 }
 
 /**
  * The name of a user or extension: the connection's names (phone book, then the PBX's user
- * names), else the `dn` of the key's presence entry; none when it equals the key.
+ * names), else the `dn` of the key's presence entry; none when it is no name for the key
+ * (`cleanName`: equal to it, its digits, empty). Cleaned here as well: whoever shows it (the
+ * wallboard, the sensors, the editor) gets only what `cleanName` lets through.
  */
 export function nameOfKey(connection: Pick<ViewedConnection, 'names' | 'store'>, key: string): string | undefined {
-  const named = connection.names.nameOf(key);
-  if (named && named !== key) return named;
   const presence = connection.store.get('presence', key)?.payload as { dn?: unknown } | undefined;
-  const dn = typeof presence?.dn === 'string' ? presence.dn.trim() : '';
-  return dn && dn !== key ? dn : undefined;
+  return cleanName(connection.names.nameOf(key), key) ?? cleanName(presence?.dn, key);
 }
 
 /**
@@ -95,7 +96,7 @@ export class StoreView {
     if (tell) {
       this.tell = tell;
       this.stops.push(connection.store.observe((kind, key, entry, change) => this.onStore(kind, key, entry, change)));
-      this.stops.push(connection.names.onNamesChanged(() => this.renameAll()));
+      this.stops.push(connection.onNamesChanged(() => this.renameAll()));
     }
     const problem = (err: Error): void => listener.problem?.(err);
     if (spec.hold !== false) {

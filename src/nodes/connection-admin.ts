@@ -63,9 +63,7 @@ export function registerAdminRoutes(RED: NodeAPI): void {
     (req: HttpRequest, res: HttpResponse) => {
       const body = (req.body ?? {}) as ConnectionDef & { credentials?: Record<string, string> };
       const stored = body.id ? (RED.nodes.getNode(String(body.id))?.credentials ?? {}) : {};
-      const given = body.credentials ?? {};
-      const secret = (name: string): string | undefined =>
-        given[name] && given[name] !== UNCHANGED_SECRET ? given[name] : stored[name];
+      const secret = dialogSecrets(body.credentials, stored);
       let settings;
       try {
         settings = connectionSettings(RED, body, {
@@ -85,4 +83,18 @@ export function registerAdminRoutes(RED: NodeAPI): void {
       );
     },
   );
+}
+
+/**
+ * The secrets of a dialog's *Test*: what the editor sent, else (its placeholder for a password it
+ * does not know, or nothing) the deployed node's.
+ */
+export function dialogSecrets(
+  given: Record<string, string> | undefined,
+  stored: Record<string, string | undefined> | undefined,
+): (name: string) => string | undefined {
+  return (name) => {
+    const value = given?.[name];
+    return value && value !== UNCHANGED_SECRET ? value : stored?.[name];
+  };
 }

@@ -2,13 +2,12 @@ import { ContactIndex } from '../connection/directory/contact-index';
 import { createSource } from '../connection/directory/sources';
 import type { SourceConfig } from '../connection/directory/source-config';
 import { errorText } from '../protocols/common/errors';
+import { dialogSecrets } from './connection-admin';
 import { tlsOptions } from './connection-settings';
 import { localError } from './node-errors';
 import { directorySettings, sourcesOf, type DirectoryDef, type DirectoryNode } from './directory-settings';
 import type { HttpRequest, HttpResponse, NodeAPI } from './red';
 
-/** The editor sends this instead of a stored password it does not know. */
-const UNCHANGED_SECRET = '__PWRD__';
 const SAMPLES = 3;
 
 /**
@@ -68,9 +67,6 @@ async function testSource(
 }
 
 function secretsOf(body: { credentials?: Record<string, string> }, deployed: DirectoryNode | null) {
-  const given = body.credentials ?? {};
-  const stored = deployed?.credentials ?? {};
-  const secret = (name: string): string | undefined =>
-    given[name] && given[name] !== UNCHANGED_SECRET ? given[name] : stored[name];
+  const secret = dialogSecrets(body.credentials, deployed?.credentials);
   return { carddavPassword: secret('carddavPassword'), ldapPassword: secret('ldapPassword') };
 }

@@ -233,6 +233,15 @@ export function keysOf(list: unknown): string[] {
   return keys.length ? [...new Set(keys)] : ['*'];
 }
 
+/** The log of a connection or a directory, into the node's log: debug, info (`log`), else a warning. */
+export function nodeLog(node: Node): (level: string, text: string) => void {
+  return (level, text) => {
+    if (level === 'debug') node.debug(text);
+    else if (level === 'info') node.log(text);
+    else node.warn(text);
+  };
+}
+
 /** Evaluates a TypedInput property (str, msg, flow, global, env). */
 export function typedValue(
   RED: NodeAPI,

@@ -4,6 +4,7 @@ import { adapterFactory } from '../connection/vendors';
 import { registerAdminRoutes } from './connection-admin';
 import { connectionSettings, type ConnectionDef, type ConnectionNode } from './connection-settings';
 import { attachNames, type DirectoryNode } from './directory-settings';
+import { nodeLog } from './node-kit';
 import { localError, SHARED } from './node-errors';
 import type { NodeAPI } from './red';
 
@@ -33,14 +34,9 @@ export = function (RED: NodeAPI): void {
       this.error(RED._(`${SHARED}errors.configuration`, { detail: this.configError }));
       return;
     }
-    const log = (level: string, text: string): void => {
-      if (level === 'debug') this.debug(text);
-      else if (level === 'info') this.log(text);
-      else this.warn(text);
-    };
     const connection = new PbxConnection(settings, adapterFactory(settings.vendor), {
       backoff: RED.settings.pbxConnectionBackoff as BackoffPolicy | undefined,
-      log,
+      log: nodeLog(this),
     });
     this.connection = connection;
     const detachDirectory = useDirectory(RED, connection, def.directory);

@@ -2,6 +2,7 @@ import { Directory } from '../connection/directory/directory';
 import { createSources } from '../connection/directory/sources';
 import { tlsOptions } from './connection-settings';
 import { registerDirectoryRoutes } from './directory-admin';
+import { nodeLog } from './node-kit';
 import { localError } from './node-errors';
 import { directorySettings, sourcesOf, type DirectoryDef, type DirectoryNode } from './directory-settings';
 import type { NodeAPI } from './red';
@@ -13,11 +14,7 @@ import type { NodeAPI } from './red';
 export = function (RED: NodeAPI): void {
   function PbxDirectory(this: DirectoryNode, def: DirectoryDef): void {
     RED.nodes.createNode(this, def);
-    const log = (level: string, text: string): void => {
-      if (level === 'debug') this.debug(text);
-      else if (level === 'info') this.log(text);
-      else this.warn(text);
-    };
+    const log = nodeLog(this);
     let tls;
     try {
       tls = tlsOptions(RED, def.tls);

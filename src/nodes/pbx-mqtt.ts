@@ -97,7 +97,7 @@ export = function (RED: NodeAPI): void {
         kinds,
         keys: keys && new Set(keys),
         discovery: def.discovery !== false && def.discovery !== 'false',
-        nameOf: (key) => conn.connection.names.nameOf(key),
+        nameOf: (key) => view.nameOf(key),
         schedule: (flush) => setImmediate(guarded(flush)),
       },
       view,
@@ -106,7 +106,7 @@ export = function (RED: NodeAPI): void {
         this.send({ topic: m.topic, payload: m.payload, retain: m.retain, qos: m.qos });
       },
     );
-    const stopNames = conn.connection.names.onNamesChanged(guarded(() => mirror.namesChanged()));
+    const stopNames = conn.connection.onNamesChanged(guarded(() => mirror.namesChanged()));
     // After the flow has created the nodes this one is wired to: a send before that is lost.
     const deployed = setImmediate(guarded(() => mirror.republish(conn.connection.state)));
     this.on('close', (removed, done) => {

@@ -121,8 +121,12 @@ describe('PbxConnection.view', () => {
       ['blf', '41', 'idle', 'added'],
       ['blf', '41', 'idle', 'named'],
     ]);
+    // The PBX names its users one report at a time: the view is told once for the batch, after the store's rename.
     t.conn.names.learn([{ number: '42', name: 'Bob Brown' }]);
+    t.conn.names.learn([{ number: '43', name: 'Carol Clark' }]);
     assert.strictEqual(view.nameOf('42'), 'Bob Brown');
+    assert.strictEqual(t.seen.length, 2, 'told after the rename pass, not once per user');
+    await waitFor(() => t.seen.length > 2);
     assert.deepStrictEqual(t.seen.slice(2), [['blf', '42', undefined, 'named']], 'only the name that changed');
   });
 

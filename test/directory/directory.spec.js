@@ -9,7 +9,7 @@ const path = require('path');
 const { Directory } = require('../../dist/connection/directory/directory');
 const { FileSource } = require('../../dist/connection/directory/file-source');
 const { PbxSource } = require('../../dist/connection/directory/pbx-source');
-const { PartyNames } = require('../../dist/connection/names');
+const { PartyNames, cleanName } = require('../../dist/connection/names');
 const { waitFor } = require('../support/wait');
 
 const berlin = { country: 'DE', areaCode: '30', outsidePrefix: '', internalDigits: 6 };
@@ -97,6 +97,25 @@ describe('phone book directory', () => {
     assert.deepStrictEqual([status.state, status.contacts, status.skipped], ['ok', 3, 2]);
     assert.deepStrictEqual(directory.status(), { fill: 'green', shape: 'dot', key: 'contacts', params: { count: 3 } });
     assert.deepStrictEqual(logs, ['info phone book source crm: 3 contacts, 2 entries skipped']);
+  });
+
+  it("cleans a phone book's names and groups as the PBX's names: no controls, at most 100, an emoji at the edge whole", async () => {
+    const long = `${'a'.repeat(99)}\u{1F600}tail`;
+    make([
+      new FileSource(
+        'crm',
+        file('long.csv', `name;number;groups\n"  Eve\u0007 Evans ";0302222222;" VIP\u0001 "\n${long};0303333333;\n`),
+      ),
+    ]);
+    await directory.start();
+    assert.deepStrictEqual(directory.find('0302222222'), {
+      name: 'Eve Evans',
+      number: '+49302222222',
+      groups: ['VIP'],
+      source: 'crm',
+    });
+    assert.strictEqual(directory.find('0303333333').name, 'a'.repeat(99), 'the emoji at the edge goes whole, not half');
+    assert.strictEqual(directory.find('0303333333').name, cleanName(long));
   });
 
   it('reads a comma separated CSV whose groups are separated by semicolons', async () => {

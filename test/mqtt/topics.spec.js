@@ -7,6 +7,7 @@ const { StateMirror } = require('../../dist/nodes/mqtt/mirror');
 const { StateStore } = require('../../dist/connection/state-store');
 const { cleanName } = require('../../dist/connection/names');
 const { PartyNames } = require('../../dist/connection/names');
+const { nameOfKey } = require('../../dist/connection/store-view');
 
 const SLUG = /^[a-zA-Z0-9_-]+$/;
 const scheme = {
@@ -103,7 +104,7 @@ describe('pbx-mqtt mirror', () => {
         keys: null,
         discovery: true,
         schedule: (flush) => later.push(flush),
-        nameOf: (key) => names.nameOf(key),
+        nameOf: (key) => nameOfKey({ names, store }, key),
         ...options,
       },
       store,

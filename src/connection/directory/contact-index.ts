@@ -1,5 +1,5 @@
 import type { Contact } from '../../model/types';
-import { withoutControls } from '../names';
+import { cleanText } from '../names';
 import { numberKey, type NumberPlan } from './numbers';
 import type { RawContact } from './source';
 
@@ -76,7 +76,7 @@ export class ContactIndex {
   }
 
   private add(raw: RawContact, plan: NumberPlan): void {
-    const name = cleanText(raw.name);
+    const name = heldText(raw.name);
     let entry: Entry | undefined;
     for (const text of raw.numbers) {
       const key = numberKey(text, plan);
@@ -94,7 +94,7 @@ export class ContactIndex {
 
   private groupsOf(raw: readonly string[]): readonly string[] {
     if (!raw.length) return NO_GROUPS;
-    const groups = raw.map(cleanText).filter(Boolean);
+    const groups = raw.map(heldText).filter(Boolean);
     const id = groups.join('\u0000');
     let shared = this.groupSets.get(id);
     if (!shared) {
@@ -105,15 +105,11 @@ export class ContactIndex {
   }
 }
 
-const MAX_TEXT = 100;
-
 /** V8 keeps a string cut from a longer one as a slice of it: a name sliced from a file chunk would keep the chunk. */
 const SLICE_MIN_LENGTH = 13;
 
-/** Names and groups are text from outside: control characters removed, cut at 100 characters, held on their own. */
-function cleanText(text: string): string {
-  const clean = withoutControls(String(text ?? ''))
-    .trim()
-    .slice(0, MAX_TEXT);
+/** Names and groups are text from outside: cleaned as the PBX's names are (`cleanText`), held on their own. */
+function heldText(text: string): string {
+  const clean = cleanText(String(text ?? ''));
   return clean.length < SLICE_MIN_LENGTH ? clean : Buffer.from(clean, 'utf8').toString('utf8');
 }

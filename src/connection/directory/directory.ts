@@ -48,7 +48,6 @@ const KEY_CACHE_SIZE = 10000;
 export class Directory implements ContactFinder {
   private readonly runners: SourceRunner[];
   private readonly listeners = new Set<() => void>();
-  private pbxNumbering: PbxNumbering | undefined;
   private plan: NumberPlan;
   private askingFallback = false;
   /** Reported number -> its key under `plan` (`''`: none). */
@@ -71,7 +70,7 @@ export class Directory implements ContactFinder {
     return Promise.all(this.runners.map((r) => r.start())).then(() => undefined);
   }
 
-  /** Loads every source again now (the editor's reload; a changed number plan). */
+  /** Loads every source again now (a changed number plan). */
   reload(): Promise<void> {
     return Promise.all(this.runners.map((r) => r.reload())).then(() => undefined);
   }
@@ -139,15 +138,10 @@ export class Directory implements ContactFinder {
    */
   useNumbering(numbering: PbxNumbering | undefined): void {
     const plan = planWith(this.options.plan, numbering);
-    this.pbxNumbering = numbering;
     if (plan.country === this.plan.country && plan.outsidePrefix === this.plan.outsidePrefix) return;
     this.plan = plan;
     this.keys.clear();
     void this.reload();
-  }
-
-  get numbering(): PbxNumbering | undefined {
-    return this.pbxNumbering;
   }
 
   get numberPlan(): NumberPlan {

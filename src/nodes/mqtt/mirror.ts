@@ -2,7 +2,6 @@ import type { ConnectionState } from '../../connection/pbx-connection';
 import type { StateEntry } from '../../connection/state-store';
 import type { StoreView, ViewChange } from '../../connection/store-view';
 import type { CallRecord, StateKind } from '../../model/types';
-import { cleanName } from '../../connection/names';
 import * as t from './topics';
 
 export interface MirrorOptions {
@@ -11,7 +10,7 @@ export interface MirrorOptions {
   /** Users/extensions to publish (calls and records are never filtered); null = every key the store holds. */
   keys: ReadonlySet<string> | null;
   discovery: boolean;
-  /** The person's name for a user or extension from the connection's names (phone book, then the PBX's users). */
+  /** The person's name for a user or extension (`StoreView.nameOf`: the connection's names, else its presence `dn`). */
   nameOf(key: string): string | undefined;
   /** Runs `flush` after the current turn of the event loop (`setImmediate` in the node). */
   schedule(flush: () => void): void;
@@ -181,18 +180,11 @@ export class StateMirror {
   private announce(kind: t.SensorKind, key: string): void {
     if (!this.options.discovery || !this.wanted(key)) return;
     const id = t.uniqueId(this.options.scheme, kind, key);
-    const person = this.personOf(key);
+    const person = this.options.nameOf(key);
     const before = this.announced.get(id);
     if (before && before.person === person) return;
     this.announced.set(id, { kind, key, person });
     this.publish(t.sensorConfig(this.options.scheme, kind, key, person));
-  }
-
-  /** The connection's name for the key, else the display name its presence entry carries. */
-  private personOf(key: string): string | undefined {
-    const presence = this.store.get('presence', key)?.payload as Fields | undefined;
-    // The seam cleaned both already; cleanName again because a view must hold whatever reaches it.
-    return cleanName(this.options.nameOf(key)) ?? cleanName(presence?.dn);
   }
 
   private announceCalls(): void {
