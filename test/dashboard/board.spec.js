@@ -41,7 +41,10 @@ describe('ui-pbx-board examples (dashboard/examples)', () => {
         'a comment with the URL',
       );
       const boards = nodes.filter((n) => n.type === 'ui-pbx-board');
-      assert.deepStrictEqual(boards.map((b) => b.kind).sort(), ['blf', 'presence']);
+      // Presence always; lamps where the vendor has a busy lamp field (innovaphone has none).
+      const vendor = nodes.find((n) => n.type === 'pbx-connection').vendor;
+      const kinds = vendor === 'innovaphone' ? ['presence'] : ['blf', 'presence'];
+      assert.deepStrictEqual(boards.map((b) => b.kind).sort(), kinds);
       for (const b of boards) {
         const group = byId.get(b.group);
         const page = group && byId.get(group.page);

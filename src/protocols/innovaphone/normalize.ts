@@ -47,16 +47,25 @@ export function statusOf(entry: PresenceEntry | undefined): PresenceStatus {
   return 'unknown';
 }
 
-/** The contact an item is about; an item without one is the person's (older firmware sends none). */
-function contactOf(entry: PresenceEntry): string {
-  return typeof entry.contact === 'string' ? entry.contact.trim().toLowerCase() : '';
-}
+/** An item about the person's phone, and one an app posted; an item without a contact is the person's (older firmware sends none). */
+const PHONE_ITEM = /^\s*tel:/i;
+const APP_ITEM = /^\s*app:/i;
 
-/** The item that decides the status: the phone's, else the person's first non-app item. */
+/**
+ * The item that decides the status: the phone's, else the person's first non-app item. One pass
+ * without copies: it runs for every presence report.
+ */
 export function decidingEntry(list: readonly unknown[]): PresenceEntry | undefined {
-  const items = list.filter((e): e is PresenceEntry => e !== null && typeof e === 'object' && !Array.isArray(e));
-  const person = items.filter((e) => !contactOf(e).startsWith('app:'));
-  return person.find((e) => contactOf(e).startsWith('tel:')) ?? person[0];
+  let first: PresenceEntry | undefined;
+  for (const item of list) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
+    const entry = item as PresenceEntry;
+    const contact = typeof entry.contact === 'string' ? entry.contact : '';
+    if (APP_ITEM.test(contact)) continue;
+    if (PHONE_ITEM.test(contact)) return entry;
+    first ??= entry;
+  }
+  return first;
 }
 
 export function presenceOf(user: string, info: EndpointInfo | undefined, presence: unknown): Presence {
