@@ -1,4 +1,4 @@
-import type { SimUser } from './directory';
+import { DEFAULT_USERS, type SimUser } from './directory';
 import { SimPbx } from './pbx';
 import { OnlinePbxSim } from './server';
 
@@ -9,26 +9,9 @@ export { SimPbx, type PbxEvent, type CommandResult } from './pbx';
 export { DEFAULT_USERS, DEFAULT_TRUNKS, type SimUser, type SimTrunk } from './directory';
 export type { PlayCall } from './call-legs';
 
+/** The demo's users: the default ones, all registered, and a sixth whose phone is not. */
 const DEMO_USERS: SimUser[] = [
-  {
-    uid: '101',
-    name: 'Anna Ivanova',
-    registered: true,
-    agent: 'Yealink SIP-T46S 66.86.0.15',
-    ip: '10.0.0.11',
-    port: 5060,
-  },
-  { uid: '102', name: 'Boris Petrov', registered: true, agent: 'Cisco/SPA303-7.6.2', ip: '10.0.0.12', port: 5060 },
-  {
-    uid: '103',
-    name: 'Vera Sokolova',
-    registered: true,
-    agent: 'Yealink SIP-T31P 124.86.0.40',
-    ip: '10.0.0.13',
-    port: 5062,
-  },
-  { uid: '104', name: 'Gleb Orlov', registered: true, agent: 'MicroSIP/3.21.3', ip: '10.0.0.14', port: 5070 },
-  { uid: '105', name: 'Dina Kuznetsova', registered: true, agent: 'Zoiper rv2.10.20', ip: '10.0.0.15', port: 5080 },
+  ...DEFAULT_USERS.map((u) => ({ ...u, registered: true })),
   {
     uid: '106',
     name: 'Egor Smirnov',
