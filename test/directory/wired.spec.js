@@ -212,7 +212,7 @@ for (const v of VENDORS) {
   });
 }
 
-describe('phone book wired: a phone book that changes renames what the store and the sensors show', function () {
+describe('phone book wired on Vodia', function () {
   this.timeout(15000);
   let sim;
   let dir;
@@ -223,107 +223,99 @@ describe('phone book wired: a phone book that changes renames what the store and
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbx-wired-'))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('Home Assistant sensors get the new name from the phone book, unique ids unchanged', async () => {
-    const book = path.join(dir, 'crm.csv');
-    fs.writeFileSync(book, 'name,number\nCarol from the book,43\n');
-    const nodes = [
-      {
-        id: 'd1',
-        type: 'pbx-directory',
-        country: 'DE',
-        internalDigits: 6,
-        sources: [{ type: 'file', label: 'crm', path: book }],
-      },
-      connectionTo.vodia(sim, { name: 'Head office', directory: 'd1' }),
-      { id: 'm1', type: 'pbx-mqtt', connection: 'c1', kinds: 'presence,blf', keys: '43', wires: [['hm']] },
-      { id: 'hm', type: 'helper' },
-    ];
-    await loadCatching(nodes, { c1: { password: 'secret' } }, 'herr');
-    const { hm: out } = recordHelpers(nodes);
-    await connected();
-    const config = (kind) => {
-      const topic = `homeassistant/sensor/pbx_head_office_${kind}_43/config`;
-      const m = out.list.filter((x) => x.topic === topic).pop();
-      return m && JSON.parse(m.payload);
-    };
-    await waitFor(() => config('presence')?.name === 'Carol from the book', 5000, 'named from the book');
-    // Saved with a new name (a CRM export, a CardDAV sync): the sensors follow, without a PBX report.
-    fs.writeFileSync(book, 'name,number\nCarol Clark-Meyer,43\n');
-    await waitFor(() => config('presence')?.name === 'Carol Clark-Meyer', 5000, 'renamed from the book');
-    await waitFor(() => config('blf')?.name === 'Carol Clark-Meyer line', 5000, 'the lamp too');
-    assert.deepStrictEqual(
-      [config('presence').unique_id, config('blf').unique_id],
-      ['pbx_head_office_presence_43', 'pbx_head_office_blf_43'],
-    );
-  });
-
-  it("a ringing lamp's other party is named again when the phone book learns the caller", async () => {
-    const book = path.join(dir, 'crm.csv');
-    fs.writeFileSync(book, 'name,number\nSomeone else,+4930999999\n');
-    const nodes = [
-      { id: 'd1', type: 'pbx-directory', country: 'DE', sources: [{ type: 'file', label: 'crm', path: book }] },
-      connectionTo.vodia(sim, { directory: 'd1' }),
-      { id: 'lamp', type: 'pbx-blf-in', connection: 'c1', extensions: '42', wires: [['hb']] },
-      { id: 'hb', type: 'helper' },
-    ];
-    await loadCatching(nodes, { c1: { password: 'secret' } }, 'herr');
-    const { hb: lamps } = recordHelpers(nodes);
-    await waitFor(() => helper.getNode('d1').directory.status().key === 'contacts', 5000, 'the phone book loaded');
-    await connected();
-    sim.startCall({ from: '+4930123456', fromName: 'Müller GmbH', to: '42' });
-    const ringing = await lamps.next((m) => m.payload.state === 'ringing');
-    assert.strictEqual(ringing.payload.otherPartyName, 'Müller GmbH', "the PBX's name: the book does not know it");
-    fs.writeFileSync(book, 'name,number,groups\nMüller & Söhne KG,+49 30 123456,VIP\n');
-    const stored = () => connection().store.get('blf', '42').payload;
-    await waitFor(() => stored().otherPartyName === 'Müller & Söhne KG', 5000, 'the stored lamp renamed');
-    assert.deepStrictEqual(stored().otherPartyContact, {
-      name: 'Müller & Söhne KG',
-      number: '+4930123456',
-      groups: ['VIP'],
-      source: 'crm',
+  describe('a phone book that changes renames what the store and the sensors show', () => {
+    it('Home Assistant sensors get the new name from the phone book, unique ids unchanged', async () => {
+      const book = path.join(dir, 'crm.csv');
+      fs.writeFileSync(book, 'name,number\nCarol from the book,43\n');
+      const nodes = [
+        {
+          id: 'd1',
+          type: 'pbx-directory',
+          country: 'DE',
+          internalDigits: 6,
+          sources: [{ type: 'file', label: 'crm', path: book }],
+        },
+        connectionTo.vodia(sim, { name: 'Head office', directory: 'd1' }),
+        { id: 'm1', type: 'pbx-mqtt', connection: 'c1', kinds: 'presence,blf', keys: '43', wires: [['hm']] },
+        { id: 'hm', type: 'helper' },
+      ];
+      await loadCatching(nodes, { c1: { password: 'secret' } }, 'herr');
+      const { hm: out } = recordHelpers(nodes);
+      await connected();
+      const config = (kind) => {
+        const topic = `homeassistant/sensor/pbx_head_office_${kind}_43/config`;
+        const m = out.list.filter((x) => x.topic === topic).pop();
+        return m && JSON.parse(m.payload);
+      };
+      await waitFor(() => config('presence')?.name === 'Carol from the book', 5000, 'named from the book');
+      // Saved with a new name (a CRM export, a CardDAV sync): the sensors follow, without a PBX report.
+      fs.writeFileSync(book, 'name,number\nCarol Clark-Meyer,43\n');
+      await waitFor(() => config('presence')?.name === 'Carol Clark-Meyer', 5000, 'renamed from the book');
+      await waitFor(() => config('blf')?.name === 'Carol Clark-Meyer line', 5000, 'the lamp too');
+      assert.deepStrictEqual(
+        [config('presence').unique_id, config('blf').unique_id],
+        ['pbx_head_office_presence_43', 'pbx_head_office_blf_43'],
+      );
     });
-    assert.strictEqual(stored().state, 'ringing');
+
+    it("a ringing lamp's other party is named again when the phone book learns the caller", async () => {
+      const book = path.join(dir, 'crm.csv');
+      fs.writeFileSync(book, 'name,number\nSomeone else,+4930999999\n');
+      const nodes = [
+        { id: 'd1', type: 'pbx-directory', country: 'DE', sources: [{ type: 'file', label: 'crm', path: book }] },
+        connectionTo.vodia(sim, { directory: 'd1' }),
+        { id: 'lamp', type: 'pbx-blf-in', connection: 'c1', extensions: '42', wires: [['hb']] },
+        { id: 'hb', type: 'helper' },
+      ];
+      await loadCatching(nodes, { c1: { password: 'secret' } }, 'herr');
+      const { hb: lamps } = recordHelpers(nodes);
+      await waitFor(() => helper.getNode('d1').directory.status().key === 'contacts', 5000, 'the phone book loaded');
+      await connected();
+      sim.startCall({ from: '+4930123456', fromName: 'Müller GmbH', to: '42' });
+      const ringing = await lamps.next((m) => m.payload.state === 'ringing');
+      assert.strictEqual(ringing.payload.otherPartyName, 'Müller GmbH', "the PBX's name: the book does not know it");
+      fs.writeFileSync(book, 'name,number,groups\nMüller & Söhne KG,+49 30 123456,VIP\n');
+      const stored = () => connection().store.get('blf', '42').payload;
+      await waitFor(() => stored().otherPartyName === 'Müller & Söhne KG', 5000, 'the stored lamp renamed');
+      assert.deepStrictEqual(stored().otherPartyContact, {
+        name: 'Müller & Söhne KG',
+        number: '+4930123456',
+        groups: ['VIP'],
+        source: 'crm',
+      });
+      assert.strictEqual(stored().state, 'ringing');
+    });
   });
-});
 
-describe('phone book wired: the called party', function () {
-  this.timeout(15000);
-  let sim;
-  let dir;
-  simulatorWithFlowsEach(
-    () => (sim = new VodiaSim({ domain: 'tenant.test' })),
-    () => sim,
-  );
-  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbx-wired-'))));
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  it('an extension in the phone book: toName and toContact from the book, the caller named by the PBX', async () => {
-    const book = path.join(dir, 'colleagues.vcf');
-    fs.writeFileSync(
-      book,
-      'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob (phone book)\r\nTEL:42\r\nCATEGORIES:sales\r\nEND:VCARD\r\n',
-    );
-    const nodes = [
-      { id: 'd1', type: 'pbx-directory', country: 'DE', sources: [{ type: 'file', label: 'team', path: book }] },
-      connectionTo.vodia(sim, { directory: 'd1' }),
-      { id: 'calls', type: 'pbx-call-in', connection: 'c1', wires: [['hc']] },
-      { id: 'hc', type: 'helper' },
-    ];
-    await loadCatching(nodes, { c1: { password: 'secret' } }, 'herr');
-    const { hc: calls } = recordHelpers(nodes);
-    await waitFor(() => helper.getNode('d1').directory.status().key === 'contacts', 5000, 'the phone book loaded');
-    await connected();
-    const id = sim.startCall({ from: '41', to: '42' });
-    const call = (await calls.next((m) => m.topic === id)).payload;
-    assert.deepStrictEqual(
-      [call.fromName, 'fromContact' in call, call.toName, call.toContact],
-      [
-        'Alice',
-        false,
-        'Bob (phone book)',
-        { name: 'Bob (phone book)', number: '42', groups: ['sales'], source: 'team' },
-      ],
-      JSON.stringify(call),
-    );
+  describe('the called party', () => {
+    it('an extension in the phone book: toName and toContact from the book, the caller named by the PBX', async () => {
+      const book = path.join(dir, 'colleagues.vcf');
+      fs.writeFileSync(
+        book,
+        'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob (phone book)\r\nTEL:42\r\nCATEGORIES:sales\r\nEND:VCARD\r\n',
+      );
+      const nodes = [
+        { id: 'd1', type: 'pbx-directory', country: 'DE', sources: [{ type: 'file', label: 'team', path: book }] },
+        connectionTo.vodia(sim, { directory: 'd1' }),
+        { id: 'calls', type: 'pbx-call-in', connection: 'c1', wires: [['hc']] },
+        { id: 'hc', type: 'helper' },
+      ];
+      await loadCatching(nodes, { c1: { password: 'secret' } }, 'herr');
+      const { hc: calls } = recordHelpers(nodes);
+      await waitFor(() => helper.getNode('d1').directory.status().key === 'contacts', 5000, 'the phone book loaded');
+      await connected();
+      const id = sim.startCall({ from: '41', to: '42' });
+      const call = (await calls.next((m) => m.topic === id)).payload;
+      assert.deepStrictEqual(
+        [call.fromName, 'fromContact' in call, call.toName, call.toContact],
+        [
+          'Alice',
+          false,
+          'Bob (phone book)',
+          { name: 'Bob (phone book)', number: '42', groups: ['sales'], source: 'team' },
+        ],
+        JSON.stringify(call),
+      );
+    });
   });
 });
